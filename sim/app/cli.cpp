@@ -1,0 +1,118 @@
+#include "sim/app/cli.hpp"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "sim/core/error.hpp"
+#include "sim/core/version.hpp"
+#include "sim/scenario/describe.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/parameters.hpp"
+
+namespace scamsim::app {
+
+namespace {
+
+std::string version_line() { return fmt::format("scamsim {} (commit {})", version(), git_commit()); }
+
+struct ValidateOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  bool print_toml = false;
+  bool quiet = false;
+};
+
+int validate(const ValidateOptions& o, std::ostream& out) {
+  const scenario::Scenario s = scenario::load_scenario(o.scenario, o.overrides);
+  if (o.print_toml) {
+    out << s.resolved_toml << '\n';
+  } else if (!o.quiet) {
+    out << scenario::describe(s);
+    out << fmt::format("\n{} is valid.\n", o.scenario);
+  }
+  return exit_ok;
+}
+
+void add_set_option(CLI::App& command, std::vector<std::string>& overrides) {
+  command
+      .add_option("--set", overrides,
+                  "Override a scenario value, e.g. --set run.scale=0.05 --set pressure.half_life_days=90 "
+                  "--set events.oct_sanctions.date=2025-11-01 (repeatable, applied in order)")
+      ->type_name("KEY.PATH=VALUE")
+      ->take_last();
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"scamsim: agent-based simulation of scam compounds in Southeast Asia and their displacement by "
+               "enforcement.\nDocs: docs/MODEL.md (the model), docs/SCENARIOS.md (scenario files).",
+               "scamsim"};
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print the version and the git commit, then exit");
+
+  ValidateOptions validate_options;
+  CLI::App* validate_cmd = app.add_subcommand(
+      "validate", "Load a scenario, check it, and print the resolved world (exit 1 and every error if invalid)");
+  validate_cmd->add_option("scenario", validate_options.scenario, "Scenario file (TOML)")->required();
+  add_set_option(*validate_cmd, validate_options.overrides);
+  validate_cmd->add_flag("--print-toml", validate_options.print_toml,
+                         "Print the resolved scenario (after base and --set) as TOML instead of the summary");
+  validate_cmd->add_flag("-q,--quiet", validate_options.quiet, "Print nothing when the scenario is valid");
+
+  std::string params_format = "text";
+  CLI::App* params_cmd = app.add_subcommand("params", "Print the parameter table: every key, default, unit, range, "
+                                                      "meaning and source");
+  params_cmd->add_option("--format", params_format, "text, csv or markdown")
+      ->check(CLI::IsMember({"text", "csv", "markdown"}));
+
+  // CLI11 wants to print; route its messages to our streams.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    out << app.help();
+    return exit_ok;
+  } catch (const CLI::CallForAllHelp& e) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return exit_ok;
+  } catch (const CLI::ParseError& e) {
+    // Help on a subcommand arrives as CallForHelp thrown from it; anything else is a usage error.
+    err << "scamsim: " << e.what() << "\n";
+    err << "Run 'scamsim --help' for usage.\n";
+    return exit_usage_error;
+  }
+
+  try {
+    if (show_version) {
+      out << version_line() << '\n';
+      return exit_ok;
+    }
+    if (*validate_cmd) return validate(validate_options, out);
+    if (*params_cmd) {
+      const auto format = params_format == "csv"        ? scenario::TableFormat::csv
+                          : params_format == "markdown" ? scenario::TableFormat::markdown
+                                                        : scenario::TableFormat::text;
+      out << scenario::format_parameter_table(format);
+      return exit_ok;
+    }
+    out << app.help();
+    return exit_ok;
+  } catch (const SetupError& e) {
+    for (const auto& d : e.diagnostics()) err << d.format() << '\n';
+    const std::size_t n = e.diagnostics().size();
+    err << fmt::format("{} error{} found.\n", n, n == 1 ? "" : "s");
+    return exit_input_error;
+  } catch (const std::exception& e) {
+    err << "scamsim: internal error: " << e.what() << "\nPlease report this with the command that caused it.\n";
+    return exit_internal_error;
+  }
+}
+
+int main(int argc, char** argv) { return run(argc, argv, std::cout, std::cerr); }
+
+}  // namespace scamsim::app

@@ -1,0 +1,21 @@
+#pragma once
+#include <iosfwd>
+
+namespace scamsim::app {
+
+/// Exit codes of the scamsim command.
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_input_error = 1,  ///< a scenario or file the user gave has problems
+  exit_usage_error = 2,  ///< the command line itself is wrong
+  exit_internal_error = 3,
+};
+
+/// Runs the scamsim command line, writing to `out` and `err`; returns the
+/// exit code. The one place errors turn into messages and exit codes.
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+/// `run` on the process's streams: main() is this one call.
+int main(int argc, char** argv);
+
+}  // namespace scamsim::app

@@ -1,0 +1,1 @@
+#include "sim/io/h5.hpp"

@@ -1,0 +1,190 @@
+#include "sim/scenario/describe.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sim/scenario/fields.hpp"
+
+namespace scamsim::scenario {
+
+std::string group_digits(std::int64_t value) {
+  const bool negative = value < 0;
+  std::string digits = std::to_string(negative ? -(value + 1) + 1ULL : static_cast<unsigned long long>(value));
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return negative ? "-" + out : out;
+}
+
+namespace {
+
+std::string percent(double share) { return fmt::format("{:g}%", std::round(share * 1000) / 10); }
+
+std::string_view site_kind_name(SiteKind kind) {
+  switch (kind) {
+    case SiteKind::special_economic_zone: return "special economic zone";
+    case SiteKind::border_town: return "border town";
+    case SiteKind::city_district: return "city district";
+    case SiteKind::other: return "other";
+  }
+  return "?";
+}
+
+std::string describe_event(const Scenario& s, const EventPayload& payload) {
+  const auto country = [&](CountryId id) { return s.country(id).id; };
+  const auto network = [&](NetworkId id) {
+    const auto& n = s.network(id);
+    return n.head.empty() ? n.id : fmt::format("{} (head: {})", n.id, n.head);
+  };
+  return std::visit(
+      [&](const auto& p) -> std::string {
+        using P = std::remove_cvref_t<decltype(p)>;
+        if constexpr (std::is_same_v<P, SanctionNetwork>) {
+          return fmt::format("{}: capital frozen {}, pressure +{:g} at home", network(p.network),
+                             percent(p.capital_frozen_share), p.pressure_shock);
+        } else if constexpr (std::is_same_v<P, SanctionCountry> || std::is_same_v<P, PressureShock>) {
+          return fmt::format("{}: pressure +{:g}", country(p.country), p.pressure_shock);
+        } else if constexpr (std::is_same_v<P, KingpinArrest>) {
+          return fmt::format("{}: protection -{}, pressure +{:g} at home", network(p.network),
+                             percent(p.protection_lost_share), p.pressure_shock);
+        } else if constexpr (std::is_same_v<P, Crackdown>) {
+          return fmt::format("{}: raid capacity x{:g} for {:g} days", country(p.country), p.capacity_factor,
+                             p.duration_days);
+        } else if constexpr (std::is_same_v<P, AftercareBudget>) {
+          return fmt::format("{}: aftercare budget {} USD/year", country(p.country), group_digits(p.budget_usd_per_year));
+        } else if constexpr (std::is_same_v<P, IntelligenceSharing>) {
+          std::string names;
+          for (CountryId c : p.countries) names += (names.empty() ? "" : ", ") + country(c);
+          return fmt::format("{}: sharing level {:g}", names, p.level);
+        } else if constexpr (std::is_same_v<P, CryptoRegulation>) {
+          return fmt::format("{}: frozen share of laundered money {}", p.country ? country(*p.country) : "everywhere",
+                             percent(p.frozen_share));
+        } else if constexpr (std::is_same_v<P, AwarenessCampaign>) {
+          return fmt::format("{}: awareness +{:g}", p.country ? country(*p.country) : "victims' markets",
+                             p.awareness_increase);
+        } else {
+          return fmt::format("AI uplift at tech 1 becomes {:g}", p.uplift);
+        }
+      },
+      payload);
+}
+
+template <class T>
+void append_matrix(std::string& out, const Scenario& s, std::string_view title, const std::vector<T>& m) {
+  const std::size_t n = s.countries.size();
+  std::size_t width = 6;
+  for (const auto& c : s.countries) width = std::max(width, c.id.size());
+  for (const T v : m) width = std::max(width, fmt::format("{:g}", static_cast<double>(v)).size());
+  out += fmt::format("  {} (row: from, column: to)\n  {:<{}}", title, "", width);
+  for (const auto& c : s.countries) out += fmt::format(" {:>{}}", c.id, width);
+  out += '\n';
+  for (std::size_t i = 0; i < n; ++i) {
+    out += fmt::format("  {:<{}}", s.countries[i].id, width);
+    for (std::size_t j = 0; j < n; ++j) out += fmt::format(" {:>{}g}", static_cast<double>(m[i * n + j]), width);
+    out += '\n';
+  }
+}
+
+}  // namespace
+
+std::string describe(const Scenario& s) {
+  std::string out;
+  out += fmt::format("Scenario: {}\n", s.name);
+  if (!s.description.empty()) out += fmt::format("  {}\n", s.description);
+  out += "Files:";
+  for (const auto& f : s.files) out += fmt::format(" {}", f);
+  out += '\n';
+  out += fmt::format("Run: {} to {} ({:g} years, {} steps of {} day{}), seed {}, {} replicate{}, scale {:g}\n",
+                     s.run.start_date.to_string(), s.run.end_date().to_string(), s.run.years, s.run.steps(),
+                     s.run.dt_days, s.run.dt_days == 1 ? "" : "s", s.run.seed, s.run.replicates,
+                     s.run.replicates == 1 ? "" : "s", s.run.scale);
+
+  out += fmt::format("\nCountries ({}):\n", s.countries.size());
+  out += fmt::format("  {:<14} {:<18} {:<13} {:>10} {:>10} {:>8} {:>9} {:>12}\n", "id", "name", "roles", "governance",
+                     "corruption", "pressure", "raids/yr", "GDP bn USD");
+  for (const auto& c : s.countries) {
+    const std::string roles = c.host && c.origin ? "host, origin" : c.host ? "host" : "origin";
+    out += fmt::format("  {:<14} {:<18} {:<13} {:>10.2f} {:>10.2f} {:>8.2f} {:>9g} {:>12.1f}\n", c.id, c.name, roles,
+                       c.governance, c.corruption, c.initial_pressure, c.enforcement_capacity_raids_per_year,
+                       static_cast<double>(c.gdp_usd) / 1e9);
+  }
+  out += "Hosts:\n";
+  for (const auto& c : s.countries) {
+    if (!c.host) continue;
+    out += fmt::format("  {:<14} aftercare {} USD/year, upkeep {} USD/worker-day, infrastructure {:g}\n", c.id,
+                       group_digits(c.host->aftercare_budget_usd_per_year), c.host->labour_cost_usd_per_day,
+                       c.host->infrastructure);
+  }
+  out += "Origins:\n";
+  for (const auto& c : s.countries) {
+    if (!c.origin) continue;
+    const auto& o = *c.origin;
+    out += fmt::format(
+        "  {:<14} vulnerable {}, susceptibility {:g}, awareness {:g}, embassy repatriation {}/month, "
+        "initial workforce share {:g}\n",
+        c.id, group_digits(o.vulnerable_population), o.recruitment_susceptibility, o.awareness,
+        percent(o.embassy_repatriation_rate_per_month), o.initial_workforce_share);
+  }
+
+  out += fmt::format("\nSites ({}):\n", s.sites.size());
+  for (const auto& site : s.sites) {
+    out += fmt::format("  {:<22} {:<28} in {:<12} {}\n", site.id, site.name, s.country(site.country).id,
+                       site_kind_name(site.kind));
+  }
+  out += fmt::format("\nNetworks ({}):\n", s.networks.size());
+  for (const auto& n : s.networks) {
+    out += fmt::format("  {:<20} {} (head: {}), home {}, capital {} USD, protection {:g}, tech {:g}\n", n.id, n.name,
+                       n.head.empty() ? "unknown" : n.head, s.country(n.home_country).id, group_digits(n.capital_usd),
+                       n.protection, n.tech);
+  }
+  std::int64_t operations = 0;
+  std::int64_t workers = 0;
+  for (const auto& g : s.operations) {
+    operations += g.operations;
+    workers += g.workers;
+  }
+  out += fmt::format("\nOperations at the start ({} groups, {} operations, {} workers at scale 1):\n",
+                     s.operations.size(), group_digits(operations), group_digits(workers));
+  for (const auto& g : s.operations) {
+    out += fmt::format("  {:<20} at {:<22} ({:<10}) {:>6} operations {:>10} workers\n", s.network(g.network).id,
+                       s.site(g.site).id, s.country(s.site(g.site).country).id, group_digits(g.operations),
+                       group_digits(g.workers));
+  }
+
+  out += "\nMatrices:\n";
+  append_matrix(out, s, "transit days", s.matrices.transit_days);
+  append_matrix(out, s, "relocation cost USD", s.matrices.relocation_cost_usd);
+  append_matrix(out, s, "intelligence sharing", s.matrices.intelligence_sharing);
+
+  out += "\nParameters that differ from their defaults:\n";
+  bool any = false;
+  Parameters params = s.params;
+  for (const auto& f : detail::parameter_fields()) {
+    std::visit(
+        [&](auto access) {
+          const auto& value = access(params);
+          using T = std::remove_cvref_t<decltype(value)>;
+          if constexpr (!std::is_same_v<T, Date>) {
+            if (f.info.default_value && static_cast<double>(value) != *f.info.default_value) {
+              out += fmt::format("  {} = {:g} {} (default {:g})\n", f.info.key, static_cast<double>(value),
+                                 f.info.unit == "-" ? "" : f.info.unit, *f.info.default_value);
+              any = true;
+            }
+          }
+        },
+        f.access);
+  }
+  if (!any) out += "  none\n";
+
+  out += fmt::format("\nEvents ({}, in date order):\n", s.events.size());
+  for (const auto& e : s.events) {
+    out += fmt::format("  {}  {:<20} {}{}\n", e.date.to_string(), event_kind_name(e.payload),
+                       describe_event(s, e.payload), e.id.empty() ? "" : fmt::format("  [{}]", e.id));
+  }
+  return out;
+}
+
+}  // namespace scamsim::scenario

@@ -1,0 +1,16 @@
+#pragma once
+#include <string>
+
+#include "sim/scenario/spec.hpp"
+
+namespace scamsim::scenario {
+
+/// A readable account of a resolved scenario: the run, countries and their
+/// roles, sites, networks and heads, starting operations, matrices, the
+/// parameters that differ from their defaults, and the events in date order.
+std::string describe(const Scenario& scenario);
+
+/// 1234567 -> "1,234,567".
+std::string group_digits(std::int64_t value);
+
+}  // namespace scamsim::scenario

@@ -1,0 +1,412 @@
+// The parameter table. Each entry: key, default, allowed range, unit,
+// description, source. "assumption" marks a value no public figure gives;
+// those are the natural targets of the sensitivity analysis (MODEL.md §7).
+//
+// Sources, cited by short name (full references in docs/MODEL.md):
+//   OHCHR 2023   UN Human Rights Office, "Online scam operations and trafficking
+//                into forced criminality in Southeast Asia", August 2023
+//   USIP 2024    US Institute of Peace, "Transnational Crime in Southeast Asia:
+//                A Growing Threat to Global Peace and Security", May 2024
+//   Amnesty 2025 Amnesty International, "I was someone else's property", June 2025
+//   UNODC 2025   UNODC, "Inflection Point", April 2025
+//   TIP 2024     US State Department, Trafficking in Persons Report 2024
+//   seed         the news analysis in shared/seed/ the project grew from
+//   MODEL.md     the model specification, section given
+
+#include "sim/scenario/parameters.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/scenario/fields.hpp"
+
+namespace scamsim::scenario {
+namespace detail {
+namespace {
+
+template <class T>
+constexpr ValueKind kind_of() {
+  if constexpr (std::is_same_v<T, double>) return ValueKind::real;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return ValueKind::integer;
+  else return ValueKind::date;
+}
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+constexpr std::optional<double> required{};
+constexpr Range share{0, 1};
+constexpr Range nonnegative{0, inf};
+constexpr Range positive{0, inf, true};
+
+// One entry: the key is "<prefix><member>", so the TOML key and the struct
+// member cannot drift apart.
+#define SCAMSIM_FIELD(Spec, prefix, member, ...)                                                      \
+  Field<Spec> {                                                                                       \
+    ParameterInfo{prefix #member, kind_of<std::remove_cvref_t<decltype(std::declval<Spec&>().member)>>(), \
+                  __VA_ARGS__},                                                                       \
+        +[](Spec& s) -> auto& { return s.member; }                                                    \
+  }
+
+#define RUN(member, ...) SCAMSIM_FIELD(RunSettings, "run.", member, __VA_ARGS__)
+const Field<RunSettings> run_table[] = {
+    RUN(start_date, required, {}, "date", "First day simulated (YYYY-MM-DD).", "MODEL.md §7 (baseline starts 2025-01-01)"),
+    RUN(years, 5.0, {0, 100, true}, "years", "Length of the run.", "MODEL.md §2 (runs last years)"),
+    RUN(dt_days, 1.0, {1, 7}, "days", "Days per step: 1 (daily) to 7 (weekly).", "MODEL.md §2"),
+    RUN(seed, 1.0, {0, 9.2e18}, "-", "Seed of every random stream of the run.", "MODEL.md §5"),
+    RUN(replicates, 1.0, {1, 100000}, "runs", "Independent replicates, seeds derived from `seed`.", "MODEL.md §1"),
+    RUN(scale, 1.0, {0, 100, true}, "-", "Factor on agent counts (0.05: a 5% world for quick runs).", "issue #3"),
+};
+#undef RUN
+
+#define P(member, ...) SCAMSIM_FIELD(Parameters, "", member, __VA_ARGS__)
+const Field<Parameters> parameter_table_[] = {
+    // 4.1 operator economics and the size trade-off
+    P(economics.revenue_usd_per_worker_day, 340.0, nonnegative, "USD/worker-day",
+      "Gross scam revenue of one held worker per day at infrastructure 1, no AI, no victim awareness.",
+      "USIP 2024 (12.5 bn USD/yr in Cambodia) / OHCHR 2023 (100,000 held) = 342; to be calibrated"),
+    P(economics.fixed_cost_usd_per_day, 2000.0, nonnegative, "USD/operation-day",
+      "Fixed cost of running one operation: rent, guards, equipment.", "assumption"),
+    P(economics.visibility_reference_workers, 200.0, positive, "workers",
+      "Size s0 at which an operation has visibility 1: visibility = (workers/s0)^beta.",
+      "assumption; Amnesty 2025 (compounds hold hundreds to thousands)"),
+    P(economics.visibility_exponent, 1.0, {0, 3}, "-", "Exponent beta of visibility in size.", "MODEL.md §4.1 (beta near 1)"),
+    P(economics.protection_cost_share, 0.1, share, "share of revenue",
+      "Share of revenue paid in bribes to hold protection 1 (pro rata below).", "assumption; TIP 2024 (official complicity)"),
+    P(economics.victim_awareness, 0.2, share, "-", "Awareness of scams in the victims' markets.", "assumption"),
+    P(economics.awareness_conversion_loss, 0.5, share, "share",
+      "Share of victim conversions lost at victim awareness 1.", "assumption"),
+    P(economics.max_split_cells, 4.0, {2, 64}, "cells", "Most cells one operation splits into at once.", "assumption"),
+    P(economics.min_cell_workers, 10.0, {1, 1e6}, "workers", "Smallest workforce a cell runs with.", "assumption"),
+    P(economics.target_growth_per_year, 0.1, {0, 10}, "1/year",
+      "Rate at which an operation's target workforce moves toward its most profitable size.", "assumption"),
+    // 4.6 money
+    P(money.laundered_share, 0.7, share, "share of revenue", "Share of revenue laundered through cryptocurrency.",
+      "assumption; UNODC 2025 (crypto central to laundering)"),
+    P(money.laundering_cost_share, 0.1, share, "share", "Share of laundered money lost to fees and brokers.", "assumption"),
+    P(money.frozen_share, 0.02, share, "share", "Share of laundered money frozen by financial regulation at baseline.",
+      "assumption"),
+    P(money.seizure_share, 0.3, share, "share", "Share of an operation's capital seized by a successful raid.",
+      "assumption"),
+    // 4.2 pressure and will
+    P(pressure.half_life_days, 180.0, positive, "days", "Half-life of international pressure.",
+      "MODEL.md §4.2 (e.g. 6 months); seed (durability of pressure)"),
+    P(pressure.will_base, 0.1, share, "-", "Political will to enforce at zero pressure, governance 1.", "assumption"),
+    P(pressure.will_pressure_gain, 1.0, {0, 10}, "-", "Will added per unit of pressure, times governance.", "assumption"),
+    P(pressure.corruption_damping, 1.0, share, "-", "Will is multiplied by 1 - corruption_damping x corruption.",
+      "seed (selective enforcement); TIP 2024"),
+    P(pressure.dependence_damping, 2.0, {0, 100}, "-",
+      "Will is divided by 1 + dependence_damping x (scam revenue / GDP).", "seed (\"too big to fail\")"),
+    // 4.3 enforcement
+    P(enforcement.raid_success_probability, 0.6, share, "probability",
+      "Chance that a raid that is not leaked dismantles its target.",
+      "assumption; Amnesty 2025 (two thirds of compounds untouched or operating again)"),
+    P(enforcement.leak_release_share, 0.3, share, "share of workers",
+      "Share of its workers an operator releases when a raid on it is leaked.", "assumption"),
+    P(enforcement.intelligence_detection_gain, 1.0, {0, 10}, "-",
+      "Detection of an operator that moved in from a partner is multiplied by 1 + gain x sharing.",
+      "MODEL.md §4.3"),
+    P(enforcement.risk_memory_days, 90.0, positive, "days", "Averaging time of an operator's perceived risk.",
+      "assumption"),
+    // 4.4 relocation
+    P(relocation.decision_interval_days, 30.0, {1, 3650}, "days",
+      "Days between an operator's relocation and size decisions (staggered by id).", "MODEL.md §4.4 (e.g. monthly)"),
+    P(relocation.logit_scale, 0.1, positive, "relative utility",
+      "Spread of the logit choice between countries: a utility gap of this (relative to profit) is e-fold odds.",
+      "assumption"),
+    P(relocation.inertia, 0.2, {0, 10}, "relative utility", "Utility bonus of staying where one is.", "assumption"),
+    P(relocation.workers_moved_share, 0.7, share, "share of workers",
+      "Share of its workers an operator takes across the border; the rest are abandoned.", "assumption; seed"),
+    P(relocation.protection_kept_share, 0.2, share, "share", "Share of protection an operator keeps when it moves.",
+      "assumption"),
+    // 4.5 workers
+    P(workers.initial_vulnerability, 0.7, share, "-", "Vulnerability (debt, trauma, no papers) of a new worker.",
+      "assumption"),
+    P(workers.escape_hazard_per_year, 0.03, {0, 365}, "1/year", "Hazard of a held worker escaping.", "assumption"),
+    P(workers.pressure_release_threshold, 0.5, share, "-",
+      "Perceived risk above which an operator releases workers.", "seed (mass releases under pressure)"),
+    P(workers.pressure_release_share, 0.3, share, "share of workers",
+      "Share of its workers an operator releases when its risk passes the threshold.", "assumption; seed"),
+    P(workers.rerecruit_hazard_per_month, 0.2, {0, 30}, "1/month",
+      "Re-recruitment hazard of a released, unsupported worker at vulnerability 1 and full local demand.",
+      "assumption (no public figure, MODEL.md §7); seed (re-recruitment the dominant risk)"),
+    P(workers.retraffick_hazard_per_year, 0.02, {0, 365}, "1/year",
+      "Hazard of a repatriated person being trafficked again.", "assumption"),
+    // 4.5 aftercare
+    P(aftercare.cost_usd_per_person_day, 20.0, nonnegative, "USD/person-day",
+      "Cost of one aftercare place for a day: shelter, care, paperwork.", "assumption (no public figure, MODEL.md §7)"),
+    P(aftercare.programme_days, 90.0, positive, "days", "Length of the aftercare programme before repatriation.",
+      "assumption"),
+    P(aftercare.effectiveness, 0.8, share, "share", "Share of re-recruitment hazard removed while in aftercare.",
+      "assumption; seed (aftercare prevents re-recruitment)"),
+    P(aftercare.vulnerability_recovery_per_month, 0.15, share, "1/month",
+      "Share of vulnerability shed per month in aftercare.", "assumption"),
+    // 4.5 recruitment
+    P(recruitment.trafficking_rate_per_year, 0.002, share, "1/year",
+      "Share of an origin's vulnerable population trafficked per year at susceptibility 1, awareness 0, full demand.",
+      "assumption; to be calibrated"),
+    // 4.6 AI
+    P(ai.uplift, 0.3, {0, 10}, "-", "Revenue multiplier added at tech 1: (1 + uplift x tech).",
+      "assumption; seed (AI chatbots, deepfakes)"),
+    P(ai.adoption_per_year, 0.05, share, "1/year", "Yearly rise of an operator's tech toward 1.",
+      "assumption; UNODC 2025"),
+};
+#undef P
+
+#define C(member, ...) SCAMSIM_FIELD(CountrySpec, "countries.<id>.", member, __VA_ARGS__)
+const Field<CountrySpec> country_table[] = {
+    C(latitude_deg, required, {-90, 90}, "degrees", "Latitude, for maps.", "any atlas"),
+    C(longitude_deg, required, {-180, 180}, "degrees", "Longitude, for maps.", "any atlas"),
+    C(governance, required, share, "-", "State capacity to enforce.", "scenario (e.g. World Bank WGI)"),
+    C(corruption, required, share, "-",
+      "Elite complicity: chance a raid on a fully protected operator leaks; damps will.",
+      "scenario (e.g. TI CPI); TIP 2024"),
+    C(enforcement_capacity_raids_per_year, 0.0, nonnegative, "raids/year", "Raids the country can mount at full will.",
+      "scenario"),
+    C(initial_pressure, 0.0, share, "-", "International pressure at the start.", "scenario"),
+    C(gdp_usd, required, positive, "USD/year", "Formal GDP, to report scam revenue as a share of it.",
+      "scenario (World Bank)"),
+};
+#undef C
+
+#define H(member, ...) SCAMSIM_FIELD(HostRole, "countries.<id>.host.", member, __VA_ARGS__)
+const Field<HostRole> host_table[] = {
+    H(aftercare_budget_usd_per_year, 0.0, nonnegative, "USD/year",
+      "Aftercare budget (safe housing, support, repatriation help).", "scenario; seed"),
+    H(labour_cost_usd_per_day, 5.0, nonnegative, "USD/worker-day", "Upkeep of one held worker.", "assumption"),
+    H(infrastructure, 1.0, {0, 10}, "-", "Scam productivity multiplier (connectivity, power, premises).",
+      "assumption"),
+};
+#undef H
+
+#define O(member, ...) SCAMSIM_FIELD(OriginRole, "countries.<id>.origin.", member, __VA_ARGS__)
+const Field<OriginRole> origin_table[] = {
+    O(vulnerable_population, required, nonnegative, "persons",
+      "People exposed to deceptive job offers (young, unemployed, online).", "scenario"),
+    O(recruitment_susceptibility, 0.5, share, "-", "Propensity of the vulnerable to accept a deceptive offer.",
+      "assumption"),
+    O(embassy_repatriation_rate_per_month, 0.1, share, "1/month",
+      "Share of its stranded released nationals an embassy repatriates per month.",
+      "assumption; seed (Indonesian embassy: 1,440 then 3,400 within weeks)"),
+    O(awareness, 0.2, share, "-", "Awareness of trafficking schemes among the vulnerable.", "assumption"),
+    O(initial_workforce_share, 0.0, share, "share",
+      "Share of the region's held workers of this nationality at the start (normalised over origins).",
+      "scenario; OHCHR 2023"),
+};
+#undef O
+
+#define N(member, ...) SCAMSIM_FIELD(NetworkSpec, "networks.<id>.", member, __VA_ARGS__)
+const Field<NetworkSpec> network_table[] = {
+    N(capital_usd, required, nonnegative, "USD", "Capital at the start, shared among its operations by workforce.",
+      "scenario"),
+    N(protection, 0.5, share, "-", "Paid political cover of its operations at the start.", "assumption; TIP 2024"),
+    N(tech, 0.2, share, "-", "AI tooling of its operations at the start.", "assumption; seed"),
+};
+#undef N
+
+#define G(member, ...) SCAMSIM_FIELD(OperationGroupSpec, "operations[].", member, __VA_ARGS__)
+const Field<OperationGroupSpec> operation_table[] = {
+    G(operations, required, {1, 1e6}, "operations", "Number of operations (compounds) in the group.", "scenario"),
+    G(workers, required, {0, 1e8}, "workers", "People held across the group at scale 1.", "scenario; OHCHR 2023"),
+};
+#undef G
+
+#define E(Payload, kind, member, ...) SCAMSIM_FIELD(Payload, "events." kind ".", member, __VA_ARGS__)
+const Field<SanctionNetwork> sanctions_network_table[] = {
+    E(SanctionNetwork, "sanctions_network", capital_frozen_share, 1.0, share, "share", "Share of its capital frozen.",
+      "seed (Prince Group sanctions)"),
+    E(SanctionNetwork, "sanctions_network", pressure_shock, 0.3, share, "-", "Pressure added to its home country.",
+      "assumption"),
+};
+const Field<SanctionCountry> sanctions_country_table[] = {
+    E(SanctionCountry, "sanctions_country", pressure_shock, required, share, "-", "Pressure added.", "scenario"),
+};
+const Field<KingpinArrest> kingpin_arrest_table[] = {
+    E(KingpinArrest, "kingpin_arrest", protection_lost_share, 0.5, share, "share",
+      "Share of protection its operations lose.", "assumption; seed (Chen Zhi)"),
+    E(KingpinArrest, "kingpin_arrest", pressure_shock, 0.3, share, "-", "Pressure added to its home country.",
+      "assumption"),
+};
+const Field<PressureShock> pressure_shock_table[] = {
+    E(PressureShock, "pressure_shock", pressure_shock, required, share, "-", "Pressure added.", "scenario"),
+};
+const Field<Crackdown> crackdown_table[] = {
+    E(Crackdown, "crackdown", capacity_factor, required, {0, 100}, "-", "Factor on raid capacity.", "scenario"),
+    E(Crackdown, "crackdown", duration_days, required, {0, 36500, true}, "days", "How long the campaign lasts.",
+      "scenario"),
+};
+const Field<AftercareBudget> aftercare_budget_table[] = {
+    E(AftercareBudget, "aftercare_budget", budget_usd_per_year, required, nonnegative, "USD/year",
+      "The new yearly aftercare budget.", "scenario"),
+};
+const Field<IntelligenceSharing> intelligence_sharing_table[] = {
+    E(IntelligenceSharing, "intelligence_sharing", level, required, share, "-",
+      "Sharing level between every pair of the countries named.", "scenario"),
+};
+const Field<CryptoRegulation> crypto_regulation_table[] = {
+    E(CryptoRegulation, "crypto_regulation", frozen_share, required, share, "share",
+      "New share of laundered money frozen.", "scenario"),
+};
+const Field<AwarenessCampaign> awareness_campaign_table[] = {
+    E(AwarenessCampaign, "awareness_campaign", awareness_increase, required, share, "-",
+      "Awareness added (capped at 1).", "scenario"),
+};
+const Field<AiCapability> ai_capability_table[] = {
+    E(AiCapability, "ai_capability", uplift, required, {0, 10}, "-", "New AI revenue uplift at tech 1.", "scenario"),
+};
+#undef E
+#undef SCAMSIM_FIELD
+
+// Matrix entries are checked element by element; they fill no single member.
+const ParameterInfo matrix_table[] = {
+    {"matrices.relocation_cost_usd", ValueKind::integer, required, nonnegative, "USD",
+     "Cost for an operation to move from the row country to the column country.", "assumption"},
+    {"matrices.transit_days", ValueKind::real, required, nonnegative, "days",
+     "Travel time from the row country to the column country (trafficking and relocation).", "assumption"},
+    {"matrices.intelligence_sharing", ValueKind::real, 0.0, share, "-",
+     "Intelligence sharing between two countries; events can raise it.", "MODEL.md §4.3 (0 by default)"},
+};
+
+}  // namespace
+
+std::span<const Field<RunSettings>> run_fields() { return run_table; }
+std::span<const Field<Parameters>> parameter_fields() { return parameter_table_; }
+std::span<const Field<CountrySpec>> country_fields() { return country_table; }
+std::span<const Field<HostRole>> host_fields() { return host_table; }
+std::span<const Field<OriginRole>> origin_fields() { return origin_table; }
+std::span<const Field<NetworkSpec>> network_fields() { return network_table; }
+std::span<const Field<OperationGroupSpec>> operation_fields() { return operation_table; }
+
+template <> std::span<const Field<SanctionNetwork>> event_fields() { return sanctions_network_table; }
+template <> std::span<const Field<SanctionCountry>> event_fields() { return sanctions_country_table; }
+template <> std::span<const Field<KingpinArrest>> event_fields() { return kingpin_arrest_table; }
+template <> std::span<const Field<PressureShock>> event_fields() { return pressure_shock_table; }
+template <> std::span<const Field<Crackdown>> event_fields() { return crackdown_table; }
+template <> std::span<const Field<AftercareBudget>> event_fields() { return aftercare_budget_table; }
+template <> std::span<const Field<IntelligenceSharing>> event_fields() { return intelligence_sharing_table; }
+template <> std::span<const Field<CryptoRegulation>> event_fields() { return crypto_regulation_table; }
+template <> std::span<const Field<AwarenessCampaign>> event_fields() { return awareness_campaign_table; }
+template <> std::span<const Field<AiCapability>> event_fields() { return ai_capability_table; }
+
+}  // namespace detail
+
+namespace {
+
+template <class Spec>
+void append(std::vector<ParameterInfo>& out, std::span<const detail::Field<Spec>> fields) {
+  for (const auto& f : fields) out.push_back(f.info);
+}
+
+template <class... Payload>
+void append_events(std::vector<ParameterInfo>& out, std::variant<Payload...>* /*tag*/) {
+  (append(out, detail::event_fields<Payload>()), ...);
+}
+
+std::vector<ParameterInfo> build_table() {
+  std::vector<ParameterInfo> out;
+  append(out, detail::run_fields());
+  append(out, detail::parameter_fields());
+  append(out, detail::country_fields());
+  append(out, detail::host_fields());
+  append(out, detail::origin_fields());
+  append(out, detail::network_fields());
+  append(out, detail::operation_fields());
+  out.insert(out.end(), std::begin(detail::matrix_table), std::end(detail::matrix_table));
+  append_events(out, static_cast<EventPayload*>(nullptr));
+  return out;
+}
+
+std::string format_number(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return fmt::format("{:g}", v);
+}
+
+std::string_view kind_name(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::real: return "number";
+    case ValueKind::integer: return "integer";
+    case ValueKind::date: return "date";
+  }
+  return "?";
+}
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string markdown_field(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string range_text(const ParameterInfo& p) {
+  return p.kind == ValueKind::date ? std::string("YYYY-MM-DD") : p.range.describe();
+}
+
+}  // namespace
+
+std::string Range::describe() const {
+  const bool open_top = std::isinf(max);
+  if (open_top) return fmt::format("{} {}", min_exclusive ? ">" : "≥", format_number(min));
+  return fmt::format("{}{}, {}]", min_exclusive ? "(" : "[", format_number(min), format_number(max));
+}
+
+std::span<const ParameterInfo> parameter_table() {
+  static const std::vector<ParameterInfo> table = build_table();
+  return table;
+}
+
+const ParameterInfo* find_parameter(std::string_view key) {
+  const auto table = parameter_table();
+  const auto it = std::find_if(table.begin(), table.end(), [&](const ParameterInfo& p) { return p.key == key; });
+  return it == table.end() ? nullptr : &*it;
+}
+
+std::string format_default(const ParameterInfo& info) {
+  if (!info.default_value) return "required";
+  return format_number(*info.default_value);
+}
+
+std::string format_parameter_table(TableFormat format) {
+  std::string out;
+  const auto table = parameter_table();
+  switch (format) {
+    case TableFormat::csv:
+      out += "key,type,default,unit,range,description,source\n";
+      for (const auto& p : table) {
+        out += fmt::format("{},{},{},{},{},{},{}\n", p.key, kind_name(p.kind), format_default(p), csv_field(p.unit),
+                           csv_field(range_text(p)), csv_field(p.description), csv_field(p.source));
+      }
+      break;
+    case TableFormat::markdown:
+      out += "| key | type | default | unit | range | description | source |\n";
+      out += "|---|---|---|---|---|---|---|\n";
+      for (const auto& p : table) {
+        out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", p.key, kind_name(p.kind), format_default(p),
+                           markdown_field(p.unit), range_text(p), markdown_field(p.description),
+                           markdown_field(p.source));
+      }
+      break;
+    case TableFormat::text:
+      for (const auto& p : table) {
+        out += fmt::format("{}\n    {} {}, default {}, range {}\n    {}\n    source: {}\n", p.key, kind_name(p.kind),
+                           p.unit == "-" ? "(no unit)" : fmt::format("in {}", p.unit), format_default(p),
+                           range_text(p), p.description, p.source);
+      }
+      break;
+  }
+  return out;
+}
+
+}  // namespace scamsim::scenario

@@ -1,0 +1,62 @@
+#pragma once
+// The parameter table: every number a scenario can set, with its key path,
+// default, unit, allowed range, meaning and source. It is the one source
+// from which the loader checks values, `scamsim params` prints, and the
+// table in docs/MODEL.md is generated (a test keeps the two equal).
+
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace scamsim::scenario {
+
+/// How a parameter is written in TOML and stored.
+enum class ValueKind : unsigned char {
+  real,     ///< a finite number (integers accepted)
+  integer,  ///< a whole number, stored as int64 (money, counts, days)
+  date,     ///< a calendar date, TOML 2025-01-01 or "2025-01-01"
+};
+
+/// The closed interval a value must lie in (open at the bottom if asked).
+struct Range {
+  double min = 0;
+  double max = std::numeric_limits<double>::infinity();
+  bool min_exclusive = false;
+
+  [[nodiscard]] bool contains(double value) const noexcept {
+    return (min_exclusive ? value > min : value >= min) && value <= max;
+  }
+  /// "[0, 1]", "≥ 0", "> 0", "[1, 7]".
+  [[nodiscard]] std::string describe() const;
+};
+
+/// One numeric input of the model. In `key`, "<id>" stands for the name of
+/// a country, network or site, and "<kind>" for an event kind.
+struct ParameterInfo {
+  std::string_view key;
+  ValueKind kind = ValueKind::real;
+  std::optional<double> default_value;  ///< nullopt: the scenario must set it
+  Range range;
+  std::string_view unit;
+  std::string_view description;
+  std::string_view source;
+};
+
+/// Every parameter, in the order the docs list them (grouped by table).
+std::span<const ParameterInfo> parameter_table();
+
+/// The entry for a key pattern such as "pressure.half_life_days"; nullptr if none.
+const ParameterInfo* find_parameter(std::string_view key);
+
+/// Formats for `scamsim params`.
+enum class TableFormat : unsigned char { text, csv, markdown };
+
+/// The whole table rendered for people (text), spreadsheets (csv) or docs (markdown).
+std::string format_parameter_table(TableFormat format);
+
+/// The default as written in docs ("180", "0.5", "required").
+std::string format_default(const ParameterInfo& info);
+
+}  // namespace scamsim::scenario

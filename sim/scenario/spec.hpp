@@ -1,0 +1,264 @@
+#pragma once
+// The scenario as plain, immutable, fully validated data: what the loader
+// produces and the engine is built from. Nothing here knows about TOML.
+//
+// Units are in the names (`_usd`, `_days`, `_per_year`); money is whole US
+// dollars in 64-bit integers. Defaults, ranges and sources of every number
+// live in the parameter table (parameters.cpp), not here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sim/core/date.hpp"
+#include "sim/core/ids.hpp"
+
+namespace scamsim::scenario {
+
+/// [run]: when the run starts, how long it lasts, its seed and its size.
+struct RunSettings {
+  Date start_date;
+  double years = 0;
+  std::int64_t dt_days = 0;       ///< days per step (1 = daily, 7 = weekly)
+  std::int64_t seed = 0;          ///< keys every random stream of the run
+  std::int64_t replicates = 0;    ///< independent runs with seeds derived from `seed`
+  double scale = 0;               ///< factor on agent counts (0.05 = a 5% world)
+
+  /// The last day of the run (exclusive): start + years, rounded to steps.
+  [[nodiscard]] Date end_date() const;
+  /// Number of steps the run takes.
+  [[nodiscard]] std::int64_t steps() const;
+};
+
+/// A country where compounds operate: sites, aftercare, costs.
+struct HostRole {
+  std::int64_t aftercare_budget_usd_per_year = 0;
+  std::int64_t labour_cost_usd_per_day = 0;  ///< upkeep of one held worker
+  double infrastructure = 0;                 ///< scam productivity multiplier
+};
+
+/// A country whose people are trafficked into compounds.
+struct OriginRole {
+  std::int64_t vulnerable_population = 0;
+  double recruitment_susceptibility = 0;
+  double embassy_repatriation_rate_per_month = 0;
+  double awareness = 0;
+  double initial_workforce_share = 0;  ///< share of held workers of this nationality at the start
+};
+
+/// A node of the country network; host and/or origin.
+struct CountrySpec {
+  std::string id;  ///< key in [countries], e.g. "cambodia"
+  std::string name;
+  double latitude_deg = 0;
+  double longitude_deg = 0;
+  double governance = 0;
+  double corruption = 0;
+  double enforcement_capacity_raids_per_year = 0;
+  double initial_pressure = 0;
+  std::int64_t gdp_usd = 0;
+  std::optional<HostRole> host;
+  std::optional<OriginRole> origin;
+};
+
+/// What kind of place a site is; it only labels output for now.
+enum class SiteKind : std::uint8_t { special_economic_zone, border_town, city_district, other };
+
+/// A place compounds stand: an SEZ, a border town, a city district.
+struct SiteSpec {
+  std::string id;
+  std::string name;
+  CountryId country{};
+  SiteKind kind = SiteKind::other;
+};
+
+/// A syndicate: operators belong to one; its head can be sanctioned or arrested.
+struct NetworkSpec {
+  std::string id;
+  std::string name;
+  std::string head;  ///< the kingpin's name, empty if unknown
+  CountryId home_country{};
+  std::int64_t capital_usd = 0;
+  double protection = 0;
+  double tech = 0;
+};
+
+/// A group of identical operations a network runs at a site at the start.
+struct OperationGroupSpec {
+  NetworkId network{};
+  SiteId site{};
+  std::int64_t operations = 0;  ///< number of compounds
+  std::int64_t workers = 0;     ///< people held across them, at scale 1
+};
+
+/// Dense country-by-country matrices, indexed [from * n + to] in CountryId order.
+struct Matrices {
+  std::vector<std::int64_t> relocation_cost_usd;
+  std::vector<double> transit_days;
+  std::vector<double> intelligence_sharing;
+};
+
+/// Model parameters, grouped by the mechanism of MODEL.md section 4 they
+/// belong to. Defaults, units, ranges and sources: parameters.cpp.
+struct Parameters {
+  struct Economics {
+    std::int64_t revenue_usd_per_worker_day = 0;
+    std::int64_t fixed_cost_usd_per_day = 0;
+    double visibility_reference_workers = 0;
+    double visibility_exponent = 0;
+    double protection_cost_share = 0;
+    double victim_awareness = 0;
+    double awareness_conversion_loss = 0;
+    std::int64_t max_split_cells = 0;
+    std::int64_t min_cell_workers = 0;
+    double target_growth_per_year = 0;
+  } economics;
+  struct Money {
+    double laundered_share = 0;
+    double laundering_cost_share = 0;
+    double frozen_share = 0;
+    double seizure_share = 0;
+  } money;
+  struct Pressure {
+    double half_life_days = 0;
+    double will_base = 0;
+    double will_pressure_gain = 0;
+    double corruption_damping = 0;
+    double dependence_damping = 0;
+  } pressure;
+  struct Enforcement {
+    double raid_success_probability = 0;
+    double leak_release_share = 0;
+    double intelligence_detection_gain = 0;
+    double risk_memory_days = 0;
+  } enforcement;
+  struct Relocation {
+    std::int64_t decision_interval_days = 0;
+    double logit_scale = 0;
+    double inertia = 0;
+    double workers_moved_share = 0;
+    double protection_kept_share = 0;
+  } relocation;
+  struct Workers {
+    double initial_vulnerability = 0;
+    double escape_hazard_per_year = 0;
+    double pressure_release_threshold = 0;
+    double pressure_release_share = 0;
+    double rerecruit_hazard_per_month = 0;
+    double retraffick_hazard_per_year = 0;
+  } workers;
+  struct Aftercare {
+    std::int64_t cost_usd_per_person_day = 0;
+    double programme_days = 0;
+    double effectiveness = 0;
+    double vulnerability_recovery_per_month = 0;
+  } aftercare;
+  struct Recruitment {
+    double trafficking_rate_per_year = 0;
+  } recruitment;
+  struct Ai {
+    double uplift = 0;
+    double adoption_per_year = 0;
+  } ai;
+};
+
+// ---- Events (MODEL.md section 6) -------------------------------------------
+
+/// Sanctions on a network: its capital is frozen, pressure rises at home.
+struct SanctionNetwork {
+  NetworkId network{};
+  double capital_frozen_share = 0;
+  double pressure_shock = 0;
+};
+/// Sanctions on a country (its government), raising pressure on it.
+struct SanctionCountry {
+  CountryId country{};
+  double pressure_shock = 0;
+};
+/// The arrest of a network's head: protection lost, pressure at home.
+struct KingpinArrest {
+  NetworkId network{};
+  double protection_lost_share = 0;
+  double pressure_shock = 0;
+};
+/// A foreign government's demand or any other jump in pressure.
+struct PressureShock {
+  CountryId country{};
+  double pressure_shock = 0;
+};
+/// A campaign that multiplies a country's raid capacity for a while.
+struct Crackdown {
+  CountryId country{};
+  double capacity_factor = 0;
+  double duration_days = 0;
+};
+/// A new yearly aftercare budget for a host country.
+struct AftercareBudget {
+  CountryId country{};
+  std::int64_t budget_usd_per_year = 0;
+};
+/// Countries that start sharing intelligence at a level (symmetric).
+struct IntelligenceSharing {
+  std::vector<CountryId> countries;
+  double level = 0;
+};
+/// Regulation that freezes a share of laundered crypto (everywhere, or one country).
+struct CryptoRegulation {
+  std::optional<CountryId> country;
+  double frozen_share = 0;
+};
+/// An awareness campaign in an origin country, or among victims if no country.
+struct AwarenessCampaign {
+  std::optional<CountryId> country;
+  double awareness_increase = 0;
+};
+/// A shift in what AI tooling adds to revenue per worker.
+struct AiCapability {
+  double uplift = 0;
+};
+
+using EventPayload = std::variant<SanctionNetwork, SanctionCountry, KingpinArrest, PressureShock, Crackdown,
+                                  AftercareBudget, IntelligenceSharing, CryptoRegulation, AwarenessCampaign,
+                                  AiCapability>;
+
+/// A dated change to the world.
+struct EventSpec {
+  std::string id;    ///< optional name, unique; lets `--set events.<id>.date=...` address it
+  Date date;
+  std::string note;  ///< free text, e.g. the source of the event
+  EventPayload payload;
+};
+
+/// The kind name used in scenario files ("sanctions_network", ...).
+std::string_view event_kind_name(const EventPayload& payload);
+
+// ---- The whole scenario ----------------------------------------------------
+
+/// A fully resolved, validated scenario. Ids index the vectors.
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::vector<std::string> files;  ///< the file and the files it is based on, outermost first
+  std::string resolved_toml;       ///< the merged document after `base` and `--set`, as TOML text
+
+  RunSettings run;
+  Parameters params;
+  std::vector<CountrySpec> countries;
+  std::vector<SiteSpec> sites;
+  std::vector<NetworkSpec> networks;
+  std::vector<OperationGroupSpec> operations;
+  Matrices matrices;
+  std::vector<EventSpec> events;  ///< sorted by date, then by order in the file
+
+  [[nodiscard]] const CountrySpec& country(CountryId id) const { return countries.at(index_of(id)); }
+  [[nodiscard]] const SiteSpec& site(SiteId id) const { return sites.at(index_of(id)); }
+  [[nodiscard]] const NetworkSpec& network(NetworkId id) const { return networks.at(index_of(id)); }
+  /// Matrix entry index for a pair of countries.
+  [[nodiscard]] std::size_t pair_index(CountryId from, CountryId to) const {
+    return index_of(from) * countries.size() + index_of(to);
+  }
+};
+
+}  // namespace scamsim::scenario

@@ -1,0 +1,2 @@
+#include <catch2/catch.hpp>
+#include "sim/io/h5.hpp"
