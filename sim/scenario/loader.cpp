@@ -73,8 +73,70 @@ std::shared_ptr<const std::string> source_path(std::string name) {
   return std::make_shared<const std::string>(std::move(name));
 }
 
+/// Keys of the schema have at most a handful of parts ("countries.x.host.y").
+constexpr int max_key_parts = 32;
+
+/// toml++ builds one nested table per part of a dotted key and frees them
+/// recursively, so a key of a million parts overflows the stack. This scan
+/// finds the line of a key with more than max_key_parts parts before
+/// parsing: it counts runs of `part.part.part` outside strings and comments,
+/// a part being a bare word or a quoted string (a float like 1.5 is a run
+/// of two, harmless).
+std::optional<int> line_of_overlong_key(std::string_view text) {
+  int line = 1;
+  int parts = 0;
+  std::size_t i = 0;
+  const auto is_bare = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '+';
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    bool part_ended = false;
+    if (c == '\n') {
+      ++line;
+      ++i;
+      parts = 0;
+    } else if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      const bool triple = text.substr(i, 3) == std::string(3, c);
+      const std::string_view close = triple ? text.substr(i, 3) : text.substr(i, 1);
+      i += close.size();
+      while (i < text.size() && text.substr(i, close.size()) != close) {
+        if (text[i] == '\\' && c == '"') ++i;
+        else if (text[i] == '\n') ++line;
+        ++i;
+      }
+      i += close.size();
+      part_ended = true;
+    } else if (is_bare(c)) {
+      while (i < text.size() && is_bare(text[i])) ++i;
+      part_ended = true;
+    } else {
+      ++i;
+      if (c != ' ' && c != '\t') parts = 0;
+    }
+    if (!part_ended) continue;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i < text.size() && text[i] == '.') {
+      ++i;
+      if (++parts >= max_key_parts) return line;
+    } else {
+      parts = 0;
+    }
+  }
+  return std::nullopt;
+}
+
 /// Parses one document; on a syntax error records it and returns nullopt.
 std::optional<toml::table> parse_document(std::string_view text, const std::string& name, Diagnostics& diagnostics) {
+  if (const auto line = line_of_overlong_key(text)) {
+    diagnostics.error({name, *line, 0}, {},
+                      fmt::format("a key has more than {} dotted parts; no scenario key is nested that deep",
+                                  max_key_parts));
+    return std::nullopt;
+  }
   try {
     return toml::parse(text, std::string(name));
   } catch (const toml::parse_error& e) {
@@ -121,11 +183,15 @@ std::optional<std::string> event_id(const toml::node& node) {
 }
 
 /// Events add to the base's list; an event with the id of a base event replaces it.
+/// Only the base's own events can be replaced: two events of one file with the
+/// same id both stay, so that the schema check reports the duplicate.
 void merge_events(toml::array& base, toml::array&& over) {
+  const auto base_events = static_cast<std::ptrdiff_t>(base.size());
   for (auto& event : over) {
     const auto id = event_id(event);
-    auto same = std::find_if(base.begin(), base.end(), [&](const toml::node& b) { return id && event_id(b) == id; });
-    if (same != base.end()) {
+    const auto end = base.begin() + base_events;
+    auto same = std::find_if(base.begin(), end, [&](const toml::node& b) { return id && event_id(b) == id; });
+    if (same != end) {
       base.replace(same, std::move(event));
     } else {
       base.push_back(std::move(event));
@@ -230,6 +296,7 @@ std::string quote_toml(std::string_view text) {
 /// 2025-06-01, "x", [1, 2]), else the text as a string (so names need no
 /// quotes). Either way the node's source names the flag, for error messages.
 std::optional<toml::table> parse_override_value(std::string_view text, const std::string& flag) {
+  if (line_of_overlong_key(text)) return std::nullopt;
   for (const std::string& document : {fmt::format("v = {}", text), fmt::format("v = {}", quote_toml(text))}) {
     try {
       toml::table holder = toml::parse(document, std::string(flag));
@@ -254,7 +321,8 @@ toml::node* find_in_array(toml::array& array, const std::string& segment) {
 }
 
 void apply_override(toml::table& root, const std::string& flag, Diagnostics& diagnostics) {
-  const std::string display = "--set " + flag;
+  constexpr std::size_t shown = 100;  // name a huge flag without repeating all of it
+  const std::string display = "--set " + (flag.size() > shown ? flag.substr(0, shown) + "..." : flag);
   const SourceLocation where{display, 0, 0};
   const std::size_t eq = flag.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -272,9 +340,13 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
     diagnostics.error(where, key_path, "key path has an empty part");
     return;
   }
+  if (segments.size() > max_key_parts) {
+    diagnostics.error(where, key_path, fmt::format("key path has more than {} parts", max_key_parts));
+    return;
+  }
   auto holder = parse_override_value(value_text, display);
   if (!holder) {
-    diagnostics.error(where, key_path, "the value is not valid UTF-8 text");
+    diagnostics.error(where, key_path, "the value is neither TOML nor valid UTF-8 text");
     return;
   }
   toml::node& value = *holder->get("v");
@@ -422,7 +494,8 @@ class SchemaReader {
         orr.report_unknown_keys();
       }
       if (!c.host && !c.origin && !r.raw().contains("host") && !r.raw().contains("origin")) {
-        diagnostics_.error(r.where(), r.key_path(""), "a country needs a [host] table, an [origin] table, or both");
+        diagnostics_.error(r.where(), fmt::format("countries.{}", id),
+                           "a country needs a [host] table, an [origin] table, or both");
       }
       s.countries.push_back(std::move(c));
     });

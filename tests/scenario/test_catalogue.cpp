@@ -1,0 +1,132 @@
+// The catalogue of bad scenario files (tests/scenarios/bad/*.toml): one file
+// per way a scenario can be wrong. Each file says in its header comments what
+// the loader must report:
+//
+//   # expect-error: did you mean 'governance'   a fragment of a formatted diagnostic
+//   # expect-line: 7                            its line (0: no line), one per expect-error, in order
+//   # expect-file: ../tiny.toml                 the file it is in, relative to bad/ (default: this file)
+//   # expect-count: 1                           the exact number of diagnostics
+//
+// Subfolders (cycle/, bases/) hold the files the catalogue's files are based
+// on; they are not walked.
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "sim/core/error.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace fs = std::filesystem;
+using scamsim::Diagnostic;
+using scamsim::SetupError;
+using scamsim::scenario::load_scenario;
+
+namespace {
+
+const fs::path bad_dir = fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "bad";
+
+struct Expectations {
+  std::vector<std::string> errors;
+  std::vector<int> lines;
+  std::optional<std::size_t> count;
+  std::optional<std::string> file;
+};
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The expectations in the leading comment block of a catalogue file.
+Expectations read_expectations(const fs::path& path) {
+  Expectations e;
+  std::istringstream text(read_bytes(path));
+  std::string line;
+  const auto value_of = [&](std::string_view tag) -> std::optional<std::string> {
+    const std::string prefix = "# " + std::string(tag) + ":";
+    if (!line.starts_with(prefix)) return std::nullopt;
+    std::string v = line.substr(prefix.size());
+    v.erase(0, v.find_first_not_of(' '));
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.pop_back();
+    return v;
+  };
+  while (std::getline(text, line) && line.starts_with("#")) {
+    if (auto v = value_of("expect-error")) e.errors.push_back(*v);
+    if (auto v = value_of("expect-line")) e.lines.push_back(std::stoi(*v));
+    if (auto v = value_of("expect-count")) e.count = static_cast<std::size_t>(std::stoul(*v));
+    if (auto v = value_of("expect-file")) e.file = *v;
+  }
+  return e;
+}
+
+std::vector<fs::path> catalogue_files() {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(bad_dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string all_messages(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) out += "  " + d.format() + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("The catalogue of bad scenarios has a file for each of at least 34 failure kinds", "[unit][catalogue]") {
+  const auto files = catalogue_files();
+  CHECK(files.size() >= 34);
+  for (const auto& file : files) {
+    INFO(file.filename().string());
+    CHECK(fs::file_size(file) < 100 * 1024);
+    const Expectations e = read_expectations(file);
+    CHECK(!e.errors.empty());
+    CHECK((e.lines.empty() || e.lines.size() == e.errors.size()));
+  }
+}
+
+TEST_CASE("Every bad scenario in the catalogue fails with the errors its header announces", "[unit][catalogue]") {
+  for (const auto& file : catalogue_files()) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      const Expectations e = read_expectations(file);
+      std::vector<Diagnostic> diagnostics;
+      try {
+        (void)load_scenario(file);
+        FAIL_CHECK(file.filename().string() << " loaded without error");
+        continue;
+      } catch (const SetupError& error) {
+        diagnostics = error.diagnostics();
+      }
+      INFO("diagnostics:\n" << all_messages(diagnostics));
+      REQUIRE(!diagnostics.empty());
+
+      // Every diagnostic names the file (or flag) it is about.
+      for (const auto& d : diagnostics) CHECK(!d.where.file.empty());
+
+      const fs::path expected_file = (bad_dir / e.file.value_or(file.filename().string())).lexically_normal();
+      for (std::size_t i = 0; i < e.errors.size(); ++i) {
+        const std::optional<int> line = i < e.lines.size() ? std::optional(e.lines[i]) : std::nullopt;
+        INFO("expected: '" << e.errors[i] << "' on line " << (line ? std::to_string(*line) : "(any)") << " of "
+                           << expected_file.string());
+        const bool found = std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+          return d.format().find(e.errors[i]) != std::string::npos && (!line || d.where.line == *line) &&
+                 fs::path(d.where.file).lexically_normal() == expected_file;
+        });
+        CHECK(found);
+      }
+      CHECK(diagnostics.size() >= e.errors.size());
+      if (e.count) CHECK(diagnostics.size() == *e.count);
+    }
+  }
+}
