@@ -154,6 +154,22 @@ std::string describe(const Scenario& s) {
                        group_digits(g.workers));
   }
 
+  // Per host: what the calibration targets (people held by country) look like.
+  std::vector<std::int64_t> ops_in(s.countries.size(), 0);
+  std::vector<std::int64_t> held_in(s.countries.size(), 0);
+  for (const auto& g : s.operations) {
+    const std::size_t c = index_of(s.site(g.site).country);
+    ops_in[c] += g.operations;
+    held_in[c] += g.workers;
+  }
+  out += "  by host country:\n";
+  for (std::size_t c = 0; c < s.countries.size(); ++c) {
+    if (!s.countries[c].host) continue;
+    out += fmt::format("  {:<20} {:>6} operations {:>10} workers  ({} of all held)\n", s.countries[c].id,
+                       group_digits(ops_in[c]), group_digits(held_in[c]),
+                       workers > 0 ? percent(static_cast<double>(held_in[c]) / static_cast<double>(workers)) : "-");
+  }
+
   out += "\nMatrices:\n";
   append_matrix(out, s, "transit days", s.matrices.transit_days);
   append_matrix(out, s, "relocation cost USD", s.matrices.relocation_cost_usd);
