@@ -35,7 +35,10 @@ std::string closest_match(std::string_view word, std::span<const std::string> ca
     }
   }
   const std::size_t allowed = std::max<std::size_t>(1, std::max(word.size(), best_word.size()) / 3);
-  if (best <= allowed) return best_word;
+  // For very short words one edit is most of the word: only a swap or a
+  // changed letter ("ia" for "ai") is a plausible slip, not "a" for "ai".
+  const bool short_word = word.size() < 3 && best_word.size() != word.size();
+  if (best <= allowed && !short_word) return best_word;
   // A word cut short ("half_life" for "half_life_days") is also a plausible slip.
   if (word.size() >= 4) {
     for (const auto& candidate : candidates) {

@@ -77,13 +77,18 @@ void append_matrix(std::string& out, const Scenario& s, std::string_view title, 
   const std::size_t n = s.countries.size();
   std::size_t width = 6;
   for (const auto& c : s.countries) width = std::max(width, c.id.size());
-  for (const T v : m) width = std::max(width, fmt::format("{:g}", static_cast<double>(v)).size());
+  // Money prints whole ("1000000"), shares and days as short as they go.
+  const auto cell = [](T v) {
+    if constexpr (std::is_integral_v<T>) return fmt::format("{}", v);
+    else return fmt::format("{:g}", v);
+  };
+  for (const T v : m) width = std::max(width, cell(v).size());
   out += fmt::format("  {} (row: from, column: to)\n  {:<{}}", title, "", width);
   for (const auto& c : s.countries) out += fmt::format(" {:>{}}", c.id, width);
   out += '\n';
   for (std::size_t i = 0; i < n; ++i) {
     out += fmt::format("  {:<{}}", s.countries[i].id, width);
-    for (std::size_t j = 0; j < n; ++j) out += fmt::format(" {:>{}g}", static_cast<double>(m[i * n + j]), width);
+    for (std::size_t j = 0; j < n; ++j) out += fmt::format(" {:>{}}", cell(m[i * n + j]), width);
     out += '\n';
   }
 }
@@ -97,8 +102,9 @@ std::string describe(const Scenario& s) {
   out += "Files:";
   for (const auto& f : s.files) out += fmt::format(" {}", f);
   out += '\n';
-  out += fmt::format("Run: {} to {} ({:g} years, {} steps of {} day{}), seed {}, {} replicate{}, scale {:g}\n",
-                     s.run.start_date.to_string(), s.run.end_date().to_string(), s.run.years, s.run.steps(),
+  out += fmt::format("Run: {} to {} ({:g} year{}, {} steps of {} day{}), seed {}, {} replicate{}, scale {:g}\n",
+                     s.run.start_date.to_string(), s.run.end_date().to_string(), s.run.years,
+                     s.run.years == 1 ? "" : "s", s.run.steps(),
                      s.run.dt_days, s.run.dt_days == 1 ? "" : "s", s.run.seed, s.run.replicates,
                      s.run.replicates == 1 ? "" : "s", s.run.scale);
 
@@ -146,8 +152,8 @@ std::string describe(const Scenario& s) {
     operations += g.operations;
     workers += g.workers;
   }
-  out += fmt::format("\nOperations at the start ({} groups, {} operations, {} workers at scale 1):\n",
-                     s.operations.size(), group_digits(operations), group_digits(workers));
+  out += fmt::format("\nOperations at the start ({} group{}, {} operations, {} workers at scale 1):\n",
+                     s.operations.size(), s.operations.size() == 1 ? "" : "s", group_digits(operations), group_digits(workers));
   for (const auto& g : s.operations) {
     out += fmt::format("  {:<20} at {:<22} ({:<10}) {:>6} operations {:>10} workers\n", s.network(g.network).id,
                        s.site(g.site).id, s.country(s.site(g.site).country).id, group_digits(g.operations),

@@ -183,16 +183,17 @@ std::optional<std::string> event_id(const toml::node& node) {
 }
 
 /// Events add to the base's list; an event with the id of a base event replaces it.
-/// Only the base's own events can be replaced: two events of one file with the
-/// same id both stay, so that the schema check reports the duplicate.
+/// Only the base's own events can be replaced, each once: two events of one
+/// file with the same id both stay, so that the schema check reports the duplicate.
 void merge_events(toml::array& base, toml::array&& over) {
-  const auto base_events = static_cast<std::ptrdiff_t>(base.size());
+  std::vector<bool> replaced(base.size(), false);
   for (auto& event : over) {
     const auto id = event_id(event);
-    const auto end = base.begin() + base_events;
-    auto same = std::find_if(base.begin(), end, [&](const toml::node& b) { return id && event_id(b) == id; });
-    if (same != end) {
-      base.replace(same, std::move(event));
+    std::size_t same = 0;
+    while (same < replaced.size() && (!id || replaced[same] || event_id(*base.get(same)) != id)) ++same;
+    if (same < replaced.size()) {
+      base.replace(base.begin() + static_cast<std::ptrdiff_t>(same), std::move(event));
+      replaced[same] = true;
     } else {
       base.push_back(std::move(event));
     }
@@ -238,7 +239,7 @@ struct DocumentLoader {
       return std::nullopt;
     }
     const SourceLocation where = location_of(base_node->source(), name);
-    if (static_cast<int>(chain.size()) >= max_base_depth) {
+    if (static_cast<int>(chain.size()) > max_base_depth) {  // chain: this file and those based on it
       diagnostics.error(where, "base", fmt::format("scenarios are based on others more than {} deep", max_base_depth));
       return std::nullopt;
     }
@@ -308,16 +309,16 @@ std::optional<toml::table> parse_override_value(std::string_view text, const std
   return std::nullopt;  // e.g. invalid UTF-8
 }
 
-/// Finds an element of an array by index ("3") or by its table's `id`.
-toml::node* find_in_array(toml::array& array, const std::string& segment) {
+/// The position in an array of the element named by index ("3") or by its table's `id`.
+std::optional<std::size_t> find_in_array(const toml::array& array, const std::string& segment) {
   if (!segment.empty() && std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     const std::size_t index = segment.size() > 6 ? array.size() : std::stoul(segment);
-    return index < array.size() ? array.get(index) : nullptr;
+    return index < array.size() ? std::optional(index) : std::nullopt;
   }
-  for (auto& element : array) {
-    if (event_id(element) == segment) return &element;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    if (event_id(*array.get(i)) == segment) return i;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 void apply_override(toml::table& root, const std::string& flag, Diagnostics& diagnostics) {
@@ -367,19 +368,18 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
       if (!child) child = &table->insert_or_assign(toml::key(segment, region), toml::table{}).first->second;
       current = child;
     } else if (auto* array = current->as_array()) {
-      toml::node* element = find_in_array(*array, segment);
-      if (!element) {
+      const auto index = find_in_array(*array, segment);
+      if (!index) {
         diagnostics.error(where, key_path,
                           fmt::format("'{}' has no element '{}' (give an index from 0 to {} or an event's id)",
                                       walked, segment, array->size() == 0 ? 0 : array->size() - 1));
         return;
       }
       if (last) {
-        array->replace(array->begin() + static_cast<std::ptrdiff_t>(element - &*array->begin()),
-                       std::move(value));
+        array->replace(array->begin() + static_cast<std::ptrdiff_t>(*index), std::move(value));
         return;
       }
-      current = element;
+      current = array->get(*index);
     } else {
       diagnostics.error(where, key_path,
                         fmt::format("'{}' is {}, which has no key '{}'", walked,
@@ -481,7 +481,7 @@ class SchemaReader {
     for_each_entity(root, "countries", Need::required, [&](const std::string& id, TableReader& r) {
       CountrySpec c;
       c.id = id;
-      c.name = r.string("name", Need::required).value_or(id);
+      c.name = r.string("name").value_or(id);
       r.fields(detail::country_fields(), c);
       if (const toml::table* host = r.table("host")) {
         TableReader hr(*host, r.key_path("host"), file_, diagnostics_);
@@ -535,8 +535,8 @@ class SchemaReader {
     if (!index) return std::nullopt;
     if (!s.countries[*index].host) {
       diagnostics_.error(r.where(key), r.key_path(key),
-                         fmt::format("country '{}' has no [host] table, so it cannot hold {}",
-                                     s.countries[*index].id, key == "country" ? "this" : key));
+                         fmt::format("country '{}' has no [host] table: only host countries have sites and aftercare",
+                                     s.countries[*index].id));
       return std::nullopt;
     }
     return id_at<CountryId>(*index);
@@ -585,7 +585,7 @@ class SchemaReader {
     if (!array) return;
     for (std::size_t i = 0; i < array->size(); ++i) {
       const toml::node& node = *array->get(i);
-      const std::string path = fmt::format("{}[{}]", key, i);
+      const std::string path = fmt::format("{}.{}", key, i);  // as --set addresses it
       const auto* table = node.as_table();
       if (!table) {
         diagnostics_.error(location_of(node.source(), file_), path,
@@ -800,6 +800,9 @@ class SchemaReader {
       const auto kind = r.string("kind", Need::required);
       const auto date = r.date("date", Need::required);
       e.id = r.string("id").value_or("");
+      if (r.raw().contains("id") && e.id.empty()) {
+        diagnostics_.error(r.where("id"), r.key_path("id"), "an event id cannot be empty; leave 'id' out instead");
+      }
       e.note = r.string("note").value_or("");
       if (r.raw().contains("id") && !e.id.empty() && !is_identifier(e.id)) {
         diagnostics_.error(r.where("id"), r.key_path("id"),
@@ -882,9 +885,21 @@ class SchemaReader {
 };
 
 std::string to_toml_text(const toml::table& table) {
-  std::ostringstream out;
-  out << toml::toml_formatter(table);
-  return std::move(out).str();
+  const auto print = [&](toml::format_flags flags) {
+    std::ostringstream out;
+    out << toml::toml_formatter(table, flags);
+    return std::move(out).str();
+  };
+  // Relaxed precision prints 0.7 rather than 0.69999999999999996, but keeps
+  // only 6 digits: use it when the text reads back to the same document.
+  std::string relaxed =
+      print(toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision);
+  try {
+    if (toml::parse(relaxed) == table) return relaxed;
+  } catch (const toml::parse_error&) {
+    // Fall through to full precision.
+  }
+  return print(toml::toml_formatter::default_flags);
 }
 
 Scenario load(std::string_view text, const fs::path& path, std::span<const std::string> overrides,

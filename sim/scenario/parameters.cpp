@@ -205,7 +205,7 @@ const Field<NetworkSpec> network_table[] = {
 };
 #undef N
 
-#define G(member, ...) SCAMSIM_FIELD(OperationGroupSpec, "operations[].", member, __VA_ARGS__)
+#define G(member, ...) SCAMSIM_FIELD(OperationGroupSpec, "operations.<n>.", member, __VA_ARGS__)
 const Field<OperationGroupSpec> operation_table[] = {
     G(operations, required, {1, 1e6}, "operations", "Number of operations (compounds) in the group.", "scenario"),
     G(workers, required, {0, 1e8}, "workers", "People held across the group at scale 1.", "scenario; OHCHR 2023"),
@@ -319,6 +319,7 @@ std::vector<ParameterInfo> build_table() {
 
 std::string format_number(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (std::trunc(v) == v && std::abs(v) < 1e15) return fmt::format("{:.0f}", v);  // 1000000, not 1e+06
   return fmt::format("{:g}", v);
 }
 

@@ -1,0 +1,99 @@
+#pragma once
+// Counter-based random numbers (MODEL.md section 5). Every draw is a pure
+// function of (seed, replicate) and (step, agent, purpose, draw index):
+// no engine state is shared between threads, so results do not depend on
+// scheduling or on how agents are split among threads or processes.
+//
+// The generator is Philox4x32-10 (Salmon et al. 2011, "Parallel random
+// numbers: as easy as 1, 2, 3"), checked against Random123's known-answer
+// vectors. The distributions are our own code, since std:: distributions
+// differ between standard libraries.
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+namespace scamsim::model {
+
+/// What a draw is for; part of the counter, so two purposes never share numbers.
+enum class Purpose : std::uint16_t {
+  init_nationality,
+  init_vulnerability,
+  init_escape,
+  escape,
+  raids_count,
+  raid_target,
+  raid_leak,
+  raid_success,
+  release,
+  relocation_choice,
+  relocation_abandon,
+  aftercare,
+  repatriation,
+  rerecruitment,
+  rerecruit_target,
+  retrafficking,
+  recruits_count,
+  recruit_target,
+  recruit_vulnerability,
+  split,
+  test = 0xffff,  ///< for tests only
+};
+
+/// The 128-bit Philox4x32 block: counter in, four random words out.
+using Block = std::array<std::uint32_t, 4>;
+
+/// Philox4x32 with 10 rounds of a 128-bit counter under a 64-bit key.
+Block philox4x32_10(Block counter, std::array<std::uint32_t, 2> key) noexcept;
+
+/// The key of one run: the scenario's seed and the replicate number.
+struct StreamKey {
+  std::uint64_t seed = 0;
+  std::uint32_t replicate = 0;
+};
+
+/// A short sequence of draws for one (step, agent, purpose). Cheap to make
+/// on the stack wherever a draw is needed; never shared.
+class Draws {
+ public:
+  Draws(StreamKey key, std::uint32_t step, std::uint32_t agent, Purpose purpose) noexcept
+      : key_{static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)},
+        counter_{agent, step, static_cast<std::uint32_t>(purpose) << 16, key.replicate} {}
+
+  /// 32 random bits.
+  std::uint32_t bits() noexcept {
+    if (used_ == 4) refill();
+    return block_[used_++];
+  }
+  /// Uniform on the open interval (0, 1), with 53 bits of resolution.
+  double uniform() noexcept {
+    const std::uint64_t hi = bits() >> 5;  // 27 bits
+    const std::uint64_t lo = bits() >> 6;  // 26 bits
+    return (static_cast<double>((hi << 26) | lo) + 0.5) * 0x1.0p-53;
+  }
+  /// True with probability p.
+  bool bernoulli(double p) noexcept { return uniform() < p; }
+  /// An exponential waiting time with the given rate (per unit of time); infinity if rate <= 0.
+  double exponential(double rate) noexcept;
+  /// A Poisson count with the given mean.
+  std::uint64_t poisson(double mean) noexcept;
+  /// An index drawn with probability proportional to its weight (weights >= 0,
+  /// not all zero): binary search of the running sums.
+  std::size_t categorical(std::span<const double> cumulative_weights) noexcept;
+  /// Uniform integer in [0, n).
+  std::uint64_t below(std::uint64_t n) noexcept;
+
+ private:
+  void refill() noexcept {
+    block_ = philox4x32_10(counter_, key_);
+    ++counter_[2];  // the low 16 bits of word 2 count blocks within a purpose
+    used_ = 0;
+  }
+
+  std::array<std::uint32_t, 2> key_;
+  Block counter_;
+  Block block_{};
+  unsigned used_ = 4;
+};
+
+}  // namespace scamsim::model
