@@ -27,6 +27,7 @@ struct ValidateOptions {
 };
 
 int validate(const ValidateOptions& o, std::ostream& out) {
+  if (o.scenario.empty()) throw SetupError("the scenario file name is empty");
   const scenario::Scenario s = scenario::load_scenario(o.scenario, o.overrides);
   if (o.print_toml) {
     out << s.resolved_toml << '\n';

@@ -114,7 +114,7 @@ class CompoundType {
 
 /// How a new dataset is stored; the defaults give a fixed-size, contiguous, uncompressed dataset.
 struct DatasetOptions {
-  Shape chunk;                   ///< chunk extents; empty means contiguous (not allowed with the two below)
+  Shape chunk = {};              ///< chunk extents; empty means contiguous, which rules out deflate, shuffle and extendable
   int deflate = 0;               ///< zlib level 0-9; 0 means no compression
   bool shuffle = false;          ///< byte shuffle before deflate: slowly varying numbers compress much better
   bool extendable = false;       ///< first dimension unlimited, so rows can be appended

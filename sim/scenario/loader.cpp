@@ -330,19 +330,24 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
     diagnostics.error(where, {}, "expected key.path=value, e.g. --set run.scale=0.05");
     return;
   }
-  const std::string key_path = flag.substr(0, eq);
+  const std::string key_path = flag.substr(0, std::min(eq, shown));  // as shown in messages
   const std::string_view value_text = std::string_view(flag).substr(eq + 1);
   if (value_text.find_first_of("\r\n") != std::string_view::npos) {
     diagnostics.error(where, key_path, "the value must be on one line");
     return;
   }
-  const auto segments = split_key_path(key_path);
+  const auto segments = split_key_path(std::string_view(flag).substr(0, eq));
   if (std::any_of(segments.begin(), segments.end(), [](const std::string& s) { return s.empty(); })) {
     diagnostics.error(where, key_path, "key path has an empty part");
     return;
   }
   if (segments.size() > max_key_parts) {
     diagnostics.error(where, key_path, fmt::format("key path has more than {} parts", max_key_parts));
+    return;
+  }
+  if (segments.front() == "base") {
+    // Base files are merged before overrides apply: a new `base` would be ignored.
+    diagnostics.error(where, key_path, "'base' cannot be set with --set; write a file based on the scenario instead");
     return;
   }
   auto holder = parse_override_value(value_text, display);
@@ -412,11 +417,18 @@ class SchemaReader {
     read_run(r, s.run);
     read_parameters(r, s.params);
     read_countries(r, s);
-    read_sites(r, s);
-    read_networks(r, s);
-    read_operations(r, s);
-    read_matrices(r, s);
-    read_events(r, s);
+    if (s.countries.empty()) {
+      // [countries] is missing or wrong, which is reported: everything else
+      // names countries, so reading it would only repeat "no country named".
+      (void)r.table("matrices", Need::required);  // but do say if it is missing too
+      for (const char* key : {"sites", "networks", "operations", "events"}) r.accept(key);
+    } else {
+      read_sites(r, s);
+      read_networks(r, s);
+      read_operations(r, s);
+      read_matrices(r, s);
+      read_events(r, s);
+    }
     r.report_unknown_keys();
     if (diagnostics_.empty()) check_world(r, s);
     return s;
@@ -431,6 +443,17 @@ class SchemaReader {
     r.fields(detail::run_fields(), run);
     r.report_unknown_keys();
     run_ok_ = diagnostics_.size() == errors_before;
+    if (!run_ok_) return;
+    // The run must end in the calendar we count in, and last at least one step.
+    if (run.start_date.year() + std::ceil(run.years) > 9999) {
+      diagnostics_.error(r.where("years"), "run.years", "the run would end after the year 9999");
+      run_ok_ = false;
+    } else if (run.end_date().days_after(run.start_date) < run.dt_days) {
+      diagnostics_.error(r.where("years"), "run.years",
+                         fmt::format("the run lasts {} days, less than one step of {} days",
+                                     run.end_date().days_after(run.start_date), run.dt_days));
+      run_ok_ = false;
+    }
   }
 
   void read_parameters(TableReader& root, Parameters& params) {
@@ -487,11 +510,15 @@ class SchemaReader {
         TableReader hr(*host, r.key_path("host"), file_, diagnostics_);
         hr.fields(detail::host_fields(), c.host.emplace());
         hr.report_unknown_keys();
+      } else if (r.raw().contains("host")) {
+        c.host.emplace();  // of the wrong type, reported: still a host, so its sites raise no more errors
       }
       if (const toml::table* origin = r.table("origin")) {
         TableReader orr(*origin, r.key_path("origin"), file_, diagnostics_);
         orr.fields(detail::origin_fields(), c.origin.emplace());
         orr.report_unknown_keys();
+      } else if (r.raw().contains("origin")) {
+        c.origin.emplace();  // likewise
       }
       if (!c.host && !c.origin && !r.raw().contains("host") && !r.raw().contains("origin")) {
         diagnostics_.error(r.where(), fmt::format("countries.{}", id),

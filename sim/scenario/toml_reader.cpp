@@ -77,7 +77,9 @@ std::optional<std::int64_t> node_integer(const toml::node& node, const std::stri
     constexpr double limit = 9.2e18;
     if (std::isfinite(v) && std::trunc(v) == v && std::abs(v) < limit) return static_cast<std::int64_t>(v);
     diagnostics.error(location_of(node.source()), key_path,
-                      fmt::format("expected a whole number, got {:g}", v));
+                      std::isfinite(v) && std::trunc(v) == v
+                          ? fmt::format("{:g} is too large: whole numbers must lie within ±{:g}", v, limit)
+                          : fmt::format("expected a whole number, got {:g}", v));
     return std::nullopt;
   }
   diagnostics.error(location_of(node.source()), key_path,

@@ -101,14 +101,15 @@ TEST_CASE("Every bad scenario in the catalogue fails with the errors its header 
     DYNAMIC_SECTION(file.filename().string()) {
       const Expectations e = read_expectations(file);
       std::vector<Diagnostic> diagnostics;
+      bool refused = false;
       try {
         (void)load_scenario(file);
-        FAIL_CHECK(file.filename().string() << " loaded without error");
-        continue;
       } catch (const SetupError& error) {
+        refused = true;
         diagnostics = error.diagnostics();
       }
       INFO("diagnostics:\n" << all_messages(diagnostics));
+      REQUIRE(refused);
       REQUIRE(!diagnostics.empty());
 
       // Every diagnostic names the file (or flag) it is about.

@@ -34,9 +34,18 @@ write("deep_nesting_table.toml",
        + "# 10,000 nested inline tables.\n").encode()
       + b"x = " + b"{ a = " * depth + b"1" + b" }" * depth + b"\n")
 
-# A 10,000-part dotted key: valid TOML, but its first part is an unknown key.
+# A 10,000-part dotted key: valid TOML, but toml++ would build (and free,
+# recursively) 10,000 nested tables; the loader refuses keys of more than 32
+# parts before parsing.
 write("deep_dotted_key.toml",
-      (HEADER.format(error="unknown key 'a' in [run]", line=6) + "# expect-count: 1\n"
-       + "# A 10,000-part dotted key: valid TOML, 10,000 nested tables, one unknown key.\n"
+      (HEADER.format(error="a key has more than 32 dotted parts", line=6) + "# expect-count: 1\n"
+       + "# A 10,000-part dotted key: refused before toml++ builds 10,000 nested tables.\n"
        + "base = \"../tiny.toml\"\n").encode()
       + b"run." + b".".join([b"a"] * depth) + b" = 1\n")
+
+# 31 parts (32 with `run`) is still parsed, and is an unknown key like any other.
+write("dotted_key_32_parts.toml",
+      (HEADER.format(error="unknown key 'a' in [run]", line=6) + "# expect-count: 1\n"
+       + "# A 32-part dotted key: parsed, then reported as an unknown key.\n"
+       + "base = \"../tiny.toml\"\n").encode()
+      + b"run." + b".".join([b"a"] * 31) + b" = 1\n")

@@ -1,0 +1,212 @@
+// The scamsim command line, run in-process: what it prints where, and its
+// exit codes (0 ok, 1 errors in the user's input, 2 a wrong command line).
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "sim/app/cli.hpp"
+#include "sim/core/version.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/parameters.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path scenarios_dir = fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios";
+const std::string tiny = (scenarios_dir / "tiny.toml").string();
+const std::string bad_typo = (scenarios_dir / "bad" / "unknown_key_typo.toml").string();
+
+struct Result {
+  int rc = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `scamsim args...` in-process and captures both streams.
+Result cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "scamsim");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  argv.push_back(nullptr);
+  std::ostringstream out;
+  std::ostringstream err;
+  Result r;
+  r.rc = scamsim::app::run(static_cast<int>(args.size()), argv.data(), out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+bool contains(const std::string& text, std::string_view fragment) { return text.find(fragment) != std::string::npos; }
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("scamsim --version prints the version and the commit", "[unit]") {
+  const Result r = cli({"--version"});
+  CHECK(r.rc == 0);
+  CHECK(r.out.starts_with("scamsim " + std::string(scamsim::version()) + " (commit "));
+  CHECK(contains(r.out, std::string(scamsim::git_commit())));
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("scamsim --help, and no arguments at all, print usage and succeed", "[unit]") {
+  for (const auto& args : {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"},
+                           std::vector<std::string>{}}) {
+    const Result r = cli(args);
+    INFO(r.out << r.err);
+    CHECK(r.rc == 0);
+    CHECK(contains(r.out, "validate"));
+    CHECK(contains(r.out, "params"));
+    CHECK(r.err.empty());
+  }
+  const Result sub = cli({"validate", "--help"});
+  CHECK(sub.rc == 0);
+  CHECK(contains(sub.out, "--set"));
+}
+
+TEST_CASE("scamsim validate on a valid scenario summarises it and exits 0", "[unit]") {
+  const Result r = cli({"validate", tiny});
+  INFO(r.err);
+  CHECK(r.rc == 0);
+  CHECK(r.err.empty());
+  for (const char* fragment : {"Scenario: tiny", "Countries (3)", "alpha", "beta", "gamma", "Networks (1)",
+                               "syndicate", "head: A. Kingpin", "Events (2", "sanctions_network", "crackdown",
+                               "2025-06-01", "is valid."}) {
+    INFO(fragment);
+    CHECK(contains(r.out, fragment));
+  }
+}
+
+TEST_CASE("scamsim validate applies --set overrides", "[unit]") {
+  const Result r = cli({"validate", tiny, "--set", "run.scale=0.05", "--set", "pressure.half_life_days=90"});
+  INFO(r.err);
+  CHECK(r.rc == 0);
+  CHECK(contains(r.out, "scale 0.05"));
+  CHECK(contains(r.out, "pressure.half_life_days = 90"));
+
+  const Result bad = cli({"validate", tiny, "--set", "run.sacle=1"});
+  CHECK(bad.rc == 1);
+  CHECK(contains(bad.err, "--set run.sacle=1: error: run.sacle: unknown key 'sacle' in [run]; did you mean 'scale'?"));
+}
+
+TEST_CASE("scamsim validate on a bad scenario prints every error on stderr and exits 1", "[unit]") {
+  const Result r = cli({"validate", bad_typo});
+  CHECK(r.rc == 1);
+  CHECK(r.out.empty());
+  CHECK(contains(r.err, "unknown_key_typo.toml:7:1: error: countries.alpha.governence: unknown key 'governence' in "
+                        "[countries.alpha]; did you mean 'governance'?"));
+  CHECK(contains(r.err, "1 error found."));
+
+  const Result several = cli({"validate", (scenarios_dir / "bad" / "several_errors.toml").string()});
+  CHECK(several.rc == 1);
+  CHECK(lines_of(several.err).size() == 5);
+  CHECK(contains(several.err, "\n4 errors found.\n"));
+
+  const Result missing = cli({"validate", (scenarios_dir / "no_such_scenario.toml").string()});
+  CHECK(missing.rc == 1);
+  CHECK(contains(missing.err, "does not exist"));
+
+  // --quiet hides the summary, never the errors.
+  const Result quiet = cli({"validate", "-q", bad_typo});
+  CHECK(quiet.rc == 1);
+  CHECK(contains(quiet.err, "did you mean 'governance'"));
+}
+
+TEST_CASE("scamsim with an unknown flag or a missing argument exits 2 and says why", "[unit]") {
+  SECTION("an unknown flag") {
+    const Result r = cli({"validate", "--no-such-flag", tiny});
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, "--no-such-flag"));
+    CHECK(contains(r.err, "scamsim --help"));
+    CHECK(r.out.empty());
+  }
+  SECTION("an unknown top-level flag") {
+    CHECK(cli({"--bogus"}).rc == 2);
+  }
+  SECTION("an unknown subcommand") {
+    CHECK(cli({"simulate-everything"}).rc == 2);
+  }
+  SECTION("validate without a scenario") {
+    const Result r = cli({"validate"});
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, "scenario"));
+  }
+  SECTION("--set without a value") {
+    CHECK(cli({"validate", tiny, "--set"}).rc == 2);
+  }
+}
+
+TEST_CASE("scamsim validate --print-toml prints the resolved scenario, which loads again", "[unit]") {
+  const Result r = cli({"validate", "--print-toml", (scenarios_dir / "good" / "child.toml").string(), "--set",
+                            "run.seed=9"});
+  INFO(r.err);
+  REQUIRE(r.rc == 0);
+  CHECK(!contains(r.out, "is valid"));
+  CHECK(!contains(r.out, "base ="));
+  CHECK(contains(r.out, "[run]"));
+  CHECK(contains(r.out, "seed = 9"));
+  const auto s = scamsim::scenario::load_scenario_text(r.out, "printed.toml");
+  CHECK(s.name == "child");
+  CHECK(s.run.seed == 9);
+  CHECK(s.events.size() == 3);
+}
+
+TEST_CASE("scamsim validate -q prints nothing for a valid scenario", "[unit]") {
+  for (const char* flag : {"-q", "--quiet"}) {
+    const Result r = cli({"validate", flag, tiny});
+    CHECK(r.rc == 0);
+    CHECK(r.out.empty());
+    CHECK(r.err.empty());
+  }
+}
+
+TEST_CASE("scamsim params --format csv prints a header and one row per parameter", "[unit]") {
+  const Result r = cli({"params", "--format", "csv"});
+  REQUIRE(r.rc == 0);
+  const auto lines = lines_of(r.out);
+  const auto table = scamsim::scenario::parameter_table();
+  REQUIRE(lines.size() == table.size() + 1);
+  CHECK(lines[0] == "key,type,default,unit,range,description,source");
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    INFO(table[i].key);
+    CHECK(lines[i + 1].starts_with(std::string(table[i].key) + ","));
+  }
+}
+
+TEST_CASE("scamsim params prints every parameter as text by default, and as markdown", "[unit]") {
+  const auto table = scamsim::scenario::parameter_table();
+  const Result text = cli({"params"});
+  REQUIRE(text.rc == 0);
+  for (const auto& p : table) CHECK(contains(text.out, std::string(p.key) + "\n"));
+
+  const Result md = cli({"params", "--format", "markdown"});
+  REQUIRE(md.rc == 0);
+  const auto lines = lines_of(md.out);
+  REQUIRE(lines.size() == table.size() + 2);
+  CHECK(lines[0] == "| key | type | default | unit | range | description | source |");
+  CHECK(lines[1] == "|---|---|---|---|---|---|---|");
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    INFO(table[i].key);
+    CHECK(lines[i + 2].starts_with("| `" + std::string(table[i].key) + "` |"));
+  }
+}
+
+TEST_CASE("scamsim params with an unknown format exits 2", "[unit]") {
+  const Result r = cli({"params", "--format", "bogus"});
+  CHECK(r.rc == 2);
+  CHECK(contains(r.err, "bogus"));
+  CHECK(r.out.empty());
+}
