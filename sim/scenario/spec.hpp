@@ -113,6 +113,9 @@ struct Parameters {
     double awareness_conversion_loss = 0;
     std::int64_t max_split_cells = 0;
     std::int64_t min_cell_workers = 0;
+    std::int64_t max_operation_workers = 0;
+    std::int64_t small_operation_workers = 0;
+    double loss_horizon_days = 0;
     double target_growth_per_year = 0;
   } economics;
   struct Money {

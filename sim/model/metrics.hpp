@@ -1,0 +1,151 @@
+#pragma once
+// What a run records: time series by country and global, the event log and
+// the final operator table. The engine fills a RunRecord per replicate; the
+// io module writes it to HDF5 (docs/OUTPUT.md) and never sees engine state.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace scamsim::model {
+
+/// How a metric is stored: whole numbers (people, operations, dollars) or reals.
+enum class MetricKind : std::uint8_t { count, usd, real };
+
+/// The name, unit and meaning of one recorded series.
+struct MetricInfo {
+  std::string_view name;
+  MetricKind kind;
+  std::string_view units;
+  std::string_view description;
+};
+
+/// Series recorded per step and country, in the order of country_metrics().
+enum class CountryMetric : std::uint8_t {
+  workers_held,
+  workers_in_transit,
+  workers_released,
+  workers_in_aftercare,
+  workers_repatriated,
+  new_recruits,
+  rerecruited,
+  escapes,
+  releases_by_operator,
+  released_by_raids,
+  aftercare_admissions,
+  repatriations,
+  operations_active,
+  workers_in_small_operations,
+  splits,
+  merges,
+  relocations_in,
+  relocations_out,
+  raids,
+  raids_leaked,
+  raids_successful,
+  revenue_usd,
+  laundered_usd,
+  frozen_usd,
+  seized_usd,
+  aftercare_spend_usd,
+  mean_operation_size,
+  pressure,
+  enforcement_will,
+  raid_rate_per_year,
+  count_  ///< number of metrics, not a metric
+};
+
+/// Series recorded per step for the whole region, in the order of global_metrics().
+enum class GlobalMetric : std::uint8_t {
+  workers_held,
+  operations_active,
+  revenue_usd,
+  held_concentration_hhi,
+  share_held_in_small_operations,
+  mean_operation_size,
+  count_  ///< number of metrics, not a metric
+};
+
+inline constexpr std::size_t country_metric_count = static_cast<std::size_t>(CountryMetric::count_);
+inline constexpr std::size_t global_metric_count = static_cast<std::size_t>(GlobalMetric::count_);
+
+/// Names, units and meanings of the per-country series, indexed by CountryMetric.
+std::span<const MetricInfo> country_metrics();
+/// Names, units and meanings of the global series, indexed by GlobalMetric.
+std::span<const MetricInfo> global_metrics();
+
+/// Kinds of entries in the event log.
+enum class EventKind : std::uint8_t {
+  raid_failed,
+  raid_leaked,
+  raid_success,
+  split,
+  merge,
+  relocation_start,
+  relocation_arrival,
+  release,
+  bankruptcy,
+  scenario_event,
+  count_  ///< number of kinds, not a kind
+};
+
+/// The names of the event-log kinds, indexed by EventKind.
+std::span<const std::string_view> event_kind_names_log();
+
+/// One entry of the event log. Plain data with a fixed layout, for HDF5.
+struct EventRecord {
+  std::int32_t step = 0;
+  std::uint8_t kind = 0;          ///< EventKind
+  std::int32_t country = -1;      ///< CountryId index, -1 if none
+  std::int32_t network = -1;      ///< NetworkId index, -1 if none
+  std::int64_t operator_id = -1;  ///< operator slot, -1 if none
+  std::int64_t count = 0;         ///< people concerned (freed, released, moved), or cells made
+  std::int64_t amount_usd = 0;    ///< money concerned (seized, frozen, moving cost)
+};
+
+/// One row of the final operator table.
+struct OperatorRecord {
+  std::int64_t operator_id = 0;
+  std::int32_t network = 0;
+  std::int32_t country = 0;
+  std::int32_t site = 0;
+  std::uint8_t state = 0;  ///< 0 active, 1 relocating, 2 dismantled
+  std::int64_t workers = 0;
+  std::int64_t target_workers = 0;
+  std::int64_t capital_usd = 0;
+  double protection = 0;
+  double tech = 0;
+  double perceived_risk = 0;
+};
+
+/// Everything one replicate records. Series are stored metric-major:
+/// by_country[(metric * steps + step) * countries + country].
+struct RunRecord {
+  std::int64_t steps = 0;
+  std::int64_t countries = 0;
+  std::vector<double> by_country;
+  std::vector<double> global;  ///< global[metric * steps + step]
+  std::vector<EventRecord> events;
+  std::vector<OperatorRecord> final_operators;
+  double worker_steps = 0;     ///< workers alive summed over steps, for speed figures
+
+  /// Sized and zeroed for a run.
+  RunRecord(std::int64_t steps_, std::int64_t countries_);
+  RunRecord() = default;
+
+  double& at(CountryMetric m, std::int64_t step, std::int64_t country) {
+    return by_country[static_cast<std::size_t>((static_cast<std::int64_t>(m) * steps + step) * countries + country)];
+  }
+  [[nodiscard]] double at(CountryMetric m, std::int64_t step, std::int64_t country) const {
+    return by_country[static_cast<std::size_t>((static_cast<std::int64_t>(m) * steps + step) * countries + country)];
+  }
+  double& at(GlobalMetric m, std::int64_t step) {
+    return global[static_cast<std::size_t>(static_cast<std::int64_t>(m) * steps + step)];
+  }
+  [[nodiscard]] double at(GlobalMetric m, std::int64_t step) const {
+    return global[static_cast<std::size_t>(static_cast<std::int64_t>(m) * steps + step)];
+  }
+};
+
+}  // namespace scamsim::model

@@ -1,0 +1,56 @@
+// Phase 2: pressure decays, political will and raid intensity follow it,
+// aftercare capacity follows the budget, and local labour demand is taken
+// from the operations' open places (MODEL.md §4.2, §4.5).
+#include <algorithm>
+#include <cmath>
+
+#include "sim/model/simulation.hpp"
+
+namespace scamsim::model {
+
+void Simulation::update_countries() {
+  const auto& pp = p_.pressure;
+  const std::size_t nc = scenario_.countries.size();
+
+  // Open places and weighted visibility per country, in operator-id order.
+  std::vector<double> visibility(nc, 0.0);
+  for (auto& c : countries_) c.vacancies = 0;
+  for (std::size_t o = 0; o < ops_.size(); ++o) {
+    if (ops_.state[o] != OperatorState::active) continue;
+    const std::size_t c = index_of(ops_.country[o]);
+    countries_[c].vacancies += std::max<std::int64_t>(0, ops_.target[o] - ops_.workers[o] - ops_.incoming[o]);
+    const double v = std::pow(ops_.workers[o] / p_.economics.visibility_reference_workers, p_.economics.visibility_exponent);
+    visibility[c] += v * (1 - ops_.protection[o] * scenario_.countries[c].corruption);
+  }
+
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto& spec = scenario_.countries[c];
+    auto& state = countries_[c];
+    state.pressure *= derived_.pressure_decay_per_step;
+    if (state.crackdown_until_step >= 0 && step_ >= state.crackdown_until_step) {
+      state.crackdown_factor = 1;
+      state.crackdown_until_step = -1;
+    }
+    // Will: pressure acts through governance, is damped by corruption and by
+    // how much of the economy the scams are ("too big to fail").
+    const double revenue_share_gdp = state.revenue_usd_per_year / static_cast<double>(spec.gdp_usd);
+    const double raw = (pp.will_base + pp.will_pressure_gain * state.pressure) * spec.governance;
+    state.will = std::clamp(raw * (1 - pp.corruption_damping * spec.corruption) /
+                                (1 + pp.dependence_damping * revenue_share_gdp),
+                            0.0, 1.0);
+    state.raid_rate_per_day =
+        spec.enforcement_capacity_raids_per_year * scenario_.run.scale / 365.0 * state.will * state.crackdown_factor;
+    // The public risk signal: expected raids per unit of weighted visibility.
+    state.risk_signal = visibility[c] > 0 ? state.raid_rate_per_day / visibility[c] : state.raid_rate_per_day;
+    if (spec.host && p_.aftercare.cost_usd_per_person_day > 0) {
+      state.aftercare_beds = state.aftercare_budget_usd_per_year / 365 / p_.aftercare.cost_usd_per_person_day;
+    } else {
+      state.aftercare_beds = spec.host ? std::numeric_limits<std::int32_t>::max() : 0;  // free care has no limit
+    }
+    const auto at_risk = static_cast<double>(std::max<std::int64_t>(
+        1, stock(WorkerState::released, id_at<CountryId>(c)) + stock(WorkerState::in_aftercare, id_at<CountryId>(c))));
+    state.local_demand = std::min(1.0, static_cast<double>(state.vacancies) / at_risk);
+  }
+}
+
+}  // namespace scamsim::model

@@ -1,0 +1,174 @@
+// Phase 6: the worker phase's outboxes are merged in chunk order (so in
+// worker-id order), then, in this order: aftercare beds go to released
+// people who asked, re-recruited people are placed with operators of their
+// country that have open places, repatriated people trafficked again and new
+// recruits from origin populations are placed with operators anywhere
+// (MODEL.md §4.5). Placement picks an operator in proportion to its open
+// places; a full operator passes the person to the next one in id order.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "sim/model/simulation.hpp"
+
+namespace scamsim::model {
+
+namespace {
+
+/// Operators with open places, drawn from in proportion to their open places
+/// at the start of matching. The places left are shared (`remaining`), so a
+/// place taken through one list is gone from the others.
+struct Vacancies {
+  std::vector<std::uint32_t> ops;
+  std::vector<double> cumulative;
+
+  void add(std::uint32_t op, std::int64_t places) {
+    ops.push_back(op);
+    cumulative.push_back((cumulative.empty() ? 0.0 : cumulative.back()) + static_cast<double>(places));
+  }
+  /// An operator with a place left, or -1 if none; takes the place.
+  std::int64_t take(Draws& d, std::vector<std::int64_t>& remaining) const {
+    if (ops.empty()) return -1;
+    const std::size_t first = d.categorical(cumulative);
+    for (std::size_t step = 0; step < ops.size(); ++step) {
+      const std::uint32_t o = ops[(first + step) % ops.size()];
+      if (remaining[o] > 0) {
+        --remaining[o];
+        return o;
+      }
+    }
+    return -1;
+  }
+};
+
+}  // namespace
+
+void Simulation::match_labour() {
+  const std::size_t nc = scenario_.countries.size();
+  const double dt = derived_.dt_days;
+  auto flow = [&](CountryMetric m, CountryId c) { ++flows_[static_cast<std::size_t>(m) * nc + index_of(c)]; };
+  auto move = [&](std::uint32_t i, WorkerState to, CountryId where) {
+    add_stock(workers_.state[i], workers_.country[i], -1);
+    add_stock(to, where, 1);
+    workers_.state[i] = to;
+    workers_.country[i] = where;
+    workers_.since_step[i] = step_;
+  };
+
+  // ---- merge the outboxes in chunk order ----
+  const std::size_t chunks = (workers_.size() + worker_chunk - 1) / worker_chunk;
+  for (std::size_t k = 0; k < chunks; ++k) {
+    const Outbox& out = outboxes_[k];
+    for (const auto& d : out.op_deltas) {
+      ops_.workers[index_of(d.op)] += d.workers;
+      ops_.incoming[index_of(d.op)] += d.incoming;
+    }
+    for (std::size_t j = 0; j < stocks_.size(); ++j) stocks_[j] += out.stock_deltas[j];
+    for (std::size_t j = 0; j < flows_.size(); ++j) flows_[j] += out.flows[j];
+  }
+
+  // ---- aftercare beds, first come (lowest id) first served ----
+  std::vector<std::int64_t> free_beds(nc);
+  for (std::size_t c = 0; c < nc; ++c) {
+    free_beds[c] = std::max<std::int64_t>(0, countries_[c].aftercare_beds - stock(WorkerState::in_aftercare, id_at<CountryId>(c)));
+  }
+  const auto programme_steps =
+      std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(p_.aftercare.programme_days / dt)));
+  for (std::size_t k = 0; k < chunks; ++k) {
+    for (const std::uint32_t i : outboxes_[k].aftercare) {
+      const CountryId c = workers_.country[i];
+      if (free_beds[index_of(c)] <= 0) continue;
+      --free_beds[index_of(c)];
+      flow(CountryMetric::aftercare_admissions, c);
+      move(i, WorkerState::in_aftercare, c);
+      workers_.due_step[i] = step_ + programme_steps;
+    }
+  }
+
+  // ---- open places per country and overall ----
+  std::vector<Vacancies> local(nc);
+  Vacancies anywhere;
+  std::vector<std::int64_t> remaining(ops_.size(), 0);
+  std::int64_t open_total = 0;
+  for (std::size_t o = 0; o < ops_.size(); ++o) {
+    if (ops_.state[o] != OperatorState::active) continue;
+    const std::int64_t open = ops_.target[o] - ops_.workers[o] - ops_.incoming[o];
+    if (open <= 0) continue;
+    remaining[o] = open;
+    open_total += open;
+    local[index_of(ops_.country[o])].add(static_cast<std::uint32_t>(o), open);
+    anywhere.add(static_cast<std::uint32_t>(o), open);
+  }
+  auto hold = [&](std::uint32_t i, std::uint32_t o) {
+    ops_.workers[o] += 1;
+    workers_.op[i] = OperatorId{o};
+    workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
+    move(i, WorkerState::held, ops_.country[o]);
+    workers_.due_step[i] = escape_due(i, step_);
+  };
+  auto send = [&](std::uint32_t i, std::uint32_t o, CountryId from) {
+    const double days = scenario_.matrices.transit_days[scenario_.pair_index(from, ops_.country[o])];
+    ops_.incoming[o] += 1;
+    workers_.op[i] = OperatorId{o};
+    workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
+    move(i, WorkerState::in_transit, ops_.country[o]);
+    workers_.due_step[i] = step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / dt)));
+    flow(CountryMetric::new_recruits, ops_.country[o]);
+  };
+
+  // ---- re-recruitment where people are ----
+  for (std::size_t k = 0; k < chunks; ++k) {
+    for (const std::uint32_t i : outboxes_[k].rerecruit) {
+      const CountryId c = workers_.country[i];
+      Draws d = draws(i, Purpose::rerecruit_target);
+      const std::int64_t o = local[index_of(c)].take(d, remaining);
+      if (o < 0) continue;  // no open place today: still at risk tomorrow
+      --open_total;
+      flow(CountryMetric::rerecruited, c);
+      hold(i, static_cast<std::uint32_t>(o));
+    }
+  }
+
+  // ---- repatriated people trafficked again ----
+  for (std::size_t k = 0; k < chunks; ++k) {
+    for (const std::uint32_t i : outboxes_[k].retraffick) {
+      Draws d = draws(i, Purpose::recruit_target);
+      const std::int64_t o = anywhere.take(d, remaining);
+      if (o < 0) {
+        workers_.due_step[i] = retrafficking_due(i, step_);  // no demand now: the risk goes on
+        continue;
+      }
+      --open_total;
+      send(i, static_cast<std::uint32_t>(o), workers_.country[i]);
+    }
+  }
+
+  // ---- new trafficking from origin populations, limited by demand ----
+  const auto& rate = p_.recruitment.trafficking_rate_per_year;
+  std::vector<double> supply(nc, 0.0);
+  double total_supply = 0;
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto& origin = scenario_.countries[c].origin;
+    if (!origin) continue;
+    supply[c] = rate * static_cast<double>(origin->vulnerable_population) * scenario_.run.scale *
+                origin->recruitment_susceptibility * (1 - countries_[c].awareness) * dt / 365.0;
+    total_supply += supply[c];
+  }
+  const double demand = total_supply > 0 ? std::min(1.0, static_cast<double>(open_total) / total_supply) : 0.0;
+  for (std::size_t c = 0; c < nc; ++c) {
+    if (supply[c] <= 0 || open_total <= 0) continue;
+    const auto count = draws(static_cast<std::uint32_t>(c), Purpose::recruits_count).poisson(supply[c] * demand);
+    Draws d = draws(static_cast<std::uint32_t>(c), Purpose::recruit_target);
+    for (std::uint64_t k = 0; k < count; ++k) {
+      const std::int64_t o = anywhere.take(d, remaining);
+      if (o < 0) break;
+      const CountryId origin = id_at<CountryId>(c);
+      const std::uint32_t i = workers_.add(WorkerState::in_transit, origin, origin, no_operator, 0, step_,
+                                           static_cast<float>(p_.workers.initial_vulnerability), 0);
+      add_stock(WorkerState::in_transit, origin, 1);  // `send` moves it to its destination
+      send(i, static_cast<std::uint32_t>(o), origin);
+    }
+  }
+}
+
+}  // namespace scamsim::model

@@ -1,0 +1,180 @@
+#include "sim/model/simulation.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace scamsim::model {
+
+namespace {
+
+constexpr std::int32_t never = std::numeric_limits<std::int32_t>::max() / 2;
+
+Derived derive(const scenario::Scenario& s) {
+  Derived d;
+  const auto& p = s.params;
+  d.dt_days = static_cast<double>(s.run.dt_days);
+  d.steps = static_cast<std::int32_t>(s.run.steps());
+  d.decision_interval_steps =
+      std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(static_cast<double>(p.relocation.decision_interval_days) / d.dt_days)));
+  d.pressure_decay_per_step = std::exp2(-d.dt_days / p.pressure.half_life_days);
+  d.risk_smoothing_per_step = 1 - std::exp(-d.dt_days / p.enforcement.risk_memory_days);
+  for (const auto& e : s.events) {
+    d.event_steps.push_back(static_cast<std::int32_t>(e.date.days_after(s.run.start_date) / s.run.dt_days));
+  }
+  d.sites_of.resize(s.countries.size());
+  for (std::size_t i = 0; i < s.sites.size(); ++i) d.sites_of[index_of(s.sites[i].country)].push_back(id_at<SiteId>(i));
+  for (std::size_t c = 0; c < s.countries.size(); ++c) {
+    const auto& country = s.countries[c];
+    d.embassy_rate_per_day.push_back(country.origin ? country.origin->embassy_repatriation_rate_per_month / 30.4375
+                                                    : 0.0);
+    if (country.host && !d.sites_of[c].empty()) d.hosts.push_back(id_at<CountryId>(c));
+  }
+  return d;
+}
+
+}  // namespace
+
+Simulation::Simulation(const scenario::Scenario& scenario, std::uint32_t replicate)
+    : scenario_(scenario),
+      p_(scenario.params),
+      key_{static_cast<std::uint64_t>(scenario.run.seed), replicate},
+      derived_(derive(scenario)),
+      record_(derived_.steps, static_cast<std::int64_t>(scenario.countries.size())) {
+  initialise_world();
+}
+
+void Simulation::step() {
+  assert(!finished());
+  apply_scheduled_events();  // 1. sanctions, arrests, crackdowns, budgets ... dated today
+  update_countries();        // 2. pressure decays, will, raid intensity, aftercare beds, local demand
+  run_operators();           // 3. revenue, costs, laundering, risk; decide release, split, merge, move
+  resolve_operator_plans();  //    carry out splits, merges and moves in operator-id order
+  draw_raids();              // 4. raids drawn per country, targets, leaks, outcomes
+  step_workers();            // 5. every worker's transitions (parallel, outboxes per chunk)
+  match_labour();            // 6. aftercare beds, re-recruitment, new trafficking, in worker-id order
+  record_step();             // 7. the step's metrics
+  ++step_;
+}
+
+void Simulation::run_to_end() {
+  while (!finished()) step();
+}
+
+RunRecord Simulation::take_record() { return std::move(record_); }
+
+std::int64_t Simulation::stock(WorkerState state, CountryId country) const {
+  return stocks_[static_cast<std::size_t>(state) * scenario_.countries.size() + index_of(country)];
+}
+
+std::vector<std::int64_t> Simulation::recount_stocks() const {
+  std::vector<std::int64_t> counts(worker_state_count * scenario_.countries.size(), 0);
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    ++counts[static_cast<std::size_t>(workers_.state[i]) * scenario_.countries.size() +
+             index_of(workers_.country[i])];
+  }
+  return counts;
+}
+
+void Simulation::add_stock(WorkerState state, CountryId country, std::int64_t delta) {
+  stocks_[static_cast<std::size_t>(state) * scenario_.countries.size() + index_of(country)] += delta;
+}
+
+void Simulation::log(EventKind kind, std::int32_t country, std::int32_t network, std::int64_t op, std::int64_t count,
+                     std::int64_t amount_usd) {
+  record_.events.push_back(EventRecord{step_, static_cast<std::uint8_t>(kind), country, network, op, count, amount_usd});
+}
+
+std::int32_t Simulation::escape_due(std::uint32_t worker, std::int32_t from_step, Purpose purpose) const {
+  const double days = draws(worker, purpose).exponential(p_.workers.escape_hazard_per_year / 365.0);
+  const double steps = std::ceil(days / derived_.dt_days);
+  return steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
+}
+
+std::int32_t Simulation::retrafficking_due(std::uint32_t worker, std::int32_t from_step) const {
+  const double rate = p_.workers.retraffick_hazard_per_year / 365.0 * workers_.vulnerability[worker];
+  const double days = draws(worker, Purpose::retrafficking).exponential(rate);
+  const double steps = std::ceil(days / derived_.dt_days);
+  return steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
+}
+
+double Simulation::revenue_per_worker_day(OperatorId o, CountryId where) const {
+  const auto& host = *scenario_.country(where).host;
+  const double tech = ops_.tech[index_of(o)];
+  return static_cast<double>(p_.economics.revenue_usd_per_worker_day) * host.infrastructure *
+         (1 + ai_uplift_ * tech) * (1 - p_.economics.awareness_conversion_loss * victim_awareness_);
+}
+
+void Simulation::initialise_world() {
+  const auto& s = scenario_;
+  const std::size_t nc = s.countries.size();
+  ai_uplift_ = p_.ai.uplift;
+  victim_awareness_ = p_.economics.victim_awareness;
+  intelligence_ = s.matrices.intelligence_sharing;
+  stocks_.assign(worker_state_count * nc, 0);
+  flows_.assign(country_metric_count * nc, 0);
+
+  countries_.resize(nc);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto& spec = s.countries[c];
+    auto& state = countries_[c];
+    state.pressure = spec.initial_pressure;
+    state.frozen_share = p_.money.frozen_share;
+    if (spec.host) {
+      state.aftercare_budget_usd_per_year =
+          static_cast<std::int64_t>(std::llround(static_cast<double>(spec.host->aftercare_budget_usd_per_year) * s.run.scale));
+    }
+    if (spec.origin) state.awareness = spec.origin->awareness;
+  }
+
+  // Nationalities of the people held at the start, by initial workforce share.
+  std::vector<double> nationality_weights(nc, 0.0);
+  for (std::size_t c = 0; c < nc; ++c) {
+    if (s.countries[c].origin) nationality_weights[c] = s.countries[c].origin->initial_workforce_share;
+  }
+  std::partial_sum(nationality_weights.begin(), nationality_weights.end(), nationality_weights.begin());
+
+  // A network's capital is shared among its operations by workforce.
+  std::vector<std::int64_t> network_workers(s.networks.size(), 0);
+  for (const auto& g : s.operations) network_workers[index_of(g.network)] += g.workers;
+
+  for (const auto& g : s.operations) {
+    // run.scale keeps operation sizes and shrinks their number, so that a
+    // small world has the same per-operation dynamics as the full one.
+    const auto scaled_workers = static_cast<std::int64_t>(std::llround(static_cast<double>(g.workers) * s.run.scale));
+    const auto count = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::llround(static_cast<double>(g.operations) * s.run.scale)));
+    const auto& network = s.network(g.network);
+    const CountryId where = s.site(g.site).country;
+    for (std::int64_t k = 0; k < count; ++k) {
+      const std::int64_t size = scaled_workers / count + (k < scaled_workers % count ? 1 : 0);
+      const OperatorId o = ops_.allocate();
+      const std::size_t oi = index_of(o);
+      ops_.network[oi] = g.network;
+      ops_.country[oi] = where;
+      ops_.came_from[oi] = where;
+      ops_.site[oi] = g.site;
+      ops_.target[oi] = static_cast<std::int32_t>(size);
+      ops_.protection[oi] = static_cast<float>(network.protection);
+      ops_.tech[oi] = static_cast<float>(network.tech);
+      const std::int64_t share_of = std::max<std::int64_t>(1, network_workers[index_of(g.network)]);
+      ops_.capital_usd[oi] = static_cast<std::int64_t>(
+          std::llround(static_cast<double>(network.capital_usd) * s.run.scale *
+                       (static_cast<double>(g.workers) / static_cast<double>(share_of)) / static_cast<double>(count)));
+      for (std::int64_t w = 0; w < size; ++w) {
+        const auto id = static_cast<std::uint32_t>(workers_.size());
+        Draws d(key_, 0, id, Purpose::init_nationality);
+        const auto nationality = id_at<CountryId>(d.categorical(nationality_weights));
+        workers_.add(WorkerState::held, nationality, where, o, 0, 0,
+                     static_cast<float>(p_.workers.initial_vulnerability), 1);
+        workers_.due_step[id] = escape_due(id, 0, Purpose::init_escape);
+        ops_.workers[oi] += 1;
+        add_stock(WorkerState::held, where, 1);
+      }
+    }
+  }
+}
+
+}  // namespace scamsim::model

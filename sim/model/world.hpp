@@ -1,0 +1,121 @@
+#pragma once
+// The state of a simulated world: countries, operators and workers, each a
+// structure of arrays. Phases read and write these columns; nothing here
+// knows how a step is scheduled (simulation.hpp) or what is recorded
+// (metrics.hpp).
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "sim/core/ids.hpp"
+#include "sim/scenario/spec.hpp"
+
+namespace scamsim::model {
+
+/// An operator's slot in the operator columns; slots of dismantled operators are reused.
+enum class OperatorId : std::uint32_t {};
+inline constexpr OperatorId no_operator{std::numeric_limits<std::uint32_t>::max()};
+
+/// Where a trafficked person is in the cycle of MODEL.md section 4.5.
+enum class WorkerState : std::uint8_t { in_transit, held, released, in_aftercare, repatriated };
+inline constexpr std::size_t worker_state_count = 5;
+
+/// Whether an operator slot is running, on the move, or free.
+enum class OperatorState : std::uint8_t { active, relocating, dismantled };
+
+/// What happened to an operator this step that its workers must act on.
+/// Set by the operator and enforcement phases, read by the worker phase.
+enum class OperatorFate : std::uint8_t {
+  none,
+  release_share,  ///< release `release_share` of the workers (pressure or a leaked raid)
+  dismantled,     ///< a raid succeeded: every worker is freed
+  closed,         ///< it went bankrupt: every worker is let go
+  relocating,     ///< it left: `moved_share` of workers follow, the rest are abandoned
+  merged,         ///< its workers join `merge_into`
+  split,          ///< its workers are shared among its new cells
+};
+
+/// What an operator decided this step, carried out in id order after the
+/// parallel operator phase (so that no two decisions race for a slot).
+enum class Plan : std::uint8_t { none, split, merge, relocate };
+
+/// Country state that changes during a run (the constants stay in the spec).
+struct CountryState {
+  double pressure = 0;
+  double will = 0;
+  double raid_rate_per_day = 0;       ///< expected raids per day this step
+  double crackdown_factor = 1;
+  std::int64_t crackdown_until_step = -1;
+  std::int64_t aftercare_budget_usd_per_year = 0;
+  std::int64_t aftercare_beds = 0;
+  double frozen_share = 0;            ///< share of laundered money frozen
+  double awareness = 0;               ///< origin awareness
+  double risk_signal = 0;             ///< raids per unit of weighted visibility per day (public)
+  double revenue_usd_per_year = 0;    ///< smoothed scam revenue, for dependence damping of will
+  std::int64_t vacancies = 0;         ///< open places in its operations this step
+  double local_demand = 0;            ///< vacancies per person at risk, capped at 1 (drives re-recruitment)
+  std::int64_t released_unsupported = 0;
+  std::int64_t in_aftercare = 0;
+};
+
+/// Operators (compounds and cells), one column per attribute, indexed by OperatorId.
+struct Operators {
+  std::vector<OperatorState> state;
+  std::vector<OperatorFate> fate;
+  std::vector<Plan> plan;
+  std::vector<NetworkId> network;
+  std::vector<CountryId> country;
+  std::vector<SiteId> site;
+  std::vector<CountryId> came_from;        ///< country it last moved from (its own if never moved)
+  std::vector<std::int32_t> workers;       ///< held now
+  std::vector<std::int32_t> incoming;      ///< in transit toward it
+  std::vector<std::int32_t> target;        ///< the workforce it aims for
+  std::vector<std::int64_t> capital_usd;
+  std::vector<float> protection;
+  std::vector<float> tech;
+  std::vector<double> perceived_risk;      ///< its estimate of raids per unit visibility per day
+  std::vector<std::int32_t> arrival_step;  ///< when a relocating operator arrives
+  std::vector<CountryId> destination;      ///< where a relocating operator goes
+  std::vector<float> release_share;        ///< with fate release_share
+  std::vector<float> moved_share;          ///< with fate relocating
+  std::vector<OperatorId> merge_into;      ///< with fate merged
+  std::vector<std::uint32_t> first_cell;   ///< with fate split: cells are first_cell .. first_cell+cells-1 in new_cells
+  std::vector<std::uint8_t> cells;         ///< with fate split
+  std::vector<std::int64_t> revenue_usd;    ///< this step's money flows, summed by country in id order
+  std::vector<std::int64_t> laundered_usd;
+  std::vector<std::int64_t> frozen_usd;
+  std::vector<std::int64_t> seized_usd;
+  std::vector<OperatorId> split_cells;     ///< the cell slots made by this step's splits
+
+  [[nodiscard]] std::size_t size() const noexcept { return state.size(); }
+  /// A slot for a new operator: the lowest dismantled slot no worker is still
+  /// travelling toward, or a new one at the end. Every column is reset.
+  OperatorId allocate();
+  /// Whether the slot is running (not relocating, not dismantled).
+  [[nodiscard]] bool active(OperatorId o) const { return state[index_of(o)] == OperatorState::active; }
+};
+
+/// Workers, one per trafficked person at scale 1: a structure of arrays of
+/// compact types (22 bytes of hot state each). A worker's next scheduled
+/// event is a step number (`due_step`), so idle workers cost a comparison.
+struct Workers {
+  std::vector<WorkerState> state;
+  std::vector<std::uint8_t> times_trafficked;
+  std::vector<CountryId> nationality;
+  std::vector<CountryId> country;        ///< where the person is now
+  std::vector<OperatorId> op;            ///< holding (or awaiting) operator; no_operator otherwise
+  std::vector<std::int32_t> due_step;    ///< step of the next scheduled event of the current state
+  std::vector<std::int32_t> since_step;  ///< step the current state began
+  std::vector<float> vulnerability;
+
+  [[nodiscard]] std::size_t size() const noexcept { return state.size(); }
+  /// Appends a worker and returns its index.
+  std::uint32_t add(WorkerState s, CountryId nationality_, CountryId where, OperatorId holder, std::int32_t due,
+                    std::int32_t since, float vulnerability_, std::uint8_t trafficked);
+  /// Bytes of hot state per worker, for the memory figures.
+  static constexpr std::size_t bytes_per_worker = sizeof(WorkerState) + sizeof(std::uint8_t) + 2 * sizeof(CountryId) +
+                                                  sizeof(OperatorId) + 2 * sizeof(std::int32_t) + sizeof(float);
+};
+
+}  // namespace scamsim::model
