@@ -9,22 +9,11 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include "sim/model/decisions.hpp"
 #include "sim/model/simulation.hpp"
 
 namespace scamsim::model {
 
-namespace {
-
-/// Expected daily profit of an operation of `size` workers, each earning a
-/// margin `margin` per day, that loses `horizon` days of profit when a raid
-/// succeeds: size*m - F - hazard(size) * size*m*H, hazard = rho' (size/s0)^beta.
-double expected_profit(double size, double margin, double fixed, double hazard_per_visibility, double s0, double beta,
-                       double horizon) {
-  const double hazard = hazard_per_visibility * std::pow(size / s0, beta);
-  return size * margin - fixed - hazard * size * margin * horizon;
-}
-
-}  // namespace
 
 void Simulation::run_operators() {
   const auto& e = p_.economics;
@@ -96,15 +85,16 @@ void Simulation::run_operators() {
                                   m.laundered_share * (m.laundering_cost_share + country.frozen_share);
       const double margin = r * margin_share - static_cast<double>(spec.host->labour_cost_usd_per_day);
       const double rho = ops_.perceived_risk[o] * (1 - protection * corruption) * success;
+      const auto fixed_per_day = static_cast<double>(e.fixed_cost_usd_per_day);
+      const SizeEconomics here_economics{margin, fixed_per_day, rho, e.visibility_reference_workers,
+                                         e.visibility_exponent, e.loss_horizon_days};
       const double s0 = e.visibility_reference_workers;
       const double beta = e.visibility_exponent;
-      const double horizon = e.loss_horizon_days;
-      const auto fixed_per_day = static_cast<double>(e.fixed_cost_usd_per_day);
 
-      // The size that maximises expected profit: s* = s0 (rho H (beta+1))^(-1/beta).
-      double best_size = static_cast<double>(e.max_operation_workers);
-      if (rho > 0 && beta > 0) best_size = std::min(best_size, s0 * std::pow(rho * horizon * (beta + 1), -1 / beta));
-      best_size = std::max(best_size, static_cast<double>(e.min_cell_workers));
+      // The target workforce moves toward the most profitable size.
+      const double best_size = std::max(
+          most_profitable_size(here_economics, static_cast<double>(e.max_operation_workers)),
+          static_cast<double>(e.min_cell_workers));
       const double step_toward = std::min(1.0, e.target_growth_per_year * interval * dt / 365.0);
       ops_.target[o] = static_cast<std::int32_t>(
           std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));
@@ -119,14 +109,14 @@ void Simulation::run_operators() {
       }
 
       // ---- decision day: country (logit with inertia, MODEL.md §4.4) ----
-      const double here_profit = expected_profit(workers, margin, fixed_per_day, rho, s0, beta, horizon);
+      const double here_profit = expected_profit(workers, here_economics);
       const double scale = p_.relocation.logit_scale * std::max(std::abs(here_profit), 1.0);
-      double best_utility = here_profit + p_.relocation.inertia * std::abs(here_profit);
+      const double stay_utility = here_profit + p_.relocation.inertia * std::abs(here_profit);
       std::vector<double> utility;
       utility.reserve(derived_.hosts.size());
       for (const CountryId there : derived_.hosts) {
         if (there == here) {
-          utility.push_back(best_utility);
+          utility.push_back(stay_utility);
           continue;
         }
         const auto& there_spec = scenario_.country(there);
@@ -143,16 +133,11 @@ void Simulation::run_operators() {
             countries_[index_of(there)].risk_signal * there_detection * (1 - kept * there_spec.corruption) * success;
         const double moved = workers * p_.relocation.workers_moved_share;
         const double cost = static_cast<double>(scenario_.matrices.relocation_cost_usd[scenario_.pair_index(here, there)]);
-        const double u = expected_profit(moved, there_margin, fixed_per_day, there_rho, s0, beta, horizon) - cost / horizon;
+        const SizeEconomics there_economics{there_margin, fixed_per_day, there_rho, s0, beta, e.loss_horizon_days};
+        const double u = expected_profit(moved, there_economics) - cost / e.loss_horizon_days;
         utility.push_back(u);
-        best_utility = std::max(best_utility, u);
       }
-      std::vector<double> cumulative(utility.size());
-      double total = 0;
-      for (std::size_t k = 0; k < utility.size(); ++k) {
-        total += std::exp((utility[k] - best_utility) / scale);
-        cumulative[k] = total;
-      }
+      const auto cumulative = logit_cumulative(utility, scale);
       const CountryId choice = derived_.hosts[draws(static_cast<std::uint32_t>(o), Purpose::relocation_choice).categorical(cumulative)];
       if (choice != here && workers > 0) {
         ops_.plan[o] = Plan::relocate;
@@ -163,17 +148,8 @@ void Simulation::run_operators() {
       // ---- decision day: split or merge (the size trade-off of §4.1) ----
       // Splitting into k cells cuts expected raid losses by a factor k^-beta
       // and multiplies fixed costs by k.
-      const double loss = rho * std::pow(workers / s0, beta) * workers * margin * horizon;
-      double best_gain = 0;
-      int best_cells = 0;
-      for (int k = 2; k <= e.max_split_cells; ++k) {
-        if (workers / k < static_cast<double>(e.min_cell_workers)) break;
-        const double gain = loss * (1 - std::pow(k, -beta)) - (k - 1) * fixed_per_day;
-        if (gain > best_gain) {
-          best_gain = gain;
-          best_cells = k;
-        }
-      }
+      const int best_cells =
+          best_split(workers, static_cast<int>(e.max_split_cells), static_cast<double>(e.min_cell_workers), here_economics);
       if (best_cells >= 2 && ops_.fate[o] == OperatorFate::none) {
         ops_.plan[o] = Plan::split;
         ops_.cells[o] = static_cast<std::uint8_t>(best_cells);

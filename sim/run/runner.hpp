@@ -1,0 +1,46 @@
+#pragma once
+// Runs the replicates of a scenario on the available cores. Replicates run
+// concurrently and each one's worker phase is itself parallel; results are
+// the same for any number of threads (MODEL.md section 5).
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <vector>
+
+#include "sim/model/metrics.hpp"
+#include "sim/scenario/spec.hpp"
+
+namespace scamsim::run {
+
+/// Thrown when a run is asked to stop (SIGINT, SIGTERM) before it finished.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
+/// Progress of a run: steps done and steps in all, over all replicates.
+using ProgressFn = std::function<void(std::int64_t done, std::int64_t total)>;
+
+/// How to run.
+struct RunOptions {
+  int threads = 0;                           ///< 0: all cores
+  const std::atomic<bool>* stop = nullptr;   ///< checked every step; set it to interrupt
+  ProgressFn progress;                       ///< called from any thread, often; may be empty
+};
+
+/// What a run produced and how long it took.
+struct RunResult {
+  std::vector<model::RunRecord> replicates;
+  double seconds = 0;
+  double worker_steps = 0;  ///< workers stepped, summed over steps and replicates
+};
+
+/// Runs every replicate of the scenario. Throws Interrupted if asked to stop.
+RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& options);
+
+/// The threads oneTBB will use with `threads` asked for (0: all cores).
+int effective_threads(int threads);
+
+}  // namespace scamsim::run
