@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "sim/app/bench_command.hpp"
+#include "sim/app/run_command.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
 #include "sim/scenario/describe.hpp"
@@ -66,6 +68,34 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                          "Print the resolved scenario (after base and --set) as TOML instead of the summary");
   validate_cmd->add_flag("-q,--quiet", validate_options.quiet, "Print nothing when the scenario is valid");
 
+  RunCommandOptions run_options;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario's replicates and write the results (HDF5)");
+  run_cmd->add_option("scenario", run_options.scenario, "Scenario file (TOML)")->required();
+  run_cmd->add_option("-o,--output", run_options.output, "Results file to write (HDF5), e.g. baseline.h5")->required();
+  add_set_option(*run_cmd, run_options.overrides);
+  run_cmd->add_option("--seed", run_options.seed, "Seed of the run (default: the scenario's run.seed)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--replicates", run_options.replicates, "Replicates (default: the scenario's run.replicates)")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--threads", run_options.threads, "Threads (default 0: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_flag("--force", run_options.force, "Overwrite the results file if it exists");
+  run_cmd->add_flag("-q,--quiet", run_options.quiet, "No progress bar and no closing line");
+
+  std::string summary_file;
+  CLI::App* summary_cmd = app.add_subcommand("summary", "Print the headline outcomes of a results file per country");
+  summary_cmd->add_option("results", summary_file, "Results file (HDF5) written by scamsim run")->required();
+
+  BenchOptions bench_options;
+  CLI::App* bench_cmd = app.add_subcommand(
+      "bench", "Time the engine on the baseline at 1:1 and 10x scale, 1 thread and all cores (figures, not a test)");
+  bench_cmd->add_option("scenario", bench_options.scenario, "Scenario file (default: scenarios/baseline.toml)");
+  bench_cmd->add_option("--scales", bench_options.scales, "Scales to time (default: 1 10)")->check(CLI::PositiveNumber);
+  bench_cmd->add_option("--years", bench_options.years, "Simulated years (default 5)")->check(CLI::PositiveNumber);
+  bench_cmd->add_option("--threads", bench_options.threads, "Threads of the parallel runs (default 0: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  add_set_option(*bench_cmd, bench_options.overrides);
+
   std::string params_format = "text";
   CLI::App* params_cmd = app.add_subcommand("params", "Print the parameter table: every key, default, unit, range, "
                                                       "meaning and source");
@@ -94,6 +124,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       return exit_ok;
     }
     if (*validate_cmd) return validate(validate_options, out);
+    if (*run_cmd) {
+      for (int i = 0; i < argc; ++i) run_options.command_line += (i > 0 ? " " : "") + std::string(argv[i]);
+      return run_command(run_options, out, err);
+    }
+    if (*summary_cmd) return summary_command(summary_file, out);
+    if (*bench_cmd) return bench_command(bench_options, out);
     if (*params_cmd) {
       const auto format = params_format == "csv"        ? scenario::TableFormat::csv
                           : params_format == "markdown" ? scenario::TableFormat::markdown

@@ -100,6 +100,19 @@ std::int32_t Simulation::retrafficking_due(std::uint32_t worker, std::int32_t fr
   return steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
 }
 
+void Simulation::schedule_released(std::uint32_t worker, std::int32_t from_step) {
+  const double rate = derived_.embassy_rate_per_day[index_of(workers_.nationality[worker])];
+  const double steps = std::ceil(draws(worker, Purpose::repatriation).exponential(rate) / derived_.dt_days);
+  workers_.due_step[worker] =
+      steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
+  // Re-recruitment comes when the country's demand clock has advanced by
+  // E / vulnerability, E a unit exponential: the inverse of the cumulative hazard.
+  const double mark = draws(worker, Purpose::rerecruitment).exponential(1.0) /
+                      std::max(1e-9, static_cast<double>(workers_.vulnerability[worker]));
+  workers_.clock_due[worker] =
+      static_cast<float>(countries_[index_of(workers_.country[worker])].demand_clock + std::min(mark, 1e30));
+}
+
 double Simulation::revenue_per_worker_day(OperatorId o, CountryId where) const {
   const auto& host = *scenario_.country(where).host;
   const double tech = ops_.tech[index_of(o)];

@@ -72,6 +72,8 @@ class Simulation {
   void initialise_world();
   std::int32_t escape_due(std::uint32_t worker, std::int32_t from_step, Purpose purpose = Purpose::escape) const;
   std::int32_t retrafficking_due(std::uint32_t worker, std::int32_t from_step) const;
+  /// Draws a released person's repatriation step and re-recruitment clock mark.
+  void schedule_released(std::uint32_t worker, std::int32_t from_step);
   void add_stock(WorkerState state, CountryId country, std::int64_t delta);
   void log(EventKind kind, std::int32_t country, std::int32_t network, std::int64_t op, std::int64_t count,
            std::int64_t amount_usd);

@@ -62,6 +62,7 @@ std::uint32_t Workers::add(WorkerState s, CountryId nationality_, CountryId wher
   due_step.push_back(due);
   since_step.push_back(since);
   vulnerability.push_back(vulnerability_);
+  clock_due.push_back(0.0f);
   return static_cast<std::uint32_t>(state.size() - 1);
 }
 

@@ -55,6 +55,8 @@ struct CountryState {
   double revenue_usd_per_year = 0;    ///< smoothed scam revenue, for dependence damping of will
   std::int64_t vacancies = 0;         ///< open places in its operations this step
   double local_demand = 0;            ///< vacancies per person at risk, capped at 1 (drives re-recruitment)
+  double demand_clock = 0;            ///< integral of the re-recruitment hazard at vulnerability 1, in hazard-days
+  std::int64_t free_beds = 0;         ///< aftercare places free at the start of the step
   std::int64_t released_unsupported = 0;
   std::int64_t in_aftercare = 0;
 };
@@ -97,7 +99,7 @@ struct Operators {
 };
 
 /// Workers, one per trafficked person at scale 1: a structure of arrays of
-/// compact types (22 bytes of hot state each). A worker's next scheduled
+/// compact types (26 bytes of hot state each). A worker's next scheduled
 /// event is a step number (`due_step`), so idle workers cost a comparison.
 struct Workers {
   std::vector<WorkerState> state;
@@ -108,6 +110,7 @@ struct Workers {
   std::vector<std::int32_t> due_step;    ///< step of the next scheduled event of the current state
   std::vector<std::int32_t> since_step;  ///< step the current state began
   std::vector<float> vulnerability;
+  std::vector<float> clock_due;          ///< released: the country demand clock reading at which re-recruitment comes
 
   [[nodiscard]] std::size_t size() const noexcept { return state.size(); }
   /// Appends a worker and returns its index.
@@ -115,7 +118,7 @@ struct Workers {
                     std::int32_t since, float vulnerability_, std::uint8_t trafficked);
   /// Bytes of hot state per worker, for the memory figures.
   static constexpr std::size_t bytes_per_worker = sizeof(WorkerState) + sizeof(std::uint8_t) + 2 * sizeof(CountryId) +
-                                                  sizeof(OperatorId) + 2 * sizeof(std::int32_t) + sizeof(float);
+                                                  sizeof(OperatorId) + 2 * sizeof(std::int32_t) + 2 * sizeof(float);
 };
 
 }  // namespace scamsim::model

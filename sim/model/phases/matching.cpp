@@ -122,7 +122,11 @@ void Simulation::match_labour() {
       const CountryId c = workers_.country[i];
       Draws d = draws(i, Purpose::rerecruit_target);
       const std::int64_t o = local[index_of(c)].take(d, remaining);
-      if (o < 0) continue;  // no open place today: still at risk tomorrow
+      if (o < 0) {
+        // No open place today: still at risk, with a fresh mark on the clock.
+        if (workers_.state[i] == WorkerState::released) schedule_released(i, step_);
+        continue;
+      }
       --open_total;
       flow(CountryMetric::rerecruited, c);
       hold(i, static_cast<std::uint32_t>(o));

@@ -7,8 +7,11 @@
 // the end of an aftercare programme and a repatriated person's re-trafficking
 // are drawn once as a step number (`due_step`) when the state begins, from the
 // state's constant hazard, so that on most days a worker costs a comparison.
-// Released people and people in aftercare face hazards that change with
-// local demand; they draw every step (they are few).
+// A released person's re-recruitment hazard changes with local demand; it is
+// drawn once too, as a mark on the country's demand clock (the integral of
+// the hazard per unit of vulnerability), which is exact for a hazard that
+// varies in time. People in aftercare, whose vulnerability also falls while
+// in care, draw every step: beds are few.
 #include <algorithm>
 #include <cmath>
 
@@ -53,12 +56,27 @@ void Simulation::step_workers() {
         flow(why, workers_.country[i]);
         move(i, WorkerState::released, workers_.country[i]);
         workers_.op[i] = no_operator;
-        workers_.due_step[i] = 0;
+        schedule_released(i, step);
       };
+
+      // Raw columns in locals: the compiler cannot prove that the writes
+      // through the outbox leave the vectors' data pointers alone.
+      const WorkerState* const state = workers_.state.data();
+      const OperatorId* const holder = workers_.op.data();
+      const std::int32_t* const due = workers_.due_step.data();
+      const OperatorFate* const fate = ops_.fate.data();
 
       const auto end = static_cast<std::uint32_t>(std::min(n, (chunk + 1) * worker_chunk));
       for (auto i = static_cast<std::uint32_t>(chunk * worker_chunk); i < end; ++i) {
-        switch (workers_.state[i]) {
+        // The common case first, without a jump table: held, nothing
+        // happening to the operator, nothing due; or repatriated, nothing due.
+        const WorkerState st = state[i];
+        if (st == WorkerState::held) {
+          if (fate[index_of(holder[i])] == OperatorFate::none && due[i] > step) continue;
+        } else if (st == WorkerState::repatriated) {
+          if (due[i] > step) continue;
+        }
+        switch (st) {
           case WorkerState::held: {
             const OperatorId o = workers_.op[i];
             const std::size_t oi = index_of(o);
@@ -124,27 +142,23 @@ void Simulation::step_workers() {
               workers_.op[i] = no_operator;
               flow(CountryMetric::releases_by_operator, workers_.country[i]);
               move(i, WorkerState::released, workers_.country[i]);
-              workers_.due_step[i] = 0;
+              schedule_released(i, step);
             }
             break;
           }
           case WorkerState::released: {
-            // Competing hazards: repatriation by the embassy, re-recruitment
-            // driven by vulnerability and local demand; else a bed if free.
+            // Both of a released person's hazards were turned into times when
+            // the person was released (schedule_released): repatriation as a
+            // step, re-recruitment as a mark on the country's demand clock.
             const CountryId c = workers_.country[i];
-            const double repatriation = derived_.embassy_rate_per_day[index_of(workers_.nationality[i])];
-            const double rerecruit = rerecruit_per_day * workers_.vulnerability[i] * countries_[index_of(c)].local_demand;
-            const double hazard = repatriation + rerecruit;
-            Draws d = draws(i, Purpose::repatriation);
-            if (hazard > 0 && d.uniform() < 1 - std::exp(-hazard * dt)) {
-              if (d.uniform() * hazard < repatriation) {
-                flow(CountryMetric::repatriations, c);
-                move(i, WorkerState::repatriated, workers_.nationality[i]);
-                workers_.due_step[i] = retrafficking_due(i, step);
-              } else {
-                out.rerecruit.push_back(i);
-              }
-            } else if (countries_[index_of(c)].aftercare_beds > 0) {
+            const auto& country = countries_[index_of(c)];
+            if (due[i] <= step) {
+              flow(CountryMetric::repatriations, c);
+              move(i, WorkerState::repatriated, workers_.nationality[i]);
+              workers_.due_step[i] = retrafficking_due(i, step);
+            } else if (workers_.clock_due[i] <= country.demand_clock) {
+              out.rerecruit.push_back(i);
+            } else if (country.free_beds > 0) {
               out.aftercare.push_back(i);
             }
             break;

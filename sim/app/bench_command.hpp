@@ -1,0 +1,23 @@
+#pragma once
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace scamsim::app {
+
+/// Options of `scamsim bench`.
+struct BenchOptions {
+  std::string scenario = "scenarios/baseline.toml";
+  std::vector<double> scales = {1.0, 10.0};
+  double years = 5;
+  int threads = 0;  ///< the "all cores" run; 0: every core
+  std::vector<std::string> overrides;
+};
+
+/// Runs the benchmark of issue #4 and prints its figures: worker-steps per
+/// second, ns per worker-step, seconds per simulated year, peak memory and
+/// bytes per worker, parallel speedup, and the engine's time as a multiple
+/// of one plain pass over the workers' hot columns per step (the floor).
+int bench_command(const BenchOptions& options, std::ostream& out);
+
+}  // namespace scamsim::app

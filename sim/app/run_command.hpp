@@ -1,0 +1,31 @@
+#pragma once
+// `scamsim run` and `scamsim summary`: the app-level work around the engine
+// (files, signals, progress), kept out of the library.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace scamsim::app {
+
+/// Options of `scamsim run`.
+struct RunCommandOptions {
+  std::string scenario;
+  std::string output;
+  std::vector<std::string> overrides;
+  long long seed = -1;        ///< -1: the scenario's
+  long long replicates = -1;  ///< -1: the scenario's
+  int threads = 0;            ///< 0: all cores
+  bool force = false;
+  bool quiet = false;
+  std::string command_line;
+};
+
+/// Runs a scenario and writes its results file, atomically: into a temporary
+/// file beside the target, renamed into place only when complete.
+int run_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err);
+
+/// Prints the headline outcomes of a results file.
+int summary_command(const std::string& path, std::ostream& out);
+
+}  // namespace scamsim::app
