@@ -196,6 +196,38 @@ Handle vector_space(std::size_t count, const Operation& op) {
   return Handle(op.check(H5Screate_simple(1, &extent, nullptr)));
 }
 
+// A creation property list of class `kind` (file, group, dataset, datatype)
+// that leaves out the object's access and modification times, which HDF5
+// records by default: with them, the same content written twice differs.
+Handle untimed_creation(hid_t kind, const Operation& op) {
+  Handle list(op.check(H5Pcreate(kind)));
+  op.check(H5Pset_obj_track_times(list.get(), false));
+  return list;
+}
+
+// Creation properties of a group (or, for a file, its root group). Links are
+// tracked in creation order, as in files netCDF-4 writes: netCDF readers walk
+// a group in that order when it is tracked and in name order otherwise, and
+// in name order they can meet a dataset before its named type (and skip the
+// dataset) or a compound before the named enum of one of its members (and
+// fail). Creation order puts every type before its users.
+Handle group_creation(hid_t kind, const Operation& op) {
+  Handle list = untimed_creation(kind, op);
+  op.check(H5Pset_link_creation_order(list.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED));
+  return list;
+}
+
+// File access for new files: the HDF5 1.8 file format at least, whose object
+// headers store large attributes apart (in a heap) instead of failing with
+// "object header message is too large" past 64 KiB, as the 1.6 format the
+// library picks by default does; a resolved scenario can be that long. At most
+// 1.8 too, so that any HDF5 from 1.8 on (2008) reads our files.
+Handle new_file_access(const Operation& op) {
+  Handle list(op.check(H5Pcreate(H5P_FILE_ACCESS)));
+  op.check(H5Pset_libver_bounds(list.get(), H5F_LIBVER_V18, H5F_LIBVER_V18));
+  return list;
+}
+
 // Link creation that makes missing parent groups, so callers can name a full path.
 Handle with_intermediate_groups(const Operation& op) {
   Handle list(op.check(H5Pcreate(H5P_LINK_CREATE)));
@@ -392,6 +424,13 @@ CompoundType::CompoundType(std::size_t size) : size_(size) {
   type_ = Handle(Operation("make a compound type", H5I_INVALID_HID).check(H5Tcreate(H5T_COMPOUND, size)));
 }
 
+Handle CompoundType::packed() const {
+  const Operation op("pack a compound type", H5I_INVALID_HID);
+  Handle copy(op.check(H5Tcopy(type_.get())));
+  op.check(H5Tpack(copy.get()));
+  return copy;
+}
+
 CompoundType& CompoundType::add(const std::string& name, std::size_t offset, hid_t member_type) {
   Operation("add compound member", H5I_INVALID_HID, name).check(H5Tinsert(type_.get(), name.c_str(), offset, member_type));
   return *this;
@@ -514,6 +553,12 @@ Shape Dataset::shape() const {
   return extents;
 }
 
+H5T_class_t Dataset::type_class() const {
+  const Operation op("get the element type of", id());
+  const Handle stored(op.check(H5Dget_type(id())));
+  return op.check(H5Tget_class(stored.get()));
+}
+
 std::size_t Dataset::size() const { return element_count(id(), Operation("get the size of", id())); }
 
 template <Element T>
@@ -614,7 +659,8 @@ void Dataset::set_label(unsigned dim, const std::string& label) {
 Group Group::create_group(const std::string& path) {
   const Operation op("create group", id(), path);
   const Handle links = with_intermediate_groups(op);
-  return Group(Handle(op.check(H5Gcreate2(id(), path.c_str(), links.get(), H5P_DEFAULT, H5P_DEFAULT))));
+  const Handle creation = group_creation(H5P_GROUP_CREATE, op);
+  return Group(Handle(op.check(H5Gcreate2(id(), path.c_str(), links.get(), creation.get(), H5P_DEFAULT))));
 }
 
 Group Group::open_group(const std::string& path) const {
@@ -686,7 +732,7 @@ Dataset Group::create_dataset(const std::string& path, hid_t type, const Shape& 
   const Handle space = shape.empty() ? scalar_space(op)
                                      : Handle(op.check(H5Screate_simple(static_cast<int>(shape.size()),
                                                                         shape.data(), max_shape.data())));
-  const Handle creation(op.check(H5Pcreate(H5P_DATASET_CREATE)));
+  const Handle creation = untimed_creation(H5P_DATASET_CREATE, op);
   if (chunked) op.check(H5Pset_chunk(creation.get(), static_cast<int>(options.chunk.size()), options.chunk.data()));
   if (options.shuffle) op.check(H5Pset_shuffle(creation.get()));
   if (options.deflate > 0) op.check(H5Pset_deflate(creation.get(), static_cast<unsigned>(options.deflate)));
@@ -698,6 +744,23 @@ Dataset Group::create_dataset(const std::string& path, hid_t type, const Shape& 
 Dataset Group::open_dataset(const std::string& path) const {
   const Operation op("open dataset", id(), path);
   return Dataset(Handle(op.check(H5Dopen2(id(), path.c_str(), H5P_DEFAULT))));
+}
+
+Handle Group::commit_type(const std::string& path, hid_t type) {
+  const Operation op("store named datatype", id(), path);
+  // Committing turns the handle itself into the stored type, so we commit a copy
+  // and leave the caller's type as it was.
+  Handle copy(op.check(H5Tcopy(type)));
+  const Handle links = with_intermediate_groups(op);
+  const Handle creation = untimed_creation(H5P_DATATYPE_CREATE, op);
+  op.check(H5Tcommit2(id(), path.c_str(), copy.get(), links.get(), creation.get(), H5P_DEFAULT));
+  return copy;
+}
+
+void Group::create_hard_link(const std::string& target, const std::string& path) {
+  const Operation op("link", id(), path);
+  const Handle links = with_intermediate_groups(op);
+  op.check(H5Lcreate_hard(id(), target.c_str(), id(), path.c_str(), links.get(), H5P_DEFAULT));
 }
 
 // One list, so every element type gets every dataset operation.
@@ -719,13 +782,17 @@ SCAMSIM_H5_ELEMENT_OPERATIONS(std::string)
 File File::create(const std::filesystem::path& path) {
   const std::string name = path.string();
   const Operation op("create", H5I_INVALID_HID, {}, name);
-  return File(Handle(op.check(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT))));
+  const Handle creation = group_creation(H5P_FILE_CREATE, op);  // for the root group
+  const Handle access = new_file_access(op);
+  return File(Handle(op.check(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, creation.get(), access.get()))));
 }
 
 File File::create_exclusive(const std::filesystem::path& path) {
   const std::string name = path.string();
   const Operation op("create new", H5I_INVALID_HID, {}, name);
-  return File(Handle(op.check(H5Fcreate(name.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT))));
+  const Handle creation = group_creation(H5P_FILE_CREATE, op);  // for the root group
+  const Handle access = new_file_access(op);
+  return File(Handle(op.check(H5Fcreate(name.c_str(), H5F_ACC_EXCL, creation.get(), access.get()))));
 }
 
 File File::open_read_only(const std::filesystem::path& path) {

@@ -2,7 +2,11 @@
 // A small RAII layer over the HDF5 C API, only as wide as our result files
 // need: files, groups, typed datasets, attributes, dimension scales and a
 // compound event table. Every failure throws h5::Error; HDF5's own stderr
-// dump is switched off on each thread that uses this layer.
+// dump is switched off on each thread that uses this layer. Objects are
+// created without access or modification times, so that writing the same
+// content twice gives the same bytes; groups made with create_group (and the
+// root group) track the creation order of their members, as netCDF-4 files do,
+// so that netCDF readers meet named types before the datasets that use them.
 #include <hdf5.h>
 
 #include <concepts>
@@ -106,6 +110,8 @@ class CompoundType {
   [[nodiscard]] hid_t id() const noexcept { return type_.get(); }
   /// Bytes per record, checked against sizeof the struct on every read and write.
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  /// A copy without the struct's padding, for storing: files are smaller and never hold uninitialised bytes.
+  [[nodiscard]] Handle packed() const;
 
  private:
   Handle type_;
@@ -174,6 +180,8 @@ class Dataset : public Object {
 
   /// Current extents (they grow along the first dimension when appending).
   [[nodiscard]] Shape shape() const;
+  /// The class of the stored element type (H5T_INTEGER, H5T_FLOAT, ...), to pick what to read it as.
+  [[nodiscard]] H5T_class_t type_class() const;
   /// Number of elements (records for a table), i.e. the product of the extents.
   [[nodiscard]] std::size_t size() const;
 
@@ -239,7 +247,7 @@ class Group : public Object {
   /// An empty group, so that owners can be default-constructed and filled later.
   Group() = default;
 
-  /// Creates a group, and any missing groups on the way to it.
+  /// Creates a group, and any missing groups on the way to it (those without creation order tracking).
   Group create_group(const std::string& path);
   /// Opens an existing group.
   [[nodiscard]] Group open_group(const std::string& path) const;
@@ -256,6 +264,13 @@ class Group : public Object {
                          const DatasetOptions& options = {});
   /// Opens an existing dataset.
   [[nodiscard]] Dataset open_dataset(const std::string& path) const;
+
+  /// Stores a copy of `type` under `path` as a named datatype and returns the stored type, for
+  /// create_dataset: netCDF readers (ncdump, netCDF4-python) only show compound and enum
+  /// datasets whose types are named like this.
+  Handle commit_type(const std::string& path, hid_t type);
+  /// A second name for the object at `target` (both relative to this group): one object, two paths.
+  void create_hard_link(const std::string& target, const std::string& path);
 
  protected:
   explicit Group(Handle handle) noexcept : Object(std::move(handle)) {}

@@ -4,6 +4,7 @@
 #include <hdf5_hl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <span>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -465,4 +467,96 @@ TEST_CASE("Moving handles never closes an identifier twice", "[unit][io]") {
   }
   const h5::File file = h5::File::open_read_only(path);
   CHECK(file.open_dataset("x").read<double>() == std::vector<double>{1, 2});
+}
+
+TEST_CASE("Named types, hard links and packed records serve netCDF readers", "[unit][io]") {
+  const TempDir dir;
+  const fs::path path = dir.file("named.h5");
+  const h5::CompoundType memory = event_type();
+  const std::vector<Event> rows{{0, 1, EventKind::report, 10.5}, {3, 0, EventKind::arrest, 0.0}};
+  {
+    h5::File file = h5::File::create(path);
+    const h5::Handle kinds = file.commit_type("kind_type", h5::enum_type({{"report", 0}, {"arrest", 1}, {"rescue", 2}}).get());
+    CHECK(H5Tcommitted(kinds.get()) > 0);
+    const h5::Handle packed = memory.packed();
+    CHECK(H5Tget_size(packed.get()) == 4 + 4 + 1 + 8);  // no padding between or after members
+    CHECK(H5Tget_size(memory.id()) == sizeof(Event));
+    const h5::Handle stored = file.commit_type("tables/event_type", packed.get());
+    h5::Dataset table = file.create_dataset("tables/events", stored.get(), {2});
+    table.write_records<Event>(rows, memory);  // HDF5 converts the padded struct to the packed layout
+    CHECK(table.type_class() == H5T_COMPOUND);
+    CHECK(file.create_dataset<double>("x", {1}).type_class() == H5T_FLOAT);
+    CHECK(file.create_dataset<std::int64_t>("n", {1}).type_class() == H5T_INTEGER);
+    file.create_hard_link("tables/events", "also/events");
+    CHECK_THAT(error_message([&] { file.create_hard_link("nowhere", "link"); }), Contains("link '/link'"));
+    CHECK_THAT(error_message([&] { (void)file.commit_type("kind_type", kinds.get()); }),
+               Contains("store named datatype '/kind_type'"));
+    file.close();
+  }
+  const h5::File file = h5::File::open_read_only(path);
+  CHECK(file.open_dataset("tables/events").read_records<Event>(memory) == rows);
+  CHECK(file.open_dataset("also/events").read_records<Event>(memory) == rows);
+  const h5::Handle type(H5Dget_type(file.open_dataset("tables/events").id()));
+  CHECK(H5Tcommitted(type.get()) > 0);
+}
+
+TEST_CASE("Attributes longer than an object header message can hold are stored", "[unit][io]") {
+  const TempDir dir;
+  const fs::path path = dir.file("long.h5");
+  const std::string text(200'000, 'x');
+  const std::vector<double> many(20'000, 0.5);
+  {
+    h5::File file = h5::File::create(path);
+    file.set_attribute("text", text);
+    h5::Dataset dataset = file.create_dataset<double>("x", {1});
+    dataset.set_attribute("many", std::span<const double>(many));
+    file.close();
+  }
+  const h5::File file = h5::File::open_read_only(path);
+  CHECK(file.attribute<std::string>("text") == text);
+  CHECK(file.open_dataset("x").attribute_values<double>("many") == many);
+}
+
+TEST_CASE("Groups list members in creation order and objects carry no times, so rewrites are identical",
+          "[unit][io]") {
+  const TempDir dir;
+  const auto write = [&](const fs::path& path) {
+    h5::File file = h5::File::create(path);
+    h5::Group group = file.create_group("group");
+    (void)group.commit_type("zeta", h5::enum_type({{"a", 0}}).get());
+    group.create_dataset<double>("alpha", {2}, {.chunk = {2}, .deflate = 4})
+        .write<double>(std::vector<double>{1, 2});
+    file.set_attribute("note", "same");
+    file.close();
+  };
+  const fs::path first = dir.file("first.h5");
+  const fs::path second = dir.file("second.h5");
+  write(first);
+  // Object times have a resolution of one second; without this wait the check below proves nothing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  write(second);
+
+  std::ifstream in_first(first, std::ios::binary);
+  std::ifstream in_second(second, std::ios::binary);
+  const std::string bytes_first{std::istreambuf_iterator<char>(in_first), std::istreambuf_iterator<char>()};
+  const std::string bytes_second{std::istreambuf_iterator<char>(in_second), std::istreambuf_iterator<char>()};
+  CHECK(bytes_first == bytes_second);
+
+  const h5::File file = h5::File::open_read_only(first);
+  for (const char* name : {"/", "group"}) {
+    const h5::Group group = file.open_group(name);
+    const h5::Handle creation(H5Gget_create_plist(group.id()));
+    unsigned order = 0;
+    REQUIRE(H5Pget_link_creation_order(creation.get(), &order) >= 0);
+    CHECK(order == (H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED));
+  }
+  std::vector<std::string> in_creation_order;
+  REQUIRE(H5Literate(file.open_group("group").id(), H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr,
+                     [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+                       static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+                       return 0;
+                     },
+                     &in_creation_order) >= 0);
+  CHECK(in_creation_order == std::vector<std::string>{"zeta", "alpha"});
+  CHECK(file.open_group("group").member_names() == std::vector<std::string>{"alpha", "zeta"});
 }
