@@ -26,6 +26,19 @@ struct Derived {
   std::vector<CountryId> hosts;              ///< countries with a host role and at least one site
 };
 
+/// Where operators' money went in one step, summed over every operator slot.
+/// Conservation: the change in total capital equals revenue - costs - frozen
+/// - seized - moving costs - written off, exactly (whole dollars).
+struct Ledger {
+  std::int64_t capital_usd = 0;       ///< total capital of every slot at the end of the step
+  std::int64_t revenue_usd = 0;
+  std::int64_t costs_usd = 0;         ///< fixed costs, upkeep, bribes, laundering fees
+  std::int64_t frozen_usd = 0;        ///< laundering freezes and sanctions
+  std::int64_t seized_usd = 0;
+  std::int64_t moving_costs_usd = 0;
+  std::int64_t written_off_usd = 0;   ///< capital of dismantled slots when reused
+};
+
 /// A simulated world: built from a scenario and a replicate number, stepped,
 /// and read for its record. Results depend only on (scenario, replicate),
 /// never on the number of threads.
@@ -51,6 +64,8 @@ class Simulation {
   [[nodiscard]] const Operators& operators() const noexcept { return ops_; }
   [[nodiscard]] const std::vector<CountryState>& countries() const noexcept { return countries_; }
   [[nodiscard]] const Derived& derived() const noexcept { return derived_; }
+  /// The money flows of the last step.
+  [[nodiscard]] const Ledger& ledger() const noexcept { return ledger_; }
   [[nodiscard]] const scenario::Scenario& scenario() const noexcept { return scenario_; }
   /// People per state and country, maintained from transitions: stock(state, country).
   [[nodiscard]] std::int64_t stock(WorkerState state, CountryId country) const;
@@ -117,6 +132,8 @@ class Simulation {
   std::vector<std::int64_t> flows_;  ///< this step's flow counts [metric * countries + country]
 
   RunRecord record_;
+  Ledger ledger_;
+  std::int64_t moving_costs_step_usd_ = 0;  ///< relocation costs paid so far this step
 };
 
 }  // namespace scamsim::model

@@ -24,6 +24,7 @@ OperatorId Operators::allocate() {
       break;
     }
   }
+  if (slot < state.size()) written_off_usd += capital_usd[slot];  // what a dismantled operation left behind
   put(state, slot, OperatorState::active);
   put(fate, slot, OperatorFate::none);
   put(plan, slot, Plan::none);
@@ -49,6 +50,7 @@ OperatorId Operators::allocate() {
   put(laundered_usd, slot, std::int64_t{0});
   put(frozen_usd, slot, std::int64_t{0});
   put(seized_usd, slot, std::int64_t{0});
+  put(costs_usd, slot, std::int64_t{0});
   return OperatorId{static_cast<std::uint32_t>(slot)};
 }
 

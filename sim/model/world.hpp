@@ -88,6 +88,8 @@ struct Operators {
   std::vector<std::int64_t> laundered_usd;
   std::vector<std::int64_t> frozen_usd;
   std::vector<std::int64_t> seized_usd;
+  std::vector<std::int64_t> costs_usd;     ///< fixed cost, upkeep, bribes and laundering fees this step
+  std::int64_t written_off_usd = 0;        ///< capital left in slots that were reused, this step
   std::vector<OperatorId> split_cells;     ///< the cell slots made by this step's splits
 
   [[nodiscard]] std::size_t size() const noexcept { return state.size(); }

@@ -3,6 +3,7 @@
 // summed over operators in id order (integers, so the order cannot matter).
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "sim/model/simulation.hpp"
 
@@ -20,8 +21,17 @@ void Simulation::record_step() {
   std::vector<std::int64_t> laundered(nc, 0);
   std::vector<std::int64_t> frozen(nc, 0);
   std::vector<std::int64_t> seized(nc, 0);
+  ledger_ = Ledger{};
+  ledger_.moving_costs_usd = std::exchange(moving_costs_step_usd_, 0);
+  ledger_.written_off_usd = std::exchange(ops_.written_off_usd, 0);
   for (std::size_t o = 0; o < ops_.size(); ++o) {
     const std::size_t c = index_of(ops_.country[o]);
+    ledger_.capital_usd += ops_.capital_usd[o];
+    ledger_.revenue_usd += ops_.revenue_usd[o];
+    ledger_.costs_usd += ops_.costs_usd[o];
+    ledger_.frozen_usd += ops_.frozen_usd[o];
+    ledger_.seized_usd += ops_.seized_usd[o];
+    ops_.costs_usd[o] = 0;
     revenue[c] += ops_.revenue_usd[o];
     laundered[c] += ops_.laundered_usd[o];
     frozen[c] += ops_.frozen_usd[o];

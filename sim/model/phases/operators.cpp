@@ -61,6 +61,7 @@ void Simulation::run_operators() {
       const auto frozen = static_cast<std::int64_t>(std::llround(static_cast<double>(laundered) * country.frozen_share));
       ops_.capital_usd[o] += revenue - fixed - upkeep - bribes - fees - frozen;
       ops_.revenue_usd[o] += revenue;
+      ops_.costs_usd[o] += fixed + upkeep + bribes + fees;
       ops_.laundered_usd[o] += laundered;
       ops_.frozen_usd[o] += frozen;
 
@@ -189,6 +190,7 @@ void Simulation::resolve_operator_plans() {
         ops_.arrival_step[o] = step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / derived_.dt_days)));
         ops_.came_from[o] = from;
         ops_.capital_usd[o] -= cost;
+        moving_costs_step_usd_ += cost;
         ops_.protection[o] *= static_cast<float>(p_.relocation.protection_kept_share);
         flow(CountryMetric::relocations_out, from);
         log(EventKind::relocation_start, static_cast<std::int32_t>(index_of(from)), network,
