@@ -78,8 +78,9 @@ int bench_command(const BenchOptions& o, std::ostream& out) {
   const int all = run::effective_threads(o.threads);
   out << fmt::format("scamsim bench: {} for {:g} years, 1 thread and {} threads\n", o.scenario, o.years, all);
   out << fmt::format("hot state per worker: {} bytes\n\n", model::Workers::bytes_per_worker);
-  out << fmt::format("{:>6} {:>8} {:>10} {:>9} {:>13} {:>9} {:>10} {:>8} {:>9} {:>10}\n", "scale", "threads",
-                     "workers", "run s", "worker-step/s", "ns/w-step", "s/sim-year", "speedup", "floor x", "peak MiB");
+  out << fmt::format("{:>6} {:>8} {:>10} {:>9} {:>13} {:>9} {:>10} {:>8} {:>9} {:>10} {:>9}\n", "scale", "threads",
+                     "workers", "run s", "worker-step/s", "ns/w-step", "s/sim-year", "speedup", "floor x", "peak MiB",
+                     "B/worker");
   for (const double scale : o.scales) {
     std::vector<std::string> overrides = o.overrides;
     overrides.push_back(fmt::format("run.scale={}", scale));
@@ -92,14 +93,16 @@ int bench_command(const BenchOptions& o, std::ostream& out) {
       const Timing t = time_run(s, threads);
       if (threads == 1) single = t.seconds;
       const double per_step = t.seconds / t.worker_steps;
-      out << fmt::format("{:>6g} {:>8} {:>10} {:>9.2f} {:>12.0f}M {:>9.2f} {:>10.3f} {:>8.2f} {:>9.1f} {:>10.0f}\n", scale,
-                         threads, t.final_workers, t.seconds, t.worker_steps / t.seconds / 1e6, per_step * 1e9,
-                         t.seconds / o.years, single / t.seconds, per_step / t.floor_seconds_per_worker_step,
-                         peak_rss_mib());
+      const double peak = peak_rss_mib();
+      out << fmt::format("{:>6g} {:>8} {:>10} {:>9.2f} {:>12.0f}M {:>9.2f} {:>10.3f} {:>8.2f} {:>9.1f} {:>10.0f} {:>9.0f}\n",
+                         scale, threads, t.final_workers, t.seconds, t.worker_steps / t.seconds / 1e6, per_step * 1e9,
+                         t.seconds / o.years, single / t.seconds, per_step / t.floor_seconds_per_worker_step, peak,
+                         peak * 1024 * 1024 / static_cast<double>(t.final_workers));
     }
   }
   out << "\nworkers: agents at the end of the run (new recruits add agents); floor x: engine time per worker-step\n"
-         "over one plain single-thread pass over the hot columns; peak MiB: the process's peak resident memory so far.\n";
+         "over one plain single-thread pass over the hot columns; peak MiB: the process's peak resident memory so far;\n"
+         "B/worker: that peak over the workers at the end (all memory, not only the hot columns).\n";
   return exit_ok;
 }
 
