@@ -116,6 +116,7 @@ class Simulation {
     OperatorId op;
     std::int32_t workers;
     std::int32_t incoming;
+    std::int32_t released = 0;  ///< let go by the operator (logged as a release)
   };
   /// What one chunk of the parallel worker phase hands to the ordered phases
   /// after it. Chunks are merged in order, so requests arrive in worker-id order.

@@ -85,3 +85,26 @@ TEST_CASE("Money is conserved every step: the change in capital is what came in 
   CHECK(seized > 0);
   CHECK(frozen > 0);
 }
+
+TEST_CASE("Operators' releases appear in the event log with the people they let go", "[unit][simulation]") {
+  const auto s = load("tests/scenarios/tiny.toml",
+                      {"run.years=1", "countries.alpha.governance=0.9", "countries.alpha.corruption=0.3",
+                       "pressure.will_base=0.6", "countries.alpha.enforcement_capacity_raids_per_year=200"});
+  Simulation sim(s, 0);
+  sim.run_to_end();
+  const auto& r = sim.record();
+  double logged = 0;
+  for (const auto& e : r.events) {
+    if (static_cast<EventKind>(e.kind) != EventKind::release) continue;
+    CHECK(e.count > 0);
+    CHECK(e.operator_id >= 0);
+    logged += static_cast<double>(e.count);
+  }
+  double flow = 0;
+  for (std::int64_t t = 0; t < r.steps; ++t) {
+    for (std::int64_t c = 0; c < r.countries; ++c) flow += r.at(CountryMetric::releases_by_operator, t, c);
+  }
+  CHECK(logged > 0);
+  // The flow also counts people stranded on arrival, whom no operator released.
+  CHECK(logged <= flow);
+}

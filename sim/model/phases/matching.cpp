@@ -57,14 +57,24 @@ void Simulation::match_labour() {
 
   // ---- merge the outboxes in chunk order ----
   const std::size_t chunks = (workers_.size() + worker_chunk - 1) / worker_chunk;
+  std::vector<std::int64_t> released(ops_.size(), 0);
   for (std::size_t k = 0; k < chunks; ++k) {
     const Outbox& out = outboxes_[k];
     for (const auto& d : out.op_deltas) {
       ops_.workers[index_of(d.op)] += d.workers;
       ops_.incoming[index_of(d.op)] += d.incoming;
+      released[index_of(d.op)] += d.released;
     }
     for (std::size_t j = 0; j < stocks_.size(); ++j) stocks_[j] += out.stock_deltas[j];
     for (std::size_t j = 0; j < flows_.size(); ++j) flows_[j] += out.flows[j];
+  }
+
+  // Operators that let people go this step (under pressure, on a leak, when
+  // closing or moving) go in the event log, in operator-id order.
+  for (std::size_t o = 0; o < released.size(); ++o) {
+    if (released[o] == 0) continue;
+    log(EventKind::release, static_cast<std::int32_t>(index_of(ops_.country[o])),
+        static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), released[o], 0);
   }
 
   // ---- aftercare beds, first come (lowest id) first served ----

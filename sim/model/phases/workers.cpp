@@ -52,7 +52,7 @@ void Simulation::step_workers() {
       };
       auto release = [&](std::uint32_t i, CountryMetric why) {
         const OperatorId o = workers_.op[i];
-        out.op_deltas.push_back({o, -1, 0});
+        out.op_deltas.push_back({o, -1, 0, why == CountryMetric::releases_by_operator ? 1 : 0});
         flow(why, workers_.country[i]);
         move(i, WorkerState::released, workers_.country[i]);
         workers_.op[i] = no_operator;
