@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sim/io/h5.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace h5 = scamsim::io::h5;
 namespace fs = std::filesystem;
@@ -26,26 +27,9 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    do {
-      path_ = fs::temp_directory_path() /
-              ("scamsim-test-h5-" + std::to_string(random()) + "-" + std::to_string(random()));
-    } while (!fs::create_directory(path_));
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  [[nodiscard]] fs::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
+// Every test writes in a fresh folder of its own, removed at the end.
+struct TempDir : scamsim::test::TempDir {
+  TempDir() : scamsim::test::TempDir("scamsim-test-h5") {}
 };
 
 // The message of the h5::Error that `action` throws; fails the test if it throws nothing.

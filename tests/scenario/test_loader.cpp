@@ -14,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/temp_dir.hpp"
 #include "sim/core/error.hpp"
 #include "sim/scenario/fields.hpp"
 #include "sim/scenario/loader.hpp"
@@ -42,37 +43,7 @@ double default_of(std::string_view key) {
   return *info->default_value;
 }
 
-/// A fresh folder under the system's temporary folder, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device random;
-    path_ = fs::temp_directory_path() /
-            ("scamsim_test_" + std::to_string(random()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
-  /// Writes `text` to a file under the folder (creating subfolders) and returns its path.
-  fs::path write(const fs::path& name, std::string_view text) const {
-    const fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream out(file, std::ios::binary);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
+using scamsim::test::TempDir;
 
 /// A TOML literal string holding a path.
 std::string quoted(const fs::path& path) {
