@@ -113,6 +113,14 @@ void Simulation::schedule_released(std::uint32_t worker, std::int32_t from_step)
       static_cast<float>(countries_[index_of(workers_.country[worker])].demand_clock + std::min(mark, 1e30));
 }
 
+void Simulation::file_released(std::uint32_t worker) {
+  const std::size_t c = index_of(workers_.country[worker]);
+  auto& heap = marks_[c];
+  heap.push_back(Mark{workers_.clock_due[worker], worker});
+  std::push_heap(heap.begin(), heap.end());
+  if (countries_[c].aftercare_budget_usd_per_year > 0) bed_queue_[c].push_back(worker);
+}
+
 double Simulation::revenue_per_worker_day(OperatorId o, CountryId where) const {
   const auto& host = *scenario_.country(where).host;
   const double tech = ops_.tech[index_of(o)];
@@ -127,6 +135,9 @@ void Simulation::initialise_world() {
   victim_awareness_ = p_.economics.victim_awareness;
   intelligence_ = s.matrices.intelligence_sharing;
   stocks_.assign(worker_state_count * nc, 0);
+  marks_.assign(nc, {});
+  bed_queue_.assign(nc, {});
+  bed_queue_head_.assign(nc, 0);
   flows_.assign(country_metric_count * nc, 0);
 
   countries_.resize(nc);

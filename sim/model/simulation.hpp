@@ -89,6 +89,8 @@ class Simulation {
   std::int32_t retrafficking_due(std::uint32_t worker, std::int32_t from_step) const;
   /// Draws a released person's repatriation step and re-recruitment clock mark.
   void schedule_released(std::uint32_t worker, std::int32_t from_step);
+  /// Files a released person's mark (and bed request) with the country, in id order.
+  void file_released(std::uint32_t worker);
   void add_stock(WorkerState state, CountryId country, std::int64_t delta);
   void log(EventKind kind, std::int32_t country, std::int32_t network, std::int64_t op, std::int64_t count,
            std::int64_t amount_usd);
@@ -121,8 +123,8 @@ class Simulation {
   /// What one chunk of the parallel worker phase hands to the ordered phases
   /// after it. Chunks are merged in order, so requests arrive in worker-id order.
   struct Outbox {
-    std::vector<std::uint32_t> aftercare;   ///< released people asking for a bed
-    std::vector<std::uint32_t> rerecruit;   ///< people re-recruited, to be placed with an operator
+    std::vector<std::uint32_t> released;    ///< people released this step: their marks and bed requests are filed
+    std::vector<std::uint32_t> rerecruit;   ///< people in aftercare re-recruited, to be placed with an operator
     std::vector<std::uint32_t> retraffick;  ///< repatriated people trafficked again, to be placed
     std::vector<OpDelta> op_deltas;
     std::vector<std::int64_t> flows;         ///< [metric * countries + country]
@@ -130,6 +132,24 @@ class Simulation {
   };
   static constexpr std::size_t worker_chunk = 16384;  ///< workers per task of the worker phase
   std::vector<Outbox> outboxes_;
+
+  /// A released person's re-recruitment mark on the country's demand clock.
+  struct Mark {
+    float clock;
+    std::uint32_t worker;
+    /// Earliest mark first, then lowest id: a min-heap under std::priority_queue's max-heap.
+    friend bool operator<(const Mark& a, const Mark& b) {
+      return a.clock != b.clock ? a.clock > b.clock : a.worker > b.worker;
+    }
+  };
+  /// Per country, the marks of released people, so that only those whose
+  /// mark the clock has passed are touched; entries of people who have since
+  /// moved on are skipped when they surface.
+  std::vector<std::vector<Mark>> marks_;
+  /// Per country with aftercare, released people in the order they were
+  /// released, waiting for a bed (first released, first served).
+  std::vector<std::vector<std::uint32_t>> bed_queue_;
+  std::vector<std::size_t> bed_queue_head_;
   std::vector<std::int64_t> flows_;  ///< this step's flow counts [metric * countries + country]
 
   RunRecord record_;

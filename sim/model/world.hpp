@@ -56,7 +56,6 @@ struct CountryState {
   std::int64_t vacancies = 0;         ///< open places in its operations this step
   double local_demand = 0;            ///< vacancies per person at risk, capped at 1 (drives re-recruitment)
   double demand_clock = 0;            ///< integral of the re-recruitment hazard at vulnerability 1, in hazard-days
-  std::int64_t free_beds = 0;         ///< aftercare places free at the start of the step
   std::int64_t released_unsupported = 0;
   std::int64_t in_aftercare = 0;
 };

@@ -51,7 +51,6 @@ void Simulation::update_countries() {
         1, stock(WorkerState::released, id_at<CountryId>(c)) + stock(WorkerState::in_aftercare, id_at<CountryId>(c))));
     state.local_demand = std::min(1.0, static_cast<double>(state.vacancies) / at_risk);
     state.demand_clock += p_.workers.rerecruit_hazard_per_month / 30.4375 * state.local_demand * derived_.dt_days;
-    state.free_beds = std::max<std::int64_t>(0, state.aftercare_beds - stock(WorkerState::in_aftercare, id_at<CountryId>(c)));
   }
 }
 

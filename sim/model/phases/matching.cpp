@@ -77,21 +77,31 @@ void Simulation::match_labour() {
         static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), released[o], 0);
   }
 
-  // ---- aftercare beds, first come (lowest id) first served ----
-  std::vector<std::int64_t> free_beds(nc);
-  for (std::size_t c = 0; c < nc; ++c) {
-    free_beds[c] = std::max<std::int64_t>(0, countries_[c].aftercare_beds - stock(WorkerState::in_aftercare, id_at<CountryId>(c)));
+  // People released this step file their re-recruitment marks and bed
+  // requests with their country, in worker-id order.
+  for (std::size_t k = 0; k < chunks; ++k) {
+    for (const std::uint32_t i : outboxes_[k].released) file_released(i);
   }
+
+  // ---- aftercare beds: first released, first served ----
   const auto programme_steps =
       std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(p_.aftercare.programme_days / dt)));
-  for (std::size_t k = 0; k < chunks; ++k) {
-    for (const std::uint32_t i : outboxes_[k].aftercare) {
-      const CountryId c = workers_.country[i];
-      if (free_beds[index_of(c)] <= 0) continue;
-      --free_beds[index_of(c)];
-      flow(CountryMetric::aftercare_admissions, c);
-      move(i, WorkerState::in_aftercare, c);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const CountryId country = id_at<CountryId>(c);
+    std::int64_t free_beds = countries_[c].aftercare_beds - stock(WorkerState::in_aftercare, country);
+    auto& queue = bed_queue_[c];
+    std::size_t& head = bed_queue_head_[c];
+    while (free_beds > 0 && head < queue.size()) {
+      const std::uint32_t i = queue[head++];
+      if (workers_.state[i] != WorkerState::released || workers_.country[i] != country) continue;  // moved on
+      --free_beds;
+      flow(CountryMetric::aftercare_admissions, country);
+      move(i, WorkerState::in_aftercare, country);
       workers_.due_step[i] = step_ + programme_steps;
+    }
+    if (head > 4096 && head * 2 > queue.size()) {  // drop the served prefix now and then
+      queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head));
+      head = 0;
     }
   }
 
@@ -127,20 +137,42 @@ void Simulation::match_labour() {
   };
 
   // ---- re-recruitment where people are ----
-  for (std::size_t k = 0; k < chunks; ++k) {
-    for (const std::uint32_t i : outboxes_[k].rerecruit) {
-      const CountryId c = workers_.country[i];
-      Draws d = draws(i, Purpose::rerecruit_target);
-      const std::int64_t o = local[index_of(c)].take(d, remaining);
-      if (o < 0) {
-        // No open place today: still at risk, with a fresh mark on the clock.
-        if (workers_.state[i] == WorkerState::released) schedule_released(i, step_);
-        continue;
+  // Released people whose mark the demand clock has passed, and people in
+  // aftercare who drew re-recruitment, placed in worker-id order.
+  std::vector<std::uint32_t> rerecruited;
+  for (std::size_t c = 0; c < nc; ++c) {
+    auto& heap = marks_[c];
+    const CountryId country = id_at<CountryId>(c);
+    while (!heap.empty() && static_cast<double>(heap.front().clock) <= countries_[c].demand_clock) {
+      const Mark mark = heap.front();
+      std::pop_heap(heap.begin(), heap.end());
+      heap.pop_back();
+      const std::uint32_t i = mark.worker;
+      if (workers_.state[i] == WorkerState::released && workers_.country[i] == country &&
+          workers_.clock_due[i] == mark.clock) {
+        rerecruited.push_back(i);
       }
-      --open_total;
-      flow(CountryMetric::rerecruited, c);
-      hold(i, static_cast<std::uint32_t>(o));
     }
+  }
+  for (std::size_t k = 0; k < chunks; ++k) {
+    rerecruited.insert(rerecruited.end(), outboxes_[k].rerecruit.begin(), outboxes_[k].rerecruit.end());
+  }
+  std::sort(rerecruited.begin(), rerecruited.end());
+  for (const std::uint32_t i : rerecruited) {
+    const CountryId c = workers_.country[i];
+    Draws d = draws(i, Purpose::rerecruit_target);
+    const std::int64_t o = local[index_of(c)].take(d, remaining);
+    if (o < 0) {
+      // No open place today: still at risk, with a fresh mark on the clock.
+      if (workers_.state[i] == WorkerState::released) {
+        schedule_released(i, step_);
+        file_released(i);
+      }
+      continue;
+    }
+    --open_total;
+    flow(CountryMetric::rerecruited, c);
+    hold(i, static_cast<std::uint32_t>(o));
   }
 
   // ---- repatriated people trafficked again ----

@@ -36,7 +36,7 @@ void Simulation::step_workers() {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), [&](const tbb::blocked_range<std::size_t>& range) {
     for (std::size_t chunk = range.begin(); chunk < range.end(); ++chunk) {
       Outbox& out = outboxes_[chunk];
-      out.aftercare.clear();
+      out.released.clear();
       out.rerecruit.clear();
       out.retraffick.clear();
       out.op_deltas.clear();
@@ -57,6 +57,7 @@ void Simulation::step_workers() {
         move(i, WorkerState::released, workers_.country[i]);
         workers_.op[i] = no_operator;
         schedule_released(i, step);
+        out.released.push_back(i);
       };
 
       // Raw columns in locals: the compiler cannot prove that the writes
@@ -73,7 +74,7 @@ void Simulation::step_workers() {
         const WorkerState st = state[i];
         if (st == WorkerState::held) {
           if (fate[index_of(holder[i])] == OperatorFate::none && due[i] > step) continue;
-        } else if (st == WorkerState::repatriated) {
+        } else if (st == WorkerState::repatriated || st == WorkerState::released) {
           if (due[i] > step) continue;
         }
         switch (st) {
@@ -143,23 +144,21 @@ void Simulation::step_workers() {
               flow(CountryMetric::releases_by_operator, workers_.country[i]);
               move(i, WorkerState::released, workers_.country[i]);
               schedule_released(i, step);
+              out.released.push_back(i);
             }
             break;
           }
           case WorkerState::released: {
             // Both of a released person's hazards were turned into times when
             // the person was released (schedule_released): repatriation as a
-            // step, re-recruitment as a mark on the country's demand clock.
-            const CountryId c = workers_.country[i];
-            const auto& country = countries_[index_of(c)];
+            // step, checked here; re-recruitment as a mark on the country's
+            // demand clock, filed with the country and found there when the
+            // clock passes it (match_labour). Bed requests wait in the
+            // country's queue. So a released person costs a comparison a day.
             if (due[i] <= step) {
-              flow(CountryMetric::repatriations, c);
+              flow(CountryMetric::repatriations, workers_.country[i]);
               move(i, WorkerState::repatriated, workers_.nationality[i]);
               workers_.due_step[i] = retrafficking_due(i, step);
-            } else if (workers_.clock_due[i] <= country.demand_clock) {
-              out.rerecruit.push_back(i);
-            } else if (country.free_beds > 0) {
-              out.aftercare.push_back(i);
             }
             break;
           }
