@@ -44,10 +44,10 @@ double floor_per_worker(const model::Workers& w) {
     const auto start = std::chrono::steady_clock::now();
     std::uint64_t acc = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      acc += static_cast<std::uint64_t>(w.state[i]) + w.times_trafficked[i] + static_cast<std::uint64_t>(w.nationality[i]) +
-             static_cast<std::uint64_t>(w.country[i]) + static_cast<std::uint64_t>(w.op[i]) +
-             static_cast<std::uint64_t>(w.due_step[i]) + static_cast<std::uint64_t>(w.since_step[i]) +
-             static_cast<std::uint64_t>(w.vulnerability[i] > 0.5f);
+      acc += static_cast<std::uint64_t>(w.state[i]) + w.times_trafficked[i] +
+             static_cast<std::uint64_t>(w.nationality[i]) + static_cast<std::uint64_t>(w.country[i]) +
+             static_cast<std::uint64_t>(w.op[i]) + static_cast<std::uint64_t>(w.due_step[i]) +
+             static_cast<std::uint64_t>(w.since_step[i]) + static_cast<std::uint64_t>(w.vulnerability[i] > 0.5f);
     }
     sink += acc;
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -94,14 +94,16 @@ int bench_command(const BenchOptions& o, std::ostream& out) {
       if (threads == 1) single = t.seconds;
       const double per_step = t.seconds / t.worker_steps;
       const double peak = peak_rss_mib();
-      out << fmt::format("{:>6g} {:>8} {:>10} {:>9.2f} {:>12.0f}M {:>9.2f} {:>10.3f} {:>8.2f} {:>9.1f} {:>10.0f} {:>9.0f}\n",
-                         scale, threads, t.final_workers, t.seconds, t.worker_steps / t.seconds / 1e6, per_step * 1e9,
-                         t.seconds / o.years, single / t.seconds, per_step / t.floor_seconds_per_worker_step, peak,
-                         peak * 1024 * 1024 / static_cast<double>(t.final_workers));
+      out << fmt::format(
+          "{:>6g} {:>8} {:>10} {:>9.2f} {:>12.0f}M {:>9.2f} {:>10.3f} {:>8.2f} {:>9.1f} {:>10.0f} {:>9.0f}\n", scale,
+          threads, t.final_workers, t.seconds, t.worker_steps / t.seconds / 1e6, per_step * 1e9, t.seconds / o.years,
+          single / t.seconds, per_step / t.floor_seconds_per_worker_step, peak,
+          peak * 1024 * 1024 / static_cast<double>(t.final_workers));
     }
   }
   out << "\nworkers: agents at the end of the run (new recruits add agents); floor x: engine time per worker-step\n"
-         "over one plain single-thread pass over the hot columns; peak MiB: the process's peak resident memory so far;\n"
+         "over one plain single-thread pass over the hot columns; peak MiB: the process's peak resident memory so "
+         "far;\n"
          "B/worker: that peak over the workers at the end (all memory, not only the hot columns).\n";
   return exit_ok;
 }

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/app/bench_command.hpp"
 #include "sim/app/run_command.hpp"
@@ -52,9 +52,10 @@ void add_set_option(CLI::App& command, std::vector<std::string>& overrides) {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"scamsim: agent-based simulation of scam compounds in Southeast Asia and their displacement by "
-               "enforcement.\nDocs: docs/MODEL.md (the model), docs/SCENARIOS.md (scenario files).",
-               "scamsim"};
+  CLI::App app{
+      "scamsim: agent-based simulation of scam compounds in Southeast Asia and their displacement by "
+      "enforcement.\nDocs: docs/MODEL.md (the model), docs/SCENARIOS.md (scenario files).",
+      "scamsim"};
   app.require_subcommand(0, 1);
   bool show_version = false;
   app.add_flag("--version", show_version, "Print the version and the git commit, then exit");
@@ -97,8 +98,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   add_set_option(*bench_cmd, bench_options.overrides);
 
   std::string params_format = "text";
-  CLI::App* params_cmd = app.add_subcommand("params", "Print the parameter table: every key, default, unit, range, "
-                                                      "meaning and source");
+  CLI::App* params_cmd = app.add_subcommand("params",
+                                            "Print the parameter table: every key, default, unit, range, "
+                                            "meaning and source");
   params_cmd->add_option("--format", params_format, "text, csv or markdown")
       ->check(CLI::IsMember({"text", "csv", "markdown"}));
 

@@ -88,7 +88,8 @@ class ProgressBar {
     const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
     constexpr int width = 30;
     const int filled = static_cast<int>(fraction * width);
-    err_ << fmt::format("\r[{}{}] {:3.0f}%  step {}/{}  ETA {:.1f} s ", std::string(static_cast<std::size_t>(filled), '#'),
+    err_ << fmt::format("\r[{}{}] {:3.0f}%  step {}/{}  ETA {:.1f} s ",
+                        std::string(static_cast<std::size_t>(filled), '#'),
                         std::string(static_cast<std::size_t>(width - filled), '.'), fraction * 100, done, total, eta)
          << std::flush;
     shown_ = true;
@@ -165,10 +166,10 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
   temporary.release();
 
   if (!o.quiet) {
-    out << fmt::format("scamsim: {} replicate{} x {} steps in {:.2f} s ({:.0f} M worker-steps/s, {} threads); wrote {}\n",
-                       s.run.replicates, s.run.replicates == 1 ? "" : "s", s.run.steps(), result.seconds,
-                       result.worker_steps / std::max(result.seconds, 1e-9) / 1e6, run::effective_threads(o.threads),
-                       o.output);
+    out << fmt::format(
+        "scamsim: {} replicate{} x {} steps in {:.2f} s ({:.0f} M worker-steps/s, {} threads); wrote {}\n",
+        s.run.replicates, s.run.replicates == 1 ? "" : "s", s.run.steps(), result.seconds,
+        result.worker_steps / std::max(result.seconds, 1e-9) / 1e6, run::effective_threads(o.threads), o.output);
   }
   return exit_ok;
 }

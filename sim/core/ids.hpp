@@ -14,16 +14,12 @@ enum class NetworkId : std::uint16_t {};
 
 /// The vector index behind a strong id.
 template <class Id>
-  requires std::is_enum_v<Id>
-constexpr std::size_t index_of(Id id) noexcept {
-  return static_cast<std::size_t>(id);
-}
+requires std::is_enum_v<Id>
+constexpr std::size_t index_of(Id id) noexcept { return static_cast<std::size_t>(id); }
 
 /// The strong id for a vector index.
 template <class Id>
-  requires std::is_enum_v<Id>
-constexpr Id id_at(std::size_t index) noexcept {
-  return static_cast<Id>(index);
-}
+requires std::is_enum_v<Id>
+constexpr Id id_at(std::size_t index) noexcept { return static_cast<Id>(index); }
 
 }  // namespace scamsim

@@ -60,9 +60,8 @@ std::string quoted_list(std::span<const std::string> items) {
 bool is_identifier(std::string_view text) {
   if (text.empty() || text.size() > 64) return false;
   if (text.front() < 'a' || text.front() > 'z') return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 }  // namespace scamsim

@@ -56,12 +56,10 @@ std::optional<std::string> try_fetch_name(Get get) {
 
 // Path and file of an object for error messages, where a failure must not throw.
 std::string path_or_empty(hid_t id) {
-  return try_fetch_name([id](char* buffer, std::size_t size) { return H5Iget_name(id, buffer, size); })
-      .value_or("");
+  return try_fetch_name([id](char* buffer, std::size_t size) { return H5Iget_name(id, buffer, size); }).value_or("");
 }
 std::string file_or_empty(hid_t id) {
-  return try_fetch_name([id](char* buffer, std::size_t size) { return H5Fget_name(id, buffer, size); })
-      .value_or("");
+  return try_fetch_name([id](char* buffer, std::size_t size) { return H5Fget_name(id, buffer, size); }).value_or("");
 }
 
 std::string join_path(const std::string& base, std::string_view name) {
@@ -100,8 +98,8 @@ struct Operation {
     if (!attribute.empty()) message += fmt::format(" attribute '{}' of", attribute);
     if (!path.empty()) message += fmt::format(" '{}'", path);
     if (!file_name.empty()) {
-      message += path.empty() ? fmt::format(" HDF5 file '{}'", file_name)
-                              : fmt::format(" in HDF5 file '{}'", file_name);
+      message +=
+          path.empty() ? fmt::format(" HDF5 file '{}'", file_name) : fmt::format(" in HDF5 file '{}'", file_name);
     }
     if (!why.empty()) message += fmt::format(": {}", why);
     throw Error(message);
@@ -132,14 +130,22 @@ std::string fetch_name(const Operation& op, Get get) {
 // keeps Handle a single class.
 herr_t close_id(hid_t id) {
   switch (H5Iget_type(id)) {
-    case H5I_FILE: return H5Fclose(id);
-    case H5I_GROUP: return H5Gclose(id);
-    case H5I_DATASET: return H5Dclose(id);
-    case H5I_DATASPACE: return H5Sclose(id);
-    case H5I_DATATYPE: return H5Tclose(id);
-    case H5I_ATTR: return H5Aclose(id);
-    case H5I_GENPROP_LST: return H5Pclose(id);
-    default: return -1;
+    case H5I_FILE:
+      return H5Fclose(id);
+    case H5I_GROUP:
+      return H5Gclose(id);
+    case H5I_DATASET:
+      return H5Dclose(id);
+    case H5I_DATASPACE:
+      return H5Sclose(id);
+    case H5I_DATATYPE:
+      return H5Tclose(id);
+    case H5I_ATTR:
+      return H5Aclose(id);
+    case H5I_GENPROP_LST:
+      return H5Pclose(id);
+    default:
+      return -1;
   }
 }
 
@@ -148,11 +154,16 @@ std::string describe_type(hid_t type) {
   switch (H5Tget_class(type)) {
     case H5T_INTEGER:
       return fmt::format("{}-bit {} integers", bits, H5Tget_sign(type) == H5T_SGN_NONE ? "unsigned" : "signed");
-    case H5T_FLOAT: return fmt::format("{}-bit floats", bits);
-    case H5T_STRING: return "strings";
-    case H5T_COMPOUND: return "compound records";
-    case H5T_ENUM: return "enums";
-    default: return "another type";
+    case H5T_FLOAT:
+      return fmt::format("{}-bit floats", bits);
+    case H5T_STRING:
+      return "strings";
+    case H5T_COMPOUND:
+      return "compound records";
+    case H5T_ENUM:
+      return "enums";
+    default:
+      return "another type";
   }
 }
 
@@ -432,7 +443,8 @@ Handle CompoundType::packed() const {
 }
 
 CompoundType& CompoundType::add(const std::string& name, std::size_t offset, hid_t member_type) {
-  Operation("add compound member", H5I_INVALID_HID, name).check(H5Tinsert(type_.get(), name.c_str(), offset, member_type));
+  Operation("add compound member", H5I_INVALID_HID, name)
+      .check(H5Tinsert(type_.get(), name.c_str(), offset, member_type));
   return *this;
 }
 
@@ -493,14 +505,13 @@ void Object::set_attribute(const std::string& name, double value) {
 
 void Object::set_attribute(const std::string& name, std::span<const std::int64_t> values) {
   const Operation op = on_attribute("write", id(), name);
-  write_attribute(id(), name, TypeTraits<std::int64_t>::native(), vector_space(values.size(), op).get(),
-                  values.data(), op);
+  write_attribute(id(), name, TypeTraits<std::int64_t>::native(), vector_space(values.size(), op).get(), values.data(),
+                  op);
 }
 
 void Object::set_attribute(const std::string& name, std::span<const double> values) {
   const Operation op = on_attribute("write", id(), name);
-  write_attribute(id(), name, TypeTraits<double>::native(), vector_space(values.size(), op).get(), values.data(),
-                  op);
+  write_attribute(id(), name, TypeTraits<double>::native(), vector_space(values.size(), op).get(), values.data(), op);
 }
 
 void Object::set_attribute(const std::string& name, std::span<const std::string> values) {
@@ -532,7 +543,8 @@ std::vector<T> Object::attribute_values(const std::string& name) const {
 template <AttributeElement T>
 T Object::attribute(const std::string& name) const {
   std::vector<T> values = attribute_values<T>(name);
-  if (values.size() != 1) on_attribute("read", id(), name).fail(fmt::format("it holds {} values, not one", values.size()));
+  if (values.size() != 1)
+    on_attribute("read", id(), name).fail(fmt::format("it holds {} values, not one", values.size()));
   return std::move(values.front());
 }
 
@@ -605,8 +617,7 @@ std::vector<T> Dataset::read() const {
   }
 }
 
-void Dataset::write_raw(const void* data, std::size_t count, hid_t mem_type, const Shape& offset,
-                        const Shape& block) {
+void Dataset::write_raw(const void* data, std::size_t count, hid_t mem_type, const Shape& offset, const Shape& block) {
   const Operation op("write", id());
   const Handle stored(op.check(H5Dget_type(id())));
   require_same_kind(stored.get(), mem_type, op);
@@ -714,8 +725,7 @@ Dataset Group::create_dataset(const std::string& path, const Shape& shape, const
   }
 }
 
-Dataset Group::create_dataset(const std::string& path, hid_t type, const Shape& shape,
-                              const DatasetOptions& options) {
+Dataset Group::create_dataset(const std::string& path, hid_t type, const Shape& shape, const DatasetOptions& options) {
   const Operation op("create dataset", id(), path);
   const bool chunked = !options.chunk.empty();
   if (!chunked && (options.extendable || options.deflate > 0 || options.shuffle)) {
@@ -729,16 +739,17 @@ Dataset Group::create_dataset(const std::string& path, hid_t type, const Shape& 
 
   Shape max_shape = shape;
   if (options.extendable) max_shape[0] = H5S_UNLIMITED;
-  const Handle space = shape.empty() ? scalar_space(op)
-                                     : Handle(op.check(H5Screate_simple(static_cast<int>(shape.size()),
-                                                                        shape.data(), max_shape.data())));
+  const Handle space =
+      shape.empty()
+          ? scalar_space(op)
+          : Handle(op.check(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), max_shape.data())));
   const Handle creation = untimed_creation(H5P_DATASET_CREATE, op);
   if (chunked) op.check(H5Pset_chunk(creation.get(), static_cast<int>(options.chunk.size()), options.chunk.data()));
   if (options.shuffle) op.check(H5Pset_shuffle(creation.get()));
   if (options.deflate > 0) op.check(H5Pset_deflate(creation.get(), static_cast<unsigned>(options.deflate)));
   const Handle links = with_intermediate_groups(op);
-  return Dataset(Handle(
-      op.check(H5Dcreate2(id(), path.c_str(), type, space.get(), links.get(), creation.get(), H5P_DEFAULT))));
+  return Dataset(
+      Handle(op.check(H5Dcreate2(id(), path.c_str(), type, space.get(), links.get(), creation.get(), H5P_DEFAULT))));
 }
 
 Dataset Group::open_dataset(const std::string& path) const {
@@ -764,11 +775,11 @@ void Group::create_hard_link(const std::string& target, const std::string& path)
 }
 
 // One list, so every element type gets every dataset operation.
-#define SCAMSIM_H5_ELEMENT_OPERATIONS(T)                                                                    \
+#define SCAMSIM_H5_ELEMENT_OPERATIONS(T)                                                              \
   template Dataset Group::create_dataset<T>(const std::string&, const Shape&, const DatasetOptions&); \
-  template void Dataset::write<T>(std::span<const T>);                                                      \
-  template void Dataset::write_block<T>(const Shape&, const Shape&, std::span<const T>);                    \
-  template void Dataset::append<T>(std::span<const T>);                                                     \
+  template void Dataset::write<T>(std::span<const T>);                                                \
+  template void Dataset::write_block<T>(const Shape&, const Shape&, std::span<const T>);              \
+  template void Dataset::append<T>(std::span<const T>);                                               \
   template std::vector<T> Dataset::read<T>() const;
 SCAMSIM_H5_ELEMENT_OPERATIONS(double)
 SCAMSIM_H5_ELEMENT_OPERATIONS(std::int64_t)

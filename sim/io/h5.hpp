@@ -85,14 +85,15 @@ struct TypeTraits<std::uint8_t> {
 
 /// Element types with a native HDF5 counterpart.
 template <class T>
-concept Numeric = requires { TypeTraits<T>::native(); };
+concept Numeric = requires {
+  TypeTraits<T>::native();
+};
 /// What a dataset can hold: numbers or UTF-8 strings.
 template <class T>
 concept Element = Numeric<T> || std::same_as<T, std::string>;
 /// What an attribute can hold: the types our files use for metadata.
 template <class T>
-concept AttributeElement =
-    std::same_as<T, std::int64_t> || std::same_as<T, double> || std::same_as<T, std::string>;
+concept AttributeElement = std::same_as<T, std::int64_t> || std::same_as<T, double> || std::same_as<T, std::string>;
 
 /// A UTF-8 string type; size 0 means variable length (a new handle, since string types are built, not predefined).
 Handle string_type(std::size_t size = 0);
@@ -120,11 +121,11 @@ class CompoundType {
 
 /// How a new dataset is stored; the defaults give a fixed-size, contiguous, uncompressed dataset.
 struct DatasetOptions {
-  Shape chunk = {};              ///< chunk extents; empty means contiguous, which rules out deflate, shuffle and extendable
-  int deflate = 0;               ///< zlib level 0-9; 0 means no compression
-  bool shuffle = false;          ///< byte shuffle before deflate: slowly varying numbers compress much better
-  bool extendable = false;       ///< first dimension unlimited, so rows can be appended
-  std::size_t string_size = 0;   ///< strings only: bytes per fixed-length string; 0 means variable length
+  Shape chunk = {};         ///< chunk extents; empty means contiguous, which rules out deflate, shuffle and extendable
+  int deflate = 0;          ///< zlib level 0-9; 0 means no compression
+  bool shuffle = false;     ///< byte shuffle before deflate: slowly varying numbers compress much better
+  bool extendable = false;  ///< first dimension unlimited, so rows can be appended
+  std::size_t string_size = 0;  ///< strings only: bytes per fixed-length string; 0 means variable length
 };
 
 /// Files, groups and datasets alike carry attributes; this is what they share.
@@ -260,8 +261,7 @@ class Group : public Object {
   template <Element T>
   Dataset create_dataset(const std::string& path, const Shape& shape, const DatasetOptions& options = {});
   /// Creates a dataset of any HDF5 type, e.g. a CompoundType for tables.
-  Dataset create_dataset(const std::string& path, hid_t type, const Shape& shape,
-                         const DatasetOptions& options = {});
+  Dataset create_dataset(const std::string& path, hid_t type, const Shape& shape, const DatasetOptions& options = {});
   /// Opens an existing dataset.
   [[nodiscard]] Dataset open_dataset(const std::string& path) const;
 

@@ -16,7 +16,7 @@ struct SizeEconomics {
   double hazard_per_visibility = 0;  ///< successful raids per day per unit of visibility
   double reference_workers = 1;      ///< s0: visibility is (size / s0)^beta
   double beta = 1;
-  double horizon_days = 365;         ///< days of profit lost to a successful raid
+  double horizon_days = 365;  ///< days of profit lost to a successful raid
 };
 
 /// Expected daily profit at `size`: size m - F - h(size) size m H, h = rho (size/s0)^beta.
@@ -29,8 +29,8 @@ inline double expected_profit(double size, const SizeEconomics& e) {
 /// The size that maximises expected_profit: s0 (rho H (beta+1))^(-1/beta), capped at `largest`.
 inline double most_profitable_size(const SizeEconomics& e, double largest) {
   if (e.hazard_per_visibility <= 0 || e.beta <= 0) return largest;
-  return std::min(largest, e.reference_workers * std::pow(e.hazard_per_visibility * e.horizon_days * (e.beta + 1),
-                                                          -1 / e.beta));
+  return std::min(largest,
+                  e.reference_workers * std::pow(e.hazard_per_visibility * e.horizon_days * (e.beta + 1), -1 / e.beta));
 }
 
 /// Gain in expected daily profit from splitting `size` workers into `cells`

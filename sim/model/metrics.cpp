@@ -11,7 +11,8 @@ using enum MetricKind;
 constexpr MetricInfo country_table[] = {
     {"workers_held", count, "people", "People held in compounds in the country at the end of the step."},
     {"workers_in_transit", count, "people", "People being trafficked or moved toward an operation in the country."},
-    {"workers_released", count, "people", "Released people in the country without support (at risk of re-recruitment)."},
+    {"workers_released", count, "people",
+     "Released people in the country without support (at risk of re-recruitment)."},
     {"workers_in_aftercare", count, "people", "People in aftercare (safe housing, support) in the country."},
     {"workers_repatriated", count, "people", "People of this nationality back home after being held."},
     {"new_recruits", count, "people/step", "People newly trafficked toward operations in the country this step."},
@@ -55,8 +56,8 @@ constexpr MetricInfo global_table[] = {
 static_assert(std::size(global_table) == global_metric_count);
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(EventKind::count_)> event_names = {
-    "raid_failed", "raid_leaked",        "raid_success", "split",      "merge",
-    "relocation_start", "relocation_arrival", "release", "bankruptcy", "scenario_event"};
+    "raid_failed",      "raid_leaked",        "raid_success", "split",      "merge",
+    "relocation_start", "relocation_arrival", "release",      "bankruptcy", "scenario_event"};
 
 }  // namespace
 

@@ -128,7 +128,7 @@ struct RunRecord {
   std::vector<double> global;  ///< global[metric * steps + step]
   std::vector<EventRecord> events;
   std::vector<OperatorRecord> final_operators;
-  double worker_steps = 0;     ///< workers alive summed over steps, for speed figures
+  double worker_steps = 0;  ///< workers alive summed over steps, for speed figures
 
   /// Sized and zeroed for a run.
   RunRecord(std::int64_t steps_, std::int64_t countries_);

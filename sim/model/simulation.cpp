@@ -17,8 +17,8 @@ Derived derive(const scenario::Scenario& s) {
   const auto& p = s.params;
   d.dt_days = static_cast<double>(s.run.dt_days);
   d.steps = static_cast<std::int32_t>(s.run.steps());
-  d.decision_interval_steps =
-      std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(static_cast<double>(p.relocation.decision_interval_days) / d.dt_days)));
+  d.decision_interval_steps = std::max<std::int32_t>(
+      1, static_cast<std::int32_t>(std::lround(static_cast<double>(p.relocation.decision_interval_days) / d.dt_days)));
   d.pressure_decay_per_step = std::exp2(-d.dt_days / p.pressure.half_life_days);
   d.risk_smoothing_per_step = 1 - std::exp(-d.dt_days / p.enforcement.risk_memory_days);
   for (const auto& e : s.events) {
@@ -72,8 +72,7 @@ std::int64_t Simulation::stock(WorkerState state, CountryId country) const {
 std::vector<std::int64_t> Simulation::recount_stocks() const {
   std::vector<std::int64_t> counts(worker_state_count * scenario_.countries.size(), 0);
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    ++counts[static_cast<std::size_t>(workers_.state[i]) * scenario_.countries.size() +
-             index_of(workers_.country[i])];
+    ++counts[static_cast<std::size_t>(workers_.state[i]) * scenario_.countries.size() + index_of(workers_.country[i])];
   }
   return counts;
 }
@@ -84,7 +83,8 @@ void Simulation::add_stock(WorkerState state, CountryId country, std::int64_t de
 
 void Simulation::log(EventKind kind, std::int32_t country, std::int32_t network, std::int64_t op, std::int64_t count,
                      std::int64_t amount_usd) {
-  record_.events.push_back(EventRecord{step_, static_cast<std::uint8_t>(kind), country, network, op, count, amount_usd});
+  record_.events.push_back(
+      EventRecord{step_, static_cast<std::uint8_t>(kind), country, network, op, count, amount_usd});
 }
 
 std::int32_t Simulation::escape_due(std::uint32_t worker, std::int32_t from_step, Purpose purpose) const {
@@ -124,8 +124,8 @@ void Simulation::file_released(std::uint32_t worker) {
 double Simulation::revenue_per_worker_day(OperatorId o, CountryId where) const {
   const auto& host = *scenario_.country(where).host;
   const double tech = ops_.tech[index_of(o)];
-  return static_cast<double>(p_.economics.revenue_usd_per_worker_day) * host.infrastructure *
-         (1 + ai_uplift_ * tech) * (1 - p_.economics.awareness_conversion_loss * victim_awareness_);
+  return static_cast<double>(p_.economics.revenue_usd_per_worker_day) * host.infrastructure * (1 + ai_uplift_ * tech) *
+         (1 - p_.economics.awareness_conversion_loss * victim_awareness_);
 }
 
 void Simulation::initialise_world() {
@@ -147,8 +147,8 @@ void Simulation::initialise_world() {
     state.pressure = spec.initial_pressure;
     state.frozen_share = p_.money.frozen_share;
     if (spec.host) {
-      state.aftercare_budget_usd_per_year =
-          static_cast<std::int64_t>(std::llround(static_cast<double>(spec.host->aftercare_budget_usd_per_year) * s.run.scale));
+      state.aftercare_budget_usd_per_year = static_cast<std::int64_t>(
+          std::llround(static_cast<double>(spec.host->aftercare_budget_usd_per_year) * s.run.scale));
     }
     if (spec.origin) state.awareness = spec.origin->awareness;
   }

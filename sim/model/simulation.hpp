@@ -18,25 +18,25 @@ struct Derived {
   double dt_days = 1;
   std::int32_t steps = 0;
   std::int32_t decision_interval_steps = 1;
-  double pressure_decay_per_step = 1;   ///< 2^(-dt / half-life)
-  double risk_smoothing_per_step = 1;   ///< 1 - exp(-dt / memory)
-  std::vector<std::int32_t> event_steps;  ///< step of each scenario event (in date order)
-  std::vector<double> embassy_rate_per_day;  ///< by nationality
+  double pressure_decay_per_step = 1;         ///< 2^(-dt / half-life)
+  double risk_smoothing_per_step = 1;         ///< 1 - exp(-dt / memory)
+  std::vector<std::int32_t> event_steps;      ///< step of each scenario event (in date order)
+  std::vector<double> embassy_rate_per_day;   ///< by nationality
   std::vector<std::vector<SiteId>> sites_of;  ///< by country
-  std::vector<CountryId> hosts;              ///< countries with a host role and at least one site
+  std::vector<CountryId> hosts;               ///< countries with a host role and at least one site
 };
 
 /// Where operators' money went in one step, summed over every operator slot.
 /// Conservation: the change in total capital equals revenue - costs - frozen
 /// - seized - moving costs - written off, exactly (whole dollars).
 struct Ledger {
-  std::int64_t capital_usd = 0;       ///< total capital of every slot at the end of the step
+  std::int64_t capital_usd = 0;  ///< total capital of every slot at the end of the step
   std::int64_t revenue_usd = 0;
-  std::int64_t costs_usd = 0;         ///< fixed costs, upkeep, bribes, laundering fees
-  std::int64_t frozen_usd = 0;        ///< laundering freezes and sanctions
+  std::int64_t costs_usd = 0;   ///< fixed costs, upkeep, bribes, laundering fees
+  std::int64_t frozen_usd = 0;  ///< laundering freezes and sanctions
   std::int64_t seized_usd = 0;
   std::int64_t moving_costs_usd = 0;
-  std::int64_t written_off_usd = 0;   ///< capital of dismantled slots when reused
+  std::int64_t written_off_usd = 0;  ///< capital of dismantled slots when reused
 };
 
 /// A simulated world: built from a scenario and a replicate number, stepped,

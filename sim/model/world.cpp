@@ -18,8 +18,7 @@ OperatorId Operators::allocate() {
   // (an arriving worker must not find a stranger in its operator's place).
   std::size_t slot = state.size();
   for (std::size_t i = 0; i < state.size(); ++i) {
-    if (state[i] == OperatorState::dismantled && incoming[i] == 0 && workers[i] == 0 &&
-        fate[i] == OperatorFate::none) {
+    if (state[i] == OperatorState::dismantled && incoming[i] == 0 && workers[i] == 0 && fate[i] == OperatorFate::none) {
       slot = i;
       break;
     }

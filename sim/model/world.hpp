@@ -44,18 +44,18 @@ enum class Plan : std::uint8_t { none, split, merge, relocate };
 struct CountryState {
   double pressure = 0;
   double will = 0;
-  double raid_rate_per_day = 0;       ///< expected raids per day this step
+  double raid_rate_per_day = 0;  ///< expected raids per day this step
   double crackdown_factor = 1;
   std::int64_t crackdown_until_step = -1;
   std::int64_t aftercare_budget_usd_per_year = 0;
   std::int64_t aftercare_beds = 0;
-  double frozen_share = 0;            ///< share of laundered money frozen
-  double awareness = 0;               ///< origin awareness
-  double risk_signal = 0;             ///< raids per unit of weighted visibility per day (public)
-  double revenue_usd_per_year = 0;    ///< smoothed scam revenue, for dependence damping of will
-  std::int64_t vacancies = 0;         ///< open places in its operations this step
-  double local_demand = 0;            ///< vacancies per person at risk, capped at 1 (drives re-recruitment)
-  double demand_clock = 0;            ///< integral of the re-recruitment hazard at vulnerability 1, in hazard-days
+  double frozen_share = 0;          ///< share of laundered money frozen
+  double awareness = 0;             ///< origin awareness
+  double risk_signal = 0;           ///< raids per unit of weighted visibility per day (public)
+  double revenue_usd_per_year = 0;  ///< smoothed scam revenue, for dependence damping of will
+  std::int64_t vacancies = 0;       ///< open places in its operations this step
+  double local_demand = 0;          ///< vacancies per person at risk, capped at 1 (drives re-recruitment)
+  double demand_clock = 0;          ///< integral of the re-recruitment hazard at vulnerability 1, in hazard-days
   std::int64_t released_unsupported = 0;
   std::int64_t in_aftercare = 0;
 };
@@ -68,10 +68,10 @@ struct Operators {
   std::vector<NetworkId> network;
   std::vector<CountryId> country;
   std::vector<SiteId> site;
-  std::vector<CountryId> came_from;        ///< country it last moved from (its own if never moved)
-  std::vector<std::int32_t> workers;       ///< held now
-  std::vector<std::int32_t> incoming;      ///< in transit toward it
-  std::vector<std::int32_t> target;        ///< the workforce it aims for
+  std::vector<CountryId> came_from;    ///< country it last moved from (its own if never moved)
+  std::vector<std::int32_t> workers;   ///< held now
+  std::vector<std::int32_t> incoming;  ///< in transit toward it
+  std::vector<std::int32_t> target;    ///< the workforce it aims for
   std::vector<std::int64_t> capital_usd;
   std::vector<float> protection;
   std::vector<float> tech;
@@ -83,13 +83,13 @@ struct Operators {
   std::vector<OperatorId> merge_into;      ///< with fate merged
   std::vector<std::uint32_t> first_cell;   ///< with fate split: cells are first_cell .. first_cell+cells-1 in new_cells
   std::vector<std::uint8_t> cells;         ///< with fate split
-  std::vector<std::int64_t> revenue_usd;    ///< this step's money flows, summed by country in id order
+  std::vector<std::int64_t> revenue_usd;   ///< this step's money flows, summed by country in id order
   std::vector<std::int64_t> laundered_usd;
   std::vector<std::int64_t> frozen_usd;
   std::vector<std::int64_t> seized_usd;
-  std::vector<std::int64_t> costs_usd;     ///< fixed cost, upkeep, bribes and laundering fees this step
-  std::int64_t written_off_usd = 0;        ///< capital left in slots that were reused, this step
-  std::vector<OperatorId> split_cells;     ///< the cell slots made by this step's splits
+  std::vector<std::int64_t> costs_usd;  ///< fixed cost, upkeep, bribes and laundering fees this step
+  std::int64_t written_off_usd = 0;     ///< capital left in slots that were reused, this step
+  std::vector<OperatorId> split_cells;  ///< the cell slots made by this step's splits
 
   [[nodiscard]] std::size_t size() const noexcept { return state.size(); }
   /// A slot for a new operator: the lowest dismantled slot no worker is still
@@ -111,7 +111,7 @@ struct Workers {
   std::vector<std::int32_t> due_step;    ///< step of the next scheduled event of the current state
   std::vector<std::int32_t> since_step;  ///< step the current state began
   std::vector<float> vulnerability;
-  std::vector<float> clock_due;          ///< released: the country demand clock reading at which re-recruitment comes
+  std::vector<float> clock_due;  ///< released: the country demand clock reading at which re-recruitment comes
 
   [[nodiscard]] std::size_t size() const noexcept { return state.size(); }
   /// Appends a worker and returns its index.

@@ -25,9 +25,9 @@ using ProgressFn = std::function<void(std::int64_t done, std::int64_t total)>;
 
 /// How to run.
 struct RunOptions {
-  int threads = 0;                           ///< 0: all cores
-  const std::atomic<bool>* stop = nullptr;   ///< checked every step; set it to interrupt
-  ProgressFn progress;                       ///< called from any thread, often; may be empty
+  int threads = 0;                          ///< 0: all cores
+  const std::atomic<bool>* stop = nullptr;  ///< checked every step; set it to interrupt
+  ProgressFn progress;                      ///< called from any thread, often; may be empty
 };
 
 /// What a run produced and how long it took.

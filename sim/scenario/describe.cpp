@@ -25,10 +25,14 @@ std::string percent(double share) { return fmt::format("{:g}%", std::round(share
 
 std::string_view site_kind_name(SiteKind kind) {
   switch (kind) {
-    case SiteKind::special_economic_zone: return "special economic zone";
-    case SiteKind::border_town: return "border town";
-    case SiteKind::city_district: return "city district";
-    case SiteKind::other: return "other";
+    case SiteKind::special_economic_zone:
+      return "special economic zone";
+    case SiteKind::border_town:
+      return "border town";
+    case SiteKind::city_district:
+      return "city district";
+    case SiteKind::other:
+      return "other";
   }
   return "?";
 }
@@ -54,7 +58,8 @@ std::string describe_event(const Scenario& s, const EventPayload& payload) {
           return fmt::format("{}: raid capacity x{:g} for {:g} days", country(p.country), p.capacity_factor,
                              p.duration_days);
         } else if constexpr (std::is_same_v<P, AftercareBudget>) {
-          return fmt::format("{}: aftercare budget {} USD/year", country(p.country), group_digits(p.budget_usd_per_year));
+          return fmt::format("{}: aftercare budget {} USD/year", country(p.country),
+                             group_digits(p.budget_usd_per_year));
         } else if constexpr (std::is_same_v<P, IntelligenceSharing>) {
           std::string names;
           for (CountryId c : p.countries) names += (names.empty() ? "" : ", ") + country(c);
@@ -79,8 +84,10 @@ void append_matrix(std::string& out, const Scenario& s, std::string_view title, 
   for (const auto& c : s.countries) width = std::max(width, c.id.size());
   // Money prints whole ("1000000"), shares and days as short as they go.
   const auto cell = [](T v) {
-    if constexpr (std::is_integral_v<T>) return fmt::format("{}", v);
-    else return fmt::format("{:g}", v);
+    if constexpr (std::is_integral_v<T>)
+      return fmt::format("{}", v);
+    else
+      return fmt::format("{:g}", v);
   };
   for (const T v : m) width = std::max(width, cell(v).size());
   out += fmt::format("  {} (row: from, column: to)\n  {:<{}}", title, "", width);
@@ -104,9 +111,8 @@ std::string describe(const Scenario& s) {
   out += '\n';
   out += fmt::format("Run: {} to {} ({:g} year{}, {} steps of {} day{}), seed {}, {} replicate{}, scale {:g}\n",
                      s.run.start_date.to_string(), s.run.end_date().to_string(), s.run.years,
-                     s.run.years == 1 ? "" : "s", s.run.steps(),
-                     s.run.dt_days, s.run.dt_days == 1 ? "" : "s", s.run.seed, s.run.replicates,
-                     s.run.replicates == 1 ? "" : "s", s.run.scale);
+                     s.run.years == 1 ? "" : "s", s.run.steps(), s.run.dt_days, s.run.dt_days == 1 ? "" : "s",
+                     s.run.seed, s.run.replicates, s.run.replicates == 1 ? "" : "s", s.run.scale);
 
   out += fmt::format("\nCountries ({}):\n", s.countries.size());
   out += fmt::format("  {:<14} {:<18} {:<13} {:>10} {:>10} {:>8} {:>9} {:>12}\n", "id", "name", "roles", "governance",
@@ -153,7 +159,8 @@ std::string describe(const Scenario& s) {
     workers += g.workers;
   }
   out += fmt::format("\nOperations at the start ({} group{}, {} operations, {} workers at scale 1):\n",
-                     s.operations.size(), s.operations.size() == 1 ? "" : "s", group_digits(operations), group_digits(workers));
+                     s.operations.size(), s.operations.size() == 1 ? "" : "s", group_digits(operations),
+                     group_digits(workers));
   for (const auto& g : s.operations) {
     out += fmt::format("  {:<20} at {:<22} ({:<10}) {:>6} operations {:>10} workers\n", s.network(g.network).id,
                        s.site(g.site).id, s.country(s.site(g.site).country).id, group_digits(g.operations),

@@ -51,10 +51,9 @@ std::int64_t RunSettings::steps() const {
 namespace {
 
 // In the order of the EventPayload variant.
-const std::string kind_names[] = {"sanctions_network", "sanctions_country",    "kingpin_arrest",
-                                  "pressure_shock",    "crackdown",            "aftercare_budget",
-                                  "intelligence_sharing", "crypto_regulation", "awareness_campaign",
-                                  "ai_capability"};
+const std::string kind_names[] = {
+    "sanctions_network", "sanctions_country",    "kingpin_arrest",    "pressure_shock",     "crackdown",
+    "aftercare_budget",  "intelligence_sharing", "crypto_regulation", "awareness_campaign", "ai_capability"};
 static_assert(std::size(kind_names) == std::variant_size_v<EventPayload>);
 
 constexpr int max_nesting_depth = 32;
@@ -104,8 +103,10 @@ std::optional<int> line_of_overlong_key(std::string_view text) {
       const std::string_view close = triple ? text.substr(i, 3) : text.substr(i, 1);
       i += close.size();
       while (i < text.size() && text.substr(i, close.size()) != close) {
-        if (text[i] == '\\' && c == '"') ++i;
-        else if (text[i] == '\n') ++line;
+        if (text[i] == '\\' && c == '"')
+          ++i;
+        else if (text[i] == '\n')
+          ++line;
         ++i;
       }
       i += close.size();
@@ -132,9 +133,9 @@ std::optional<int> line_of_overlong_key(std::string_view text) {
 /// Parses one document; on a syntax error records it and returns nullopt.
 std::optional<toml::table> parse_document(std::string_view text, const std::string& name, Diagnostics& diagnostics) {
   if (const auto line = line_of_overlong_key(text)) {
-    diagnostics.error({name, *line, 0}, {},
-                      fmt::format("a key has more than {} dotted parts; no scenario key is nested that deep",
-                                  max_key_parts));
+    diagnostics.error(
+        {name, *line, 0}, {},
+        fmt::format("a key has more than {} dotted parts; no scenario key is nested that deep", max_key_parts));
     return std::nullopt;
   }
   try {
@@ -201,8 +202,7 @@ void merge_events(toml::array& base, toml::array&& over) {
 }
 
 /// Overlays `over` on `base`: tables merge key by key, anything else replaces.
-void merge_tables(toml::table& base, toml::table&& over, int depth, const std::string& name,
-                  Diagnostics& diagnostics) {
+void merge_tables(toml::table& base, toml::table&& over, int depth, const std::string& name, Diagnostics& diagnostics) {
   if (depth > max_nesting_depth) {
     diagnostics.error(location_of(over.source(), name), {},
                       fmt::format("tables nested deeper than {} levels", max_nesting_depth));
@@ -222,8 +222,8 @@ void merge_tables(toml::table& base, toml::table&& over, int depth, const std::s
 
 struct DocumentLoader {
   Diagnostics& diagnostics;
-  std::vector<std::string> files;    // display names, outermost first
-  std::vector<fs::path> chain;       // canonical paths of the files being loaded, for cycles
+  std::vector<std::string> files;  // display names, outermost first
+  std::vector<fs::path> chain;     // canonical paths of the files being loaded, for cycles
 
   /// The document `text` (named `name`, found at `path`) merged over its bases.
   std::optional<toml::table> load(std::string_view text, const std::string& name, const fs::path& path) {
@@ -376,8 +376,8 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
       const auto index = find_in_array(*array, segment);
       if (!index) {
         diagnostics.error(where, key_path,
-                          fmt::format("'{}' has no element '{}' (give an index from 0 to {} or an event's id)",
-                                      walked, segment, array->size() == 0 ? 0 : array->size() - 1));
+                          fmt::format("'{}' has no element '{}' (give an index from 0 to {} or an event's id)", walked,
+                                      segment, array->size() == 0 ? 0 : array->size() - 1));
         return;
       }
       if (last) {
@@ -386,9 +386,9 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
       }
       current = array->get(*index);
     } else {
-      diagnostics.error(where, key_path,
-                        fmt::format("'{}' is {}, which has no key '{}'", walked,
-                                    detail::describe_node(*current), segment));
+      diagnostics.error(
+          where, key_path,
+          fmt::format("'{}' is {}, which has no key '{}'", walked, detail::describe_node(*current), segment));
       return;
     }
     walked += (walked.empty() ? "" : ".") + segment;
@@ -647,8 +647,9 @@ class SchemaReader {
     if (!rows || order.size() != n) return out;
     const std::string path = r.key_path(key);
     if (rows->size() != n) {
-      diagnostics_.error(r.where(key), path,
-                         fmt::format("has {} rows; expected {}, one per country in matrices.countries", rows->size(), n));
+      diagnostics_.error(
+          r.where(key), path,
+          fmt::format("has {} rows; expected {}, one per country in matrices.countries", rows->size(), n));
       return out;
     }
     for (std::size_t i = 0; i < n; ++i) {
@@ -700,8 +701,8 @@ class SchemaReader {
                              fmt::format("expected a country id, got {}", detail::describe_node(node)));
           continue;
         }
-        const auto index = find_entity(std::string(**name), s.countries, "country",
-                                       location_of(node.source(), file_), path);
+        const auto index =
+            find_entity(std::string(**name), s.countries, "country", location_of(node.source(), file_), path);
         if (!index) continue;
         if (seen[*index]) {
           diagnostics_.error(location_of(node.source(), file_), path,
@@ -720,11 +721,12 @@ class SchemaReader {
                            fmt::format("must list every country once; missing {}", quoted_list(missing)));
       }
     }
-    s.matrices.relocation_cost_usd = read_matrix<std::int64_t>(
-        r, "relocation_cost_usd", *find_parameter("matrices.relocation_cost_usd"), order, n);
-    s.matrices.transit_days = read_matrix<double>(r, "transit_days", *find_parameter("matrices.transit_days"), order, n);
-    s.matrices.intelligence_sharing = read_matrix<double>(
-        r, "intelligence_sharing", *find_parameter("matrices.intelligence_sharing"), order, n);
+    s.matrices.relocation_cost_usd =
+        read_matrix<std::int64_t>(r, "relocation_cost_usd", *find_parameter("matrices.relocation_cost_usd"), order, n);
+    s.matrices.transit_days =
+        read_matrix<double>(r, "transit_days", *find_parameter("matrices.transit_days"), order, n);
+    s.matrices.intelligence_sharing =
+        read_matrix<double>(r, "intelligence_sharing", *find_parameter("matrices.intelligence_sharing"), order, n);
     r.report_unknown_keys();
   }
 
@@ -796,11 +798,13 @@ class SchemaReader {
         ok = false;
         continue;
       }
-      const auto index = find_entity(std::string(**name), s.countries, "country", location_of(node.source(), file_), path);
+      const auto index =
+          find_entity(std::string(**name), s.countries, "country", location_of(node.source(), file_), path);
       if (!index) {
         ok = false;
       } else if (std::find(out.begin(), out.end(), id_at<CountryId>(*index)) != out.end()) {
-        diagnostics_.error(location_of(node.source(), file_), path, fmt::format("country '{}' is listed twice", **name));
+        diagnostics_.error(location_of(node.source(), file_), path,
+                           fmt::format("country '{}' is listed twice", **name));
         ok = false;
       } else {
         out.push_back(id_at<CountryId>(*index));
@@ -855,8 +859,7 @@ class SchemaReader {
       if (date && run_ok_ && (*date < s.run.start_date || *date >= s.run.end_date())) {
         diagnostics_.error(r.where("date"), r.key_path("date"),
                            fmt::format("date {} is outside the run ({} to {}, the last day excluded)",
-                                       date->to_string(), s.run.start_date.to_string(),
-                                       s.run.end_date().to_string()));
+                                       date->to_string(), s.run.start_date.to_string(), s.run.end_date().to_string()));
       }
       if (date && refs_ok) {
         e.date = *date;
@@ -896,11 +899,11 @@ class SchemaReader {
                          "operations hold workers at the start, but no country's origin.initial_workforce_share is "
                          "above 0, so they would have no nationality");
     }
-    const bool any_host = std::any_of(s.countries.begin(), s.countries.end(), [](const CountrySpec& c) {
-      return c.host.has_value();
-    });
+    const bool any_host =
+        std::any_of(s.countries.begin(), s.countries.end(), [](const CountrySpec& c) { return c.host.has_value(); });
     if (!s.countries.empty() && !any_host) {
-      diagnostics_.error(root.where("countries"), "countries", "no country has a [host] table: compounds have nowhere to be");
+      diagnostics_.error(root.where("countries"), "countries",
+                         "no country has a [host] table: compounds have nowhere to be");
     }
   }
 
@@ -919,8 +922,7 @@ std::string to_toml_text(const toml::table& table) {
   };
   // Relaxed precision prints 0.7 rather than 0.69999999999999996, but keeps
   // only 6 digits: use it when the text reads back to the same document.
-  std::string relaxed =
-      print(toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision);
+  std::string relaxed = print(toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision);
   try {
     if (toml::parse(relaxed) == table) return relaxed;
   } catch (const toml::parse_error&) {

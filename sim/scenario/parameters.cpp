@@ -29,9 +29,12 @@ namespace {
 
 template <class T>
 constexpr ValueKind kind_of() {
-  if constexpr (std::is_same_v<T, double>) return ValueKind::real;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return ValueKind::integer;
-  else return ValueKind::date;
+  if constexpr (std::is_same_v<T, double>)
+    return ValueKind::real;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return ValueKind::integer;
+  else
+    return ValueKind::date;
 }
 
 constexpr double inf = std::numeric_limits<double>::infinity();
@@ -42,16 +45,19 @@ constexpr Range positive{0, inf, true};
 
 // One entry: the key is "<prefix><member>", so the TOML key and the struct
 // member cannot drift apart.
-#define SCAMSIM_FIELD(Spec, prefix, member, ...)                                                      \
-  Field<Spec> {                                                                                       \
+#define SCAMSIM_FIELD(Spec, prefix, member, ...)                                                          \
+  Field<Spec> {                                                                                           \
     ParameterInfo{prefix #member, kind_of<std::remove_cvref_t<decltype(std::declval<Spec&>().member)>>(), \
-                  __VA_ARGS__},                                                                       \
-        +[](Spec& s) -> auto& { return s.member; }                                                    \
+                  __VA_ARGS__},                                                                           \
+        +[](Spec & s) -> auto& {                                                                          \
+      return s.member;                                                                                    \
+    }                                                                                                     \
   }
 
 #define RUN(member, ...) SCAMSIM_FIELD(RunSettings, "run.", member, __VA_ARGS__)
 const Field<RunSettings> run_table[] = {
-    RUN(start_date, required, {}, "date", "First day simulated (YYYY-MM-DD).", "MODEL.md §7 (baseline starts 2025-01-01)"),
+    RUN(start_date, required, {}, "date", "First day simulated (YYYY-MM-DD).",
+        "MODEL.md §7 (baseline starts 2025-01-01)"),
     RUN(years, 5.0, {0, 100, true}, "years", "Length of the run.", "MODEL.md §2 (runs last years)"),
     RUN(dt_days, 1.0, {1, 7}, "days", "Days per step: 1 (daily) to 7 (weekly).", "MODEL.md §2"),
     RUN(seed, 1.0, {0, 9.2e18}, "-", "Seed of every random stream of the run.", "MODEL.md §5"),
@@ -71,9 +77,11 @@ const Field<Parameters> parameter_table_[] = {
     P(economics.visibility_reference_workers, 200.0, positive, "workers",
       "Size s0 at which an operation has visibility 1: visibility = (workers/s0)^beta.",
       "assumption; Amnesty 2025 (compounds hold hundreds to thousands)"),
-    P(economics.visibility_exponent, 1.0, {0, 3}, "-", "Exponent beta of visibility in size.", "MODEL.md §4.1 (beta near 1)"),
+    P(economics.visibility_exponent, 1.0, {0, 3}, "-", "Exponent beta of visibility in size.",
+      "MODEL.md §4.1 (beta near 1)"),
     P(economics.protection_cost_share, 0.1, share, "share of revenue",
-      "Share of revenue paid in bribes to hold protection 1 (pro rata below).", "assumption; TIP 2024 (official complicity)"),
+      "Share of revenue paid in bribes to hold protection 1 (pro rata below).",
+      "assumption; TIP 2024 (official complicity)"),
     P(economics.victim_awareness, 0.2, share, "-", "Awareness of scams in the victims' markets.", "assumption"),
     P(economics.awareness_conversion_loss, 0.5, share, "share",
       "Share of victim conversions lost at victim awareness 1.", "assumption"),
@@ -93,7 +101,8 @@ const Field<Parameters> parameter_table_[] = {
     // 4.6 money
     P(money.laundered_share, 0.7, share, "share of revenue", "Share of revenue laundered through cryptocurrency.",
       "assumption; UNODC 2025 (crypto central to laundering)"),
-    P(money.laundering_cost_share, 0.1, share, "share", "Share of laundered money lost to fees and brokers.", "assumption"),
+    P(money.laundering_cost_share, 0.1, share, "share", "Share of laundered money lost to fees and brokers.",
+      "assumption"),
     P(money.frozen_share, 0.02, share, "share", "Share of laundered money frozen by financial regulation at baseline.",
       "assumption"),
     P(money.seizure_share, 0.3, share, "share", "Share of an operation's capital seized by a successful raid.",
@@ -102,7 +111,8 @@ const Field<Parameters> parameter_table_[] = {
     P(pressure.half_life_days, 180.0, positive, "days", "Half-life of international pressure.",
       "MODEL.md §4.2 (e.g. 6 months); seed (durability of pressure)"),
     P(pressure.will_base, 0.1, share, "-", "Political will to enforce at zero pressure, governance 1.", "assumption"),
-    P(pressure.will_pressure_gain, 1.0, {0, 10}, "-", "Will added per unit of pressure, times governance.", "assumption"),
+    P(pressure.will_pressure_gain, 1.0, {0, 10}, "-", "Will added per unit of pressure, times governance.",
+      "assumption"),
     P(pressure.corruption_damping, 1.0, share, "-", "Will is multiplied by 1 - corruption_damping x corruption.",
       "seed (selective enforcement); TIP 2024"),
     P(pressure.dependence_damping, 2.0, {0, 100}, "-",
@@ -114,8 +124,7 @@ const Field<Parameters> parameter_table_[] = {
     P(enforcement.leak_release_share, 0.3, share, "share of workers",
       "Share of its workers an operator releases when a raid on it is leaked.", "assumption"),
     P(enforcement.intelligence_detection_gain, 1.0, {0, 10}, "-",
-      "Detection of an operator that moved in from a partner is multiplied by 1 + gain x sharing.",
-      "MODEL.md §4.3"),
+      "Detection of an operator that moved in from a partner is multiplied by 1 + gain x sharing.", "MODEL.md §4.3"),
     P(enforcement.risk_memory_days, 90.0, positive, "days", "Averaging time of an operator's perceived risk.",
       "assumption"),
     // 4.4 relocation
@@ -133,8 +142,8 @@ const Field<Parameters> parameter_table_[] = {
     P(workers.initial_vulnerability, 0.7, share, "-", "Vulnerability (debt, trauma, no papers) of a new worker.",
       "assumption"),
     P(workers.escape_hazard_per_year, 0.03, {0, 365}, "1/year", "Hazard of a held worker escaping.", "assumption"),
-    P(workers.pressure_release_threshold, 0.5, share, "-",
-      "Perceived risk above which an operator releases workers.", "seed (mass releases under pressure)"),
+    P(workers.pressure_release_threshold, 0.5, share, "-", "Perceived risk above which an operator releases workers.",
+      "seed (mass releases under pressure)"),
     P(workers.pressure_release_share, 0.3, share, "share of workers",
       "Share of its workers an operator releases when its risk passes the threshold.", "assumption; seed"),
     P(workers.rerecruit_hazard_per_month, 0.2, {0, 30}, "1/month",
@@ -184,8 +193,7 @@ const Field<HostRole> host_table[] = {
     H(aftercare_budget_usd_per_year, 0.0, nonnegative, "USD/year",
       "Aftercare budget (safe housing, support, repatriation help).", "scenario; seed"),
     H(labour_cost_usd_per_day, 5.0, nonnegative, "USD/worker-day", "Upkeep of one held worker.", "assumption"),
-    H(infrastructure, 1.0, {0, 10}, "-", "Scam productivity multiplier (connectivity, power, premises).",
-      "assumption"),
+    H(infrastructure, 1.0, {0, 10}, "-", "Scam productivity multiplier (connectivity, power, premises).", "assumption"),
 };
 #undef H
 
@@ -287,16 +295,46 @@ std::span<const Field<OriginRole>> origin_fields() { return origin_table; }
 std::span<const Field<NetworkSpec>> network_fields() { return network_table; }
 std::span<const Field<OperationGroupSpec>> operation_fields() { return operation_table; }
 
-template <> std::span<const Field<SanctionNetwork>> event_fields() { return sanctions_network_table; }
-template <> std::span<const Field<SanctionCountry>> event_fields() { return sanctions_country_table; }
-template <> std::span<const Field<KingpinArrest>> event_fields() { return kingpin_arrest_table; }
-template <> std::span<const Field<PressureShock>> event_fields() { return pressure_shock_table; }
-template <> std::span<const Field<Crackdown>> event_fields() { return crackdown_table; }
-template <> std::span<const Field<AftercareBudget>> event_fields() { return aftercare_budget_table; }
-template <> std::span<const Field<IntelligenceSharing>> event_fields() { return intelligence_sharing_table; }
-template <> std::span<const Field<CryptoRegulation>> event_fields() { return crypto_regulation_table; }
-template <> std::span<const Field<AwarenessCampaign>> event_fields() { return awareness_campaign_table; }
-template <> std::span<const Field<AiCapability>> event_fields() { return ai_capability_table; }
+template <>
+std::span<const Field<SanctionNetwork>> event_fields() {
+  return sanctions_network_table;
+}
+template <>
+std::span<const Field<SanctionCountry>> event_fields() {
+  return sanctions_country_table;
+}
+template <>
+std::span<const Field<KingpinArrest>> event_fields() {
+  return kingpin_arrest_table;
+}
+template <>
+std::span<const Field<PressureShock>> event_fields() {
+  return pressure_shock_table;
+}
+template <>
+std::span<const Field<Crackdown>> event_fields() {
+  return crackdown_table;
+}
+template <>
+std::span<const Field<AftercareBudget>> event_fields() {
+  return aftercare_budget_table;
+}
+template <>
+std::span<const Field<IntelligenceSharing>> event_fields() {
+  return intelligence_sharing_table;
+}
+template <>
+std::span<const Field<CryptoRegulation>> event_fields() {
+  return crypto_regulation_table;
+}
+template <>
+std::span<const Field<AwarenessCampaign>> event_fields() {
+  return awareness_campaign_table;
+}
+template <>
+std::span<const Field<AiCapability>> event_fields() {
+  return ai_capability_table;
+}
 
 }  // namespace detail
 
@@ -334,9 +372,12 @@ std::string format_number(double v) {
 
 std::string_view kind_name(ValueKind kind) {
   switch (kind) {
-    case ValueKind::real: return "number";
-    case ValueKind::integer: return "integer";
-    case ValueKind::date: return "date";
+    case ValueKind::real:
+      return "number";
+    case ValueKind::integer:
+      return "integer";
+    case ValueKind::date:
+      return "date";
   }
   return "?";
 }
@@ -403,16 +444,16 @@ std::string format_parameter_table(TableFormat format) {
       out += "| key | type | default | unit | range | description | source |\n";
       out += "|---|---|---|---|---|---|---|\n";
       for (const auto& p : table) {
-        out += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", p.key, kind_name(p.kind), format_default(p),
-                           markdown_field(p.unit), range_text(p), markdown_field(p.description),
-                           markdown_field(p.source));
+        out +=
+            fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", p.key, kind_name(p.kind), format_default(p),
+                        markdown_field(p.unit), range_text(p), markdown_field(p.description), markdown_field(p.source));
       }
       break;
     case TableFormat::text:
       for (const auto& p : table) {
         out += fmt::format("{}\n    {} {}, default {}, range {}\n    {}\n    source: {}\n", p.key, kind_name(p.kind),
-                           p.unit == "-" ? "(no unit)" : fmt::format("in {}", p.unit), format_default(p),
-                           range_text(p), p.description, p.source);
+                           p.unit == "-" ? "(no unit)" : fmt::format("in {}", p.unit), format_default(p), range_text(p),
+                           p.description, p.source);
       }
       break;
   }

@@ -21,10 +21,10 @@ namespace scamsim::scenario {
 struct RunSettings {
   Date start_date;
   double years = 0;
-  std::int64_t dt_days = 0;       ///< days per step (1 = daily, 7 = weekly)
-  std::int64_t seed = 0;          ///< keys every random stream of the run
-  std::int64_t replicates = 0;    ///< independent runs with seeds derived from `seed`
-  double scale = 0;               ///< factor on agent counts (0.05 = a 5% world)
+  std::int64_t dt_days = 0;     ///< days per step (1 = daily, 7 = weekly)
+  std::int64_t seed = 0;        ///< keys every random stream of the run
+  std::int64_t replicates = 0;  ///< independent runs with seeds derived from `seed`
+  double scale = 0;             ///< factor on agent counts (0.05 = a 5% world)
 
   /// The last day of the run (exclusive): start + years, rounded to steps.
   [[nodiscard]] Date end_date() const;
@@ -222,13 +222,13 @@ struct AiCapability {
   double uplift = 0;
 };
 
-using EventPayload = std::variant<SanctionNetwork, SanctionCountry, KingpinArrest, PressureShock, Crackdown,
-                                  AftercareBudget, IntelligenceSharing, CryptoRegulation, AwarenessCampaign,
-                                  AiCapability>;
+using EventPayload =
+    std::variant<SanctionNetwork, SanctionCountry, KingpinArrest, PressureShock, Crackdown, AftercareBudget,
+                 IntelligenceSharing, CryptoRegulation, AwarenessCampaign, AiCapability>;
 
 /// A dated change to the world.
 struct EventSpec {
-  std::string id;    ///< optional name, unique; lets `--set events.<id>.date=...` address it
+  std::string id;  ///< optional name, unique; lets `--set events.<id>.date=...` address it
   Date date;
   std::string note;  ///< free text, e.g. the source of the event
   EventPayload payload;

@@ -38,15 +38,24 @@ std::string describe_node(const toml::node& node) {
       if (text.size() > shown) text = text.substr(0, shown) + "...";
       return fmt::format("a string (\"{}\")", text);
     }
-    case toml::node_type::integer: return fmt::format("an integer ({})", **node.as_integer());
-    case toml::node_type::floating_point: return fmt::format("a number ({:g})", **node.as_floating_point());
-    case toml::node_type::boolean: return fmt::format("a boolean ({})", **node.as_boolean());
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time of day";
-    case toml::node_type::date_time: return "a date-time";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::none: break;
+    case toml::node_type::integer:
+      return fmt::format("an integer ({})", **node.as_integer());
+    case toml::node_type::floating_point:
+      return fmt::format("a number ({:g})", **node.as_floating_point());
+    case toml::node_type::boolean:
+      return fmt::format("a boolean ({})", **node.as_boolean());
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time of day";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::none:
+      break;
   }
   return "nothing";
 }
@@ -58,7 +67,8 @@ std::optional<double> node_number(const toml::node& node, const std::string& key
   } else if (const auto* f = node.as_floating_point()) {
     value = **f;
   } else {
-    diagnostics.error(location_of(node.source()), key_path, fmt::format("expected a number, got {}", describe_node(node)));
+    diagnostics.error(location_of(node.source()), key_path,
+                      fmt::format("expected a number, got {}", describe_node(node)));
     return std::nullopt;
   }
   if (!std::isfinite(value)) {
@@ -106,9 +116,9 @@ const toml::node* TableReader::get(std::string_view key, Need need) {
   accept(key);
   const toml::node* node = table_.get(key);
   if (!node && need == Need::required) {
-    diagnostics_.error(where(), key_path(key),
-                       path_.empty() ? "missing required key"
-                                     : fmt::format("missing required key (in table [{}])", path_));
+    diagnostics_.error(
+        where(), key_path(key),
+        path_.empty() ? "missing required key" : fmt::format("missing required key (in table [{}])", path_));
   }
   return node;
 }

@@ -92,8 +92,7 @@ class TableReader {
 
 // Conversions of single nodes (matrix elements, list items), reporting errors.
 std::optional<double> node_number(const toml::node& node, const std::string& key_path, Diagnostics& diagnostics);
-std::optional<std::int64_t> node_integer(const toml::node& node, const std::string& key_path,
-                                         Diagnostics& diagnostics);
+std::optional<std::int64_t> node_integer(const toml::node& node, const std::string& key_path, Diagnostics& diagnostics);
 
 template <class Spec>
 void TableReader::field(const Field<Spec>& f, Spec& out) {

@@ -63,8 +63,8 @@ TEST_CASE("scamsim --version prints the version and the commit", "[unit]") {
 }
 
 TEST_CASE("scamsim --help, and no arguments at all, print usage and succeed", "[unit]") {
-  for (const auto& args : {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"},
-                           std::vector<std::string>{}}) {
+  for (const auto& args :
+       {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"}, std::vector<std::string>{}}) {
     const Result r = cli(args);
     INFO(r.out << r.err);
     CHECK(r.rc == 0);
@@ -82,9 +82,9 @@ TEST_CASE("scamsim validate on a valid scenario summarises it and exits 0", "[un
   INFO(r.err);
   CHECK(r.rc == 0);
   CHECK(r.err.empty());
-  for (const char* fragment : {"Scenario: tiny", "Countries (3)", "alpha", "beta", "gamma", "Networks (1)",
-                               "syndicate", "head: A. Kingpin", "Events (2", "sanctions_network", "crackdown",
-                               "2025-06-01", "is valid."}) {
+  for (const char* fragment :
+       {"Scenario: tiny", "Countries (3)", "alpha", "beta", "gamma", "Networks (1)", "syndicate", "head: A. Kingpin",
+        "Events (2", "sanctions_network", "crackdown", "2025-06-01", "is valid."}) {
     INFO(fragment);
     CHECK(contains(r.out, fragment));
   }
@@ -106,8 +106,9 @@ TEST_CASE("scamsim validate on a bad scenario prints every error on stderr and e
   const Result r = cli({"validate", bad_typo});
   CHECK(r.rc == 1);
   CHECK(r.out.empty());
-  CHECK(contains(r.err, "unknown_key_typo.toml:7:1: error: countries.alpha.governence: unknown key 'governence' in "
-                        "[countries.alpha]; did you mean 'governance'?"));
+  CHECK(contains(r.err,
+                 "unknown_key_typo.toml:7:1: error: countries.alpha.governence: unknown key 'governence' in "
+                 "[countries.alpha]; did you mean 'governance'?"));
   CHECK(contains(r.err, "1 error found."));
 
   const Result several = cli({"validate", (scenarios_dir / "bad" / "several_errors.toml").string()});
@@ -133,25 +134,19 @@ TEST_CASE("scamsim with an unknown flag or a missing argument exits 2 and says w
     CHECK(contains(r.err, "scamsim --help"));
     CHECK(r.out.empty());
   }
-  SECTION("an unknown top-level flag") {
-    CHECK(cli({"--bogus"}).rc == 2);
-  }
-  SECTION("an unknown subcommand") {
-    CHECK(cli({"simulate-everything"}).rc == 2);
-  }
+  SECTION("an unknown top-level flag") { CHECK(cli({"--bogus"}).rc == 2); }
+  SECTION("an unknown subcommand") { CHECK(cli({"simulate-everything"}).rc == 2); }
   SECTION("validate without a scenario") {
     const Result r = cli({"validate"});
     CHECK(r.rc == 2);
     CHECK(contains(r.err, "scenario"));
   }
-  SECTION("--set without a value") {
-    CHECK(cli({"validate", tiny, "--set"}).rc == 2);
-  }
+  SECTION("--set without a value") { CHECK(cli({"validate", tiny, "--set"}).rc == 2); }
 }
 
 TEST_CASE("scamsim validate --print-toml prints the resolved scenario, which loads again", "[unit]") {
-  const Result r = cli({"validate", "--print-toml", (scenarios_dir / "good" / "child.toml").string(), "--set",
-                            "run.seed=9"});
+  const Result r =
+      cli({"validate", "--print-toml", (scenarios_dir / "good" / "child.toml").string(), "--set", "run.seed=9"});
   INFO(r.err);
   REQUIRE(r.rc == 0);
   CHECK(!contains(r.out, "is valid"));

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -145,7 +145,7 @@ TEST_CASE("Attributes of every kind read back from files, groups and datasets", 
     dataset.set_attribute("units", "people");
     dataset.set_attribute("scale", 1.5);
     dataset.set_attribute("weights", weights);
-    dataset.set_attribute("scale", 2.5);            // replacing keeps one attribute
+    dataset.set_attribute("scale", 2.5);                    // replacing keeps one attribute
     dataset.set_attribute("description", "Côte d’Ivoire");  // replacing with another type
     dataset.set_attribute("description", "people trafficked into compounds");
     file.close();
@@ -205,11 +205,17 @@ TEST_CASE("Hyperslab writes assemble the expected array", "[unit][io]") {
   CHECK(dataset.read<std::int32_t>() == expected);
 
   const std::vector<std::int32_t> four{1, 2, 3, 4};
-  CHECK_THAT(error_message([&] { dataset.write_block<std::int32_t>({2, 0, 0}, {1, 1, 4}, four); }),
+  CHECK_THAT(error_message([&] {
+               dataset.write_block<std::int32_t>({2, 0, 0}, {1, 1, 4}, four);
+             }),
              Contains("write '/by_country/victims'") && Contains("blocks.h5"));
-  CHECK_THAT(error_message([&] { dataset.write_block<std::int32_t>({0, 0}, {1, 4}, four); }),
+  CHECK_THAT(error_message([&] {
+               dataset.write_block<std::int32_t>({0, 0}, {1, 4}, four);
+             }),
              Contains("need 3 extents"));
-  CHECK_THAT(error_message([&] { dataset.write_block<std::int32_t>({0, 0, 0}, {1, 1, 3}, four); }),
+  CHECK_THAT(error_message([&] {
+               dataset.write_block<std::int32_t>({0, 0, 0}, {1, 1, 3}, four);
+             }),
              Contains("4 values given for a block of 3"));
   CHECK_THAT(error_message([&] { dataset.write<std::int32_t>(four); }), Contains("4 values given for 24"));
 }
@@ -230,7 +236,9 @@ TEST_CASE("Appending to an extendable dataset grows its first dimension", "[unit
     labels.append<std::string>(std::vector<std::string>{"a", "bb"});
     labels.append<std::string>(std::vector<std::string>{"ccc"});
 
-    CHECK_THAT(error_message([&] { series.append<double>(std::vector<double>{1, 2}); }),
+    CHECK_THAT(error_message([&] {
+                 series.append<double>(std::vector<double>{1, 2});
+               }),
                Contains("append to '/series'") && Contains("not whole rows of 3"));
     h5::Dataset fixed = file.create_dataset<double>("fixed", {2}, {.chunk = {2}});
     CHECK_THAT(error_message([&] { fixed.append<double>(std::vector<double>{1}); }), Contains("not extendable"));
@@ -295,7 +303,8 @@ TEST_CASE("A compound table with an enum member reads back what was appended", "
   const std::vector<Event> second{{7, 2, EventKind::rescue, -2.25}};
   {
     h5::File file = h5::File::create(path);
-    h5::Dataset events = file.create_dataset("events", type.id(), {0}, {.chunk = {1024}, .deflate = 4, .extendable = true});
+    h5::Dataset events =
+        file.create_dataset("events", type.id(), {0}, {.chunk = {1024}, .deflate = 4, .extendable = true});
     events.append_records<Event>(first, type);
     events.append_records<Event>(second, type);
     CHECK(events.size() == 3);
@@ -346,8 +355,7 @@ TEST_CASE("Opening a missing file, group or dataset throws an error naming it", 
   const h5::Group coords = file.open_group("/coords");
   CHECK_THAT(error_message([&] { (void)coords.open_dataset("time"); }),
              Contains("'/coords/time'") && Contains(path.string()));
-  CHECK_THAT(error_message([&] { (void)file.open_group("nowhere/deeper"); }),
-             Contains("open group '/nowhere/deeper'"));
+  CHECK_THAT(error_message([&] { (void)file.open_group("nowhere/deeper"); }), Contains("open group '/nowhere/deeper'"));
   CHECK_THAT(error_message([&] { (void)file.create_group("coords"); }), Contains("create group '/coords'"));
 }
 
@@ -378,7 +386,9 @@ TEST_CASE("Reading or writing a dataset with the wrong element type throws", "[u
   CHECK_THAT(error_message([&] { (void)doubles.read<std::int32_t>(); }),
              Contains("read '/doubles'") && Contains("64-bit floats, not 32-bit signed integers"));
   CHECK_THAT(error_message([&] { (void)doubles.read<std::string>(); }), Contains("not strings"));
-  CHECK_THAT(error_message([&] { doubles.write<std::int64_t>(std::vector<std::int64_t>{1, 2}); }),
+  CHECK_THAT(error_message([&] {
+               doubles.write<std::int64_t>(std::vector<std::int64_t>{1, 2});
+             }),
              Contains("write '/doubles'"));
 
   h5::Dataset bytes = file.create_dataset<std::uint8_t>("bytes", {1});
@@ -460,7 +470,8 @@ TEST_CASE("Named types, hard links and packed records serve netCDF readers", "[u
   const std::vector<Event> rows{{0, 1, EventKind::report, 10.5}, {3, 0, EventKind::arrest, 0.0}};
   {
     h5::File file = h5::File::create(path);
-    const h5::Handle kinds = file.commit_type("kind_type", h5::enum_type({{"report", 0}, {"arrest", 1}, {"rescue", 2}}).get());
+    const h5::Handle kinds =
+        file.commit_type("kind_type", h5::enum_type({{"report", 0}, {"arrest", 1}, {"rescue", 2}}).get());
     CHECK(H5Tcommitted(kinds.get()) > 0);
     const h5::Handle packed = memory.packed();
     CHECK(H5Tget_size(packed.get()) == 4 + 4 + 1 + 8);  // no padding between or after members
@@ -501,15 +512,13 @@ TEST_CASE("Attributes longer than an object header message can hold are stored",
   CHECK(file.open_dataset("x").attribute_values<double>("many") == many);
 }
 
-TEST_CASE("Groups list members in creation order and objects carry no times, so rewrites are identical",
-          "[unit][io]") {
+TEST_CASE("Groups list members in creation order and objects carry no times, so rewrites are identical", "[unit][io]") {
   const TempDir dir;
   const auto write = [&](const fs::path& path) {
     h5::File file = h5::File::create(path);
     h5::Group group = file.create_group("group");
     (void)group.commit_type("zeta", h5::enum_type({{"a", 0}}).get());
-    group.create_dataset<double>("alpha", {2}, {.chunk = {2}, .deflate = 4})
-        .write<double>(std::vector<double>{1, 2});
+    group.create_dataset<double>("alpha", {2}, {.chunk = {2}, .deflate = 4}).write<double>(std::vector<double>{1, 2});
     file.set_attribute("note", "same");
     file.close();
   };
@@ -535,12 +544,13 @@ TEST_CASE("Groups list members in creation order and objects carry no times, so 
     CHECK(order == (H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED));
   }
   std::vector<std::string> in_creation_order;
-  REQUIRE(H5Literate(file.open_group("group").id(), H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr,
-                     [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
-                       static_cast<std::vector<std::string>*>(out)->emplace_back(name);
-                       return 0;
-                     },
-                     &in_creation_order) >= 0);
+  REQUIRE(H5Literate(
+              file.open_group("group").id(), H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr,
+              [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+                static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+                return 0;
+              },
+              &in_creation_order) >= 0);
   CHECK(in_creation_order == std::vector<std::string>{"zeta", "alpha"});
   CHECK(file.open_group("group").member_names() == std::vector<std::string>{"alpha", "zeta"});
 }

@@ -23,11 +23,11 @@
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/h5.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "sim/io/results.hpp"
 #include "sim/model/metrics.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/spec.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 namespace h5 = scamsim::io::h5;

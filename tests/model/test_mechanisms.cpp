@@ -49,8 +49,9 @@ TEST_CASE("Pressure halves after one half-life", "[unit][mechanism]") {
 }
 
 TEST_CASE("A pressure shock raises will and the raid rate; none of them without capacity", "[unit][mechanism]") {
-  const auto r = run(quiet({"pressure.will_base=0", "countries.alpha.enforcement_capacity_raids_per_year=100",
-                            R"(events=[{kind="pressure_shock", date=2025-03-01, country="alpha", pressure_shock=0.5}])"}));
+  const auto r =
+      run(quiet({"pressure.will_base=0", "countries.alpha.enforcement_capacity_raids_per_year=100",
+                 R"(events=[{kind="pressure_shock", date=2025-03-01, country="alpha", pressure_shock=0.5}])"}));
   const std::int64_t before = 58;  // 2025-02-28
   const std::int64_t after = 59;   // 2025-03-01
   CHECK(r.at(CountryMetric::enforcement_will, before, alpha) == 0.0);
@@ -59,8 +60,9 @@ TEST_CASE("A pressure shock raises will and the raid rate; none of them without 
 }
 
 TEST_CASE("No enforcement means no raids, whatever the pressure or crackdowns", "[invariant][mechanism]") {
-  const auto r = run(quiet({"countries.alpha.initial_pressure=1",
-                            R"(events=[{kind="crackdown", date=2025-02-01, country="alpha", capacity_factor=100, duration_days=200}])"}));
+  const auto r = run(quiet(
+      {"countries.alpha.initial_pressure=1",
+       R"(events=[{kind="crackdown", date=2025-02-01, country="alpha", capacity_factor=100, duration_days=200}])"}));
   CHECK(total(r, CountryMetric::raids) == 0);
   CHECK(std::none_of(r.events.begin(), r.events.end(), [](const EventRecord& e) {
     return e.kind == static_cast<std::uint8_t>(EventKind::raid_failed) ||
@@ -77,7 +79,8 @@ TEST_CASE("Raid targets are drawn in proportion to visibility x (1 - protection 
   std::vector<double> hits(3, 0.0);
   for (const auto& e : r.events) {
     const auto kind = static_cast<EventKind>(e.kind);
-    if (kind == EventKind::raid_failed || kind == EventKind::raid_leaked) hits.at(static_cast<std::size_t>(e.operator_id)) += 1;
+    if (kind == EventKind::raid_failed || kind == EventKind::raid_leaked)
+      hits.at(static_cast<std::size_t>(e.operator_id)) += 1;
   }
   const double n = std::accumulate(hits.begin(), hits.end(), 0.0);
   REQUIRE(n > 3000);
@@ -100,7 +103,8 @@ TEST_CASE("Raid targets are drawn in proportion to visibility x (1 - protection 
 }
 
 TEST_CASE("Sanctions freeze the network's capital", "[unit][mechanism]") {
-  const auto s = quiet({R"(events=[{kind="sanctions_network", date=2025-01-11, network="protected_b", capital_frozen_share=0.75}])"});
+  const auto s = quiet(
+      {R"(events=[{kind="sanctions_network", date=2025-01-11, network="protected_b", capital_frozen_share=0.75}])"});
   Simulation sim(s, 0);
   for (int t = 0; t < 10; ++t) sim.step();
   const std::int64_t before = sim.operators().capital_usd[1];
@@ -124,12 +128,12 @@ TEST_CASE("Sanctions freeze the network's capital", "[unit][mechanism]") {
 TEST_CASE("Aftercare never exceeds its beds, and full effectiveness means nobody in care is re-recruited",
           "[invariant][mechanism]") {
   // Raids free people; recruiters want them back; beds are few.
-  const auto s = quiet({"countries.alpha.enforcement_capacity_raids_per_year=50",
-                        "enforcement.raid_success_probability=1", "workers.rerecruit_hazard_per_month=5",
-                        "economics.target_growth_per_year=10", "aftercare.effectiveness=1",
-                        "countries.alpha.host.aftercare_budget_usd_per_year=730000",  // 100 beds at 20 USD/day
-                        "countries.beta.host.aftercare_budget_usd_per_year=0",
-                        "operations.0.workers=3000", "operations.0.operations=6"});
+  const auto s =
+      quiet({"countries.alpha.enforcement_capacity_raids_per_year=50", "enforcement.raid_success_probability=1",
+             "workers.rerecruit_hazard_per_month=5", "economics.target_growth_per_year=10", "aftercare.effectiveness=1",
+             "countries.alpha.host.aftercare_budget_usd_per_year=730000",  // 100 beds at 20 USD/day
+             "countries.beta.host.aftercare_budget_usd_per_year=0", "operations.0.workers=3000",
+             "operations.0.operations=6"});
   Simulation sim(s, 0);
   std::int64_t admitted = 0;
   while (!sim.finished()) {
@@ -140,7 +144,8 @@ TEST_CASE("Aftercare never exceeds its beds, and full effectiveness means nobody
     for (std::size_t i = 0; i < before.size(); ++i) {
       REQUIRE_FALSE((before[i] == WorkerState::in_aftercare && sim.workers().state[i] == WorkerState::held));
     }
-    admitted += static_cast<std::int64_t>(sim.record().at(CountryMetric::aftercare_admissions, sim.current_step() - 1, 0));
+    admitted +=
+        static_cast<std::int64_t>(sim.record().at(CountryMetric::aftercare_admissions, sim.current_step() - 1, 0));
   }
   CHECK(admitted > 100);  // the beds were used and turned over
 }
@@ -164,8 +169,9 @@ TEST_CASE("Re-recruitment falls as aftercare effectiveness rises", "[mechanism]"
 }
 
 TEST_CASE("With no recruitment of any kind the population held only falls", "[invariant][mechanism]") {
-  const auto s = quiet({"countries.alpha.enforcement_capacity_raids_per_year=50", "enforcement.raid_success_probability=1",
-                        "workers.escape_hazard_per_year=0.5", "operations.0.workers=3000"});
+  const auto s =
+      quiet({"countries.alpha.enforcement_capacity_raids_per_year=50", "enforcement.raid_success_probability=1",
+             "workers.escape_hazard_per_year=0.5", "operations.0.workers=3000"});
   const auto r = run(s);
   for (std::int64_t t = 1; t < r.steps; ++t) {
     REQUIRE(r.at(GlobalMetric::workers_held, t) <= r.at(GlobalMetric::workers_held, t - 1));

@@ -64,8 +64,7 @@ TEST_CASE("Money is conserved every step: the change in capital is what came in 
   for (const char* inertia : {"relocation.inertia=10", "relocation.inertia=0"}) {
     const auto s = load("tests/scenarios/tiny.toml",
                         {"run.years=1", "countries.alpha.governance=0.9", "countries.alpha.corruption=0.3",
-                         "pressure.will_base=0.6", "countries.alpha.enforcement_capacity_raids_per_year=200",
-                         inertia});
+                         "pressure.will_base=0.6", "countries.alpha.enforcement_capacity_raids_per_year=200", inertia});
     Simulation sim(s, 0);
     std::int64_t capital = 0;
     for (std::size_t o = 0; o < sim.operators().size(); ++o) capital += sim.operators().capital_usd[o];

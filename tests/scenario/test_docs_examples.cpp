@@ -54,8 +54,8 @@ std::vector<Example> toml_examples(const std::string& document) {
   std::istringstream in(document);
   std::string line;
   std::size_t number = 0;
-  bool inside = false;   // inside any fenced block
-  bool wanted = false;   // ... and it is a `toml` one
+  bool inside = false;  // inside any fenced block
+  bool wanted = false;  // ... and it is a `toml` one
   Example current;
   while (std::getline(in, line)) {
     ++number;

@@ -14,11 +14,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/support/temp_dir.hpp"
 #include "sim/core/error.hpp"
 #include "sim/scenario/fields.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace scamsim;
@@ -398,8 +398,8 @@ transit_days = [[0, 1, 1, 1], [1, 0, 1, 1], [1, 1, 0, 1], [1, 1, 1, 0]]
   CHECK(s.networks[0].id == "aaa_gang");
   CHECK(s.networks[0].home_country == id_at<CountryId>(3));  // gamma
   CHECK(s.networks[1].home_country == id_at<CountryId>(1));  // alpha
-  CHECK(s.operations[0].network == id_at<NetworkId>(1));    // syndicate
-  CHECK(s.operations[0].site == id_at<SiteId>(1));          // alpha_sez
+  CHECK(s.operations[0].network == id_at<NetworkId>(1));     // syndicate
+  CHECK(s.operations[0].site == id_at<SiteId>(1));           // alpha_sez
   // The column of "aaa" in the file's row order gamma, beta, alpha: 4, 3, 2.
   CHECK(s.matrices.relocation_cost_usd[s.pair_index(id_at<CountryId>(3), id_at<CountryId>(0))] == 4);
   CHECK(s.matrices.relocation_cost_usd[s.pair_index(id_at<CountryId>(2), id_at<CountryId>(0))] == 3);
@@ -423,10 +423,10 @@ TEST_CASE("The shipped baseline scenario, once written, is a plausible world", "
     return;
   }
   const Scenario s = load_scenario(baseline);
-  const auto hosts = std::count_if(s.countries.begin(), s.countries.end(),
-                                   [](const CountrySpec& c) { return c.host.has_value(); });
-  const auto origins = std::count_if(s.countries.begin(), s.countries.end(),
-                                     [](const CountrySpec& c) { return c.origin.has_value(); });
+  const auto hosts =
+      std::count_if(s.countries.begin(), s.countries.end(), [](const CountrySpec& c) { return c.host.has_value(); });
+  const auto origins =
+      std::count_if(s.countries.begin(), s.countries.end(), [](const CountrySpec& c) { return c.origin.has_value(); });
   CHECK(hosts >= 4);
   CHECK(origins >= 1);
   CHECK(!s.networks.empty());
@@ -517,8 +517,8 @@ TEST_CASE("Base paths resolve against the folder of the file that names them, th
 
 TEST_CASE("Errors in a base file are located in the base file", "[unit]") {
   TempDir dir;
-  const fs::path parent = dir.write("parent.toml", "base = " + quoted(tiny_path) +
-                                                       "\n\n[countries.beta]\ngovernance = 3\n");
+  const fs::path parent =
+      dir.write("parent.toml", "base = " + quoted(tiny_path) + "\n\n[countries.beta]\ngovernance = 3\n");
   const fs::path child = dir.write("child.toml", "base = \"parent.toml\"\n[run]\nseed = 5\n");
   const auto errors = errors_of([&] { return load_scenario(child); });
   REQUIRE(errors.size() == 1);
@@ -572,7 +572,8 @@ TEST_CASE("Files may be based on others at most 16 deep", "[unit]") {
   // 17 bases: the 17th file's `base` line is the one too many.
   for (const int top : {16, 20}) {
     INFO("level" << top);
-    const auto errors = errors_of([&] { return load_scenario(dir.path() / ("level" + std::to_string(top) + ".toml")); });
+    const auto errors =
+        errors_of([&] { return load_scenario(dir.path() / ("level" + std::to_string(top) + ".toml")); });
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].message == "scenarios are based on others more than 16 deep");
     CHECK(fs::path(errors[0].where.file) ==
@@ -611,8 +612,8 @@ TEST_CASE("Overrides with --set change numbers, dates and strings, and create ke
 
 TEST_CASE("Overrides with --set reach events by index and by id", "[unit]") {
   // Before sorting, tiny.toml's events are [0] sanctions, [1] the crackdown.
-  const Scenario s = load_with({"events.1.duration_days=30", "events.sanctions.date=2025-12-01",
-                                "events.sanctions.note=moved"});
+  const Scenario s =
+      load_with({"events.1.duration_days=30", "events.sanctions.date=2025-12-01", "events.sanctions.note=moved"});
   REQUIRE(s.events.size() == 2);
   CHECK(std::get<Crackdown>(s.events[0].payload).duration_days == 30.0);
   CHECK(s.events[1].id == "sanctions");
@@ -651,12 +652,8 @@ TEST_CASE("A malformed --set is an error that names the flag", "[unit]") {
     CHECK(errors[0].message.find("empty part") != std::string::npos);
     CHECK(errors[0].key_path == "run..scale");
   }
-  SECTION("a trailing dot") {
-    CHECK(mentions(set_errors({"run.=1"}), "empty part"));
-  }
-  SECTION("a value on several lines") {
-    CHECK(mentions(set_errors({"run.scale=1\n[run]"}), "one line"));
-  }
+  SECTION("a trailing dot") { CHECK(mentions(set_errors({"run.=1"}), "empty part")); }
+  SECTION("a value on several lines") { CHECK(mentions(set_errors({"run.scale=1\n[run]"}), "one line")); }
 }
 
 TEST_CASE("A --set of an unknown key suggests the closest one and names the flag", "[unit]") {
@@ -794,7 +791,9 @@ TEST_CASE("A file that does not exist, or is a folder, is an error without a lin
 
 TEST_CASE("Garbage, empty text and absurd nesting in memory are errors, not crashes", "[unit]") {
   const fs::path name = scenarios_dir / "inline.toml";
-  const auto load_text = [&](const std::string& text) { return errors_of([&] { return load_scenario_text(text, name); }); };
+  const auto load_text = [&](const std::string& text) {
+    return errors_of([&] { return load_scenario_text(text, name); });
+  };
 
   SECTION("empty text") {
     const auto errors = load_text("");
@@ -829,9 +828,8 @@ TEST_CASE("Garbage, empty text and absurd nesting in memory are errors, not cras
   }
   SECTION("dots in strings, comments and numbers are not key parts") {
     const std::string dots = repeat("x.", 100);
-    const Scenario s = load_scenario_text("base = \"tiny.toml\"\ndescription = \"" + dots + "\"  # " + dots +
-                                              "\n[run]\nyears = 1.5\n",
-                                          name);
+    const Scenario s = load_scenario_text(
+        "base = \"tiny.toml\"\ndescription = \"" + dots + "\"  # " + dots + "\n[run]\nyears = 1.5\n", name);
     CHECK(s.description == dots);
     CHECK(s.run.years == 1.5);
   }
@@ -863,12 +861,14 @@ TEST_CASE("The resolved TOML of a scenario loads back to the same scenario", "[u
     CHECK(again.resolved_toml == s.resolved_toml);
   };
   SECTION("tiny.toml") { round_trip(load_scenario(tiny_path)); }
-  SECTION("a scenario with a base") { round_trip(load_scenario(scenarios_dir / "good" / "nested" / "grandchild.toml")); }
+  SECTION("a scenario with a base") {
+    round_trip(load_scenario(scenarios_dir / "good" / "nested" / "grandchild.toml"));
+  }
   SECTION("shuffled matrices") { round_trip(load_scenario(scenarios_dir / "good" / "shuffled_matrices.toml")); }
   SECTION("values from --set, awkward text and numbers included") {
-    round_trip(load_with({"run.scale=0.05", "pressure.will_base=0.123456789012345678",
-                          "economics.visibility_exponent=1e-300", "events.sanctions.note=He said \"hi\" \\ ünïcode",
-                          "countries.alpha.name=Tab\there", "run.seed=9000000000000000000",
-                          "events.0.date=2026-02-28"}));
+    round_trip(
+        load_with({"run.scale=0.05", "pressure.will_base=0.123456789012345678", "economics.visibility_exponent=1e-300",
+                   "events.sanctions.note=He said \"hi\" \\ ünïcode", "countries.alpha.name=Tab\there",
+                   "run.seed=9000000000000000000", "events.0.date=2026-02-28"}));
   }
 }

@@ -57,12 +57,12 @@ void Simulation::record_step() {
     set(CountryMetric::workers_released, static_cast<double>(stock(WorkerState::released, id)));
     set(CountryMetric::workers_in_aftercare, static_cast<double>(stock(WorkerState::in_aftercare, id)));
     set(CountryMetric::workers_repatriated, static_cast<double>(stock(WorkerState::repatriated, id)));
-    for (const CountryMetric m : {CountryMetric::new_recruits, CountryMetric::rerecruited, CountryMetric::escapes,
-                                  CountryMetric::releases_by_operator, CountryMetric::released_by_raids,
-                                  CountryMetric::aftercare_admissions, CountryMetric::repatriations,
-                                  CountryMetric::splits, CountryMetric::merges, CountryMetric::relocations_in,
-                                  CountryMetric::relocations_out, CountryMetric::raids, CountryMetric::raids_leaked,
-                                  CountryMetric::raids_successful}) {
+    for (const CountryMetric m :
+         {CountryMetric::new_recruits, CountryMetric::rerecruited, CountryMetric::escapes,
+          CountryMetric::releases_by_operator, CountryMetric::released_by_raids, CountryMetric::aftercare_admissions,
+          CountryMetric::repatriations, CountryMetric::splits, CountryMetric::merges, CountryMetric::relocations_in,
+          CountryMetric::relocations_out, CountryMetric::raids, CountryMetric::raids_leaked,
+          CountryMetric::raids_successful}) {
       std::int64_t& f = flows_[static_cast<std::size_t>(m) * nc + c];
       set(m, static_cast<double>(f));
       f = 0;
@@ -95,7 +95,8 @@ void Simulation::record_step() {
   double hhi = 0;
   for (std::size_t c = 0; c < nc; ++c) {
     if (held_total == 0) break;
-    const double share = static_cast<double>(stock(WorkerState::held, id_at<CountryId>(c))) / static_cast<double>(held_total);
+    const double share =
+        static_cast<double>(stock(WorkerState::held, id_at<CountryId>(c))) / static_cast<double>(held_total);
     hhi += share * share;
   }
   r.at(GlobalMetric::workers_held, t) = static_cast<double>(held_total);
@@ -111,13 +112,11 @@ void Simulation::record_step() {
   if (step_ + 1 == derived_.steps) {
     for (std::size_t o = 0; o < ops_.size(); ++o) {
       if (ops_.state[o] == OperatorState::dismantled) continue;
-      r.final_operators.push_back(OperatorRecord{static_cast<std::int64_t>(o),
-                                                 static_cast<std::int32_t>(index_of(ops_.network[o])),
-                                                 static_cast<std::int32_t>(index_of(ops_.country[o])),
-                                                 static_cast<std::int32_t>(index_of(ops_.site[o])),
-                                                 static_cast<std::uint8_t>(ops_.state[o]), ops_.workers[o],
-                                                 ops_.target[o], ops_.capital_usd[o], ops_.protection[o],
-                                                 ops_.tech[o], ops_.perceived_risk[o]});
+      r.final_operators.push_back(OperatorRecord{
+          static_cast<std::int64_t>(o), static_cast<std::int32_t>(index_of(ops_.network[o])),
+          static_cast<std::int32_t>(index_of(ops_.country[o])), static_cast<std::int32_t>(index_of(ops_.site[o])),
+          static_cast<std::uint8_t>(ops_.state[o]), ops_.workers[o], ops_.target[o], ops_.capital_usd[o],
+          ops_.protection[o], ops_.tech[o], ops_.perceived_risk[o]});
     }
   }
 }

@@ -19,7 +19,8 @@ void Simulation::update_countries() {
     if (ops_.state[o] != OperatorState::active) continue;
     const std::size_t c = index_of(ops_.country[o]);
     countries_[c].vacancies += std::max<std::int64_t>(0, ops_.target[o] - ops_.workers[o] - ops_.incoming[o]);
-    const double v = std::pow(ops_.workers[o] / p_.economics.visibility_reference_workers, p_.economics.visibility_exponent);
+    const double v =
+        std::pow(ops_.workers[o] / p_.economics.visibility_reference_workers, p_.economics.visibility_exponent);
     visibility[c] += v * (1 - ops_.protection[o] * scenario_.countries[c].corruption);
   }
 
@@ -35,9 +36,9 @@ void Simulation::update_countries() {
     // how much of the economy the scams are ("too big to fail").
     const double revenue_share_gdp = state.revenue_usd_per_year / static_cast<double>(spec.gdp_usd);
     const double raw = (pp.will_base + pp.will_pressure_gain * state.pressure) * spec.governance;
-    state.will = std::clamp(raw * (1 - pp.corruption_damping * spec.corruption) /
-                                (1 + pp.dependence_damping * revenue_share_gdp),
-                            0.0, 1.0);
+    state.will = std::clamp(
+        raw * (1 - pp.corruption_damping * spec.corruption) / (1 + pp.dependence_damping * revenue_share_gdp), 0.0,
+        1.0);
     state.raid_rate_per_day =
         spec.enforcement_capacity_raids_per_year * scenario_.run.scale / 365.0 * state.will * state.crackdown_factor;
     // The public risk signal: expected raids per unit of weighted visibility.

@@ -27,8 +27,8 @@ void Simulation::apply_scheduled_events() {
             network = static_cast<std::int32_t>(index_of(e.network));
             for (std::size_t o = 0; o < ops_.size(); ++o) {
               if (ops_.state[o] == OperatorState::dismantled || ops_.network[o] != e.network) continue;
-              const auto frozen = static_cast<std::int64_t>(
-                  std::llround(static_cast<double>(std::max<std::int64_t>(0, ops_.capital_usd[o])) * e.capital_frozen_share));
+              const auto frozen = static_cast<std::int64_t>(std::llround(
+                  static_cast<double>(std::max<std::int64_t>(0, ops_.capital_usd[o])) * e.capital_frozen_share));
               ops_.capital_usd[o] -= frozen;
               ops_.frozen_usd[o] += frozen;
               amount_usd += frozen;
@@ -39,7 +39,8 @@ void Simulation::apply_scheduled_events() {
           } else if constexpr (std::is_same_v<E, scenario::SanctionCountry> ||
                                std::is_same_v<E, scenario::PressureShock>) {
             country = static_cast<std::int32_t>(index_of(e.country));
-            countries_[index_of(e.country)].pressure = add_pressure(countries_[index_of(e.country)].pressure, e.pressure_shock);
+            countries_[index_of(e.country)].pressure =
+                add_pressure(countries_[index_of(e.country)].pressure, e.pressure_shock);
           } else if constexpr (std::is_same_v<E, scenario::KingpinArrest>) {
             // The head's removal strips the cover he bought for every operation.
             network = static_cast<std::int32_t>(index_of(e.network));

@@ -14,7 +14,6 @@
 
 namespace scamsim::model {
 
-
 void Simulation::run_operators() {
   const auto& e = p_.economics;
   const auto& m = p_.money;
@@ -57,8 +56,10 @@ void Simulation::run_operators() {
       const auto bribes =
           static_cast<std::int64_t>(std::llround(static_cast<double>(revenue) * protection * e.protection_cost_share));
       const auto laundered = static_cast<std::int64_t>(std::llround(static_cast<double>(revenue) * m.laundered_share));
-      const auto fees = static_cast<std::int64_t>(std::llround(static_cast<double>(laundered) * m.laundering_cost_share));
-      const auto frozen = static_cast<std::int64_t>(std::llround(static_cast<double>(laundered) * country.frozen_share));
+      const auto fees =
+          static_cast<std::int64_t>(std::llround(static_cast<double>(laundered) * m.laundering_cost_share));
+      const auto frozen =
+          static_cast<std::int64_t>(std::llround(static_cast<double>(laundered) * country.frozen_share));
       ops_.capital_usd[o] += revenue - fixed - upkeep - bribes - fees - frozen;
       ops_.revenue_usd[o] += revenue;
       ops_.costs_usd[o] += fixed + upkeep + bribes + fees;
@@ -70,7 +71,8 @@ void Simulation::run_operators() {
       const double detection =
           1 + p_.enforcement.intelligence_detection_gain *
                   intelligence_[index_of(ops_.came_from[o]) * scenario_.countries.size() + index_of(here)];
-      ops_.perceived_risk[o] += (country.risk_signal * detection - ops_.perceived_risk[o]) * derived_.risk_smoothing_per_step;
+      ops_.perceived_risk[o] +=
+          (country.risk_signal * detection - ops_.perceived_risk[o]) * derived_.risk_smoothing_per_step;
       ops_.tech[o] += static_cast<float>(p_.ai.adoption_per_year * (1 - ops_.tech[o]) * dt / 365.0);
 
       if (ops_.capital_usd[o] < 0) {
@@ -87,26 +89,26 @@ void Simulation::run_operators() {
       const double margin = r * margin_share - static_cast<double>(spec.host->labour_cost_usd_per_day);
       const double rho = ops_.perceived_risk[o] * (1 - protection * corruption) * success;
       const auto fixed_per_day = static_cast<double>(e.fixed_cost_usd_per_day);
-      const SizeEconomics here_economics{margin, fixed_per_day, rho, e.visibility_reference_workers,
-                                         e.visibility_exponent, e.loss_horizon_days};
+      const SizeEconomics here_economics{
+          margin, fixed_per_day, rho, e.visibility_reference_workers, e.visibility_exponent, e.loss_horizon_days};
       const double s0 = e.visibility_reference_workers;
       const double beta = e.visibility_exponent;
 
       // The target workforce moves toward the most profitable size.
-      const double best_size = std::max(
-          most_profitable_size(here_economics, static_cast<double>(e.max_operation_workers)),
-          static_cast<double>(e.min_cell_workers));
+      const double best_size =
+          std::max(most_profitable_size(here_economics, static_cast<double>(e.max_operation_workers)),
+                   static_cast<double>(e.min_cell_workers));
       const double step_toward = std::min(1.0, e.target_growth_per_year * interval * dt / 365.0);
-      ops_.target[o] = static_cast<std::int32_t>(
-          std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));
+      ops_.target[o] =
+          static_cast<std::int32_t>(std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));
 
       // Under acute risk (a successful raid likely within a month) it lets people go.
       const double month_risk = 1 - std::exp(-rho * std::pow(workers / s0, beta) * 30.0);
       if (month_risk > p_.workers.pressure_release_threshold && workers > 0) {
         ops_.fate[o] = OperatorFate::release_share;
         ops_.release_share[o] = static_cast<float>(p_.workers.pressure_release_share);
-        ops_.target[o] = std::min(ops_.target[o],
-                                  static_cast<std::int32_t>(workers * (1 - p_.workers.pressure_release_share)));
+        ops_.target[o] =
+            std::min(ops_.target[o], static_cast<std::int32_t>(workers * (1 - p_.workers.pressure_release_share)));
       }
 
       // ---- decision day: country (logit with inertia, MODEL.md §4.4) ----
@@ -133,13 +135,15 @@ void Simulation::run_operators() {
         const double there_rho =
             countries_[index_of(there)].risk_signal * there_detection * (1 - kept * there_spec.corruption) * success;
         const double moved = workers * p_.relocation.workers_moved_share;
-        const double cost = static_cast<double>(scenario_.matrices.relocation_cost_usd[scenario_.pair_index(here, there)]);
+        const double cost =
+            static_cast<double>(scenario_.matrices.relocation_cost_usd[scenario_.pair_index(here, there)]);
         const SizeEconomics there_economics{there_margin, fixed_per_day, there_rho, s0, beta, e.loss_horizon_days};
         const double u = expected_profit(moved, there_economics) - cost / e.loss_horizon_days;
         utility.push_back(u);
       }
       const auto cumulative = logit_cumulative(utility, scale);
-      const CountryId choice = derived_.hosts[draws(static_cast<std::uint32_t>(o), Purpose::relocation_choice).categorical(cumulative)];
+      const CountryId choice =
+          derived_.hosts[draws(static_cast<std::uint32_t>(o), Purpose::relocation_choice).categorical(cumulative)];
       if (choice != here && workers > 0) {
         ops_.plan[o] = Plan::relocate;
         ops_.destination[o] = choice;
@@ -149,8 +153,8 @@ void Simulation::run_operators() {
       // ---- decision day: split or merge (the size trade-off of §4.1) ----
       // Splitting into k cells cuts expected raid losses by a factor k^-beta
       // and multiplies fixed costs by k.
-      const int best_cells =
-          best_split(workers, static_cast<int>(e.max_split_cells), static_cast<double>(e.min_cell_workers), here_economics);
+      const int best_cells = best_split(workers, static_cast<int>(e.max_split_cells),
+                                        static_cast<double>(e.min_cell_workers), here_economics);
       if (best_cells >= 2 && ops_.fate[o] == OperatorFate::none) {
         ops_.plan[o] = Plan::split;
         ops_.cells[o] = static_cast<std::uint8_t>(best_cells);
@@ -178,7 +182,8 @@ void Simulation::resolve_operator_plans() {
       continue;
     }
     switch (ops_.plan[o]) {
-      case Plan::none: break;
+      case Plan::none:
+        break;
       case Plan::relocate: {
         const CountryId from = ops_.country[o];
         const CountryId to = ops_.destination[o];
@@ -187,7 +192,8 @@ void Simulation::resolve_operator_plans() {
         ops_.state[o] = OperatorState::relocating;
         ops_.fate[o] = OperatorFate::relocating;
         ops_.moved_share[o] = static_cast<float>(p_.relocation.workers_moved_share);
-        ops_.arrival_step[o] = step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / derived_.dt_days)));
+        ops_.arrival_step[o] =
+            step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / derived_.dt_days)));
         ops_.came_from[o] = from;
         ops_.capital_usd[o] -= cost;
         moving_costs_step_usd_ += cost;
@@ -226,7 +232,8 @@ void Simulation::resolve_operator_plans() {
       case Plan::merge: {
         // Cells of one network in one country merge pairwise, in id order:
         // the later one joins the earlier.
-        auto& partner = merge_partner[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])];
+        auto& partner =
+            merge_partner[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])];
         if (partner == no_operator) {
           partner = id;
           break;

@@ -82,7 +82,8 @@ void Simulation::step_workers() {
             const OperatorId o = workers_.op[i];
             const std::size_t oi = index_of(o);
             switch (ops_.fate[oi]) {
-              case OperatorFate::none: break;
+              case OperatorFate::none:
+                break;
               case OperatorFate::release_share:
                 if (draws(i, Purpose::release).bernoulli(ops_.release_share[oi])) {
                   release(i, CountryMetric::releases_by_operator);
