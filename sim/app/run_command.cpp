@@ -104,7 +104,7 @@ class ProgressBar {
   bool shown_ = false;
   std::mutex mutex_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_{};
+  std::chrono::steady_clock::time_point last_ = start_;  // first drawn after 200 ms, when the ETA means something
 };
 
 }  // namespace
