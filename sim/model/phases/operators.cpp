@@ -158,8 +158,14 @@ void Simulation::run_operators() {
       if (best_cells >= 2 && ops_.fate[o] == OperatorFate::none) {
         ops_.plan[o] = Plan::split;
         ops_.cells[o] = static_cast<std::uint8_t>(best_cells);
-      } else if (workers < best_size / 2 && ops_.fate[o] == OperatorFate::none) {
-        ops_.plan[o] = Plan::merge;  // small and safe enough: join a sibling cell
+      } else if (ops_.fate[o] == OperatorFate::none && workers > 0 &&
+                 2 * workers <= static_cast<double>(e.max_operation_workers) &&
+                 best_split(2 * workers, static_cast<int>(e.max_split_cells), static_cast<double>(e.min_cell_workers),
+                            here_economics) == 0) {
+        // Merging is the reverse of splitting: two cells join when an
+        // operation of their combined size would not split. Using the same
+        // rule both ways keeps cells from splitting and merging back in turn.
+        ops_.plan[o] = Plan::merge;
       }
     }
   });
