@@ -51,7 +51,8 @@ struct CountryState {
   std::int64_t aftercare_beds = 0;
   double frozen_share = 0;          ///< share of laundered money frozen
   double awareness = 0;             ///< origin awareness
-  double risk_signal = 0;           ///< raids per unit of weighted visibility per day (public)
+  double risk_signal = 0;           ///< raids per unit of weighted visibility per day (public); 0 with no operations
+  double weighted_visibility = 0;   ///< sum of (s/s0)^beta (1 - protection x corruption) over its operations
   double revenue_usd_per_year = 0;  ///< smoothed scam revenue, for dependence damping of will
   std::int64_t vacancies = 0;       ///< open places in its operations this step
   double local_demand = 0;          ///< vacancies per person at risk, capped at 1 (drives re-recruitment)

@@ -42,7 +42,8 @@ void Simulation::update_countries() {
     state.raid_rate_per_day =
         spec.enforcement_capacity_raids_per_year * scenario_.run.scale / 365.0 * state.will * state.crackdown_factor;
     // The public risk signal: expected raids per unit of weighted visibility.
-    state.risk_signal = visibility[c] > 0 ? state.raid_rate_per_day / visibility[c] : state.raid_rate_per_day;
+    state.weighted_visibility = visibility[c];
+    state.risk_signal = visibility[c] > 0 ? state.raid_rate_per_day / visibility[c] : 0.0;
     if (spec.host && p_.aftercare.cost_usd_per_person_day > 0) {
       state.aftercare_beds = state.aftercare_budget_usd_per_year / 365 / p_.aftercare.cost_usd_per_person_day;
     } else {

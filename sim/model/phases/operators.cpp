@@ -132,9 +132,16 @@ void Simulation::run_operators() {
         const double there_detection =
             1 + p_.enforcement.intelligence_detection_gain *
                     intelligence_[index_of(here) * scenario_.countries.size() + index_of(there)];
-        const double there_rho =
-            countries_[index_of(there)].risk_signal * there_detection * (1 - kept * there_spec.corruption) * success;
+        // Its share of the raids there once it has arrived: its own weighted
+        // visibility over the total including itself (so an empty country's
+        // raids would all fall on it, and a crowded one's are shared).
         const double moved = workers * p_.relocation.workers_moved_share;
+        const double own_weight = std::pow(moved / s0, beta) * there_detection * (1 - kept * there_spec.corruption);
+        const auto& there_state = countries_[index_of(there)];
+        const double there_rho = own_weight > 0 ? there_state.raid_rate_per_day * there_detection *
+                                                      (1 - kept * there_spec.corruption) * success /
+                                                      (there_state.weighted_visibility + own_weight)
+                                                : 0.0;
         const double cost =
             static_cast<double>(scenario_.matrices.relocation_cost_usd[scenario_.pair_index(here, there)]);
         const SizeEconomics there_economics{there_margin, fixed_per_day, there_rho, s0, beta, e.loss_horizon_days};
