@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sim/io/h5.hpp"
+#include "tests/support/error_message.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace h5 = scamsim::io::h5;
@@ -35,13 +36,7 @@ struct TempDir : scamsim::test::TempDir {
 // The message of the h5::Error that `action` throws; fails the test if it throws nothing.
 template <class Action>
 std::string error_message(Action action) {
-  try {
-    action();
-  } catch (const h5::Error& error) {
-    return error.what();
-  }
-  FAIL("expected an h5::Error");
-  return {};
+  return scamsim::test::error_message<h5::Error>(action);
 }
 
 // Everything written to the stderr file descriptor while `action` runs, which is where HDF5 prints.

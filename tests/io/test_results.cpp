@@ -27,6 +27,7 @@
 #include "sim/model/metrics.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/spec.hpp"
+#include "tests/support/error_message.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -191,13 +192,7 @@ std::string setup_error(Action action) {
 // The message of the h5::Error that `action` throws; fails the test if it throws nothing.
 template <class Action>
 std::string h5_error(Action action) {
-  try {
-    action();
-  } catch (const h5::Error& error) {
-    return error.what();
-  }
-  FAIL("expected an h5::Error");
-  return {};
+  return scamsim::test::error_message<h5::Error>(action);
 }
 
 bool same_event(const model::EventRecord& a, const model::EventRecord& b) {
