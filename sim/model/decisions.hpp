@@ -3,6 +3,7 @@
 // so that they can be tested by hand and read in one place.
 
 #include <cmath>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -60,7 +61,7 @@ inline int best_split(double size, int max_cells, double min_cell, const SizeEco
 /// Running sums of logit weights exp((u - max u) / scale): the chance of
 /// choosing option k is its weight over the total (MODEL.md §4.4).
 inline std::vector<double> logit_cumulative(std::span<const double> utility, double scale) {
-  double best = -INFINITY;
+  double best = -std::numeric_limits<double>::infinity();
   for (const double u : utility) best = std::max(best, u);
   std::vector<double> cumulative(utility.size());
   double total = 0;

@@ -376,8 +376,10 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
       const auto index = find_in_array(*array, segment);
       if (!index) {
         diagnostics.error(where, key_path,
-                          fmt::format("'{}' has no element '{}' (give an index from 0 to {} or an event's id)", walked,
-                                      segment, array->size() == 0 ? 0 : array->size() - 1));
+                          array->empty()
+                              ? fmt::format("'{}' is empty: it has no element '{}'", walked, segment)
+                              : fmt::format("'{}' has no element '{}' (give an index from 0 to {} or an event's id)",
+                                            walked, segment, array->size() - 1));
         return;
       }
       if (last) {

@@ -67,7 +67,7 @@ const Field<RunSettings> run_table[] = {
 #undef RUN
 
 #define P(member, ...) SCAMSIM_FIELD(Parameters, "", member, __VA_ARGS__)
-const Field<Parameters> parameter_table_[] = {
+const Field<Parameters> model_parameter_table[] = {
     // 4.1 operator economics and the size trade-off
     P(economics.revenue_usd_per_worker_day, 340.0, nonnegative, "USD/worker-day",
       "Gross scam revenue of one held worker per day at infrastructure 1, no AI, no victim awareness.",
@@ -288,7 +288,7 @@ const ParameterInfo matrix_table[] = {
 }  // namespace
 
 std::span<const Field<RunSettings>> run_fields() { return run_table; }
-std::span<const Field<Parameters>> parameter_fields() { return parameter_table_; }
+std::span<const Field<Parameters>> parameter_fields() { return model_parameter_table; }
 std::span<const Field<CountrySpec>> country_fields() { return country_table; }
 std::span<const Field<HostRole>> host_fields() { return host_table; }
 std::span<const Field<OriginRole>> origin_fields() { return origin_table; }
