@@ -87,6 +87,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App* summary_cmd = app.add_subcommand("summary", "Print the headline outcomes of a results file per country");
   summary_cmd->add_option("results", summary_file, "Results file (HDF5) written by scamsim run")->required();
 
+  CalibrateOptions calibrate_options;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Fit a calibration file's free parameters to its targets and write them as a scenario");
+  calibrate_cmd->add_option("calibration", calibrate_options.file, "Calibration file (TOML)")->required();
+  calibrate_cmd->add_option("-o,--output", calibrate_options.output, "Fitted scenario to write (TOML)");
+  add_set_option(*calibrate_cmd, calibrate_options.overrides);
+  calibrate_cmd->add_option("--threads", calibrate_options.threads, "Threads (default 0: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  calibrate_cmd->add_flag("--force", calibrate_options.force, "Overwrite the output if it exists");
+  calibrate_cmd->add_flag("--check", calibrate_options.check, "Only load and check the calibration file");
+  calibrate_cmd->add_flag("-q,--quiet", calibrate_options.quiet, "No progress line");
+
   BenchOptions bench_options;
   CLI::App* bench_cmd = app.add_subcommand(
       "bench", "Time the engine on the baseline at 1:1 and 10x scale, 1 thread and all cores (figures, not a test)");
@@ -131,6 +143,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       return run_command(run_options, out, err);
     }
     if (*summary_cmd) return summary_command(summary_file, out);
+    if (*calibrate_cmd) {
+      for (int i = 0; i < argc; ++i) calibrate_options.command_line += (i > 0 ? " " : "") + std::string(argv[i]);
+      return calibrate_command(calibrate_options, out, err);
+    }
     if (*bench_cmd) return bench_command(bench_options, out);
     if (*params_cmd) {
       const auto format = params_format == "csv"        ? scenario::TableFormat::csv

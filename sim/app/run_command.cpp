@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <ostream>
 
@@ -15,6 +16,7 @@
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/results.hpp"
+#include "sim/run/calibration.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
 
@@ -171,6 +173,41 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
         s.run.replicates, s.run.replicates == 1 ? "" : "s", s.run.steps(), result.seconds,
         result.worker_steps / std::max(result.seconds, 1e-9) / 1e6, run::effective_threads(o.threads), o.output);
   }
+  return exit_ok;
+}
+
+int calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ostream& err) {
+  const run::CalibrationSpec spec = run::load_calibration(o.file, o.overrides);
+  if (o.check) {
+    out << fmt::format("{}: {} parameters, {} targets, {} replicates at scale {:g}; valid.\n", o.file,
+                       spec.parameters.size(), spec.targets.size(), spec.replicates, spec.scale);
+    return exit_ok;
+  }
+  if (o.output.empty()) throw SetupError("-o/--output: name the file to write the fitted scenario to");
+  const fs::path output = fs::absolute(o.output);
+  if (!fs::is_directory(output.parent_path())) {
+    throw SetupError(fmt::format("-o/--output: the folder '{}' does not exist", output.parent_path().string()));
+  }
+  if (fs::exists(output) && !o.force) {
+    throw SetupError(fmt::format("-o/--output: '{}' exists; add --force to overwrite it", o.output));
+  }
+  const bool show = !o.quiet && isatty(STDERR_FILENO) != 0;
+  const auto result = run::calibrate(spec, o.threads, [&](int evaluations, double best) {
+    if (show)
+      err << fmt::format("\rcalibrate: {} of at most {} evaluations, best objective {:.4g}   ", evaluations,
+                         spec.max_evaluations, best)
+          << std::flush;
+  });
+  if (show) err << "\n";
+  TemporaryFile temporary(output.parent_path() / fmt::format(".{}.tmp-{}", output.filename().string(), getpid()));
+  {
+    std::ofstream file(temporary.path());
+    file << run::fitted_scenario_toml(spec, result, output, o.command_line);
+    if (!file) throw SetupError(fmt::format("-o/--output: cannot write '{}'", o.output));
+  }
+  fs::rename(temporary.path(), output);
+  temporary.release();
+  out << run::format_fit(spec, result) << fmt::format("wrote {}\n", o.output);
   return exit_ok;
 }
 

@@ -28,4 +28,19 @@ int run_command(const RunCommandOptions& options, std::ostream& out, std::ostrea
 /// Prints the headline outcomes of a results file.
 int summary_command(const std::string& path, std::ostream& out);
 
+/// Options of `scamsim calibrate`.
+struct CalibrateOptions {
+  std::string file;
+  std::string output;
+  std::vector<std::string> overrides;
+  int threads = 0;
+  bool force = false;
+  bool check = false;  ///< load and check the file, fit nothing
+  bool quiet = false;
+  std::string command_line;
+};
+
+/// Fits a calibration file's parameters and writes them as a scenario.
+int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
+
 }  // namespace scamsim::app

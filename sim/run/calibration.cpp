@@ -1,0 +1,334 @@
+#include "sim/run/calibration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "sim/core/version.hpp"
+#include "sim/run/nelder_mead.hpp"
+#include "sim/run/runner.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/parameters.hpp"
+// The strict TOML reading of scenario files, reused for calibration files.
+#include "sim/scenario/toml_reader.hpp"
+
+namespace scamsim::run {
+
+namespace fs = std::filesystem;
+using scenario::detail::Diagnostics;
+using scenario::detail::Need;
+using scenario::detail::TableReader;
+
+namespace {
+
+std::string number_text(double v) { return fmt::format("{:.17g}", v); }
+
+/// Overrides that set the run's size and the parameters' values.
+std::vector<std::string> overrides_for(const CalibrationSpec& spec, const std::vector<double>& values) {
+  std::vector<std::string> out = spec.overrides;
+  out.push_back(fmt::format("run.scale={}", number_text(spec.scale)));
+  out.push_back(fmt::format("run.replicates={}", spec.replicates));
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const auto& p = spec.parameters[k];
+    out.push_back(p.integer ? fmt::format("{}={}", p.key, std::llround(values[k]))
+                            : fmt::format("{}={}", p.key, number_text(values[k])));
+  }
+  return out;
+}
+
+double from_unit(const FreeParameter& p, double u) {
+  u = std::clamp(u, 0.0, 1.0);
+  return p.log_scale ? std::exp(std::log(p.min) + u * (std::log(p.max) - std::log(p.min)))
+                     : p.min + u * (p.max - p.min);
+}
+
+double to_unit(const FreeParameter& p, double v) {
+  v = std::clamp(v, p.min, p.max);
+  return p.log_scale ? (std::log(v) - std::log(p.min)) / (std::log(p.max) - std::log(p.min))
+                     : (v - p.min) / (p.max - p.min);
+}
+
+std::vector<TargetFit> evaluate_targets(const CalibrationSpec& spec, const std::vector<double>& values, int threads) {
+  const auto s = scenario::load_scenario(spec.scenario, overrides_for(spec, values));
+  RunOptions options;
+  options.threads = threads;
+  const RunResult result = run_replicates(s, options);
+  std::vector<TargetFit> fit;
+  for (const auto& target : spec.targets) {
+    double sum = 0;
+    for (const auto& record : result.replicates) sum += evaluate(target.outcome, record, spec.dt_days);
+    double simulated = sum / static_cast<double>(result.replicates.size());
+    // People and dollars scale with the world; compare them at scale 1.
+    if (kind_of(target.outcome.series) != model::MetricKind::real) simulated /= spec.scale;
+    const double z = (simulated - target.value) / (target.tolerance * std::abs(target.value));
+    fit.push_back(TargetFit{target.outcome.name, target.value, simulated, target.tolerance, z});
+  }
+  return fit;
+}
+
+double objective(const std::vector<TargetFit>& fit) {
+  double sum = 0;
+  for (const auto& f : fit) sum += f.z * f.z;
+  return sum;
+}
+
+/// The parameter-table entry of a key path: "pressure.half_life_days" as it
+/// is, "countries.cambodia.governance" through its pattern "countries.<id>.governance".
+const scenario::ParameterInfo* table_entry(const std::string& key) {
+  if (const auto* info = scenario::find_parameter(key)) return info;
+  const auto first = key.find('.');
+  const auto second = first == std::string::npos ? std::string::npos : key.find('.', first + 1);
+  if (second == std::string::npos) return nullptr;
+  return scenario::find_parameter(key.substr(0, first) + ".<id>" + key.substr(second));
+}
+
+/// The value a key has in the resolved scenario, if it is written there.
+std::optional<double> value_in(const std::string& resolved_toml, const std::string& key) {
+  const toml::table doc = toml::parse(resolved_toml);
+  const auto node = toml::at_path(doc, key);
+  if (const auto v = node.value<double>()) return *v;
+  return std::nullopt;
+}
+
+}  // namespace
+
+CalibrationSpec load_calibration(const fs::path& file, std::span<const std::string> overrides) {
+  Diagnostics diagnostics;
+  const std::string name = file.lexically_normal().string();
+  std::optional<toml::table> doc;
+  try {
+    doc = toml::parse_file(file.string());
+  } catch (const toml::parse_error& e) {
+    diagnostics.error(scenario::detail::location_of(e.source(), name), {},
+                      fmt::format("not valid TOML: {}", e.description()));
+    throw SetupError(diagnostics.sorted());
+  }
+  CalibrationSpec spec;
+  spec.file = name;
+  TableReader root(*doc, {}, name, diagnostics);
+  const auto scenario_name = root.string("scenario", Need::required);
+  if (scenario_name) spec.scenario = (file.parent_path() / *scenario_name).lexically_normal();
+  spec.replicates = root.integer("replicates").value_or(3);
+  spec.scale = root.number("scale").value_or(0.1);
+  spec.max_evaluations = root.integer("max_evaluations").value_or(80);
+  if (spec.replicates < 1 || spec.replicates > 1000) {
+    diagnostics.error(root.where("replicates"), "replicates", "must be between 1 and 1000");
+  }
+  if (!(spec.scale > 0 && spec.scale <= 100)) diagnostics.error(root.where("scale"), "scale", "must be in (0, 100]");
+  if (spec.max_evaluations < 1) diagnostics.error(root.where("max_evaluations"), "max_evaluations", "must be >= 1");
+  if (const toml::array* set = root.array("set")) {
+    for (const auto& item : *set) {
+      if (const auto* text = item.as_string())
+        spec.overrides.push_back(**text);
+      else
+        diagnostics.error(scenario::detail::location_of(item.source(), name), "set", "expected strings key=value");
+    }
+  }
+  spec.overrides.insert(spec.overrides.end(), overrides.begin(), overrides.end());
+  const toml::array* parameters = root.array("parameter", Need::required);
+  const toml::array* targets = root.array("target", Need::required);
+  root.report_unknown_keys();
+  if (!diagnostics.empty() || !scenario_name) throw SetupError(diagnostics.sorted());
+
+  // The scenario as it will be run: its errors are the user's too.
+  const auto s = scenario::load_scenario(spec.scenario, spec.overrides);
+  spec.dt_days = static_cast<double>(s.run.dt_days);
+
+  for (std::size_t i = 0; parameters && i < parameters->size(); ++i) {
+    const auto* table = parameters->get(i)->as_table();
+    const std::string path = fmt::format("parameter.{}", i);
+    if (!table) {
+      diagnostics.error(scenario::detail::location_of(parameters->get(i)->source(), name), path, "expected a table");
+      continue;
+    }
+    TableReader r(*table, path, name, diagnostics);
+    FreeParameter p;
+    p.key = r.string("key", Need::required).value_or("");
+    p.min = r.number("min", Need::required).value_or(0);
+    p.max = r.number("max", Need::required).value_or(0);
+    const std::string scale = r.string("scale").value_or("linear");
+    r.report_unknown_keys();
+    if (scale != "linear" && scale != "log") {
+      diagnostics.error(r.where("scale"), r.key_path("scale"), "expected \"linear\" or \"log\"");
+    }
+    p.log_scale = scale == "log";
+    if (const auto* info = table_entry(p.key)) p.integer = info->kind == scenario::ValueKind::integer;
+    if (!(p.min < p.max)) diagnostics.error(r.where("max"), r.key_path("max"), "must be greater than min");
+    if (p.log_scale && !(p.min > 0)) diagnostics.error(r.where("min"), r.key_path("min"), "a log scale needs min > 0");
+    if (!p.key.empty() && p.min < p.max) {
+      // The key must be a number the scenario accepts, across its whole range.
+      for (const double v : {p.min, p.max}) {
+        std::vector<std::string> probe = spec.overrides;
+        probe.push_back(fmt::format("{}={}", p.key, number_text(v)));
+        try {
+          (void)scenario::load_scenario(spec.scenario, probe);
+        } catch (const SetupError& e) {
+          diagnostics.error(r.where("key"), r.key_path("key"),
+                            fmt::format("the scenario refuses {} = {}: {}", p.key, v, e.diagnostics().front().message));
+          break;
+        }
+      }
+      p.start = std::clamp(value_in(s.resolved_toml, p.key).value_or(from_unit(p, 0.5)), p.min, p.max);
+    }
+    spec.parameters.push_back(p);
+  }
+
+  const std::int64_t steps = s.run.steps();
+  for (std::size_t i = 0; targets && i < targets->size(); ++i) {
+    const auto* table = targets->get(i)->as_table();
+    const std::string path = fmt::format("target.{}", i);
+    if (!table) {
+      diagnostics.error(scenario::detail::location_of(targets->get(i)->source(), name), path, "expected a table");
+      continue;
+    }
+    TableReader r(*table, path, name, diagnostics);
+    Target t;
+    t.outcome.name = r.string("name", Need::required).value_or(path);
+    const std::string metric = r.string("metric", Need::required).value_or("");
+    const bool has_countries = r.raw().contains("countries");
+    if (const toml::array* countries = r.array("countries")) {
+      for (const auto& c : *countries) {
+        const auto* id = c.as_string();
+        const auto it = id ? std::find_if(s.countries.begin(), s.countries.end(),
+                                          [&](const auto& country) { return country.id == **id; })
+                           : s.countries.end();
+        if (it == s.countries.end()) {
+          diagnostics.error(scenario::detail::location_of(c.source(), name), r.key_path("countries"),
+                            "expected ids of countries in the scenario");
+          continue;
+        }
+        t.outcome.series.countries.push_back(id_at<CountryId>(static_cast<std::size_t>(it - s.countries.begin())));
+      }
+    }
+    if (!metric.empty()) {
+      // A per-country metric when countries are named or no global one exists.
+      const auto country_metric = find_country_metric(metric);
+      const auto global_metric = find_global_metric(metric);
+      if (country_metric && (has_countries || !global_metric)) {
+        t.outcome.series.country_metric = country_metric;
+      } else if (global_metric) {
+        t.outcome.series.global_metric = global_metric;
+      } else {
+        diagnostics.error(r.where("metric"), r.key_path("metric"),
+                          fmt::format("no metric named '{}' (see docs/OUTPUT.md)", metric));
+      }
+    }
+    const std::string reduction = r.string("reduction").value_or("mean");
+    if (const auto red = find_reduction(reduction)) {
+      t.outcome.reduction = *red;
+    } else {
+      diagnostics.error(r.where("reduction"), r.key_path("reduction"),
+                        "expected \"mean\", \"end\" or \"sum_per_year\"");
+    }
+    const Date from = r.date("from").value_or(s.run.start_date);
+    const Date to = r.date("to").value_or(s.run.end_date());
+    t.outcome.from_step = from.days_after(s.run.start_date) / s.run.dt_days;
+    t.outcome.to_step = (to.days_after(s.run.start_date) + s.run.dt_days - 1) / s.run.dt_days;
+    if (t.outcome.from_step < 0 || t.outcome.to_step > steps || t.outcome.from_step >= t.outcome.to_step) {
+      diagnostics.error(
+          r.where("from"), r.key_path("from"),
+          fmt::format("the window {} to {} must lie inside the run ({} to {}) and not be empty", from.to_string(),
+                      to.to_string(), s.run.start_date.to_string(), s.run.end_date().to_string()));
+    }
+    t.value = r.number("value", Need::required).value_or(0);
+    t.tolerance = r.number("tolerance", Need::required).value_or(0);
+    t.source = r.string("source", Need::required).value_or("");
+    if (t.value == 0) diagnostics.error(r.where("value"), r.key_path("value"), "must not be 0 (errors are relative)");
+    if (!(t.tolerance > 0)) diagnostics.error(r.where("tolerance"), r.key_path("tolerance"), "must be > 0");
+    r.report_unknown_keys();
+    spec.targets.push_back(t);
+  }
+  if (!diagnostics.empty()) throw SetupError(diagnostics.sorted());
+  return spec;
+}
+
+CalibrationResult calibrate(const CalibrationSpec& spec, int threads, const CalibrationProgress& progress) {
+  std::vector<double> start(spec.parameters.size());
+  for (std::size_t k = 0; k < start.size(); ++k) start[k] = to_unit(spec.parameters[k], spec.parameters[k].start);
+  auto values_of = [&](const std::vector<double>& unit) {
+    std::vector<double> values(unit.size());
+    for (std::size_t k = 0; k < unit.size(); ++k) values[k] = from_unit(spec.parameters[k], unit[k]);
+    return values;
+  };
+  double best = INFINITY;
+  int evaluations = 0;
+  const auto f = [&](const std::vector<double>& unit) {
+    // Outside the bounds the value is clamped; the distance out is added so
+    // the simplex is drawn back in rather than wandering on a plateau.
+    double outside = 0;
+    for (const double u : unit) outside += std::pow(std::max({0.0, -u, u - 1}), 2);
+    const double value = objective(evaluate_targets(spec, values_of(unit), threads)) + 1e3 * outside;
+    best = std::min(best, value);
+    if (progress) progress(++evaluations, best);
+    return value;
+  };
+  CalibrationResult result;
+  result.start_fit = evaluate_targets(spec, values_of(start), threads);
+  result.start_objective = objective(result.start_fit);
+  const Minimum m = nelder_mead(f, start, 0.2, static_cast<int>(spec.max_evaluations), 1e-6);
+  std::vector<double> unit = m.x;
+  for (double& u : unit) u = std::clamp(u, 0.0, 1.0);
+  result.fitted = values_of(unit);
+  result.fit = evaluate_targets(spec, result.fitted, threads);
+  result.objective = objective(result.fit);
+  result.evaluations = m.evaluations;
+  return result;
+}
+
+std::string format_fit(const CalibrationSpec& spec, const CalibrationResult& result) {
+  std::string out;
+  out += fmt::format("{:<44} {:>16} {:>16} {:>16} {:>9} {:>7}\n", "target", "value", "at start", "fitted", "tolerance",
+                     "z");
+  for (std::size_t i = 0; i < result.fit.size(); ++i) {
+    const auto& f = result.fit[i];
+    out += fmt::format("{:<44} {:>16.6g} {:>16.6g} {:>16.6g} {:>8.0f}% {:>7.2f}{}\n", f.name.substr(0, 44), f.value,
+                       result.start_fit[i].simulated, f.simulated, f.tolerance * 100, f.z,
+                       std::abs(f.z) <= 1 ? "" : "  outside tolerance");
+  }
+  out += fmt::format("\n{:<44} {:>16} {:>16}\n", "parameter", "start", "fitted");
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    out +=
+        fmt::format("{:<44} {:>16.6g} {:>16.6g}\n", spec.parameters[k].key, spec.parameters[k].start, result.fitted[k]);
+  }
+  out += fmt::format("\nobjective (sum of z^2): {:.4g} at start, {:.4g} fitted, after {} evaluations\n",
+                     result.start_objective, result.objective, result.evaluations);
+  return out;
+}
+
+std::string fitted_scenario_toml(const CalibrationSpec& spec, const CalibrationResult& result, const fs::path& output,
+                                 const std::string& command_line) {
+  std::string out;
+  out += fmt::format("# Fitted by scamsim {} (commit {}) from {}:\n#   {}\n#\n", version(), git_commit(), spec.file,
+                     command_line);
+  std::istringstream table(format_fit(spec, result));
+  for (std::string line; std::getline(table, line);) out += "# " + line + "\n";
+  out += fmt::format("#\n# Replicates {}, scale {}; targets compare counts and dollars at scale 1.\n\n",
+                     spec.replicates, spec.scale);
+  const fs::path base = fs::proximate(fs::absolute(spec.scenario), fs::absolute(output).parent_path());
+  toml::table doc;
+  doc.insert("base", base.generic_string());
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    // Nest the key path into tables, so the file reads like any scenario.
+    toml::table* at = &doc;
+    std::string_view key = spec.parameters[k].key;
+    for (std::size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
+      auto [it, inserted] = at->insert(std::string(key.substr(0, dot)), toml::table{});
+      at = it->second.as_table();
+      key = key.substr(dot + 1);
+    }
+    if (spec.parameters[k].integer) {
+      at->insert_or_assign(std::string(key), static_cast<std::int64_t>(std::llround(result.fitted[k])));
+    } else {
+      at->insert_or_assign(std::string(key), result.fitted[k]);
+    }
+  }
+  std::ostringstream text;
+  text << toml::toml_formatter(doc);
+  return out + text.str() + "\n";
+}
+
+}  // namespace scamsim::run

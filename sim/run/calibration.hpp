@@ -1,0 +1,90 @@
+#pragma once
+// Calibration: fit free parameters of a scenario to public figures. A
+// calibration file names the scenario, the parameters to fit with their
+// bounds, and the targets (outcomes with a value, a tolerance and a source);
+// `scamsim calibrate` minimises the sum of squared standardised errors with
+// Nelder-Mead over replicates that share their random numbers from one
+// evaluation to the next, and writes the fitted values as a scenario based
+// on the one it fitted, with the fit in its comments.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/core/error.hpp"
+#include "sim/run/outcomes.hpp"
+
+namespace scamsim::run {
+
+/// A parameter to fit: a scenario key path and its bounds, searched on a log scale if asked.
+struct FreeParameter {
+  std::string key;
+  double min = 0;
+  double max = 0;
+  bool log_scale = false;
+  bool integer = false;  ///< a whole-number parameter (money, counts): values are rounded
+  double start = 0;      ///< the scenario's value (or the middle of the bounds if it has none)
+};
+
+/// A figure to reproduce: an outcome's mean over replicates should be `value`
+/// within `tolerance` (relative). Counts and dollars are compared at scale 1.
+struct Target {
+  OutcomeSpec outcome;
+  double value = 0;
+  double tolerance = 0;
+  std::string source;
+};
+
+/// A calibration file, loaded and checked against its scenario.
+struct CalibrationSpec {
+  std::string file;                    ///< the calibration file, for messages and the output's header
+  std::filesystem::path scenario;      ///< the scenario to fit
+  std::vector<std::string> overrides;  ///< applied to the scenario first (file's `set`, then --set)
+  std::int64_t replicates = 3;
+  double scale = 0.1;
+  std::int64_t max_evaluations = 80;
+  double dt_days = 1;
+  std::vector<FreeParameter> parameters;
+  std::vector<Target> targets;
+};
+
+/// Loads a calibration file; throws SetupError with every problem, located.
+CalibrationSpec load_calibration(const std::filesystem::path& file, std::span<const std::string> overrides = {});
+
+/// How close one target came.
+struct TargetFit {
+  std::string name;
+  double value = 0;
+  double simulated = 0;
+  double tolerance = 0;
+  double z = 0;  ///< (simulated - value) / (tolerance x |value|): within tolerance when |z| <= 1
+};
+
+/// The fitted values, the fit, and the search's record.
+struct CalibrationResult {
+  std::vector<double> fitted;  ///< parallel to CalibrationSpec::parameters
+  std::vector<TargetFit> fit;
+  std::vector<TargetFit> start_fit;
+  double objective = 0;  ///< sum of z^2 at the fitted values
+  double start_objective = 0;
+  int evaluations = 0;
+};
+
+/// Progress of a calibration: evaluations done, the best objective so far.
+using CalibrationProgress = std::function<void(int evaluations, double best_objective)>;
+
+/// Runs the search. Deterministic: the same file gives the same result.
+CalibrationResult calibrate(const CalibrationSpec& spec, int threads, const CalibrationProgress& progress = {});
+
+/// The fitted values as a scenario based on the fitted one (`base` relative to
+/// `output`'s folder), with the fit and the command in its header comments.
+std::string fitted_scenario_toml(const CalibrationSpec& spec, const CalibrationResult& result,
+                                 const std::filesystem::path& output, const std::string& command_line);
+
+/// The fit as a table for the terminal.
+std::string format_fit(const CalibrationSpec& spec, const CalibrationResult& result);
+
+}  // namespace scamsim::run

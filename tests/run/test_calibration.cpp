@@ -1,0 +1,65 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "sim/run/calibration.hpp"
+#include "sim/scenario/loader.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace scamsim;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path source(const std::string& relative) { return fs::path(SCAMSIM_SOURCE_DIR) / relative; }
+}  // namespace
+
+TEST_CASE("Calibration recovers a parameter whose answer is known", "[calibration]") {
+  const auto spec = run::load_calibration(source("tests/scenarios/calibration/quiet_revenue.toml"));
+  REQUIRE(spec.parameters.size() == 1);
+  CHECK(spec.parameters[0].integer);  // USD per worker-day is whole dollars
+  const auto result = run::calibrate(spec, 2);
+  REQUIRE(result.fitted.size() == 1);
+  CHECK(result.fitted[0] == Approx(500).epsilon(0.01));
+  CHECK(std::abs(result.fit[0].z) <= 1.0);
+  CHECK(result.objective < result.start_objective);
+
+  // The fitted file is a scenario based on the one fitted, and it loads.
+  const test::TempDir dir("scamsim-test-calibration");
+  const auto output = dir.file("fitted.toml");
+  const auto text = run::fitted_scenario_toml(spec, result, output, "scamsim calibrate ...");
+  dir.write("fitted.toml", text);
+  const std::vector<std::string> same_world = {"ai.uplift=0", "economics.victim_awareness=0"};
+  const auto fitted = scenario::load_scenario(output, same_world);
+  CHECK(static_cast<double>(fitted.params.economics.revenue_usd_per_worker_day) == Approx(500).epsilon(0.01));
+}
+
+TEST_CASE("Calibration files are checked strictly, with located errors", "[unit][calibration]") {
+  const test::TempDir dir("scamsim-test-calibration");
+  const std::string scenario = source("tests/scenarios/quiet.toml").string();
+  const auto errors = [&](const std::string& body) {
+    const auto file = dir.write("c.toml", "scenario = \"" + scenario + "\"\n" + body);
+    try {
+      (void)run::load_calibration(file);
+    } catch (const SetupError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string parameter = "[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\n";
+  const std::string target =
+      "[[target]]\nname = \"t\"\nmetric = \"workers_held\"\nvalue = 700\ntolerance = 0.1\nsource = \"s\"\n";
+  CHECK(errors(parameter + target) == "no error");
+  CHECK_THAT(errors("replicatez = 3\n" + parameter + target), Catch::Contains("did you mean 'replicates'"));
+  CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_dayz\"\nmin = 10\nmax = 400\n" + target),
+             Catch::Contains("refuses"));
+  CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 400\nmax = 10\n" + target),
+             Catch::Contains("must be greater than min"));
+  CHECK_THAT(errors(parameter + "[[target]]\nname = \"t\"\nmetric = \"nonsense\"\nvalue = 1\ntolerance = 0.1\nsource = "
+                                "\"s\"\n"),
+             Catch::Contains("no metric named 'nonsense'"));
+  CHECK_THAT(errors(parameter + target +
+                    "[[target]]\nname = \"u\"\nmetric = \"workers_held\"\nvalue = 1\n"
+                    "tolerance = 0.1\nsource = \"s\"\nfrom = 2030-01-01\n"),
+             Catch::Contains("must lie inside the run"));
+  CHECK_THAT(errors(parameter), Catch::Contains("target: missing required key"));
+}
