@@ -172,7 +172,10 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
           break;
         }
       }
-      p.start = std::clamp(value_in(s.resolved_toml, p.key).value_or(from_unit(p, 0.5)), p.min, p.max);
+      // Start from the scenario's value: written in it, else the table's default.
+      std::optional<double> current = value_in(s.resolved_toml, p.key);
+      if (const auto* info = table_entry(p.key); !current && info) current = info->default_value;
+      p.start = std::clamp(current.value_or(from_unit(p, 0.5)), p.min, p.max);
     }
     spec.parameters.push_back(p);
   }
