@@ -76,6 +76,24 @@ double objective(const std::vector<TargetFit>& fit) {
   return sum;
 }
 
+/// Calls `read(path, reader)` for each table of an array of tables (`[[key]]`),
+/// reporting any element that is not a table.
+template <class Read>
+void for_each_table(const toml::array* array, std::string_view key, const std::string& file, Diagnostics& diagnostics,
+                    Read&& read) {
+  for (std::size_t i = 0; array && i < array->size(); ++i) {
+    const toml::node& node = *array->get(i);
+    const std::string path = fmt::format("{}.{}", key, i);
+    const auto* table = node.as_table();
+    if (!table) {
+      diagnostics.error(scenario::detail::location_of(node.source(), file), path, "expected a table");
+      continue;
+    }
+    TableReader reader(*table, path, file, diagnostics);
+    read(path, reader);
+  }
+}
+
 /// The parameter-table entry of a key path: "pressure.half_life_days" as it
 /// is, "countries.cambodia.governance" through its pattern "countries.<id>.governance".
 const scenario::ParameterInfo* table_entry(const std::string& key) {
@@ -138,14 +156,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   const auto s = scenario::load_scenario(spec.scenario, spec.overrides);
   spec.dt_days = static_cast<double>(s.run.dt_days);
 
-  for (std::size_t i = 0; parameters && i < parameters->size(); ++i) {
-    const auto* table = parameters->get(i)->as_table();
-    const std::string path = fmt::format("parameter.{}", i);
-    if (!table) {
-      diagnostics.error(scenario::detail::location_of(parameters->get(i)->source(), name), path, "expected a table");
-      continue;
-    }
-    TableReader r(*table, path, name, diagnostics);
+  for_each_table(parameters, "parameter", name, diagnostics, [&](const std::string& /*path*/, TableReader& r) {
     FreeParameter p;
     p.key = r.string("key", Need::required).value_or("");
     p.min = r.number("min", Need::required).value_or(0);
@@ -178,17 +189,10 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
       p.start = std::clamp(current.value_or(from_unit(p, 0.5)), p.min, p.max);
     }
     spec.parameters.push_back(p);
-  }
+  });
 
   const std::int64_t steps = s.run.steps();
-  for (std::size_t i = 0; targets && i < targets->size(); ++i) {
-    const auto* table = targets->get(i)->as_table();
-    const std::string path = fmt::format("target.{}", i);
-    if (!table) {
-      diagnostics.error(scenario::detail::location_of(targets->get(i)->source(), name), path, "expected a table");
-      continue;
-    }
-    TableReader r(*table, path, name, diagnostics);
+  for_each_table(targets, "target", name, diagnostics, [&](const std::string& path, TableReader& r) {
     Target t;
     t.outcome.name = r.string("name", Need::required).value_or(path);
     const std::string metric = r.string("metric", Need::required).value_or("");
@@ -244,7 +248,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     if (!(t.tolerance > 0)) diagnostics.error(r.where("tolerance"), r.key_path("tolerance"), "must be > 0");
     r.report_unknown_keys();
     spec.targets.push_back(t);
-  }
+  });
   if (!diagnostics.empty()) throw SetupError(diagnostics.sorted());
   return spec;
 }
