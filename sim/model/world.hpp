@@ -49,10 +49,14 @@ struct CountryState {
   std::int64_t crackdown_until_step = -1;
   std::int64_t aftercare_budget_usd_per_year = 0;
   std::int64_t aftercare_beds = 0;
-  double frozen_share = 0;          ///< share of laundered money frozen
-  double awareness = 0;             ///< origin awareness
-  double risk_signal = 0;           ///< raids per unit of weighted visibility per day (public); 0 with no operations
-  double weighted_visibility = 0;   ///< sum of (s/s0)^beta (1 - protection x corruption) over its operations
+  double frozen_share = 0;         ///< share of laundered money frozen
+  double awareness = 0;            ///< origin awareness
+  double risk_signal = 0;          ///< raids per unit of weighted visibility per day (public); 0 with no operations
+  double weighted_visibility = 0;  ///< sum of (s/s0)^beta (1 - protection x corruption) over its operations
+  /// The weighted visibility on the first day: raids are spread over at least this much, because a
+  /// country's enforcement is sized to the industry it knows, and does not turn every raid on the few
+  /// operations left after the others have gone (MODEL.md section 7.3).
+  double reference_visibility = 0;
   double revenue_usd_per_year = 0;  ///< smoothed scam revenue, for dependence damping of will
   std::int64_t vacancies = 0;       ///< open places in its operations this step
   double local_demand = 0;          ///< vacancies per person at risk, capped at 1 (drives re-recruitment)

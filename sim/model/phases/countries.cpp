@@ -32,18 +32,23 @@ void Simulation::update_countries() {
       state.crackdown_factor = 1;
       state.crackdown_until_step = -1;
     }
-    // Will: pressure acts through governance, is damped by corruption and by
-    // how much of the economy the scams are ("too big to fail").
+    // Will acts through governance (the state's capacity to act on a decision).
+    // Domestic will is damped by corruption and by how much of the economy
+    // the scams are ("too big to fail"); international pressure is not: it is
+    // the force that overrides them (China's demands before the Myawaddy
+    // releases, the sanctions before Chen Zhi's removal). Corruption still
+    // acts on each raid, through protection (enforcement.cpp).
     const double revenue_share_gdp = state.revenue_usd_per_year / static_cast<double>(spec.gdp_usd);
-    const double raw = (pp.will_base + pp.will_pressure_gain * state.pressure) * spec.governance;
-    state.will = std::clamp(
-        raw * (1 - pp.corruption_damping * spec.corruption) / (1 + pp.dependence_damping * revenue_share_gdp), 0.0,
-        1.0);
+    const double domestic =
+        pp.will_base * (1 - pp.corruption_damping * spec.corruption) / (1 + pp.dependence_damping * revenue_share_gdp);
+    state.will = std::clamp((domestic + pp.will_pressure_gain * state.pressure) * spec.governance, 0.0, 1.0);
     state.raid_rate_per_day =
         spec.enforcement_capacity_raids_per_year * scenario_.run.scale / 365.0 * state.will * state.crackdown_factor;
     // The public risk signal: expected raids per unit of weighted visibility.
     state.weighted_visibility = visibility[c];
-    state.risk_signal = visibility[c] > 0 ? state.raid_rate_per_day / visibility[c] : 0.0;
+    if (step_ == 0) state.reference_visibility = visibility[c];
+    const double spread_over = std::max(visibility[c], state.reference_visibility);
+    state.risk_signal = spread_over > 0 ? state.raid_rate_per_day / spread_over : 0.0;
     if (spec.host && p_.aftercare.cost_usd_per_person_day > 0) {
       state.aftercare_beds = state.aftercare_budget_usd_per_year / 365 / p_.aftercare.cost_usd_per_person_day;
     } else {

@@ -29,7 +29,11 @@ void Simulation::draw_raids() {
     const auto& state = countries_[c];
     if (state.raid_rate_per_day <= 0 || targets[c].empty()) continue;
     Draws count_draw(key_, static_cast<std::uint32_t>(step_), static_cast<std::uint32_t>(c), Purpose::raids_count);
-    const auto raids = count_draw.poisson(state.raid_rate_per_day * derived_.dt_days);
+    // Raids find operations in proportion to how many there are, up to the
+    // industry the country's enforcement is sized to (its first day's).
+    const double found =
+        state.reference_visibility > 0 ? std::min(1.0, state.weighted_visibility / state.reference_visibility) : 1.0;
+    const auto raids = count_draw.poisson(state.raid_rate_per_day * found * derived_.dt_days);
     if (raids == 0) continue;
 
     const double corruption = scenario_.countries[c].corruption;

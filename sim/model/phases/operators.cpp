@@ -5,6 +5,7 @@
 // in operator-id order.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -112,7 +113,14 @@ void Simulation::run_operators() {
       }
 
       // ---- decision day: country (logit with inertia, MODEL.md §4.4) ----
-      const double here_profit = expected_profit(workers, here_economics);
+      // Staying includes staying and splitting into cells (§4.1): an operator
+      // that can cut its risk at home by decentralising weighs that against a
+      // move, so that the two responses compete rather than the move always
+      // being considered first.
+      const int cells_here = best_split(workers, static_cast<int>(e.max_split_cells),
+                                        static_cast<double>(e.min_cell_workers), here_economics);
+      const double here_profit = expected_profit(workers, here_economics) +
+                                 (cells_here >= 2 ? split_gain(workers, cells_here, here_economics) : 0.0);
       const double scale = p_.relocation.logit_scale * std::max(std::abs(here_profit), 1.0);
       const double stay_utility = here_profit + p_.relocation.inertia * std::abs(here_profit);
       std::vector<double> utility;
@@ -138,12 +146,19 @@ void Simulation::run_operators() {
         const double moved = workers * p_.relocation.workers_moved_share;
         const double own_weight = std::pow(moved / s0, beta) * there_detection * (1 - kept * there_spec.corruption);
         const auto& there_state = countries_[index_of(there)];
-        const double there_rho = own_weight > 0 ? there_state.raid_rate_per_day * there_detection *
-                                                      (1 - kept * there_spec.corruption) * success /
-                                                      (there_state.weighted_visibility + own_weight)
-                                                : 0.0;
+        const double there_rho =
+            own_weight > 0
+                ? there_state.raid_rate_per_day * there_detection * (1 - kept * there_spec.corruption) * success /
+                      std::max(there_state.weighted_visibility + own_weight, there_state.reference_visibility)
+                : 0.0;
         const double cost =
             static_cast<double>(scenario_.matrices.relocation_cost_usd[scenario_.pair_index(here, there)]);
+        // A move it cannot pay for is not an option (a sanctioned network's
+        // frozen operations stay where they are, or close).
+        if (cost > static_cast<double>(ops_.capital_usd[o])) {
+          utility.push_back(-std::numeric_limits<double>::infinity());
+          continue;
+        }
         const SizeEconomics there_economics{there_margin, fixed_per_day, there_rho, s0, beta, e.loss_horizon_days};
         const double u = expected_profit(moved, there_economics) - cost / e.loss_horizon_days;
         utility.push_back(u);

@@ -1,0 +1,47 @@
+// No hand-edited numbers without record: every value a calibration stage
+// wrote into scenarios/calibration/*_fitted.toml must be the value
+// scenarios/baseline.toml runs with (docs/MODEL.md section 6).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <toml++/toml.h>
+
+#include "sim/scenario/loader.hpp"
+
+using namespace scamsim;
+
+TEST_CASE("The calibrated values in baseline.toml are those the calibration stages found", "[scenario][calibration]") {
+  const std::filesystem::path root(SCAMSIM_SOURCE_DIR);
+  const auto baseline = scenario::load_scenario(root / "scenarios/baseline.toml");
+  const toml::table resolved = toml::parse(baseline.resolved_toml);
+  int compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root / "scenarios/calibration")) {
+    const std::string name = entry.path().filename().string();
+    if (!name.ends_with("_fitted.toml")) continue;
+    const toml::table fitted = toml::parse_file(entry.path().string());
+    // Every number in the fitted file (its base aside) is a fitted value.
+    std::function<void(const toml::table&, const std::string&)> walk = [&](const toml::table& t,
+                                                                           const std::string& prefix) {
+      for (const auto& [key, node] : t) {
+        const std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+        if (const auto* sub = node.as_table()) {
+          walk(*sub, path);
+          continue;
+        }
+        const auto value = node.value<double>();
+        if (!value) continue;  // base = "...": not a fitted value
+        INFO(name << ": " << path);
+        const auto in_baseline = toml::at_path(resolved, path).value<double>();
+        REQUIRE(in_baseline.has_value());
+        // baseline.toml writes fitted values to six significant digits.
+        CHECK(*in_baseline == Approx(*value).epsilon(1e-5));
+        ++compared;
+      }
+    };
+    walk(fitted, "");
+  }
+  CHECK(compared >= 6);
+}
