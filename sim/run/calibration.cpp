@@ -43,9 +43,9 @@ std::vector<std::string> overrides_for(const CalibrationSpec& spec, const std::v
 double from_unit(const FreeParameter& p, double u) {
   u = std::clamp(u, 0.0, 1.0);
   // Clamped again: exp(log(max)) can round past max, which the scenario would refuse.
-  return std::clamp(p.log_scale ? std::exp(std::log(p.min) + u * (std::log(p.max) - std::log(p.min)))
-                                : p.min + u * (p.max - p.min),
-                    p.min, p.max);
+  return std::clamp(
+      p.log_scale ? std::exp(std::log(p.min) + u * (std::log(p.max) - std::log(p.min))) : p.min + u * (p.max - p.min),
+      p.min, p.max);
 }
 
 double to_unit(const FreeParameter& p, double v) {
