@@ -112,15 +112,18 @@ void Simulation::run_operators() {
             std::min(ops_.target[o], static_cast<std::int32_t>(workers * (1 - p_.workers.pressure_release_share)));
       }
 
+      // The best split here (§4.1): splitting into k cells cuts expected raid
+      // losses by a factor k^-beta and multiplies fixed costs by k.
+      const int cells = best_split(workers, static_cast<int>(e.max_split_cells),
+                                   static_cast<double>(e.min_cell_workers), here_economics);
+
       // ---- decision day: country (logit with inertia, MODEL.md §4.4) ----
-      // Staying includes staying and splitting into cells (§4.1): an operator
-      // that can cut its risk at home by decentralising weighs that against a
+      // Staying includes staying and splitting into cells: an operator that
+      // can cut its risk at home by decentralising weighs that against a
       // move, so that the two responses compete rather than the move always
       // being considered first.
-      const int cells_here = best_split(workers, static_cast<int>(e.max_split_cells),
-                                        static_cast<double>(e.min_cell_workers), here_economics);
-      const double here_profit = expected_profit(workers, here_economics) +
-                                 (cells_here >= 2 ? split_gain(workers, cells_here, here_economics) : 0.0);
+      const double here_profit =
+          expected_profit(workers, here_economics) + (cells >= 2 ? split_gain(workers, cells, here_economics) : 0.0);
       const double scale = p_.relocation.logit_scale * std::max(std::abs(here_profit), 1.0);
       const double stay_utility = here_profit + p_.relocation.inertia * std::abs(here_profit);
       std::vector<double> utility;
@@ -173,13 +176,9 @@ void Simulation::run_operators() {
       }
 
       // ---- decision day: split or merge (the size trade-off of §4.1) ----
-      // Splitting into k cells cuts expected raid losses by a factor k^-beta
-      // and multiplies fixed costs by k.
-      const int best_cells = best_split(workers, static_cast<int>(e.max_split_cells),
-                                        static_cast<double>(e.min_cell_workers), here_economics);
-      if (best_cells >= 2 && ops_.fate[o] == OperatorFate::none) {
+      if (cells >= 2 && ops_.fate[o] == OperatorFate::none) {
         ops_.plan[o] = Plan::split;
-        ops_.cells[o] = static_cast<std::uint8_t>(best_cells);
+        ops_.cells[o] = static_cast<std::uint8_t>(cells);
       } else if (ops_.fate[o] == OperatorFate::none && workers > 0 &&
                  2 * workers <= static_cast<double>(e.max_operation_workers) &&
                  best_split(2 * workers, static_cast<int>(e.max_split_cells), static_cast<double>(e.min_cell_workers),
