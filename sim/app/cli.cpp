@@ -9,6 +9,7 @@
 
 #include "sim/app/bench_command.hpp"
 #include "sim/app/run_command.hpp"
+#include "sim/app/sweep_command.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
 #include "sim/scenario/describe.hpp"
@@ -84,8 +85,31 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_flag("-q,--quiet", run_options.quiet, "No progress bar and no closing line");
 
   std::string summary_file;
-  CLI::App* summary_cmd = app.add_subcommand("summary", "Print the headline outcomes of a results file per country");
-  summary_cmd->add_option("results", summary_file, "Results file (HDF5) written by scamsim run")->required();
+  CLI::App* summary_cmd = app.add_subcommand(
+      "summary", "Print the headline outcomes of a results file per country, or a sweep file's outcomes and indices");
+  summary_cmd->add_option("results", summary_file, "Results file (HDF5) written by scamsim run or scamsim sweep")
+      ->required();
+
+  SweepCommandOptions sweep_options;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep", "Run a sweep file's design (grid, Latin hypercube, Saltelli, Morris) and write one HDF5 file");
+  sweep_cmd->add_option("sweep", sweep_options.file, "Sweep file (TOML), see docs/SWEEPS.md")->required();
+  sweep_cmd->add_option("-o,--output", sweep_options.output,
+                        "Sweep file to write (HDF5); while it runs, finished runs are kept in OUTPUT.partial");
+  add_set_option(*sweep_cmd, sweep_options.overrides);
+  sweep_cmd->add_option("--threads", sweep_options.threads, "Threads (default 0: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  sweep_cmd->add_flag("--resume", sweep_options.resume,
+                      "Go on with the unfinished sweep in OUTPUT.partial (after a crash, a kill or Ctrl-C)");
+  sweep_cmd->add_flag("--force", sweep_options.force,
+                      "Overwrite the output if it exists, and start over any unfinished sweep (without --resume)");
+  sweep_cmd->add_flag("--check", sweep_options.check, "Only load and check the sweep file; print its number of runs");
+  sweep_cmd
+      ->add_option("--print-run", sweep_options.print_run,
+                   "Print run N's resolved scenario (TOML): scamsim run on it repeats the run")
+      ->check(CLI::NonNegativeNumber)
+      ->type_name("N");
+  sweep_cmd->add_flag("-q,--quiet", sweep_options.quiet, "No progress bar and no closing line");
 
   CalibrateOptions calibrate_options;
   CLI::App* calibrate_cmd = app.add_subcommand(
@@ -143,6 +167,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       return run_command(run_options, out, err);
     }
     if (*summary_cmd) return summary_command(summary_file, out);
+    if (*sweep_cmd) {
+      // -o is required unless the sweep is only checked or one run printed, which CLI11 cannot say.
+      if (sweep_options.output.empty() && !sweep_options.check && sweep_options.print_run < 0) {
+        err << "scamsim: sweep: -o/--output is required (unless --check or --print-run)\n";
+        err << "Run 'scamsim sweep --help' for usage.\n";
+        return exit_usage_error;
+      }
+      for (int i = 0; i < argc; ++i) sweep_options.command_line += (i > 0 ? " " : "") + std::string(argv[i]);
+      return sweep_command(sweep_options, out, err);
+    }
     if (*calibrate_cmd) {
       for (int i = 0; i < argc; ++i) calibrate_options.command_line += (i > 0 ? " " : "") + std::string(argv[i]);
       return calibrate_command(calibrate_options, out, err);

@@ -16,6 +16,7 @@
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/results.hpp"
+#include "sim/io/sweep_results.hpp"
 #include "sim/run/calibration.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
@@ -212,6 +213,11 @@ int calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ostream
 }
 
 int summary_command(const std::string& path, std::ostream& out) {
+  // Sweep files say what they are; anything else goes to the results reader, whose errors name the problem.
+  if (io::file_kind(path) == "sweep") {
+    out << io::summarize_sweep(io::read_sweep(path));
+    return exit_ok;
+  }
   out << io::summarize(io::read_results(path));
   return exit_ok;
 }

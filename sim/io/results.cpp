@@ -320,6 +320,7 @@ struct ResultsWriter::Impl {
     file.set_attribute("scamsim_version", version());
     file.set_attribute("git_commit", git_commit());
     file.set_attribute("schema_version", results_schema_version);
+    file.set_attribute("file_kind", "run");
     const std::string created = utc_now();
     file.set_attribute("created_utc", created);
     file.set_attribute("history", fmt::format("{} {}", created, meta.command_line));

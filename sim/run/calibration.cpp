@@ -9,12 +9,11 @@
 #include <toml++/toml.h>
 
 #include "sim/core/version.hpp"
+#include "sim/run/input_reader.hpp"
 #include "sim/run/nelder_mead.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
-// The strict TOML reading of scenario files, reused for calibration files.
-#include "sim/scenario/toml_reader.hpp"
 
 namespace scamsim::run {
 
@@ -63,9 +62,9 @@ std::vector<TargetFit> evaluate_targets(const CalibrationSpec& spec, const std::
   for (const auto& target : spec.targets) {
     double sum = 0;
     for (const auto& record : result.replicates) sum += evaluate(target.outcome, record, spec.dt_days);
-    double simulated = sum / static_cast<double>(result.replicates.size());
     // People and dollars scale with the world; compare them at scale 1.
-    if (kind_of(target.outcome.series) != model::MetricKind::real) simulated /= spec.scale;
+    const double simulated =
+        at_full_scale(target.outcome, sum / static_cast<double>(result.replicates.size()), spec.scale);
     const double z = (simulated - target.value) / (target.tolerance * std::abs(target.value));
     fit.push_back(TargetFit{target.outcome.name, target.value, simulated, target.tolerance, z});
   }
@@ -78,55 +77,13 @@ double objective(const std::vector<TargetFit>& fit) {
   return sum;
 }
 
-/// Calls `read(path, reader)` for each table of an array of tables (`[[key]]`),
-/// reporting any element that is not a table.
-template <class Read>
-void for_each_table(const toml::array* array, std::string_view key, const std::string& file, Diagnostics& diagnostics,
-                    Read&& read) {
-  for (std::size_t i = 0; array && i < array->size(); ++i) {
-    const toml::node& node = *array->get(i);
-    const std::string path = fmt::format("{}.{}", key, i);
-    const auto* table = node.as_table();
-    if (!table) {
-      diagnostics.error(scenario::detail::location_of(node.source(), file), path, "expected a table");
-      continue;
-    }
-    TableReader reader(*table, path, file, diagnostics);
-    read(path, reader);
-  }
-}
-
-/// The parameter-table entry of a key path: "pressure.half_life_days" as it
-/// is, "countries.cambodia.governance" through its pattern "countries.<id>.governance".
-const scenario::ParameterInfo* table_entry(const std::string& key) {
-  if (const auto* info = scenario::find_parameter(key)) return info;
-  const auto first = key.find('.');
-  const auto second = first == std::string::npos ? std::string::npos : key.find('.', first + 1);
-  if (second == std::string::npos) return nullptr;
-  return scenario::find_parameter(key.substr(0, first) + ".<id>" + key.substr(second));
-}
-
-/// The value a key has in the resolved scenario, if it is written there.
-std::optional<double> value_in(const std::string& resolved_toml, const std::string& key) {
-  const toml::table doc = toml::parse(resolved_toml);
-  const auto node = toml::at_path(doc, key);
-  if (const auto v = node.value<double>()) return *v;
-  return std::nullopt;
-}
-
 }  // namespace
 
 CalibrationSpec load_calibration(const fs::path& file, std::span<const std::string> overrides) {
   Diagnostics diagnostics;
   const std::string name = file.lexically_normal().string();
-  std::optional<toml::table> doc;
-  try {
-    doc = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    diagnostics.error(scenario::detail::location_of(e.source(), name), {},
-                      fmt::format("not valid TOML: {}", e.description()));
-    throw SetupError(diagnostics.sorted());
-  }
+  const std::optional<toml::table> doc = parse_input_file(file, name, diagnostics);
+  if (!doc) throw SetupError(diagnostics.sorted());
   CalibrationSpec spec;
   spec.file = name;
   TableReader root(*doc, {}, name, diagnostics);
@@ -140,14 +97,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   }
   if (!(spec.scale > 0 && spec.scale <= 100)) diagnostics.error(root.where("scale"), "scale", "must be in (0, 100]");
   if (spec.max_evaluations < 1) diagnostics.error(root.where("max_evaluations"), "max_evaluations", "must be >= 1");
-  if (const toml::array* set = root.array("set")) {
-    for (const auto& item : *set) {
-      if (const auto* text = item.as_string())
-        spec.overrides.push_back(**text);
-      else
-        diagnostics.error(scenario::detail::location_of(item.source(), name), "set", "expected strings key=value");
-    }
-  }
+  spec.overrides = read_strings(root, "set");
   spec.overrides.insert(spec.overrides.end(), overrides.begin(), overrides.end());
   const toml::array* parameters = root.array("parameter", Need::required);
   const toml::array* targets = root.array("target", Need::required);
@@ -157,6 +107,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   // The scenario as it will be run: its errors are the user's too.
   const auto s = scenario::load_scenario(spec.scenario, spec.overrides);
   spec.dt_days = static_cast<double>(s.run.dt_days);
+  const toml::table resolved = toml::parse(s.resolved_toml);
 
   for_each_table(parameters, "parameter", name, diagnostics, [&](const std::string& /*path*/, TableReader& r) {
     FreeParameter p;
@@ -169,7 +120,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
       diagnostics.error(r.where("scale"), r.key_path("scale"), "expected \"linear\" or \"log\"");
     }
     p.log_scale = scale == "log";
-    if (const auto* info = table_entry(p.key)) p.integer = info->kind == scenario::ValueKind::integer;
+    if (const auto* info = parameter_entry(p.key, resolved)) p.integer = info->kind == scenario::ValueKind::integer;
     if (!(p.min < p.max)) diagnostics.error(r.where("max"), r.key_path("max"), "must be greater than min");
     if (p.log_scale && !(p.min > 0)) diagnostics.error(r.where("min"), r.key_path("min"), "a log scale needs min > 0");
     if (!p.key.empty() && p.min < p.max) {
@@ -186,63 +137,22 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
         }
       }
       // Start from the scenario's value: written in it, else the table's default.
-      std::optional<double> current = value_in(s.resolved_toml, p.key);
-      if (const auto* info = table_entry(p.key); !current && info) current = info->default_value;
-      p.start = std::clamp(current.value_or(from_unit(p, 0.5)), p.min, p.max);
+      double current = from_unit(p, 0.5);
+      const toml::node* written = node_at(resolved, p.key);
+      const auto* info = parameter_entry(p.key, resolved);
+      if (written && written->value<double>()) {
+        current = *written->value<double>();
+      } else if (info && info->default_value) {
+        current = *info->default_value;
+      }
+      p.start = std::clamp(current, p.min, p.max);
     }
     spec.parameters.push_back(p);
   });
 
-  const std::int64_t steps = s.run.steps();
-  for_each_table(targets, "target", name, diagnostics, [&](const std::string& path, TableReader& r) {
+  for_each_table(targets, "target", name, diagnostics, [&](const std::string& /*path*/, TableReader& r) {
     Target t;
-    t.outcome.name = r.string("name", Need::required).value_or(path);
-    const std::string metric = r.string("metric", Need::required).value_or("");
-    const bool has_countries = r.raw().contains("countries");
-    if (const toml::array* countries = r.array("countries")) {
-      for (const auto& c : *countries) {
-        const auto* id = c.as_string();
-        const auto it = id ? std::find_if(s.countries.begin(), s.countries.end(),
-                                          [&](const auto& country) { return country.id == **id; })
-                           : s.countries.end();
-        if (it == s.countries.end()) {
-          diagnostics.error(scenario::detail::location_of(c.source(), name), r.key_path("countries"),
-                            "expected ids of countries in the scenario");
-          continue;
-        }
-        t.outcome.series.countries.push_back(id_at<CountryId>(static_cast<std::size_t>(it - s.countries.begin())));
-      }
-    }
-    if (!metric.empty()) {
-      // A per-country metric when countries are named or no global one exists.
-      const auto country_metric = find_country_metric(metric);
-      const auto global_metric = find_global_metric(metric);
-      if (country_metric && (has_countries || !global_metric)) {
-        t.outcome.series.country_metric = country_metric;
-      } else if (global_metric) {
-        t.outcome.series.global_metric = global_metric;
-      } else {
-        diagnostics.error(r.where("metric"), r.key_path("metric"),
-                          fmt::format("no metric named '{}' (see docs/OUTPUT.md)", metric));
-      }
-    }
-    const std::string reduction = r.string("reduction").value_or("mean");
-    if (const auto red = find_reduction(reduction)) {
-      t.outcome.reduction = *red;
-    } else {
-      diagnostics.error(r.where("reduction"), r.key_path("reduction"),
-                        "expected \"mean\", \"end\" or \"sum_per_year\"");
-    }
-    const Date from = r.date("from").value_or(s.run.start_date);
-    const Date to = r.date("to").value_or(s.run.end_date());
-    t.outcome.from_step = from.days_after(s.run.start_date) / s.run.dt_days;
-    t.outcome.to_step = (to.days_after(s.run.start_date) + s.run.dt_days - 1) / s.run.dt_days;
-    if (t.outcome.from_step < 0 || t.outcome.to_step > steps || t.outcome.from_step >= t.outcome.to_step) {
-      diagnostics.error(
-          r.where("from"), r.key_path("from"),
-          fmt::format("the window {} to {} must lie inside the run ({} to {}) and not be empty", from.to_string(),
-                      to.to_string(), s.run.start_date.to_string(), s.run.end_date().to_string()));
-    }
+    t.outcome = read_outcome(r, s);
     t.value = r.number("value", Need::required).value_or(0);
     t.tolerance = r.number("tolerance", Need::required).value_or(0);
     t.source = r.string("source", Need::required).value_or("");

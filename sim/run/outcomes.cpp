@@ -1,7 +1,10 @@
 #include "sim/run/outcomes.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
+#include <limits>
+#include <string_view>
 
 namespace scamsim::run {
 
@@ -21,18 +24,29 @@ std::optional<model::GlobalMetric> find_global_metric(const std::string& name) {
   return std::nullopt;
 }
 
-model::MetricKind kind_of(const SeriesRef& series) {
-  if (series.country_metric) return model::country_metrics()[static_cast<std::size_t>(*series.country_metric)].kind;
-  return model::global_metrics()[static_cast<std::size_t>(*series.global_metric)].kind;
+const model::MetricInfo& info_of(const SeriesRef& series) {
+  if (series.country_metric) return model::country_metrics()[static_cast<std::size_t>(*series.country_metric)];
+  return model::global_metrics()[static_cast<std::size_t>(*series.global_metric)];
 }
+
+model::MetricKind kind_of(const SeriesRef& series) { return info_of(series).kind; }
 
 namespace {
 
+bool listed(const SeriesRef& series, std::int64_t country) {
+  return std::any_of(series.countries.begin(), series.countries.end(),
+                     [&](CountryId c) { return static_cast<std::int64_t>(index_of(c)) == country; });
+}
+
+// Countries are summed in a fixed order (as listed, or by index), so the
+// floating-point sum repeats whatever else changes.
 double value_at(const SeriesRef& series, const model::RunRecord& record, std::int64_t step) {
   if (series.global_metric) return record.at(*series.global_metric, step);
   double sum = 0;
-  if (series.countries.empty()) {
-    for (std::int64_t c = 0; c < record.countries; ++c) sum += record.at(*series.country_metric, step, c);
+  if (series.countries.empty() || series.outside) {
+    for (std::int64_t c = 0; c < record.countries; ++c) {
+      if (!series.outside || !listed(series, c)) sum += record.at(*series.country_metric, step, c);
+    }
   } else {
     for (const CountryId c : series.countries) {
       sum += record.at(*series.country_metric, step, static_cast<std::int64_t>(index_of(c)));
@@ -41,24 +55,72 @@ double value_at(const SeriesRef& series, const model::RunRecord& record, std::in
   return sum;
 }
 
-}  // namespace
-
-double evaluate(const OutcomeSpec& outcome, const model::RunRecord& record, double dt_days) {
+double reduce(const OutcomeSpec& outcome, const SeriesRef& series, const model::RunRecord& record, double dt_days) {
   const std::int64_t from = std::clamp<std::int64_t>(outcome.from_step, 0, record.steps - 1);
   const std::int64_t to = std::clamp<std::int64_t>(outcome.to_step, from + 1, record.steps);
   switch (outcome.reduction) {
     case Reduction::end:
-      return value_at(outcome.series, record, to - 1);
+      return value_at(series, record, to - 1);
+    case Reduction::change:
+      return value_at(series, record, to - 1) - value_at(series, record, from);
     case Reduction::mean:
+    case Reduction::sum:
     case Reduction::sum_per_year: {
       double sum = 0;
-      for (std::int64_t t = from; t < to; ++t) sum += value_at(outcome.series, record, t);
+      for (std::int64_t t = from; t < to; ++t) sum += value_at(series, record, t);
       const auto n = static_cast<double>(to - from);
+      if (outcome.reduction == Reduction::sum) return sum;
       return outcome.reduction == Reduction::mean ? sum / n : sum * 365.0 / (n * dt_days);
     }
   }
   return 0;
 }
+
+}  // namespace
+
+double evaluate(const OutcomeSpec& outcome, const model::RunRecord& record, double dt_days) {
+  const double value = reduce(outcome, outcome.series, record, dt_days);
+  if (!outcome.share) return value;
+  SeriesRef everywhere = outcome.series;
+  everywhere.countries.clear();
+  everywhere.outside = false;
+  const double all = reduce(outcome, everywhere, record, dt_days);
+  return all == 0 ? std::numeric_limits<double>::quiet_NaN() : value / all;
+}
+
+bool scales_with_world(const OutcomeSpec& outcome) {
+  return !outcome.share && kind_of(outcome.series) != model::MetricKind::real;
+}
+
+double at_full_scale(const OutcomeSpec& outcome, double value, double scale) {
+  return scales_with_world(outcome) ? value / scale : value;
+}
+
+std::string outcome_units(const OutcomeSpec& outcome) {
+  if (outcome.share) return "1";
+  const std::string units(info_of(outcome.series).units);
+  const bool flow = units.ends_with("/step");
+  const std::string stem = flow ? units.substr(0, units.size() - 5) : units;
+  switch (outcome.reduction) {
+    case Reduction::mean:
+    case Reduction::end:
+    case Reduction::change:
+      return units;
+    case Reduction::sum:
+      // A flow summed over steps is its total; a stock summed is stock-steps (person-days with daily steps).
+      if (flow) return stem;
+      return units == "1" ? "steps" : units + " x steps";
+    case Reduction::sum_per_year:
+      if (flow) return stem + "/year";
+      return units == "1" ? "steps/year" : units + " x steps/year";
+  }
+  return units;
+}
+
+namespace {
+constexpr std::array all_reductions = {Reduction::mean, Reduction::end, Reduction::sum_per_year, Reduction::sum,
+                                       Reduction::change};
+}  // namespace
 
 const char* reduction_name(Reduction reduction) {
   switch (reduction) {
@@ -68,15 +130,30 @@ const char* reduction_name(Reduction reduction) {
       return "end";
     case Reduction::sum_per_year:
       return "sum_per_year";
+    case Reduction::sum:
+      return "sum";
+    case Reduction::change:
+      return "change";
   }
   return "?";
 }
 
 std::optional<Reduction> find_reduction(const std::string& name) {
-  for (const Reduction r : {Reduction::mean, Reduction::end, Reduction::sum_per_year}) {
+  for (const Reduction r : all_reductions) {
     if (name == reduction_name(r)) return r;
   }
   return std::nullopt;
+}
+
+std::string reduction_names_quoted() {
+  std::string out;
+  for (const Reduction r : all_reductions) {
+    if (!out.empty()) out += ", ";
+    out += '"';
+    out += reduction_name(r);
+    out += '"';
+  }
+  return out;
 }
 
 }  // namespace scamsim::run

@@ -324,6 +324,7 @@ TEST_CASE("A results file reads back every series, attribute, event and operator
   CHECK(file.attribute<std::string>("scamsim_version") == scamsim::version());
   CHECK(file.attribute<std::string>("git_commit") == scamsim::git_commit());
   CHECK(file.attribute<std::int64_t>("schema_version") == io::results_schema_version);
+  CHECK(file.attribute<std::string>("file_kind") == "run");
   CHECK(file.attribute<std::int64_t>("seed") == 7);
   CHECK(file.attribute<std::int64_t>("replicates") == replicates);
   CHECK(file.attribute<std::int64_t>("replicates_written") == replicates);

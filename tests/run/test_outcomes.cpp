@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "sim/run/outcomes.hpp"
 
 using namespace scamsim;
@@ -44,4 +46,41 @@ TEST_CASE("Metrics and reductions are found by name", "[unit][outcomes]") {
   CHECK_FALSE(find_country_metric("nonsense"));
   CHECK(find_reduction("sum_per_year") == Reduction::sum_per_year);
   CHECK_FALSE(find_reduction("median"));
+}
+
+TEST_CASE("Outcomes sum and take the change over their window", "[unit][outcomes]") {
+  const auto r = record();
+  OutcomeSpec o{"held", {CountryMetric::workers_held, std::nullopt, {id_at<CountryId>(0)}}, Reduction::sum, 0, 3};
+  CHECK(evaluate(o, r, 1.0) == 60.0);
+  o.reduction = Reduction::change;
+  CHECK(evaluate(o, r, 1.0) == 20.0);  // 30 at the last step minus 10 at the first
+  o.from_step = 1;
+  CHECK(evaluate(o, r, 1.0) == 10.0);
+  CHECK(outcome_units(o) == "people");
+  o.reduction = Reduction::sum;
+  CHECK(outcome_units(o) == "people x steps");
+  const OutcomeSpec revenue{"r", {CountryMetric::revenue_usd, std::nullopt, {}}, Reduction::sum, 0, 3};
+  CHECK(outcome_units(revenue) == "USD");
+  CHECK(find_reduction("change") == Reduction::change);
+  CHECK_THAT(reduction_names_quoted(), Catch::Contains("\"sum\""));
+}
+
+TEST_CASE("Outcomes reach the countries outside a list, and shares of the whole", "[unit][outcomes]") {
+  const auto r = record();
+  OutcomeSpec o{"outside", {CountryMetric::workers_held, std::nullopt, {id_at<CountryId>(0)}}, Reduction::end, 0, 3};
+  o.series.outside = true;
+  CHECK(evaluate(o, r, 1.0) == 3.0);  // country 1 only
+  o.share = true;
+  CHECK(evaluate(o, r, 1.0) == Approx(3.0 / 33.0));
+  CHECK(outcome_units(o) == "1");
+  CHECK_FALSE(scales_with_world(o));
+  CHECK(at_full_scale(o, 0.5, 0.1) == 0.5);  // shares do not grow with the world
+  o.series.outside = false;
+  CHECK(evaluate(o, r, 1.0) == Approx(30.0 / 33.0));
+  o.share = false;
+  CHECK(at_full_scale(o, 30, 0.1) == Approx(300));  // people are reported at scale 1
+  // A share of nothing is not a number.
+  const OutcomeSpec none{"n", {CountryMetric::escapes, std::nullopt, {id_at<CountryId>(0)}}, Reduction::sum, 0, 3,
+                         true};
+  CHECK(std::isnan(evaluate(none, r, 1.0)));
 }

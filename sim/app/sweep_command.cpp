@@ -1,0 +1,276 @@
+#include "sim/app/sweep_command.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "sim/app/cli.hpp"
+#include "sim/core/error.hpp"
+#include "sim/io/h5.hpp"
+#include "sim/io/sweep_results.hpp"
+#include "sim/run/runner.hpp"
+#include "sim/sweep/sweep_runner.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+
+namespace scamsim::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+std::atomic<int> stop_signal{0};
+
+extern "C" void on_sweep_stop_signal(int signal) {
+  stop_signal = signal;
+  stop_requested = true;
+}
+
+/// Catches SIGINT and SIGTERM while a sweep runs, so runs in flight stop at their next step and the finished
+/// ones stay in the in-progress file; restores the old handlers.
+class StopOnSignals {
+ public:
+  StopOnSignals() {
+    stop_requested = false;
+    struct sigaction action {};
+    action.sa_handler = on_sweep_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopOnSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+std::string duration(double seconds) {
+  if (seconds < 60) return fmt::format("{:.0f}s", seconds);
+  if (seconds < 3600) return fmt::format("{:.0f}m{:02.0f}s", std::floor(seconds / 60), std::fmod(seconds, 60));
+  return fmt::format("{:.0f}h{:02.0f}m", std::floor(seconds / 3600), std::fmod(seconds, 3600) / 60);
+}
+
+/// A progress bar for a sweep on a terminal (runs done/total, failures, ETA); silent elsewhere.
+class SweepProgress {
+ public:
+  SweepProgress(std::ostream& err, bool enabled, std::int64_t runs_before, std::int64_t total_runs,
+                std::int64_t steps_to_do)
+      : err_(err), enabled_(enabled), done_(runs_before), total_(total_runs), steps_to_do_(steps_to_do) {}
+
+  void step() {
+    ++steps_;
+    draw(false);
+  }
+  void finished(bool failed) {
+    ++done_;
+    if (failed) ++failed_;
+    draw(false);
+  }
+  void finish() {
+    if (shown_) err_ << "\r" << std::string(100, ' ') << "\r" << std::flush;
+  }
+
+ private:
+  void draw(bool force) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock() || (!force && now - last_ < std::chrono::milliseconds(200))) return;
+    last_ = now;
+    // The ETA follows steps, which advance smoothly even when runs finish in bursts.
+    const double fraction =
+        static_cast<double>(steps_.load()) / static_cast<double>(std::max<std::int64_t>(1, steps_to_do_));
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const std::string eta = fraction > 0 ? duration(elapsed * (1 - fraction) / fraction) : "?";
+    constexpr int width = 30;
+    const int filled = std::clamp(static_cast<int>(fraction * width), 0, width);
+    err_ << fmt::format("\r[{}{}] runs {}/{}{}  ETA {} ", std::string(static_cast<std::size_t>(filled), '#'),
+                        std::string(static_cast<std::size_t>(width - filled), '.'), done_.load(), total_,
+                        failed_ > 0 ? fmt::format(", {} failed", failed_.load()) : "", eta)
+         << std::flush;
+    shown_ = true;
+  }
+
+  std::ostream& err_;
+  bool enabled_;
+  std::atomic<std::int64_t> done_;
+  std::atomic<std::int64_t> failed_{0};
+  std::atomic<std::int64_t> steps_{0};
+  std::int64_t total_;
+  std::int64_t steps_to_do_;
+  bool shown_ = false;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_ = start_;
+};
+
+/// Removes what earlier sweeps into this output left behind when they were killed (kill -9, power loss): the
+/// temporary files named after the output or its in-progress file and the id of a process that no longer runs.
+void remove_stale_temporaries(const fs::path& output) {
+  const std::string name = output.filename().string();
+  const std::array<std::string, 2> prefixes = {"." + name + ".tmp-", name + ".partial.tmp-"};
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(output.parent_path(), ec)) {
+    const std::string file = entry.path().filename().string();
+    for (const std::string& prefix : prefixes) {
+      const std::string id = file.starts_with(prefix) ? file.substr(prefix.size()) : std::string();
+      if (id.empty() || id.size() > 9 ||
+          !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        continue;
+      }
+      if (::kill(static_cast<pid_t>(std::stol(id)), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+    }
+  }
+}
+
+int print_run(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, std::int64_t n, std::ostream& out) {
+  const auto runs = static_cast<std::int64_t>(plan.runs.size());
+  if (n >= runs) {
+    throw SetupError(fmt::format("--print-run {}: the sweep has {} runs, numbered 0 to {}", n, runs, runs - 1));
+  }
+  const sweep::RunPlan& run = plan.runs[static_cast<std::size_t>(n)];
+  const scenario::Scenario s = sweep::run_scenario(spec, run);
+  std::string own;
+  for (const std::string& o : sweep::run_overrides(spec, run)) own += " --set " + o;
+  out << fmt::format("# Run {} of sweep '{}' ({}): point {}, replicate {}, seed {}.\n", n, spec.name, spec.file,
+                     run.point, run.replicate, run.seed);
+  out << fmt::format("# The sweep's base scenario with{}.\n", own);
+  out << "# `scamsim run THIS.toml -o run.h5` repeats the run: its outcomes and series equal row " << n
+      << " of the sweep file.\n\n";
+  out << s.resolved_toml << '\n';
+  return exit_ok;
+}
+
+}  // namespace
+
+int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream& err) {
+  if (o.file.empty()) throw SetupError("the sweep file name is empty");
+  if (o.threads < 0) throw SetupError("--threads: must be 0 (all cores) or more");
+  const sweep::SweepSpec spec = sweep::load_sweep(o.file, o.overrides);
+  const sweep::SweepPlan plan = sweep::plan_sweep(spec);
+  const auto runs = static_cast<std::int64_t>(plan.runs.size());
+
+  if (o.check) {
+    out << fmt::format(
+        "{}: {} design, {} parameter{}, {} point{} x {} replicate{} = {} runs of {} steps, {} outcome{}; "
+        "valid.\n",
+        o.file, sweep::design_name(spec.design), spec.parameters.size(), spec.parameters.size() == 1 ? "" : "s",
+        plan.points, plan.points == 1 ? "" : "s", plan.replicates, plan.replicates == 1 ? "" : "s", runs,
+        spec.base.run.steps(), spec.outcomes.size(), spec.outcomes.size() == 1 ? "" : "s");
+    return exit_ok;
+  }
+  if (o.print_run >= 0) return print_run(spec, plan, o.print_run, out);
+
+  if (o.output.empty()) throw SetupError("-o/--output: name the sweep file to write, e.g. -o sweep.h5");
+  const fs::path output = fs::absolute(o.output);
+  if (!fs::is_directory(output.parent_path())) {
+    throw SetupError(fmt::format("-o/--output: the folder '{}' does not exist", output.parent_path().string()));
+  }
+  const fs::path partial = io::partial_path(output);
+  const std::string partial_name = io::partial_path(o.output).string();
+  if (fs::exists(output) && !o.force) {
+    throw SetupError(fmt::format("-o/--output: '{}' exists; add --force to overwrite it", o.output));
+  }
+  remove_stale_temporaries(output);
+  if (fs::exists(partial) && !o.resume && !o.force) {
+    throw SetupError(fmt::format(
+        "-o/--output: '{}' holds an unfinished sweep; add --resume to go on with it, or --force to start over",
+        partial_name));
+  }
+
+  // The in-progress file: SWEEP.h5.partial beside the output, which is only written, whole, at the end.
+  std::optional<io::SweepWriter> writer;
+  try {
+    if (o.resume && fs::exists(partial)) {
+      writer.emplace(io::SweepWriter::resume(partial, spec, plan));
+      if (!o.quiet) {
+        err << fmt::format("scamsim: resuming {}: {} of {} runs done, {} failed\n", partial_name, writer->done(), runs,
+                           writer->failed());
+      }
+    } else {
+      if (o.resume && !o.quiet) {
+        err << fmt::format("scamsim: no unfinished sweep in {}; starting it\n", partial_name);
+      }
+      writer.emplace(io::SweepWriter::create(partial, spec, plan, o.command_line));
+    }
+  } catch (const io::h5::Error& e) {
+    throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", partial_name, e.what()));
+  }
+
+  const std::vector<std::int64_t> todo = writer->pending();
+  const StopOnSignals signals;
+  SweepProgress bar(err, !o.quiet && isatty(STDERR_FILENO) != 0, runs - static_cast<std::int64_t>(todo.size()), runs,
+                    static_cast<std::int64_t>(todo.size()) * spec.base.run.steps());
+  sweep::SweepRunOptions options;
+  options.threads = o.threads;
+  options.stop = &stop_requested;
+  options.on_step = [&bar] { bar.step(); };
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    sweep::run_sweep(spec, plan, todo, options, [&](sweep::RunOutput&& result) {
+      writer->write_run(result);
+      bar.finished(result.status == sweep::RunStatus::failed);
+    });
+  } catch (const run::Interrupted&) {
+    bar.finish();
+    writer->close();
+    err << fmt::format(
+        "scamsim: interrupted by signal {}; {} of {} runs are saved in {}: add --resume to the same command to go on\n",
+        stop_signal.load(), writer->done() + writer->failed(), runs, partial_name);
+    return 128 + stop_signal.load();
+  } catch (const io::h5::Error& e) {
+    bar.finish();
+    throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", partial_name, e.what()));
+  }
+  bar.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::int64_t failed = writer->failed();
+  writer->close();
+  writer.reset();
+
+  // The final file, from the in-progress one, under a temporary name and renamed into place when whole.
+  const fs::path temporary = output.parent_path() / fmt::format(".{}.tmp-{}", output.filename().string(), getpid());
+  try {
+    io::finish_sweep(partial, temporary, spec, plan, o.command_line);
+  } catch (const io::h5::Error& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", o.output, e.what()));
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
+  }
+  io::publish(temporary, output);
+  fs::remove(partial);
+
+  if (failed > 0) {
+    err << fmt::format("scamsim: {} of {} runs failed; their errors are in /design/message (scamsim summary {})\n",
+                       failed, runs, o.output);
+  }
+  if (!o.quiet) {
+    out << fmt::format("scamsim: {} runs ({} this time) in {:.1f} s on {} threads; {} failed; wrote {}\n", runs,
+                       todo.size(), seconds, run::effective_threads(o.threads), failed, o.output);
+  }
+  return exit_ok;
+}
+
+}  // namespace scamsim::app

@@ -1,0 +1,120 @@
+#pragma once
+// The HDF5 sweep file: the one place that knows its layout (docs/SWEEPS.md,
+// section "Output"). Root attributes, coordinates and series attributes
+// follow the run files of results.hpp, with the run of the sweep as the
+// first dimension where run files have the replicate.
+//
+// A sweep is written in two files. While it runs, every run's rows go into
+// an in-progress file (SWEEP.h5.partial) whose datasets all have their final
+// shape and their storage allocated when it is created, so that recording a
+// run only overwrites bytes in place (no HDF5 metadata changes): after a
+// kill -9 or a power loss the file is still whole, and a run counts as done
+// only once its rows and then its status are on disk (flushed and synced).
+// When every run has finished, finish_sweep() writes the final file from
+// the in-progress one in run order, with the sensitivity indices, so a
+// sweep that was stopped and resumed gives the same final file as one that
+// never stopped.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/date.hpp"
+#include "sim/sweep/sweep_runner.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+
+namespace scamsim::io {
+
+/// Bytes of the fixed-length /design/message strings; longer messages are cut (ending in "...").
+inline constexpr std::size_t sweep_message_bytes = 1024;
+
+/// The in-progress file beside an output: "SWEEP.h5" -> "SWEEP.h5.partial".
+std::filesystem::path partial_path(const std::filesystem::path& output);
+
+/// Records finished runs into an in-progress sweep file.
+class SweepWriter {
+ public:
+  /// Creates the in-progress file at `path` (replacing any file there) with the design and every dataset at
+  /// its final size: outcomes NaN, every run pending. It is built under a temporary name and renamed, so a
+  /// file at `path` is always a whole one. Throws h5::Error if it cannot be written.
+  static SweepWriter create(const std::filesystem::path& path, const sweep::SweepSpec& spec,
+                            const sweep::SweepPlan& plan, const std::string& command_line);
+  /// Opens an in-progress file to go on with it. Throws SetupError, naming the file, if it is not an HDF5
+  /// file, is truncated or corrupt, is not a scamsim sweep file, is a finished one, or was written for another
+  /// sweep (other sweep file, base scenario, command-line --set or design).
+  static SweepWriter resume(const std::filesystem::path& path, const sweep::SweepSpec& spec,
+                            const sweep::SweepPlan& plan);
+
+  SweepWriter(SweepWriter&&) noexcept;
+  SweepWriter& operator=(SweepWriter&&) noexcept;
+  SweepWriter(const SweepWriter&) = delete;
+  SweepWriter& operator=(const SweepWriter&) = delete;
+  /// Closes quietly.
+  ~SweepWriter();
+
+  /// The runs still pending, in run order.
+  [[nodiscard]] std::vector<std::int64_t> pending() const;
+  /// Runs recorded as done, and as failed.
+  [[nodiscard]] std::int64_t done() const;
+  [[nodiscard]] std::int64_t failed() const;
+  /// Records a finished (done or failed) run: its outcomes, series and message, synced to disk, then its
+  /// status, synced. Throws h5::Error on a write failure or a run that is not pending.
+  void write_run(const sweep::RunOutput& output);
+  /// Closes the file, throwing on failure.
+  void close();
+
+ private:
+  struct Impl;
+  explicit SweepWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Writes the final sweep file at `output` (replacing any file there) from a closed in-progress file in which
+/// every run has finished: the same layout, series compressed, plus /sensitivity for saltelli and morris
+/// designs. `command_line` is added to the history when it differs from the one that started the sweep.
+/// Throws SetupError if the in-progress file is unreadable or still has pending runs, h5::Error on a
+/// failed write.
+void finish_sweep(const std::filesystem::path& partial, const std::filesystem::path& output,
+                  const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, const std::string& command_line);
+
+/// Renames a finished file into place and syncs its folder, so that after a power loss the file is there
+/// under its new name (or not at all).
+void publish(const std::filesystem::path& from, const std::filesystem::path& to);
+
+/// What kind of scamsim file this is: "run", "sweep", or "" if it is not readable as one (older run files
+/// have no `file_kind` but the run attributes, and read as "run").
+std::string file_kind(const std::filesystem::path& path);
+
+/// A sweep file read back, for `scamsim summary` and tests.
+struct SweepResults {
+  std::string name, description, design, scamsim_version, git_commit, created_utc, sweep_toml, base_scenario_toml;
+  std::int64_t schema_version = 0;
+  std::int64_t seed = 0, replicates = 0, points = 0, runs = 0;
+  bool complete = false;  ///< false for an in-progress file
+  Date start_date;
+  std::int64_t dt_days = 1;
+  std::vector<std::string> parameters, parameter_units;
+  std::vector<std::string> outcomes, outcome_units, outcome_definitions;
+  std::vector<double> values;  ///< [run][parameter]
+  std::vector<std::int64_t> point, replicate, seeds;
+  std::vector<sweep::RunStatus> status;
+  std::vector<std::string> messages;
+  std::vector<double> outcome_values;             ///< [run][outcome]
+  std::vector<std::string> kept_series;           ///< names of the /by_country series
+  std::optional<sweep::Sensitivity> sensitivity;  ///< saltelli and morris, once finished
+  double confidence = 0;
+  std::int64_t bootstrap = 0;
+};
+
+/// Reads a sweep file (finished or in progress). Throws SetupError naming the file if it is missing, not
+/// HDF5, not a sweep file, of a newer schema, or corrupt.
+SweepResults read_sweep(const std::filesystem::path& path);
+
+/// The design, the runs done and failed, each outcome's mean and sd per point (for up to 20 points, else
+/// over all points), and the sensitivity table, for `scamsim summary`.
+std::string summarize_sweep(const SweepResults& results);
+
+}  // namespace scamsim::io

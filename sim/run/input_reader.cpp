@@ -1,0 +1,264 @@
+#include "sim/run/input_reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "sim/scenario/loader.hpp"
+
+namespace scamsim::run {
+
+namespace fs = std::filesystem;
+using scenario::detail::Diagnostics;
+using scenario::detail::location_of;
+using scenario::detail::Need;
+using scenario::detail::TableReader;
+
+std::optional<toml::table> parse_input_file(const fs::path& file, const std::string& name, Diagnostics& diagnostics) {
+  std::error_code ec;
+  const auto status = fs::status(file, ec);
+  if (ec || !fs::exists(status)) {
+    diagnostics.error({name, 0, 0}, {}, "no such file");
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(status)) {
+    diagnostics.error({name, 0, 0}, {}, "not a regular file");
+    return std::nullopt;
+  }
+  // The same bound as scenario files: a data file named by mistake is refused before it is read.
+  const auto size = fs::file_size(file, ec);
+  if (!ec && size > scenario::max_scenario_file_bytes) {
+    diagnostics.error({name, 0, 0}, {},
+                      fmt::format("file is {:.1f} MiB; input files are limited to {} MiB",
+                                  static_cast<double>(size) / (1 << 20), scenario::max_scenario_file_bytes >> 20));
+    return std::nullopt;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) {
+    diagnostics.error({name, 0, 0}, {}, "cannot read the file");
+    return std::nullopt;
+  }
+  try {
+    return toml::parse(std::move(text).str(), name);
+  } catch (const toml::parse_error& e) {
+    diagnostics.error(location_of(e.source(), name), {}, fmt::format("not valid TOML: {}", e.description()));
+    return std::nullopt;
+  }
+}
+
+std::optional<bool> read_boolean(TableReader& reader, std::string_view key) {
+  reader.accept(key);
+  const toml::node* node = reader.raw().get(key);
+  if (!node) return std::nullopt;
+  if (const auto value = node->value_exact<bool>()) return *value;
+  reader.diagnostics().error(reader.where(key), reader.key_path(key),
+                             fmt::format("expected true or false, got {}", scenario::detail::describe_node(*node)));
+  return std::nullopt;
+}
+
+std::vector<std::string> read_strings(TableReader& reader, std::string_view key) {
+  std::vector<std::string> out;
+  const toml::array* items = reader.array(key);
+  if (!items) return out;
+  for (const auto& item : *items) {
+    if (const auto* text = item.as_string()) {
+      out.push_back(**text);
+    } else {
+      reader.diagnostics().error(location_of(item.source(), reader.fallback_file()), reader.key_path(key),
+                                 fmt::format("expected strings, got {}", scenario::detail::describe_node(item)));
+    }
+  }
+  return out;
+}
+
+const toml::node* node_at(const toml::table& resolved, std::string_view key) {
+  const toml::node* at = &resolved;
+  while (at && !key.empty()) {
+    const std::size_t dot = key.find('.');
+    const std::string_view part = key.substr(0, dot);
+    key = dot == std::string_view::npos ? std::string_view{} : key.substr(dot + 1);
+    if (const auto* table = at->as_table()) {
+      at = table->get(part);
+    } else if (const auto* array = at->as_array()) {
+      // An element by its position, or (events) by its id, as --set addresses them.
+      std::size_t index = 0;
+      const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), index);
+      if (error == std::errc() && end == part.data() + part.size()) {
+        at = index < array->size() ? array->get(index) : nullptr;
+      } else {
+        const auto it = std::find_if(array->begin(), array->end(), [&](const toml::node& element) {
+          const auto* fields = element.as_table();
+          const toml::node* id = fields ? fields->get(std::string_view("id")) : nullptr;
+          return id && id->value<std::string>() == part;
+        });
+        at = it == array->end() ? nullptr : &*it;
+      }
+    } else {
+      return nullptr;
+    }
+  }
+  return at;
+}
+
+const scenario::ParameterInfo* parameter_entry(std::string_view key, const toml::table& resolved) {
+  if (const auto* info = scenario::find_parameter(key)) return info;
+  const auto first = key.find('.');
+  const auto second = first == std::string_view::npos ? std::string_view::npos : key.find('.', first + 1);
+  if (second == std::string_view::npos) return nullptr;
+  const std::string group(key.substr(0, first));
+  const std::string_view rest = key.substr(second);
+  if (group == "events") {
+    // Event fields are tabled by kind: events.<kind>.budget_usd_per_year.
+    const toml::node* event = node_at(resolved, key.substr(0, second));
+    const toml::node* kind = event && event->as_table() ? event->as_table()->get("kind") : nullptr;
+    if (!kind || !kind->value<std::string>()) return nullptr;
+    return scenario::find_parameter(fmt::format("events.{}{}", *kind->value<std::string>(), rest));
+  }
+  for (const char* placeholder : {"<id>", "<n>"}) {
+    if (const auto* info = scenario::find_parameter(fmt::format("{}.{}{}", group, placeholder, rest))) return info;
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::optional<CountryId> country_named(const scenario::Scenario& s, std::string_view id) {
+  const auto it = std::find_if(s.countries.begin(), s.countries.end(), [&](const auto& c) { return c.id == id; });
+  if (it == s.countries.end()) return std::nullopt;
+  return id_at<CountryId>(static_cast<std::size_t>(it - s.countries.begin()));
+}
+
+std::vector<CountryId> read_countries(TableReader& r, std::string_view key, const scenario::Scenario& s) {
+  std::vector<CountryId> out;
+  const toml::array* countries = r.array(key);
+  if (!countries) return out;
+  for (const auto& c : *countries) {
+    const auto* id = c.as_string();
+    const auto country = id ? country_named(s, **id) : std::nullopt;
+    if (!country) {
+      r.diagnostics().error(location_of(c.source(), r.fallback_file()), r.key_path(key),
+                            "expected ids of countries in the scenario");
+      continue;
+    }
+    if (std::find(out.begin(), out.end(), *country) != out.end()) {
+      r.diagnostics().error(location_of(c.source(), r.fallback_file()), r.key_path(key),
+                            fmt::format("'{}' is listed twice", **id));
+      continue;
+    }
+    out.push_back(*country);
+  }
+  if (countries->empty()) r.diagnostics().error(r.where(key), r.key_path(key), "names no country");
+  return out;
+}
+
+}  // namespace
+
+OutcomeSpec read_outcome(TableReader& r, const scenario::Scenario& s) {
+  Diagnostics& diagnostics = r.diagnostics();
+  OutcomeSpec o;
+  o.name = r.string("name", Need::required).value_or("");
+  o.description = r.string("description").value_or("");
+  const std::string metric = r.string("metric", Need::required).value_or("");
+  const bool has_countries = r.raw().contains("countries");
+  const bool has_outside = r.raw().contains("outside");
+  o.series.countries = read_countries(r, "countries", s);
+  if (has_outside) {
+    o.series.countries = read_countries(r, "outside", s);
+    o.series.outside = true;
+  }
+  if (has_countries && has_outside) {
+    diagnostics.error(r.where("outside"), r.key_path("outside"),
+                      "give either countries (sum over them) or outside (sum over every other country), not both");
+  }
+  if (!metric.empty()) {
+    // A per-country metric when countries are named or no global one exists.
+    const auto country_metric = find_country_metric(metric);
+    const auto global_metric = find_global_metric(metric);
+    if (country_metric && (has_countries || has_outside || !global_metric)) {
+      o.series.country_metric = country_metric;
+    } else if (global_metric) {
+      o.series.global_metric = global_metric;
+      if (has_countries || has_outside) {
+        diagnostics.error(r.where("metric"), r.key_path("metric"),
+                          fmt::format("'{}' is a metric of the whole region: it has no countries", metric));
+      }
+    } else {
+      diagnostics.error(r.where("metric"), r.key_path("metric"),
+                        fmt::format("no metric named '{}' (see docs/OUTPUT.md)", metric));
+    }
+  }
+  const std::string reduction = r.string("reduction").value_or("mean");
+  if (const auto red = find_reduction(reduction)) {
+    o.reduction = *red;
+  } else {
+    diagnostics.error(r.where("reduction"), r.key_path("reduction"),
+                      fmt::format("expected one of {}", reduction_names_quoted()));
+  }
+  o.share = read_boolean(r, "share").value_or(false);
+  if (o.share) {
+    const bool known = o.series.country_metric || o.series.global_metric;
+    if (known && (!o.series.country_metric || kind_of(o.series) == model::MetricKind::real)) {
+      diagnostics.error(r.where("share"), r.key_path("share"),
+                        "a share needs a per-country metric of people, operations, raids or dollars");
+    } else if (known && !has_countries && !has_outside) {
+      diagnostics.error(r.where("share"), r.key_path("share"),
+                        "a share of every country is 1: name the countries (countries or outside)");
+    }
+  }
+  const Date from = r.date("from").value_or(s.run.start_date);
+  const Date to = r.date("to").value_or(s.run.end_date());
+  o.from_step = from.days_after(s.run.start_date) / s.run.dt_days;
+  o.to_step = (to.days_after(s.run.start_date) + s.run.dt_days - 1) / s.run.dt_days;
+  if (o.from_step < 0 || o.to_step > s.run.steps() || o.from_step >= o.to_step) {
+    diagnostics.error(
+        r.where(r.raw().contains("from") ? "from" : "to"), r.key_path(r.raw().contains("from") ? "from" : "to"),
+        fmt::format("the window {} to {} must lie inside the run ({} to {}) and not be empty", from.to_string(),
+                    to.to_string(), s.run.start_date.to_string(), s.run.end_date().to_string()));
+  }
+  if (o.series.country_metric || o.series.global_metric) o.definition = define_outcome(o, s);
+  return o;
+}
+
+std::string define_outcome(const OutcomeSpec& o, const scenario::Scenario& s) {
+  const auto date_of = [&](std::int64_t step) {
+    return s.run.start_date.plus_days(static_cast<int>(step * s.run.dt_days)).to_string();
+  };
+  const std::string window = fmt::format("[{}, {})", date_of(o.from_step), date_of(o.to_step));
+  std::string what;
+  switch (o.reduction) {
+    case Reduction::mean:
+      what = "mean over the steps of " + window;
+      break;
+    case Reduction::end:
+      what = "value at the last step of " + window;
+      break;
+    case Reduction::sum:
+      what = "sum over the steps of " + window;
+      break;
+    case Reduction::sum_per_year:
+      what = "sum per year over " + window;
+      break;
+    case Reduction::change:
+      what = "change from the first to the last step of " + window;
+      break;
+  }
+  const model::MetricInfo& info = info_of(o.series);
+  std::string where;
+  if (o.series.global_metric) {
+    where = "the whole region";
+  } else {
+    std::string names;
+    for (const CountryId c : o.series.countries) names += (names.empty() ? "" : ", ") + s.country(c).id;
+    where = o.series.countries.empty() ? "every country" : o.series.outside ? "every country except " + names : names;
+  }
+  std::string out = fmt::format("{} of {} ({}) summed over {}", what, info.name, info.units, where);
+  if (o.series.global_metric) out = fmt::format("{} of {} ({}) for {}", what, info.name, info.units, where);
+  if (o.share) out += ", divided by the same over every country";
+  if (scales_with_world(o)) out += "; at scale 1 (divided by run.scale)";
+  return out;
+}
+
+}  // namespace scamsim::run

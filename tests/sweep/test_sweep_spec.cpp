@@ -1,0 +1,211 @@
+// Sweep files: what a good one loads into, and the catalogue of bad ones
+// (tests/scenarios/sweeps/bad/*.toml), each of which says in its header
+// comments what load_sweep must report, as the bad-scenario catalogue does:
+//
+//   # expect-error: did you mean 'replicates'   a fragment of a formatted diagnostic
+//   # expect-line: 7                            its line (0: no line), one per expect-error, in order
+//   # expect-count: 1                           the exact number of diagnostics
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/core/error.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace scamsim;
+using namespace scamsim::sweep;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path source(const std::string& relative) { return fs::path(SCAMSIM_SOURCE_DIR) / relative; }
+const fs::path sweeps_dir = source("tests/scenarios/sweeps");
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+struct Expectations {
+  std::vector<std::string> errors;
+  std::vector<int> lines;
+  std::optional<std::size_t> count;
+};
+
+Expectations read_expectations(const fs::path& path) {
+  Expectations e;
+  std::istringstream text(read_text(path));
+  std::string line;
+  const auto value_of = [&](std::string_view tag) -> std::optional<std::string> {
+    const std::string prefix = "# " + std::string(tag) + ":";
+    if (!line.starts_with(prefix)) return std::nullopt;
+    std::string v = line.substr(prefix.size());
+    v.erase(0, v.find_first_not_of(' '));
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.pop_back();
+    return v;
+  };
+  while (std::getline(text, line) && line.starts_with("#")) {
+    if (auto v = value_of("expect-error")) e.errors.push_back(*v);
+    if (auto v = value_of("expect-line")) e.lines.push_back(std::stoi(*v));
+    if (auto v = value_of("expect-count")) e.count = static_cast<std::size_t>(std::stoul(*v));
+  }
+  return e;
+}
+
+std::vector<fs::path> toml_files(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string messages_of(const fs::path& file) {
+  try {
+    (void)load_sweep(file);
+  } catch (const SetupError& e) {
+    std::string out;
+    for (const auto& d : e.diagnostics()) out += d.format() + "\n";
+    return out;
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("A sweep file loads into its spec, with the base scenario resolved", "[unit][sweep]") {
+  const SweepSpec spec = load_sweep(sweeps_dir / "tiny_grid.toml");
+  CHECK(spec.name == "tiny_grid");
+  CHECK(spec.design == DesignKind::grid);
+  CHECK(spec.replicates == 2);
+  CHECK(spec.seed == 11);
+  CHECK(spec.common_random_numbers);
+  CHECK(spec.base.run.scale == 0.02);
+  CHECK(spec.base.run.steps() == 365);
+  REQUIRE(spec.parameters.size() == 1);
+  CHECK(spec.parameters[0].type == ValueType::integer);  // dollars are whole
+  CHECK(spec.parameters[0].units == "USD/year");
+  CHECK(grid_values(spec.parameters[0].range) == std::vector<double>{0, 5e6, 1e7});
+  CHECK(spec.design_points() == 3);
+  CHECK(spec.runs() == 6);
+  REQUIRE(spec.outcomes.size() == 3);
+  CHECK(spec.outcomes[0].reduction == run::Reduction::sum);
+  CHECK(spec.outcomes[1].share);
+  CHECK(spec.outcomes[1].series.outside);
+  CHECK(spec.outcomes[2].reduction == run::Reduction::change);
+  CHECK(spec.outcomes[2].from_step == 151);  // 2025-06-01
+  CHECK(spec.keep_series ==
+        std::vector<model::CountryMetric>{model::CountryMetric::rerecruited, model::CountryMetric::pressure});
+  CHECK_THAT(spec.sweep_toml, Catch::Contains("tiny_grid"));
+  CHECK_THAT(spec.base.resolved_toml, Catch::Contains("scale = 0.02"));
+}
+
+TEST_CASE("Swept keys are typed by the scenario: dates, whole numbers and reals", "[unit][sweep]") {
+  const SweepSpec spec = load_sweep(sweeps_dir / "tiny_lhs.toml");
+  REQUIRE(spec.parameters.size() == 4);
+  CHECK(spec.parameters[0].type == ValueType::date);
+  CHECK(spec.parameters[0].units == "days since 2025-01-01");
+  CHECK(spec.parameters[0].range.min == 59);  // 2025-03-01
+  CHECK(value_text(spec, spec.parameters[0], 59) == "2025-03-01");
+  CHECK(spec.parameters[1].type == ValueType::real);
+  CHECK(spec.parameters[2].range.distribution == Distribution::log_uniform);
+  CHECK(spec.parameters[3].type == ValueType::integer);
+  CHECK(value_text(spec, spec.parameters[3], 4.4) == "4");
+  CHECK(value_text(spec, spec.parameters[1], 0.1) == "0.1");
+  CHECK_FALSE(spec.common_random_numbers);
+  CHECK(spec.runs() == 32);
+}
+
+TEST_CASE("The command line's --set applies to the base after the sweep's own set", "[unit][sweep]") {
+  const std::vector<std::string> flags = {"run.scale=0.01"};
+  const SweepSpec spec = load_sweep(sweeps_dir / "tiny_grid.toml", flags);
+  CHECK(spec.base.run.scale == 0.01);
+  CHECK(spec.overrides.back() == "run.scale=0.01");
+}
+
+TEST_CASE("Every good sweep file of the tests and every shipped one loads", "[unit][sweep]") {
+  std::vector<fs::path> files = toml_files(sweeps_dir);
+  for (const auto& f : toml_files(source("scenarios/sweeps"))) files.push_back(f);
+  CHECK(files.size() >= 8);
+  for (const auto& file : files) {
+    INFO(file.string());
+    CHECK(messages_of(file) == "no error");
+  }
+}
+
+TEST_CASE("The catalogue of bad sweeps has a file for each of at least 20 failure kinds", "[unit][sweep][catalogue]") {
+  const auto files = toml_files(sweeps_dir / "bad");
+  CHECK(files.size() >= 20);
+  for (const auto& file : files) {
+    INFO(file.filename().string());
+    const Expectations e = read_expectations(file);
+    CHECK(!e.errors.empty());
+    CHECK((e.lines.empty() || e.lines.size() == e.errors.size()));
+  }
+}
+
+TEST_CASE("Every bad sweep in the catalogue fails with the errors its header announces", "[unit][sweep][catalogue]") {
+  for (const auto& file : toml_files(sweeps_dir / "bad")) {
+    DYNAMIC_SECTION(file.filename().string()) {
+      const Expectations e = read_expectations(file);
+      std::vector<Diagnostic> diagnostics;
+      bool refused = false;
+      try {
+        (void)load_sweep(file);
+      } catch (const SetupError& error) {
+        refused = true;
+        diagnostics = error.diagnostics();
+      }
+      std::string all;
+      for (const auto& d : diagnostics) all += "  " + d.format() + "\n";
+      INFO("diagnostics:\n" << all);
+      REQUIRE(refused);
+      REQUIRE(!diagnostics.empty());
+      for (const auto& d : diagnostics) CHECK(!d.where.file.empty());
+      for (std::size_t i = 0; i < e.errors.size(); ++i) {
+        const std::optional<int> line = i < e.lines.size() ? std::optional(e.lines[i]) : std::nullopt;
+        INFO("expected: '" << e.errors[i] << "' on line " << (line ? std::to_string(*line) : "(any)"));
+        const bool found = std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+          return d.format().find(e.errors[i]) != std::string::npos && (!line || d.where.line == *line);
+        });
+        CHECK(found);
+      }
+      if (e.count) CHECK(diagnostics.size() == *e.count);
+    }
+  }
+}
+
+TEST_CASE("A sweep's errors name the sweep file and line, and a bad --set names the flag", "[unit][sweep]") {
+  const test::TempDir dir("scamsim-test-sweep");
+  const std::string base = source("tests/scenarios/tiny.toml").string();
+  const std::string body =
+      "[design]\nkind = \"lhs\"\npoints = 4\n"
+      "[[parameter]]\nkey = \"pressure.half_life_dayz\"\nmin = 10\nmax = 100\n"
+      "[[outcome]]\nname = \"held\"\nmetric = \"workers_held\"\n";
+  const auto file = dir.write("s.toml", "scenario = \"" + base + "\"\n" + body);
+  const std::string messages = messages_of(file);
+  CHECK_THAT(messages, Catch::Contains(file.string() + ":6:7: error: parameter.0.key"));
+  CHECK_THAT(messages, Catch::Contains("did you mean 'half_life_days'"));
+
+  const std::vector<std::string> flags = {"run.scale=0"};
+  const auto good = dir.write("g.toml", "scenario = \"" + base + "\"\n" +
+                                            "[design]\nkind = \"lhs\"\npoints = 4\n[[parameter]]\nkey = "
+                                            "\"pressure.half_life_days\"\nmin = 10\nmax = 100\n[[outcome]]\n"
+                                            "name = \"held\"\nmetric = \"workers_held\"\n");
+  try {
+    (void)load_sweep(good, flags);
+    FAIL("a bad --set was accepted");
+  } catch (const SetupError& e) {
+    CHECK(e.diagnostics().front().where.file == "--set run.scale=0");
+  }
+}
