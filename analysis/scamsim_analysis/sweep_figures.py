@@ -1,0 +1,475 @@
+"""The report's figures of sweep files: each outcome against each varied parameter, the cost of averting a
+re-recruitment in a budget sweep, Sobol indices and Morris screening. Parts a sweep file does not have (kept
+series, sensitivity indices) are skipped."""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import style
+from .reader import SweepResult
+from .style import FigureFile, band, colour, date_axis, format_number, money_scale, thousands
+from .summary import HIGH, LOW, quantiles
+
+#: At most this many outcomes get a figure each (the rest are in the tables).
+MOST_OUTCOME_FIGURES = 12
+#: Marker shapes, combined with the palette's colours, so that up to 49 parameters stay distinct.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def parameter_label(key: str, units: str = "") -> str:
+    """A parameter's key path in words, with its units (as the file states them, else guessed from the key's
+    suffix): 'events.aftercare.budget_usd_per_year' -> 'aftercare: budget (USD/year)'."""
+    parts = key.split(".")
+    if parts[0] in ("events", "countries") and len(parts) > 2:
+        parts = parts[1:]
+    last = parts[-1]
+    guessed = ""
+    for suffix, unit in (("_usd_per_year", "USD/year"), ("_usd_per_person_day", "USD/person-day"), ("_usd", "USD"),
+                         ("_per_year", "/year"), ("_per_month", "/month"), ("_days", "days"), ("_share", "share")):
+        if last.endswith(suffix):
+            last = last[: -len(suffix)]
+            guessed = unit
+            break
+    if units.startswith("days since"):
+        units = "date"
+    units = units if units and units not in ("-", "1") else guessed
+    words = last.replace("_", " ")
+    head = " ".join(p.replace("_", " ") for p in parts[:-1])
+    text = f"{head}: {words}" if head else words
+    return f"{text} ({units})" if units else text
+
+
+def _parameter_label(sweep: SweepResult, parameter: str) -> str:
+    """parameter_label() with the units the sweep file gives."""
+    return parameter_label(parameter, sweep.parameter_units(parameter))
+
+
+def outcome_label(sweep: SweepResult, name: str) -> str:
+    """An outcome's description (or name) and its units."""
+    info = sweep.outcome_info.loc[name] if name in sweep.outcome_info.index else None
+    text = str(info["description"]) if info is not None and str(info["description"]) else name.replace("_", " ")
+    units = str(info["units"]) if info is not None else ""
+    return f"{text} ({units})" if units and units != "1" else text
+
+
+def _units(sweep: SweepResult, name: str) -> str:
+    """An outcome's units ('' if unknown)."""
+    return str(sweep.outcome_info.loc[name, "units"]) if name in sweep.outcome_info.index else ""
+
+
+def _slug(text: str) -> str:
+    """A file-name-safe version of an outcome or parameter name."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:60] or "x"
+
+
+def _scale_axis(ax: plt.Axes, values: np.ndarray, axis: str = "x") -> None:
+    """Log scale when the values span more than two decades; with zero among them, a symmetric log scale whose
+    ticks are the values themselves (few) or zero and the powers of ten."""
+    values = values[np.isfinite(values)]
+    positive = values[values > 0]
+    if positive.size < 2 or positive.max() / positive.min() < 100 or (values < 0).any():
+        return
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if not (values == 0).any():
+        (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+        return
+    linthresh = float(positive.min())
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("symlog", linthresh=linthresh, linscale=0.6)
+    distinct = np.unique(values)
+    if distinct.size <= 8:
+        ticks = distinct
+    else:
+        powers = 10.0 ** np.arange(np.ceil(np.log10(linthresh)), np.floor(np.log10(positive.max())) + 1)
+        ticks = np.concatenate([[0.0], powers])
+    target.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+    target.set_minor_locator(matplotlib.ticker.NullLocator())
+    (ax.set_xlim if axis == "x" else ax.set_ylim)(-0.3 * linthresh, positive.max() * 1.3)
+
+
+def _value_formatter(values: np.ndarray, units: str) -> matplotlib.ticker.Formatter:
+    """Tick labels for a parameter or outcome: money in millions or billions, large numbers with separators."""
+    if "USD" in units:
+        divisor, word = money_scale(values)
+        suffix = {"billion USD": " bn", "million USD": "M", "thousand USD": "k"}.get(word, "")
+        return matplotlib.ticker.FuncFormatter(lambda v, _: "0" if v == 0 else f"{v / divisor:,.3g}{suffix}")
+    return matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}")
+
+
+def _point_summary(done: pd.DataFrame, parameter: str, outcome: str) -> pd.DataFrame:
+    """Per design point: the parameter's value and the outcome's median, low and high across replicates."""
+    grouped = done.groupby("point")
+    return pd.DataFrame({
+        "value": grouped[parameter].first(),
+        "median": grouped[outcome].median(),
+        "low": grouped[outcome].quantile(LOW),
+        "high": grouped[outcome].quantile(HIGH),
+        "n": grouped[outcome].count(),
+    }).dropna(subset=["median"]).sort_values("value")
+
+
+def _trend(done: pd.DataFrame, parameter: str, outcome: str) -> pd.DataFrame:
+    """The outcome's median and 90% band as the parameter changes: per distinct value, or in ten bins of equal
+    count when the values are many."""
+    data = done[[parameter, outcome]].dropna()
+    if data.empty:
+        return pd.DataFrame(columns=["value", "median", "low", "high"])
+    if data[parameter].nunique() <= 12:
+        keys = data[parameter]
+    else:
+        keys = pd.qcut(data[parameter].rank(method="first"), q=min(10, len(data) // 3 or 1), labels=False)
+    grouped = data.groupby(keys)
+    return pd.DataFrame({"value": grouped[parameter].median(), "median": grouped[outcome].median(),
+                         "low": grouped[outcome].quantile(LOW), "high": grouped[outcome].quantile(HIGH)}
+                        ).sort_values("value")
+
+
+def outcome_figures(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> list[FigureFile]:
+    """One figure per outcome: the outcome against each varied parameter."""
+    done = sweep.done()
+    figures = []
+    varied = [p for p in sweep.parameters if p in done and done[p].nunique() > 1] or list(sweep.parameters)
+    for outcome in sweep.outcome_names[:MOST_OUTCOME_FIGURES]:
+        ncols = min(3, len(varied))
+        nrows = math.ceil(len(varied) / ncols)
+        fig = style.new_figure(1.2 + 3.0 * nrows)
+        axes = [fig.add_subplot(nrows, ncols, i + 1) for i in range(len(varied))]
+        units = _units(sweep, outcome)
+        multiple = done.groupby("point")[outcome].count().max() > 1 if len(done) else False
+        for ax, parameter in zip(axes, varied):
+            trend = _trend(done, parameter, outcome)
+            points = _point_summary(done, parameter, outcome)
+            if len(trend) > 1:
+                band(ax, trend["value"], trend["median"], trend["low"], trend["high"], style.PALETTE[0],
+                     "median and 90% band")
+            if multiple:
+                ax.errorbar(points["value"], points["median"],
+                            yerr=[points["median"] - points["low"], points["high"] - points["median"]],
+                            fmt="o", color="#333333", markersize=3.5, elinewidth=0.8, capsize=2,
+                            label="design point (replicates: 90% range)", zorder=4)
+            else:
+                ax.plot(done[parameter], done[outcome], "o", color="#333333", markersize=3, alpha=0.7,
+                        label="run", zorder=4)
+            ax.set_xlabel(_parameter_label(sweep, parameter))
+            _scale_axis(ax, done[parameter].to_numpy(dtype=float))
+            ax.xaxis.set_major_formatter(_value_formatter(done[parameter].to_numpy(dtype=float),
+                                                          _parameter_label(sweep, parameter)))
+            ax.yaxis.set_major_formatter(_value_formatter(done[outcome].to_numpy(dtype=float), units))
+            ax.set_title(parameter if len(parameter) <= 40 else "…" + parameter[-39:], fontsize=7.5,
+                         fontweight="normal", family="DejaVu Sans Mono", pad=4)
+        axes[0].set_ylabel(units or "value")
+        axes[0].legend(loc="best", fontsize=8)
+        title = f"{outcome_label(sweep, outcome)}, against each parameter"
+        fig.suptitle(title if len(title) < 90 else title[:87] + "...")
+        caption = (f"How the outcome '{outcome}' ({outcome_label(sweep, outcome)}) changes with each parameter the "
+                   f"sweep varied ({len(done)} finished runs). Dots are design points"
+                   + (" with the range of their replicates" if multiple else "")
+                   + "; the line and band are the median and the 90% range of all runs at that value"
+                   + (" (other parameters vary too, so the band includes their effect)." if len(varied) > 1
+                      else "."))
+        figures.append(style.save(fig, folder, f"{prefix}_outcome_{_slug(outcome)}", title, caption, svg))
+    return figures
+
+
+def budget_parameter(sweep: SweepResult) -> str | None:
+    """The budget the sweep varied (a parameter whose key mentions a budget), if any."""
+    for parameter in sweep.parameters:
+        if "budget" in parameter and sweep.values[parameter].nunique() > 1:
+            return parameter
+    return None
+
+
+def rerecruitment_outcome(sweep: SweepResult) -> str | None:
+    """The outcome that counts re-recruitments, if any."""
+    for outcome in sweep.outcome_names:
+        if "rerecruit" in outcome.replace("-", "").replace("_", "") or "re-recruit" in outcome_label(sweep, outcome).lower():
+            return outcome
+    return None
+
+
+def spending_outcome(sweep: SweepResult) -> str | None:
+    """An outcome that measures aftercare spending, if any."""
+    for outcome in sweep.outcome_names:
+        if "spend" in outcome and _units(sweep, outcome).startswith("USD"):
+            return outcome
+    return None
+
+
+def budget_table(sweep: SweepResult) -> pd.DataFrame | None:
+    """For a budget sweep, per budget: re-recruitments, re-recruitments averted against the smallest budget swept,
+    extra spending (or extra budget, if the sweep has no spending outcome), and the cost per averted re-recruitment
+    (extra spending over re-recruitments averted, on means across replicates, as `scamsim summary` computes it).
+    Differences are taken replicate by replicate when every replicate of the smallest budget finished (with common
+    random numbers, replicate r of each budget shares its random numbers), so the 90% band of 'averted' is that of
+    the paired differences. None for a sweep that is not a budget sweep."""
+    parameter, outcome = budget_parameter(sweep), rerecruitment_outcome(sweep)
+    if parameter is None or outcome is None:
+        return None
+    done = sweep.done()
+    if done.empty:
+        return None
+    spend = spending_outcome(sweep)
+    smallest = done[parameter].min()
+    reference = done[done[parameter] == smallest]
+    by_replicate = reference.groupby("replicate")[[c for c in (outcome, spend) if c]].mean()
+    rows = []
+    for value, runs in done.groupby(parameter):
+        matched = by_replicate.reindex(runs["replicate"].to_numpy())
+        paired = not matched[outcome].isna().any()
+        baseline = matched[outcome].to_numpy() if paired else float(reference[outcome].mean())
+        averted = pd.Series(baseline - runs[outcome].to_numpy())
+        row = {"budget": float(value), "rerecruited": float(runs[outcome].mean()), "averted": float(averted.mean()),
+               "averted_low": float(averted.quantile(LOW)), "averted_high": float(averted.quantile(HIGH)),
+               "runs": int(len(runs)), "paired": paired}
+        if spend:
+            row["extra_spend"] = float(runs[spend].mean() - reference[spend].mean())
+            row["cost_basis"] = "extra spending"
+        else:
+            row["extra_spend"] = float(value - smallest)
+            row["cost_basis"] = "extra budget"
+        row["cost_per_averted"] = (row["extra_spend"] / row["averted"] if row["averted"] > 0 and value != smallest
+                                   else np.nan)
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values("budget").reset_index(drop=True)
+
+
+def budget_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> FigureFile | None:
+    """Re-recruitments averted, and the cost of each, against the budget (budget sweeps only)."""
+    table = budget_table(sweep)
+    if table is None:
+        return None
+    parameter, outcome = budget_parameter(sweep), rerecruitment_outcome(sweep)
+    units = _units(sweep, outcome)
+    fig = style.new_figure(4.6)
+    ax_averted, ax_cost = fig.subplots(1, 2)
+    budgets = table["budget"].to_numpy()
+    ax_averted.fill_between(budgets, table["averted_low"], table["averted_high"], color=style.PALETTE[2],
+                            alpha=0.2, linewidth=0)
+    ax_averted.plot(budgets, table["averted"], "o-", color=style.PALETTE[2], label="mean")
+    ax_averted.axhline(0, color="#999999", linewidth=0.8)
+    ax_averted.set_title("Re-recruitments averted")
+    ax_averted.set_ylabel(f"Averted ({units})" if units else "Averted")
+    thousands(ax_averted)
+    cost = table["cost_per_averted"].to_numpy()
+    finite = np.isfinite(cost)
+    if finite.any():
+        ax_cost.plot(budgets[finite], cost[finite], "o-", color=style.PALETTE[1])
+        ax_cost.set_ylim(bottom=0)
+        divisor, word = money_scale(cost[finite])
+        ax_cost.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v / divisor:,.3g}"))
+        ax_cost.set_ylabel(f"{word} per averted re-recruitment")
+    else:
+        ax_cost.text(0.5, 0.5, "No budget averted any re-recruitment", transform=ax_cost.transAxes, ha="center",
+                     color=style.GREY)
+    ax_cost.set_title("Cost per averted re-recruitment")
+    for ax in (ax_averted, ax_cost):
+        ax.set_xlabel(_parameter_label(sweep, parameter))
+        _scale_axis(ax, budgets)
+        ax.xaxis.set_major_formatter(_value_formatter(budgets, "USD"))
+    title = "Aftercare budget: re-recruitments averted and what each costs"
+    fig.suptitle(title)
+    basis = table["cost_basis"].iloc[0]
+    paired = bool(table["paired"].all())
+    caption = (f"Left: how many fewer re-recruitments ('{outcome}') there are at each budget than at the smallest "
+               f"budget swept ({budgets[0]:,.0f} USD): the mean, and the band holding 90% of the "
+               + ("differences replicate by replicate (replicate r of every budget shares its random numbers)"
+                  if paired else "replicates") +
+               f". Right: the {basis} over the smallest budget divided by the re-recruitments averted (means): "
+               "what one averted re-recruitment costs. Where the averted count levels off while the cost keeps "
+               "climbing, more money buys little more.")
+    return style.save(fig, folder, f"{prefix}_budget", title, caption, svg)
+
+
+def sobol_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> FigureFile | None:
+    """First- and total-order Sobol indices per parameter, with confidence intervals, one panel per outcome."""
+    s = sweep.sensitivity
+    if s is None or s.attrs.get("method") != "sobol" or "first" not in s or "total" not in s:
+        return None
+    outcomes = [str(o) for o in s["outcome"].values][:MOST_OUTCOME_FIGURES]
+    parameters = [str(p) for p in s["parameter"].values]
+    ncols = 2 if len(outcomes) > 1 else 1
+    nrows = math.ceil(len(outcomes) / ncols)
+    fig = style.new_figure(1.6 + nrows * (0.9 + 0.42 * len(parameters)))
+    axes: list[plt.Axes] = []
+    for i in range(len(outcomes)):
+        axes.append(fig.add_subplot(nrows, ncols, i + 1, sharey=axes[0] if axes else None))
+    y = np.arange(len(parameters))
+    for ax, outcome in zip(axes, outcomes):
+        for offset, (key, name, c) in zip((-0.2, 0.2), (("first", "first order (alone)", style.PALETTE[0]),
+                                                         ("total", "total (with interactions)", style.PALETTE[1]))):
+            value = s[key].sel(outcome=outcome).values
+            ax.barh(y + offset, value, height=0.38, color=c, label=name)
+            if f"{key}_low" in s and f"{key}_high" in s:
+                low = s[f"{key}_low"].sel(outcome=outcome).values
+                high = s[f"{key}_high"].sel(outcome=outcome).values
+                err = np.clip(np.vstack([value - low, high - value]), 0, None)
+                ax.errorbar(value, y + offset, xerr=err, fmt="none", ecolor="#333333", elinewidth=0.8, capsize=2)
+        if ax is axes[0]:
+            ax.set_yticks(y, [_parameter_label(sweep, p) for p in parameters], fontsize=8.5)
+            ax.invert_yaxis()
+        elif axes.index(ax) % ncols:
+            ax.tick_params(axis="y", labelleft=False)
+        ax.set_xlim(min(-0.05, ax.get_xlim()[0]), max(1.0, ax.get_xlim()[1]))
+        ax.axvline(0, color="#999999", linewidth=0.8)
+        ax.set_xlabel("Share of the outcome's variance")
+        ax.set_title(textwrap.fill(outcome_label(sweep, outcome), 48), fontsize=10)
+        ax.grid(axis="y", visible=False)
+    axes[-1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8.5)
+    confidence = s.attrs.get("confidence")
+    title = "Which parameters drive the outcomes (Sobol indices)"
+    fig.suptitle(title)
+    caption = ("For each outcome, the share of its variance across the sweep that each parameter explains on its "
+               "own (first order) and together with its interactions with the others (total). Long bars mark the "
+               "parameters worth measuring better; a parameter with a total index near zero hardly matters. "
+               f"Whiskers: {float(confidence):.0%} bootstrap confidence intervals"
+               f"{' (' + str(s.attrs.get('bootstrap')) + ' resamples)' if 'bootstrap' in s.attrs else ''}."
+               if confidence is not None else "Whiskers: bootstrap confidence intervals.")
+    return style.save(fig, folder, f"{prefix}_sobol", title, caption, svg)
+
+
+def morris_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> FigureFile | None:
+    """Morris screening: mu* (mean absolute effect) against sigma (spread of effects), one panel per outcome."""
+    s = sweep.sensitivity
+    if s is None or s.attrs.get("method") != "morris" or "mu_star" not in s or "sigma" not in s:
+        return None
+    outcomes = [str(o) for o in s["outcome"].values][:MOST_OUTCOME_FIGURES]
+    parameters = [str(p) for p in s["parameter"].values]
+    ncols = 2 if len(outcomes) > 1 else 1
+    nrows = math.ceil(len(outcomes) / ncols)
+    legend_rows = math.ceil(len(parameters) / 3)
+    fig = style.new_figure(1.0 + 3.9 * nrows + 0.25 * legend_rows)
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[3.9] * nrows + [0.25 * legend_rows + 0.1])
+    axes = [fig.add_subplot(grid[i // ncols, i % ncols]) for i in range(len(outcomes))]
+    for ax, outcome in zip(axes, outcomes):
+        mu_star = s["mu_star"].sel(outcome=outcome).values
+        sigma = s["sigma"].sel(outcome=outcome).values
+        if "mu_star_low" in s and "mu_star_high" in s:
+            low = s["mu_star_low"].sel(outcome=outcome).values
+            high = s["mu_star_high"].sel(outcome=outcome).values
+            ax.errorbar(mu_star, sigma, xerr=np.clip(np.vstack([mu_star - low, high - mu_star]), 0, None),
+                        fmt="none", ecolor="#999999", elinewidth=0.8, capsize=2, zorder=2)
+        for index, parameter in enumerate(parameters):
+            ax.plot(mu_star[index], sigma[index], MARKERS[(index // len(style.PALETTE)) % len(MARKERS)],
+                    color=colour(index), markersize=7, zorder=3, label=_parameter_label(sweep, parameter),
+                    markeredgecolor="white", markeredgewidth=0.5)
+        top = float(np.nanmax(np.concatenate([mu_star, sigma, [1e-12]]))) * 1.1
+        ax.plot([0, top], [0, top], linestyle="--", color="#999999", linewidth=0.9)
+        ax.text(top * 0.98, top * 0.92, "σ = μ*", ha="right", fontsize=8, color="#777777")
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        units = _units(sweep, outcome)
+        ax.xaxis.set_major_formatter(_value_formatter(mu_star, units))
+        ax.yaxis.set_major_formatter(_value_formatter(sigma, units))
+        ax.set_xlabel("μ*: mean absolute effect" + (f" ({units})" if units and units not in ("1", "-") else ""))
+        ax.set_ylabel("σ: spread of the effects")
+        ax.set_title(textwrap.fill(outcome_label(sweep, outcome), 48), fontsize=10)
+        ax.tick_params(axis="x", labelrotation=20)
+    legend_ax = fig.add_subplot(grid[nrows, :])
+    legend_ax.axis("off")
+    handles, labels = axes[0].get_legend_handles_labels()
+    legend_ax.legend(handles, labels, loc="center", ncol=3, fontsize=8, frameon=False)
+    title = "Which parameters matter (Morris screening)"
+    fig.suptitle(title)
+    caption = ("Each dot is a parameter. Further right (larger μ*): changing it moves the outcome more. Higher up "
+               "(larger σ): its effect depends on the other parameters' values (interactions or a non-linear "
+               "effect); above the dashed line the spread is larger than the effect itself. Effects are per full "
+               "range of the parameter. Whiskers: bootstrap confidence intervals of μ*.")
+    return style.save(fig, folder, f"{prefix}_morris", title, caption, svg)
+
+
+def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> FigureFile | None:
+    """People held across the region over time, across the sweep's runs (only if the sweep kept that series)."""
+    if not sweep.has_series("workers_held") or "time" not in sweep.coordinates:
+        return None
+    held = sweep.series("workers_held").sum("country")
+    done_runs = sweep.runs.index[sweep.runs["status"] == "done"]
+    held = held.sel(run=[r for r in held["run"].values if r in set(done_runs)])
+    fig = style.new_figure(4.6)
+    ax = fig.add_subplot()
+    varied = [p for p in sweep.parameters if sweep.values[p].nunique() > 1]
+    if len(varied) == 1 and sweep.values[varied[0]].nunique() <= len(style.PALETTE):
+        parameter = varied[0]
+        for index, value in enumerate(sorted(sweep.values[parameter].unique())):
+            runs = sweep.values.index[sweep.values[parameter] == value]
+            members = [r for r in held["run"].values if r in set(runs)]
+            if not members:
+                continue
+            q = quantiles(held.sel(run=members), "run")
+            band(ax, q["time"].values, q["median"], q["low"], q["high"], colour(index),
+                 format_number(float(value), "USD" if "usd" in parameter.lower() else ""), alpha=0.12)
+        ax.legend(title=_parameter_label(sweep, parameter), fontsize=8, title_fontsize=8, loc="best")
+    else:
+        q = quantiles(held, "run")
+        band(ax, q["time"].values, q["median"], q["low"], q["high"], style.PALETTE[0], "all finished runs")
+    date_axis(ax)
+    thousands(ax)
+    ax.set_ylabel("People held")
+    title = "People held across the region, across the sweep"
+    fig.suptitle(title)
+    caption = ("People held in all host countries over time, median and 90% band across the sweep's finished runs"
+               + (", one line per value of the parameter swept." if len(varied) == 1 else "."))
+    return style.save(fig, folder, f"{prefix}_held", title, caption, svg)
+
+
+def make_sweep_figures(sweep: SweepResult, prefix: str, folder: Path, svg: bool = True) -> list[FigureFile]:
+    """Every figure the sweep's contents allow, in report order."""
+    figures: list[FigureFile] = []
+    with matplotlib.rc_context(style.RC):
+        if sweep.done().empty:
+            return figures
+        for draw in (budget_figure, sobol_figure, morris_figure, series_figure):
+            figure = draw(sweep, prefix, folder, svg)
+            if figure is not None:
+                figures.append(figure)
+        figures.extend(outcome_figures(sweep, prefix, folder, svg))
+    return figures
+
+
+def sweep_design_table(sweep: SweepResult) -> pd.DataFrame:
+    """Per parameter: the range of values the sweep used."""
+    rows = []
+    for parameter in sweep.parameters:
+        values = sweep.values[parameter]
+        rows.append({"Parameter": parameter, "In words": _parameter_label(sweep, parameter), "Smallest": values.min(),
+                     "Largest": values.max(), "Distinct values": int(values.nunique())})
+    return pd.DataFrame(rows)
+
+
+def outcome_summary(sweep: SweepResult) -> pd.DataFrame:
+    """Per outcome: units, description, and the median and 90% range across the finished runs."""
+    done = sweep.done()
+    rows = []
+    for outcome in sweep.outcome_names:
+        values = done[outcome].dropna() if outcome in done else pd.Series(dtype=float)
+        rows.append({"Outcome": outcome, "Units": _units(sweep, outcome),
+                     "Description": str(sweep.outcome_info.loc[outcome, "description"])
+                     if outcome in sweep.outcome_info.index else "",
+                     "Median": float(values.median()) if len(values) else np.nan,
+                     "5%": float(values.quantile(LOW)) if len(values) else np.nan,
+                     "95%": float(values.quantile(HIGH)) if len(values) else np.nan})
+    return pd.DataFrame(rows)
+
+
+def status_counts(sweep: SweepResult) -> dict[str, int]:
+    """How many runs are done, failed and pending."""
+    counts = sweep.runs["status"].value_counts()
+    return {state: int(counts.get(state, 0)) for state in ("done", "failed", "pending")}
+
+
+def failed_runs(sweep: SweepResult, most: int = 20) -> pd.DataFrame:
+    """The first failed runs and their messages."""
+    failed = sweep.runs[sweep.runs["status"] == "failed"]
+    return failed[["point", "replicate", "message"]].head(most)
+
+
+__all__ = ["make_sweep_figures", "budget_table", "sweep_design_table", "outcome_summary", "status_counts",
+           "failed_runs", "parameter_label", "outcome_label"]
+

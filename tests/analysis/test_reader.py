@@ -1,0 +1,235 @@
+#!/usr/bin/python3
+"""The reader (analysis/scamsim_analysis) returns what is in the files: the same numbers as h5py reading the
+datasets directly, labelled by the dimension scales; xarray opens a run file with named dimensions; sweep files are
+read by their scales, whatever the order of their dimensions.
+
+Reads the files that make_run_files.py and make_sweep_fixture.py wrote into $ANALYSIS_TEST_OUT.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+SOURCE = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(SOURCE / "analysis"))
+
+from scamsim_analysis import ResultFileError, RunResult, SweepResult, open_result, read_run  # noqa: E402
+
+
+def test_folder() -> Path:
+    """Where the fixtures wrote their files."""
+    return Path(os.environ.get("ANALYSIS_TEST_OUT", "out"))
+
+
+def strings(values: np.ndarray) -> list[str]:
+    """HDF5 strings as Python strings."""
+    return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
+
+
+class RunFileReading(unittest.TestCase):
+    """A run file read by the library matches h5py's view of it."""
+
+    path: Path
+    result: RunResult
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.path = test_folder() / "crackdown.h5"
+        cls.result = read_run(cls.path)
+
+    def test_every_series_has_the_numbers_h5py_reads(self) -> None:
+        with h5py.File(self.path, "r") as f:
+            for group in ("by_country", "global"):
+                self.assertEqual(sorted(self.result.metrics[group]), sorted(f[group].keys()))
+                for metric in f[group]:
+                    with self.subTest(series=f"{group}/{metric}"):
+                        array = self.result.series(metric, group)
+                        np.testing.assert_array_equal(array.values, f[f"{group}/{metric}"][:])
+                        self.assertEqual(array.attrs["units"], f[f"{group}/{metric}"].attrs["units"].decode())
+
+    def test_dimensions_are_named_and_labelled_by_the_scales(self) -> None:
+        with h5py.File(self.path, "r") as f:
+            held = self.result.series("workers_held")
+            self.assertEqual(held.dims, ("replicate", "time", "country"))
+            self.assertEqual(list(held["country"].values), strings(f["country"][:]))
+            self.assertEqual(list(held["replicate"].values), list(f["replicate"][:]))
+            start = pd.Timestamp(f.attrs["start_date"].decode())
+            expected = start + pd.to_timedelta(f["time"][:], unit="D")
+            np.testing.assert_array_equal(held["time"].values, expected.to_numpy())
+            self.assertEqual(self.result.series("workers_held", "global").dims, ("replicate", "time"))
+            # A value picked by label is the value at that position in the file.
+            country = strings(f["country"][:]).index("cambodia")
+            self.assertEqual(int(held.sel(country="cambodia").isel(replicate=1, time=100)),
+                             int(f["by_country/workers_held"][1, 100, country]))
+
+    def test_metadata_matches_the_root_attributes(self) -> None:
+        with h5py.File(self.path, "r") as f:
+            self.assertEqual(self.result.seed, int(f.attrs["seed"]))
+            self.assertEqual(self.result.name, f.attrs["scenario_name"].decode())
+            self.assertEqual(self.result.scenario_toml, f.attrs["scenario_toml"].decode())
+            self.assertIn(f.attrs["scamsim_version"].decode(), self.result.version)
+            self.assertEqual(list(self.result.countries["name"]), strings(f["country_name"][:]))
+            np.testing.assert_array_equal(self.result.countries["latitude_deg"].to_numpy(), f["latitude_deg"][:])
+            labels = [e.label for e in self.result.scenario_events]
+            self.assertEqual(labels, strings(f["scenario_event"][:]))
+            self.assertTrue(all(e.date >= self.result.time[0] for e in self.result.scenario_events))
+
+    def test_events_are_decoded_row_for_row(self) -> None:
+        with h5py.File(self.path, "r") as f:
+            rows = f["events"][:]
+            kinds = {v: k for k, v in h5py.check_enum_dtype(f["events"].dtype["kind"]).items()}
+            countries = strings(f["country"][:])
+        events = self.result.events
+        self.assertEqual(len(events), len(rows))
+        self.assertEqual(list(events["kind"]), [kinds[k] for k in rows["kind"]])
+        self.assertEqual(list(events["country"]), [countries[c] if c >= 0 else None for c in rows["country"]])
+        np.testing.assert_array_equal(events["count"].to_numpy(), rows["count"])
+        np.testing.assert_array_equal(events["amount_usd"].to_numpy(), rows["amount_usd"])
+        np.testing.assert_array_equal((events["date"] - self.result.start_date).dt.days.to_numpy(), rows["step"])
+
+    def test_operators_are_decoded_row_for_row(self) -> None:
+        with h5py.File(self.path, "r") as f:
+            rows = f["operators/final"][:]
+        operators = self.result.operators
+        self.assertEqual(len(operators), len(rows))
+        np.testing.assert_array_equal(operators["workers"].to_numpy(), rows["workers"])
+        self.assertTrue(set(operators["state"]) <= {"active", "relocating", "dismantled"})
+
+    def test_relocations_pair_each_arrival_with_its_start(self) -> None:
+        moves = self.result.relocations()
+        arrivals = (self.result.events["kind"] == "relocation_arrival").sum()
+        self.assertLessEqual(len(moves), arrivals)
+        if len(moves):
+            self.assertTrue((moves["start_step"] <= moves["arrival_step"]).all())
+            self.assertTrue(moves["from_country"].notna().all() and moves["to_country"].notna().all())
+
+    def test_xarray_opens_a_run_file_with_named_dimensions(self) -> None:
+        root = xr.open_dataset(self.path, engine="h5netcdf")
+        group = xr.open_dataset(self.path, engine="h5netcdf", group="by_country")
+        try:
+            self.assertEqual(group["workers_held"].dims, ("replicate", "time", "country"))
+            group = group.assign_coords(time=root.time, country=root.country, replicate=root.replicate)
+            np.testing.assert_array_equal(group["workers_held"].values, self.result.series("workers_held").values)
+            self.assertEqual(group["time"].dtype.kind, "M")
+        finally:
+            group.close()
+            root.close()
+        dataset = self.result.dataset("global")
+        self.assertIn("workers_held", dataset)
+        self.assertEqual(dict(dataset.sizes)["replicate"], len(self.result.replicates))
+
+    def test_an_interrupted_file_gives_only_its_complete_replicates(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "interrupted.h5"
+            shutil.copy(self.path, copy)
+            with h5py.File(copy, "r+") as f:
+                f.attrs["replicates_written"] = np.int64(1)
+            run = read_run(copy)
+            held = run.series("workers_held")
+            self.assertEqual(held.sizes["replicate"], 1)
+            self.assertEqual(list(held["replicate"].values), [0])
+            with h5py.File(copy, "r") as f:
+                np.testing.assert_array_equal(held.values, f["by_country/workers_held"][:1])
+            self.assertTrue(run.warnings and "1 of 3 replicates" in run.warnings[0])
+            self.assertTrue((run.events["replicate"] == 0).all())
+
+
+class SweepFileReading(unittest.TestCase):
+    """Sweep files (the stand-ins of make_sweep_fixture.py) read by their scales."""
+
+    def read(self, name: str) -> SweepResult:
+        result = open_result(test_folder() / name)
+        self.assertIsInstance(result, SweepResult)
+        return result
+
+    def test_design_and_outcomes_match_h5py(self) -> None:
+        for name in ("sweep_budget_grid.h5", "sweep_saltelli.h5", "sweep_morris.h5", "sweep_lhs_minimal.h5"):
+            with self.subTest(file=name):
+                sweep = self.read(name)
+                with h5py.File(test_folder() / name, "r") as f:
+                    self.assertEqual(sweep.parameters, strings(f["parameter"][:]))
+                    self.assertEqual(sweep.design, f.attrs["design"].decode())
+                    np.testing.assert_array_equal(sweep.values.to_numpy(), f["design/values"][:])
+                    for outcome in f["outcomes"]:
+                        np.testing.assert_array_equal(sweep.outcomes[outcome].to_numpy(), f[f"outcomes/{outcome}"][:])
+                        self.assertEqual(sweep.outcome_info.loc[outcome, "units"],
+                                         f[f"outcomes/{outcome}"].attrs["units"].decode())
+                    codes = {v: k for k, v in h5py.check_enum_dtype(f["design/status"].dtype).items()}
+                    self.assertEqual(list(sweep.runs["status"]), [codes[c] for c in f["design/status"][:]])
+                    np.testing.assert_array_equal(sweep.runs["point"].to_numpy(), f["design/point"][:])
+
+    def test_a_transposed_dataset_is_labelled_by_its_scales(self) -> None:
+        sweep = self.read("sweep_saltelli.h5")
+        with h5py.File(test_folder() / "sweep_saltelli.h5", "r") as f:
+            stored = f["design/unit"][:]
+            self.assertEqual(stored.shape, (len(sweep.parameters), len(sweep.runs)))  # [parameter, run] on disk
+        self.assertEqual(list(sweep.unit.columns), sweep.parameters)
+        np.testing.assert_array_equal(sweep.unit.to_numpy(), stored.T)
+
+    def test_sensitivity_and_series_are_read_when_present(self) -> None:
+        saltelli = self.read("sweep_saltelli.h5")
+        self.assertEqual(saltelli.sensitivity.attrs["method"], "sobol")
+        self.assertEqual(saltelli.sensitivity["first"].dims, ("outcome", "parameter"))
+        with h5py.File(test_folder() / "sweep_saltelli.h5", "r") as f:
+            np.testing.assert_array_equal(saltelli.sensitivity["total_high"].values, f["sensitivity/total_high"][:])
+        morris = self.read("sweep_morris.h5")
+        self.assertEqual(morris.sensitivity.attrs["method"], "morris")
+        self.assertIn("mu_star", morris.sensitivity)
+        self.assertEqual(list(saltelli.sensitivity["used"].values), [7, 7])
+        grid = self.read("sweep_budget_grid.h5")
+        self.assertEqual(grid.parameter_units("events.aftercare.budget_usd_per_year"), "USD/year")
+        self.assertEqual(grid.parameter_info.loc["events.aftercare.budget_usd_per_year", "distribution"], "levels")
+        held = grid.series("workers_held")
+        self.assertEqual(held.dims, ("run", "time", "country"))
+        self.assertEqual(held["time"].dtype.kind, "M")
+
+    def test_optional_parts_may_be_missing(self) -> None:
+        sweep = self.read("sweep_lhs_minimal.h5")
+        self.assertIsNone(sweep.sensitivity)
+        self.assertEqual(sweep.parameter_units(sweep.parameters[0]), "")
+        self.assertFalse(sweep.has_series("workers_held"))
+        self.assertEqual(sorted(set(sweep.runs["status"])), ["done", "pending"])
+        self.assertTrue(np.isnan(sweep.outcomes.iloc[-1, 0]))
+        self.assertEqual(len(sweep.done()), len(sweep.runs) - 1)
+
+    def test_failed_runs_keep_their_message(self) -> None:
+        sweep = self.read("sweep_saltelli.h5")
+        failed = sweep.runs[sweep.runs["status"] == "failed"]
+        self.assertEqual(len(failed), 1)
+        self.assertIn("failed to load", failed["message"].iloc[0])
+        self.assertTrue(sweep.warnings)
+
+
+class FileKinds(unittest.TestCase):
+    """What decides whether a file is a run or a sweep."""
+
+    def test_a_run_file_without_file_kind_is_a_run(self) -> None:
+        with h5py.File(test_folder() / "crackdown.h5", "r") as f:
+            kind = f.attrs.get("file_kind")
+        self.assertIsInstance(open_result(test_folder() / "crackdown.h5"), RunResult)
+        self.assertIn(kind, (None, b"run"))
+
+    def test_a_newer_schema_is_refused_with_both_versions(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "newer.h5"
+            shutil.copy(test_folder() / "crackdown.h5", copy)
+            with h5py.File(copy, "r+") as f:
+                f.attrs["schema_version"] = np.int64(99)
+            with self.assertRaises(ResultFileError) as caught:
+                open_result(copy)
+            self.assertIn("schema version 99", str(caught.exception))
+            self.assertIn(str(copy), str(caught.exception))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
