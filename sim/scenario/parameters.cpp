@@ -432,29 +432,56 @@ std::string format_default(const ParameterInfo& info) {
   return format_number(*info.default_value);
 }
 
+namespace {
+// The letters of docs/MODEL.md section 7's formulas; every other parameter appears there by the last part
+// of its key.
+constexpr std::pair<std::string_view, std::string_view> letters[] = {
+    {"run.dt_days", "dt"},
+    {"economics.fixed_cost_usd_per_day", "F"},
+    {"economics.visibility_reference_workers", "s0"},
+    {"economics.visibility_exponent", "beta"},
+    {"economics.loss_horizon_days", "H"},
+    {"countries.<id>.governance", "g"},
+    {"countries.<id>.corruption", "k"},
+    {"countries.<id>.initial_pressure", "p(0)"},
+    {"countries.<id>.gdp_usd", "GDP"},
+};
+}  // namespace
+
+std::span<const std::pair<std::string_view, std::string_view>> parameter_letters() { return letters; }
+
+std::string_view parameter_symbol(const ParameterInfo& info) {
+  for (const auto& [key, letter] : letters)
+    if (key == info.key) return letter;
+  const auto dot = info.key.rfind('.');
+  return dot == std::string_view::npos ? info.key : info.key.substr(dot + 1);
+}
+
 std::string format_parameter_table(TableFormat format) {
   std::string out;
   const auto table = parameter_table();
   switch (format) {
     case TableFormat::csv:
-      out += "key,type,default,unit,range,description,source\n";
+      out += "key,symbol,type,default,unit,range,description,source\n";
       for (const auto& p : table) {
-        out += fmt::format("{},{},{},{},{},{},{}\n", p.key, kind_name(p.kind), format_default(p), csv_field(p.unit),
-                           csv_field(range_text(p)), csv_field(p.description), csv_field(p.source));
+        out += fmt::format("{},{},{},{},{},{},{},{}\n", p.key, csv_field(parameter_symbol(p)), kind_name(p.kind),
+                           format_default(p), csv_field(p.unit), csv_field(range_text(p)), csv_field(p.description),
+                           csv_field(p.source));
       }
       break;
     case TableFormat::markdown:
-      out += "| key | type | default | unit | range | description | source |\n";
-      out += "|---|---|---|---|---|---|---|\n";
+      out += "| key | symbol | type | default | unit | range | description | source |\n";
+      out += "|---|---|---|---|---|---|---|---|\n";
       for (const auto& p : table) {
-        out +=
-            fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", p.key, kind_name(p.kind), format_default(p),
-                        markdown_field(p.unit), range_text(p), markdown_field(p.description), markdown_field(p.source));
+        out += fmt::format("| `{}` | `{}` | {} | {} | {} | {} | {} | {} |\n", p.key, parameter_symbol(p),
+                           kind_name(p.kind), format_default(p), markdown_field(p.unit), range_text(p),
+                           markdown_field(p.description), markdown_field(p.source));
       }
       break;
     case TableFormat::text:
       for (const auto& p : table) {
-        out += fmt::format("{}\n    {} {}, default {}, range {}\n    {}\n    source: {}\n", p.key, kind_name(p.kind),
+        out += fmt::format("{} ({})\n    {} {}, default {}, range {}\n    {}\n    source: {}\n", p.key,
+                           parameter_symbol(p), kind_name(p.kind),
                            p.unit == "-" ? "(no unit)" : fmt::format("in {}", p.unit), format_default(p), range_text(p),
                            p.description, p.source);
       }

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace scamsim::scenario {
 
@@ -58,5 +59,13 @@ std::string format_parameter_table(TableFormat format);
 
 /// The default as written in docs ("180", "0.5", "required").
 std::string format_default(const ParameterInfo& info);
+
+/// The symbol that stands for the parameter in the formulas of docs/MODEL.md section 7: a letter for the
+/// few that have one (`s0`, `beta`, `H`, `g`, `k` ...), else the last part of its key ("will_base"), which
+/// is how the formulas name the others.
+std::string_view parameter_symbol(const ParameterInfo& info);
+
+/// The keys given a letter by parameter_symbol, with their letters (for the test that each key exists).
+std::span<const std::pair<std::string_view, std::string_view>> parameter_letters();
 
 }  // namespace scamsim::scenario

@@ -174,7 +174,7 @@ TEST_CASE("scamsim params --format csv prints a header and one row per parameter
   const auto lines = lines_of(r.out);
   const auto table = scamsim::scenario::parameter_table();
   REQUIRE(lines.size() == table.size() + 1);
-  CHECK(lines[0] == "key,type,default,unit,range,description,source");
+  CHECK(lines[0] == "key,symbol,type,default,unit,range,description,source");
   for (std::size_t i = 0; i < table.size(); ++i) {
     INFO(table[i].key);
     CHECK(lines[i + 1].starts_with(std::string(table[i].key) + ","));

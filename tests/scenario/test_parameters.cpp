@@ -46,10 +46,28 @@ TEST_CASE("The CSV table has a header and one row per parameter", "[unit][parame
   std::istringstream csv(format_parameter_table(TableFormat::csv));
   std::string line;
   std::getline(csv, line);
-  CHECK(line == "key,type,default,unit,range,description,source");
+  CHECK(line == "key,symbol,type,default,unit,range,description,source");
   std::size_t rows = 0;
   while (std::getline(csv, line)) ++rows;
   CHECK(rows == parameter_table().size());
+}
+
+TEST_CASE("Every letter of the formulas names a parameter that exists, and the others go by their key's end",
+          "[unit][parameters]") {
+  std::set<std::string_view> letters;
+  for (const auto& [key, letter] : parameter_letters()) {
+    INFO(key);
+    const ParameterInfo* p = find_parameter(key);
+    REQUIRE(p);
+    CHECK(parameter_symbol(*p) == letter);
+    CHECK(letters.insert(letter).second);
+  }
+  const ParameterInfo* will = find_parameter("pressure.will_base");
+  REQUIRE(will);
+  CHECK(parameter_symbol(*will) == "will_base");
+  const ParameterInfo* beta = find_parameter("economics.visibility_exponent");
+  REQUIRE(beta);
+  CHECK(parameter_symbol(*beta) == "beta");
 }
 
 TEST_CASE("The parameter table in docs/MODEL.md is the one the code prints", "[unit][parameters][docs]") {

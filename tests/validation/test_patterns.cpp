@@ -6,7 +6,7 @@
 // over replicates. Where two scenarios
 // are compared, replicate r of both shares its random numbers (same seed)
 // and the bound is on the paired differences. The tolerances and why they
-// are what they are: docs/MODEL.md section 7.9.
+// are what they are: docs/MODEL.md section 7.8.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -101,7 +101,7 @@ std::vector<double> per_replicate(std::size_t n, F f) {
 
 // Small worlds keep the suite fast: every pattern below is scale-free
 // (counts scale with `scale`, shares, sizes and ratios do not), which
-// docs/MODEL.md section 7.9 argues and the 1:1 runs of the closing note check.
+// docs/MODEL.md section 7.8 argues and the 1:1 runs of the closing note check.
 const std::vector<std::string> small = {"run.scale=0.1", "run.replicates=5"};
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
