@@ -17,7 +17,9 @@ whose message names the file and what is wrong.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -35,6 +37,11 @@ SUPPORTED_SCHEMA_VERSION = 1
 #: HDF5 bookkeeping attributes of dimension scales, not worth showing to a reader.
 _BOOKKEEPING_ATTRIBUTES = {"DIMENSION_LIST", "DIMENSION_LABELS", "REFERENCE_LIST", "CLASS", "NAME", "_Netcdf4Dimid",
                            "_Netcdf4Coordinates", "_nc3_strict"}
+
+#: Units of the series and outcomes that count people, operations, raids or money: they shrink with run.scale
+#: (docs/MODEL.md section 5), so at_full_scale() divides them by it, as `scamsim sweep` does for its outcomes
+#: (docs/SWEEPS.md section 4). Shares ('1') and per-operation sizes ('people/operation') do not shrink.
+_EXTENSIVE_UNITS = re.compile(r"^(people|operations|raids|USD)(/(step|year|day|month))?$")
 
 _TIME_UNITS = re.compile(r"^\s*(days|hours|minutes|seconds)\s+since\s+(\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 
@@ -85,6 +92,26 @@ def _decode_time(values: np.ndarray, units: str) -> np.ndarray | None:
     unit = {"days": "D", "hours": "h", "minutes": "min", "seconds": "s"}[match.group(1).lower()]
     start = pd.Timestamp(match.group(2))
     return (start + pd.to_timedelta(np.asarray(values, dtype=np.int64), unit=unit)).to_numpy()
+
+
+def scales_with_run_scale(units: str) -> bool:
+    """Whether a series or outcome with these units counts people, operations, raids or money (and so shrinks with
+    run.scale), rather than being a share, a rate per operation or a level."""
+    return bool(_EXTENSIVE_UNITS.match(str(units or "").strip()))
+
+
+def scenario_scale(toml_text: str) -> float:
+    """run.scale of a resolved scenario's TOML text (1 if it does not say)."""
+    try:
+        value = tomllib.loads(toml_text or "").get("run", {}).get("scale", 1.0)
+    except tomllib.TOMLDecodeError:
+        match = re.search(r"^\[run\][^\[]*?^scale\s*=\s*([0-9.eE+-]+)", toml_text or "", re.MULTILINE | re.DOTALL)
+        value = match.group(1) if match else 1.0
+    try:
+        scale = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    return scale if np.isfinite(scale) and scale > 0 else 1.0
 
 
 def _is_scale(dataset: h5py.Dataset) -> bool:
@@ -285,9 +312,29 @@ class RunResult:
     operators: pd.DataFrame  #: operators at the end of each replicate, state and ids decoded
     metrics: dict[str, list[str]]  #: group ('by_country', 'global') -> the series it holds, in file order
     warnings: list[str] = field(default_factory=list)
+    #: True in the copy at_full_scale() returns: counts and money divided by run.scale
+    full_scale: bool = False
     _cache: dict[tuple[str, str], xr.DataArray] = field(default_factory=dict, repr=False)
 
     kind = "run"
+
+    @property
+    def scale(self) -> float:
+        """The run's run.scale (0.1: a 10% world), from its resolved scenario."""
+        return scenario_scale(self.scenario_toml)
+
+    def at_full_scale(self) -> "RunResult":
+        """A copy whose series of people, operations, raids and money, and the event log's counts and amounts, are
+        divided by run.scale: the numbers of the full region, as `scamsim sweep` reports its outcomes. Shares,
+        levels, per-operation sizes and the final operator table (each operation's size) are as stored. The same
+        result if run.scale is 1."""
+        if self.full_scale or self.scale == 1.0:
+            return self
+        events = self.events.copy()
+        for column in ("count", "amount_usd"):
+            if column in events:
+                events[column] = events[column].astype(float) / self.scale
+        return dataclasses.replace(self, events=events, full_scale=True, _cache={})
 
     # -- metadata ---------------------------------------------------------------------------------------------
     @property
@@ -361,6 +408,8 @@ class RunResult:
                 # Only the complete replicates of an interrupted file (the rest are zeros), with their numbers.
                 complete = self.coordinates["replicate"]
                 array = array.isel(replicate=slice(0, len(complete))).assign_coords(replicate=complete)
+            if self.full_scale and scales_with_run_scale(array.attrs.get("units", "")):
+                array = (array.astype(float) / self.scale).assign_attrs(array.attrs)
             self._cache[key] = array
         return self._cache[key]
 
@@ -581,9 +630,46 @@ class SweepResult:
     sensitivity: xr.Dataset | None  #: (outcome, parameter) indices; attrs method, confidence, bootstrap
     metrics: dict[str, list[str]]
     warnings: list[str] = field(default_factory=list)
+    country_names: dict[str, str] = field(default_factory=dict)  #: country id -> name (/country_name, if kept)
     _cache: dict[tuple[str, str], xr.DataArray] = field(default_factory=dict, repr=False)
 
     kind = "sweep"
+
+    def country_name(self, country: str) -> str:
+        """A country's display name (from the file, else analysis/countries.csv, else its id)."""
+        name = self.country_names.get(country)
+        if not name:
+            fallback = fallback_countries()
+            name = fallback.at[country, "name"] if country in fallback.index else ""
+        return str(name) if isinstance(name, str) and name else country.replace("_", " ").title()
+
+    @property
+    def scenario_events(self) -> list[ScenarioEvent]:
+        """The base scenario's events (from base_scenario_toml), in date order, leaving out those whose date the
+        sweep varies (a parameter `events.<id or position>.date`): they happen on another day in each run."""
+        try:
+            document = tomllib.loads(self.scenario_toml)
+        except tomllib.TOMLDecodeError:
+            return []
+        varied = {p.split(".")[1] for p in self.parameters if p.startswith("events.") and p.endswith(".date")}
+        found = []
+        for position, event in enumerate(document.get("events", [])):
+            if not isinstance(event, dict) or "date" not in event or str(event.get("id", "")) in varied \
+                    or str(position) in varied:
+                continue
+            kind = str(event.get("kind", ""))
+            if kind == "intelligence_sharing" and event.get("countries"):
+                target = "+".join(str(c) for c in event["countries"])
+            else:
+                target = str(event.get("network") or event.get("country") or "")
+            try:
+                date = pd.Timestamp(str(event["date"]))
+            except ValueError:
+                continue
+            found.append((date, kind, target))
+        found.sort(key=lambda e: (e[0], e[1], e[2]))
+        return [ScenarioEvent(number=n, date=d, kind=k, target=g, label=f"{d:%Y-%m-%d} {k} {g}".strip())
+                for n, (d, k, g) in enumerate(found, start=1)]
 
     @property
     def name(self) -> str:
@@ -633,6 +719,27 @@ class SweepResult:
             finally:
                 handle.close()
         return self._cache[key]
+
+    @property
+    def scale(self) -> float:
+        """The base scenario's run.scale (the runs' own, unless the sweep varies run.scale)."""
+        return scenario_scale(self.scenario_toml)
+
+    def run_scales(self) -> pd.Series:
+        """Each run's run.scale: the parameter's value where the sweep varies it, else the base scenario's."""
+        if "run.scale" in self.values:
+            return self.values["run.scale"].astype(float)
+        return pd.Series(self.scale, index=self.runs.index, dtype=float)
+
+    def series_at_full_scale(self, metric: str, group: str = "by_country") -> xr.DataArray:
+        """series(), with series of people, operations, raids and money divided by each run's run.scale (kept
+        series are stored at the runs' scale, outcomes at scale 1: docs/SWEEPS.md section 4)."""
+        array = self.series(metric, group)
+        if not scales_with_run_scale(array.attrs.get("units", "")):
+            return array
+        scales = self.run_scales().reindex(array["run"].values).fillna(self.scale).to_numpy()
+        return (array.astype(float) / xr.DataArray(scales, dims="run", coords={"run": array["run"]})).assign_attrs(
+            array.attrs)
 
     def has_series(self, metric: str, group: str = "by_country") -> bool:
         """Whether the sweep kept that series."""
@@ -753,11 +860,17 @@ def read_sweep(path: str | Path) -> SweepResult:
         if attrs.get("complete") == 0:
             done = int((runs["status"] == "done").sum())
             warnings.append(f"{path}: an unfinished sweep (in-progress file): {done} of {len(runs)} runs done")
+        country_names = {}
+        if "country" in coordinates and isinstance(f.get("country_name"), h5py.Dataset):
+            names = f.labelled("country_name", coordinates)
+            if names.dims == ("country",):
+                country_names = {str(c): str(n) for c, n in zip(coordinates["country"], names.values)}
         return SweepResult(path=path, attrs=attrs, coordinates=coordinates, parameters=parameters,
                            outcome_names=list(outcomes.columns), runs=runs, values=values, unit=unit,
                            outcomes=outcomes, outcome_info=outcome_info, parameter_info=parameter_info,
                            sensitivity=sensitivity,
-                           metrics=_groups(f, ("by_country", "global")), warnings=warnings)
+                           metrics=_groups(f, ("by_country", "global")), warnings=warnings,
+                           country_names=country_names)
     except (OSError, RuntimeError) as error:
         raise ResultFileError(path, f"cannot be read (damaged or truncated?): {error}")
     finally:

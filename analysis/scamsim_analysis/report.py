@@ -148,13 +148,31 @@ def _runs_header(runs: Sequence[RunResult], labels: Sequence[str]) -> str:
     lines = []
     for run, label in zip(runs, labels):
         lines.append(f"<p class=meta><strong>{_e(label)}</strong>: scenario <code>{_e(run.name)}</code>, seed "
-                     f"{run.seed}, {len(run.replicates)} replicates, {run.time[0]:%d %b %Y} to {run.time[-1]:%d %b %Y}"
+                     f"{run.seed}, {len(run.replicates)} replicates, "
+                     + (f"simulated at {run.scale:.3g} of the region's size (<code>run.scale</code>), shown scaled "
+                        "to the full region, " if run.scale != 1.0 else "")
+                     + f"{run.time[0]:%d %b %Y} to {run.time[-1]:%d %b %Y}"
                      f" ({run.dt_days}-day steps); written {_e(run.attrs.get('created_utc', '?'))} by "
                      f"{_e(run.version)}; file <code>{_e(run.path.name)}</code></p>")
     return "".join(lines)
 
 
-def _how_to_read(has_runs: bool, has_sweeps: bool) -> str:
+def _scale_note(runs: Sequence[RunResult], sweeps: Sequence[SweepResult]) -> str:
+    """What the figures do about run.scale: runs of a smaller world are shown scaled up to the full region."""
+    scales = sorted({run.scale for run in runs} | {sweep.scale for sweep in sweeps})
+    smaller = [s for s in scales if s != 1.0]
+    if not smaller:
+        return ("Numbers are those of the full region (<code>run.scale</code> = 1).")
+    worlds = ", ".join(f"{s:.3g} ({s:.0%} of the region)" if s < 1 else f"{s:.3g}" for s in smaller)
+    return ("These results were simulated on a world of another size (<code>run.scale</code> = " + worlds + "), "
+            "whose numbers of people, operations, raids and dollars are that size's; the report shows them "
+            "<strong>scaled to the full region</strong> (divided by <code>run.scale</code>), as "
+            "<code>scamsim sweep</code> reports its outcomes. Shares and the sizes of single operations are not "
+            "scaled. A small world is noisier than the full one, so its bands are wider.")
+
+
+def _how_to_read(has_runs: bool, has_sweeps: bool, runs: Sequence[RunResult] = (),
+                 sweeps: Sequence[SweepResult] = ()) -> str:
     """The short note on reading the figures."""
     parts = []
     if has_runs:
@@ -167,8 +185,8 @@ def _how_to_read(has_runs: bool, has_sweeps: bool) -> str:
         parts.append("A sweep runs the model many times with parameters varied by a design; its figures show how "
                      "outcomes respond to each parameter and which parameters matter most.")
     parts.append("These are results of a simulation model, not measurements: they show what follows from the "
-                 "model's assumptions, which are listed with their sources in docs/MODEL.md. Numbers scale with "
-                 "the run's <code>run.scale</code>.")
+                 "model's assumptions, which are listed with their sources in docs/MODEL.md. "
+                 + _scale_note(runs, sweeps))
     return '<div class="note">' + " ".join(parts) + "</div>"
 
 
@@ -343,7 +361,8 @@ def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | No
     if folder.exists() and not folder.is_dir():
         raise ReportError(f"{folder}: exists and is not a folder; choose another output folder")
     results = [open_result(path) for path in paths]
-    runs = [r for r in results if isinstance(r, RunResult)]
+    # Counts and money of a smaller (or larger) world, shown as those of the full region.
+    runs = [r.at_full_scale() for r in results if isinstance(r, RunResult)]
     sweeps = [r for r in results if isinstance(r, SweepResult)]
     run_labels = _run_labels(runs, labels)
     try:
@@ -400,7 +419,7 @@ def _body(title: str, runs: Sequence[RunResult], labels: Sequence[str], events: 
     toc.append(("files", "Files, scenarios and versions"))
     parts.append("<nav><h2>Contents</h2><ol>" + "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in toc)
                  + "</ol></nav>")
-    parts.append(_how_to_read(bool(runs), bool(sweeps)))
+    parts.append(_how_to_read(bool(runs), bool(sweeps), runs, sweeps))
     if runs:
         parts.append('<h2 id="key-figures">Key figures</h2>')
         parts.append(_key_figures_section(runs, labels))

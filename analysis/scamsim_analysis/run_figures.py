@@ -393,7 +393,9 @@ def _size_histogram(ax: plt.Axes, context: RunFigureContext) -> None:
     bottom = max(1.0, every.min() * 0.8)
     bins = np.unique(np.geomspace(bottom, top * 1.01, 16).round())
     for index, (run, values) in enumerate(zip(context.runs, sizes)):
-        weights = np.full(values.size, 1.0 / max(len(run.replicates), 1))
+        # Per replicate; a smaller world has proportionally fewer operations of the same sizes (docs/MODEL.md 5).
+        per_run = 1.0 / max(len(run.replicates), 1) / (run.scale if run.full_scale else 1.0)
+        weights = np.full(values.size, per_run)
         if context.single:
             ax.hist(values, bins=bins, weights=weights, color=style.PALETTE[0], alpha=0.8, edgecolor="white")
         else:

@@ -16,8 +16,9 @@ import pandas as pd
 
 from . import style
 from .reader import SweepResult
-from .style import FigureFile, band, colour, date_axis, format_number, money_scale, thousands
-from .summary import HIGH, LOW, quantiles
+from .run_figures import key_height
+from .style import EventMark, FigureFile, band, colour, date_axis, money_scale, thousands
+from .summary import HIGH, LOW, event_text, quantiles
 
 #: At most this many outcomes get a figure each (the rest are in the tables).
 MOST_OUTCOME_FIGURES = 12
@@ -39,8 +40,9 @@ def parameter_label(key: str, units: str = "") -> str:
             last = last[: -len(suffix)]
             guessed = unit
             break
-    if units.startswith("days since"):
-        units = "date"
+    if units.startswith("days since"):  # a date, stored as days since the start (docs/SWEEPS.md section 7)
+        units = "" if last == "date" else "date"
+        guessed = ""
     units = units if units and units not in ("-", "1") else guessed
     words = last.replace("_", " ")
     head = " ".join(p.replace("_", " ") for p in parts[:-1])
@@ -53,12 +55,33 @@ def _parameter_label(sweep: SweepResult, parameter: str) -> str:
     return parameter_label(parameter, sweep.parameter_units(parameter))
 
 
+def outcome_words(sweep: SweepResult, name: str) -> str:
+    """An outcome in words: the sweep's own description of it, or, where the sweep gave none (the file then
+    repeats the definition there, docs/SWEEPS.md section 4), its name with spaces."""
+    info = sweep.outcome_info.loc[name] if name in sweep.outcome_info.index else None
+    description = str(info["description"]) if info is not None else ""
+    if not description or description == str(info["definition"]):
+        words = name.replace("_", " ")
+        return words[:1].upper() + words[1:]
+    return description
+
+
 def outcome_label(sweep: SweepResult, name: str) -> str:
     """An outcome's description (or name) and its units."""
-    info = sweep.outcome_info.loc[name] if name in sweep.outcome_info.index else None
-    text = str(info["description"]) if info is not None and str(info["description"]) else name.replace("_", " ")
-    units = str(info["units"]) if info is not None else ""
+    text = outcome_words(sweep, name)
+    units = _units(sweep, name)
     return f"{text} ({units})" if units and units != "1" else text
+
+
+def _is_date(sweep: SweepResult, parameter: str) -> bool:
+    """Whether a parameter is a date (stored as days since the start)."""
+    return sweep.parameter_units(parameter).startswith("days since")
+
+
+def _date_formatter(sweep: SweepResult, parameter: str) -> matplotlib.ticker.Formatter:
+    """Tick labels for a date parameter: the day its offset names."""
+    start = pd.Timestamp(sweep.parameter_units(parameter).removeprefix("days since").strip()[:10])
+    return matplotlib.ticker.FuncFormatter(lambda v, _: f"{start + pd.Timedelta(days=float(v)):%d %b %Y}")
 
 
 def _units(sweep: SweepResult, name: str) -> str:
@@ -122,10 +145,13 @@ def _trend(done: pd.DataFrame, parameter: str, outcome: str) -> pd.DataFrame:
     data = done[[parameter, outcome]].dropna()
     if data.empty:
         return pd.DataFrame(columns=["value", "median", "low", "high"])
-    if data[parameter].nunique() <= 12:
+    distinct = data[parameter].nunique()
+    if distinct <= 12 and len(data) > distinct:
         keys = data[parameter]
-    else:
+    elif len(data) >= 30:
         keys = pd.qcut(data[parameter].rank(method="first"), q=min(10, len(data) // 3 or 1), labels=False)
+    else:  # a few runs, each at its own value: a line through them would only trace the noise
+        return pd.DataFrame(columns=["value", "median", "low", "high"])
     grouped = data.groupby(keys)
     return pd.DataFrame({"value": grouped[parameter].median(), "median": grouped[outcome].median(),
                          "low": grouped[outcome].quantile(LOW), "high": grouped[outcome].quantile(HIGH)}
@@ -159,22 +185,29 @@ def outcome_figures(sweep: SweepResult, prefix: str, folder: Path, svg: bool) ->
                 ax.plot(done[parameter], done[outcome], "o", color="#333333", markersize=3, alpha=0.7,
                         label="run", zorder=4)
             ax.set_xlabel(_parameter_label(sweep, parameter))
-            _scale_axis(ax, done[parameter].to_numpy(dtype=float))
-            ax.xaxis.set_major_formatter(_value_formatter(done[parameter].to_numpy(dtype=float),
-                                                          _parameter_label(sweep, parameter)))
+            if _is_date(sweep, parameter):
+                ax.xaxis.set_major_formatter(_date_formatter(sweep, parameter))
+                ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
+            else:
+                _scale_axis(ax, done[parameter].to_numpy(dtype=float))
+                ax.xaxis.set_major_formatter(_value_formatter(done[parameter].to_numpy(dtype=float),
+                                                              _parameter_label(sweep, parameter)))
             ax.yaxis.set_major_formatter(_value_formatter(done[outcome].to_numpy(dtype=float), units))
             ax.set_title(parameter if len(parameter) <= 40 else "…" + parameter[-39:], fontsize=7.5,
                          fontweight="normal", family="DejaVu Sans Mono", pad=4)
         axes[0].set_ylabel(units or "value")
         axes[0].legend(loc="best", fontsize=8)
         title = f"{outcome_label(sweep, outcome)}, against each parameter"
-        fig.suptitle(title if len(title) < 90 else title[:87] + "...")
+        fig.suptitle("\n".join(textwrap.wrap(title, 95)[:2]))
+        definition = str(sweep.outcome_info.loc[outcome, "definition"]) if outcome in sweep.outcome_info.index else ""
+        trend = any(len(_trend(done, p, outcome)) > 1 for p in varied)
         caption = (f"How the outcome '{outcome}' ({outcome_label(sweep, outcome)}) changes with each parameter the "
-                   f"sweep varied ({len(done)} finished runs). Dots are design points"
-                   + (" with the range of their replicates" if multiple else "")
-                   + "; the line and band are the median and the 90% range of all runs at that value"
-                   + (" (other parameters vary too, so the band includes their effect)." if len(varied) > 1
-                      else "."))
+                   f"sweep varied ({len(done)} finished runs). Dots are "
+                   + ("design points with the range of their replicates" if multiple else "runs")
+                   + ("; the line and band are the median and the 90% range of all runs at that value"
+                      + (" (other parameters vary too, so the band includes their effect)" if len(varied) > 1
+                         else "") if trend else "")
+                   + "." + (f" Computed as: {definition}." if definition else ""))
         figures.append(style.save(fig, folder, f"{prefix}_outcome_{_slug(outcome)}", title, caption, svg))
     return figures
 
@@ -332,6 +365,13 @@ def sobol_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> Fi
                f"Whiskers: {float(confidence):.0%} bootstrap confidence intervals"
                f"{' (' + str(s.attrs.get('bootstrap')) + ' resamples)' if 'bootstrap' in s.attrs else ''}."
                if confidence is not None else "Whiskers: bootstrap confidence intervals.")
+    first, total = s["first"].values, s["total"].values
+    if np.nanmin(np.concatenate([first.ravel(), total.ravel(), [0.0]])) < -0.05 or \
+            np.nanmax(np.concatenate([first.ravel(), total.ravel(), [1.0]])) > 1.05:
+        used = (f" (it used {', '.join(str(int(u)) for u in np.unique(s['used'].values))} base rows)"
+                if "used" in s else "")
+        caption += (" Some estimates fall below 0 or above 1, which a share of variance cannot: the design is too "
+                    f"small for precise indices{used}; read only the ranking, or run more base rows.")
     return style.save(fig, folder, f"{prefix}_sobol", title, caption, svg)
 
 
@@ -385,18 +425,37 @@ def morris_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
     return style.save(fig, folder, f"{prefix}_morris", title, caption, svg)
 
 
+def _sweep_event_marks(sweep: SweepResult) -> list[EventMark]:
+    """The base scenario's events, numbered by date, in plain words (those whose date the sweep varies left out)."""
+    return [EventMark(number=e.number, date=e.date, text=event_text(e.kind, e.target, sweep))
+            for e in sweep.scenario_events]
+
+
+def _compact_value(value: float, parameter: str, units: str) -> str:
+    """A parameter's value for a legend: '0', '500k', '2M', '10M' for money, separators otherwise."""
+    if "USD" in units or "usd" in parameter.lower():
+        for divisor, suffix in ((1e9, " bn"), (1e6, "M"), (1e3, "k")):
+            if abs(value) >= divisor:
+                return f"{value / divisor:,.3g}{suffix}"
+        return f"{value:,.0f}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+
+
 def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> FigureFile | None:
-    """People held across the region over time, across the sweep's runs (only if the sweep kept that series)."""
+    """People held across the region over time, across the sweep's runs (only if the sweep kept that series),
+    scaled to the full region, with the base scenario's events marked."""
     if not sweep.has_series("workers_held") or "time" not in sweep.coordinates:
         return None
-    held = sweep.series("workers_held").sum("country")
+    held = sweep.series_at_full_scale("workers_held").sum("country")
     done_runs = sweep.runs.index[sweep.runs["status"] == "done"]
     held = held.sel(run=[r for r in held["run"].values if r in set(done_runs)])
-    fig = style.new_figure(4.6)
+    events = _sweep_event_marks(sweep)
+    fig = style.new_figure(4.6 + key_height(events))
     ax = fig.add_subplot()
     varied = [p for p in sweep.parameters if sweep.values[p].nunique() > 1]
     if len(varied) == 1 and sweep.values[varied[0]].nunique() <= len(style.PALETTE):
         parameter = varied[0]
+        units = sweep.parameter_units(parameter)
         for index, value in enumerate(sorted(sweep.values[parameter].unique())):
             runs = sweep.values.index[sweep.values[parameter] == value]
             members = [r for r in held["run"].values if r in set(runs)]
@@ -404,7 +463,7 @@ def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
                 continue
             q = quantiles(held.sel(run=members), "run")
             band(ax, q["time"].values, q["median"], q["low"], q["high"], colour(index),
-                 format_number(float(value), "USD" if "usd" in parameter.lower() else ""), alpha=0.12)
+                 _compact_value(float(value), parameter, units), alpha=0.12)
         ax.legend(title=_parameter_label(sweep, parameter), fontsize=8, title_fontsize=8, loc="best")
     else:
         q = quantiles(held, "run")
@@ -412,10 +471,17 @@ def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
     date_axis(ax)
     thousands(ax)
     ax.set_ylabel("People held")
+    style.mark_events(ax, events)
+    style.events_key(fig, events)
     title = "People held across the region, across the sweep"
     fig.suptitle(title)
+    scales = sweep.run_scales()
+    scale_words = (f" The runs simulated a world at {float(scales.iloc[0]):.3g} of the region's size "
+                   "(run.scale); the numbers are scaled to the full region."
+                   if len(scales) and scales.nunique() == 1 and float(scales.iloc[0]) != 1.0 else "")
     caption = ("People held in all host countries over time, median and 90% band across the sweep's finished runs"
-               + (", one line per value of the parameter swept." if len(varied) == 1 else "."))
+               + (", one line per value of the parameter swept." if len(varied) == 1 else ".") + scale_words
+               + (" Numbered dotted lines mark the base scenario's events." if events else ""))
     return style.save(fig, folder, f"{prefix}_held", title, caption, svg)
 
 

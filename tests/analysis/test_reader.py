@@ -3,7 +3,8 @@
 datasets directly, labelled by the dimension scales; xarray opens a run file with named dimensions; sweep files are
 read by their scales, whatever the order of their dimensions.
 
-Reads the files that make_run_files.py and make_sweep_fixture.py wrote into $ANALYSIS_TEST_OUT.
+Reads the files that make_run_files.py and make_sweep_fixture.py wrote into $ANALYSIS_TEST_OUT with the engine
+(`scamsim run`, `scamsim sweep`); variants (a transposed dataset, missing optional parts) are edited copies.
 """
 
 from __future__ import annotations
@@ -128,6 +129,19 @@ class RunFileReading(unittest.TestCase):
         self.assertIn("workers_held", dataset)
         self.assertEqual(dict(dataset.sizes)["replicate"], len(self.result.replicates))
 
+    def test_at_full_scale_divides_counts_and_money_by_run_scale(self) -> None:
+        self.assertEqual(self.result.scale, 0.02)  # make_run_files.py runs at 2% scale
+        full = self.result.at_full_scale()
+        with h5py.File(self.path, "r") as f:
+            np.testing.assert_allclose(full.series("workers_held").values, f["by_country/workers_held"][:] / 0.02)
+            np.testing.assert_allclose(full.series("revenue_usd", "global").values, f["global/revenue_usd"][:] / 0.02)
+            np.testing.assert_array_equal(full.series("pressure").values, f["by_country/pressure"][:])
+            np.testing.assert_array_equal(full.series("mean_operation_size", "global").values,
+                                          f["global/mean_operation_size"][:])
+        np.testing.assert_allclose(full.events["count"].to_numpy(), self.result.events["count"].to_numpy() / 0.02)
+        np.testing.assert_array_equal(self.result.series("workers_held").values,
+                                      read_run(self.path).series("workers_held").values)  # the original is as stored
+
     def test_an_interrupted_file_gives_only_its_complete_replicates(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             copy = Path(folder) / "interrupted.h5"
@@ -144,70 +158,149 @@ class RunFileReading(unittest.TestCase):
             self.assertTrue((run.events["replicate"] == 0).all())
 
 
-class SweepFileReading(unittest.TestCase):
-    """Sweep files (the stand-ins of make_sweep_fixture.py) read by their scales."""
+SWEEP_FILES = ("sweep_budget_grid.h5", "sweep_saltelli.h5", "sweep_morris.h5", "sweep_lhs_minimal.h5",
+               "sweep_failing.h5", "sweep_unfinished.h5")
 
-    def read(self, name: str) -> SweepResult:
+
+def attach(dataset: h5py.Dataset, f: h5py.File, *names: str) -> None:
+    """Attaches the root scales `names` to the dimensions of a dataset, in order, and labels them."""
+    for index, name in enumerate(names):
+        dataset.dims[index].attach_scale(f[name])
+        dataset.dims[index].label = name
+
+
+class SweepFileReading(unittest.TestCase):
+    """Sweep files written by `scamsim sweep` (make_sweep_fixture.py) read by their scales."""
+
+    def read(self, name: str | Path) -> SweepResult:
         result = open_result(test_folder() / name)
         self.assertIsInstance(result, SweepResult)
         return result
 
     def test_design_and_outcomes_match_h5py(self) -> None:
-        for name in ("sweep_budget_grid.h5", "sweep_saltelli.h5", "sweep_morris.h5", "sweep_lhs_minimal.h5"):
+        for name in SWEEP_FILES:
             with self.subTest(file=name):
                 sweep = self.read(name)
                 with h5py.File(test_folder() / name, "r") as f:
+                    self.assertEqual(f.attrs["file_kind"].decode(), "sweep")
                     self.assertEqual(sweep.parameters, strings(f["parameter"][:]))
+                    self.assertEqual(sweep.outcome_names, strings(f["outcome"][:]))
                     self.assertEqual(sweep.design, f.attrs["design"].decode())
+                    self.assertEqual(sweep.name, f.attrs["sweep_name"].decode())
+                    self.assertEqual(len(sweep.runs), int(f.attrs["runs"]))
+                    self.assertEqual(list(sweep.runs.index), list(f["run"][:]))
                     np.testing.assert_array_equal(sweep.values.to_numpy(), f["design/values"][:])
+                    np.testing.assert_array_equal(sweep.unit.to_numpy(), f["design/unit"][:])
                     for outcome in f["outcomes"]:
                         np.testing.assert_array_equal(sweep.outcomes[outcome].to_numpy(), f[f"outcomes/{outcome}"][:])
-                        self.assertEqual(sweep.outcome_info.loc[outcome, "units"],
-                                         f[f"outcomes/{outcome}"].attrs["units"].decode())
+                        for attribute in ("units", "description", "definition"):
+                            self.assertEqual(sweep.outcome_info.loc[outcome, attribute],
+                                             f[f"outcomes/{outcome}"].attrs[attribute].decode())
                     codes = {v: k for k, v in h5py.check_enum_dtype(f["design/status"].dtype).items()}
                     self.assertEqual(list(sweep.runs["status"]), [codes[c] for c in f["design/status"][:]])
-                    np.testing.assert_array_equal(sweep.runs["point"].to_numpy(), f["design/point"][:])
+                    for column in ("point", "replicate", "seed"):
+                        np.testing.assert_array_equal(sweep.runs[column].to_numpy(), f[f"design/{column}"][:])
+                    self.assertEqual(list(sweep.runs["message"]), strings(f["design/message"][:]))
+                    self.assertEqual(list(sweep.parameter_info["units"]), strings(f["parameter_units"][:]))
+                    self.assertEqual(list(sweep.parameter_info["distribution"]),
+                                     strings(f["parameter_distribution"][:]))
+
+    def test_xarray_opens_a_sweep_file_with_named_dimensions(self) -> None:
+        path = test_folder() / "sweep_budget_grid.h5"
+        sweep = self.read("sweep_budget_grid.h5")
+        root = xr.open_dataset(path, engine="h5netcdf")
+        outcomes = xr.open_dataset(path, engine="h5netcdf", group="outcomes")
+        design = xr.open_dataset(path, engine="h5netcdf", group="design")
+        try:
+            self.assertEqual(outcomes["rerecruited_cambodia"].dims, ("run",))
+            self.assertEqual(design["values"].dims, ("run", "parameter"))
+            design = design.assign_coords(run=root.run, parameter=root.parameter)
+            np.testing.assert_array_equal(design["values"].transpose("run", "parameter").values,
+                                          sweep.values.to_numpy())
+            np.testing.assert_array_equal(outcomes["rerecruited_cambodia"].values,
+                                          sweep.outcomes["rerecruited_cambodia"].to_numpy())
+        finally:
+            for dataset in (design, outcomes, root):
+                dataset.close()
 
     def test_a_transposed_dataset_is_labelled_by_its_scales(self) -> None:
-        sweep = self.read("sweep_saltelli.h5")
-        with h5py.File(test_folder() / "sweep_saltelli.h5", "r") as f:
-            stored = f["design/unit"][:]
-            self.assertEqual(stored.shape, (len(sweep.parameters), len(sweep.runs)))  # [parameter, run] on disk
-        self.assertEqual(list(sweep.unit.columns), sweep.parameters)
-        np.testing.assert_array_equal(sweep.unit.to_numpy(), stored.T)
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "transposed.h5"
+            shutil.copy(test_folder() / "sweep_saltelli.h5", copy)
+            with h5py.File(copy, "r+") as f:   # /design/unit stored [parameter, run] instead of [run, parameter]
+                stored = f["design/unit"][:].T
+                del f["design/unit"]
+                attach(f["design"].create_dataset("unit", data=stored), f, "parameter", "run")
+            sweep = self.read(copy)
+            self.assertEqual(stored.shape, (len(sweep.parameters), len(sweep.runs)))
+            self.assertEqual(list(sweep.unit.columns), sweep.parameters)
+            np.testing.assert_array_equal(sweep.unit.to_numpy(), stored.T)
 
     def test_sensitivity_and_series_are_read_when_present(self) -> None:
         saltelli = self.read("sweep_saltelli.h5")
         self.assertEqual(saltelli.sensitivity.attrs["method"], "sobol")
         self.assertEqual(saltelli.sensitivity["first"].dims, ("outcome", "parameter"))
+        self.assertEqual(list(saltelli.sensitivity["parameter"].values), saltelli.parameters)
         with h5py.File(test_folder() / "sweep_saltelli.h5", "r") as f:
-            np.testing.assert_array_equal(saltelli.sensitivity["total_high"].values, f["sensitivity/total_high"][:])
+            for key in ("first", "first_low", "first_high", "total", "total_low", "total_high"):
+                np.testing.assert_array_equal(saltelli.sensitivity[key].values, f[f"sensitivity/{key}"][:])
+            np.testing.assert_array_equal(saltelli.sensitivity["used"].values, f["sensitivity/used"][:])
+            self.assertTrue((f["sensitivity/used"][:] <= f.attrs["base_points"]).all())
         morris = self.read("sweep_morris.h5")
         self.assertEqual(morris.sensitivity.attrs["method"], "morris")
-        self.assertIn("mu_star", morris.sensitivity)
-        self.assertEqual(list(saltelli.sensitivity["used"].values), [7, 7])
+        with h5py.File(test_folder() / "sweep_morris.h5", "r") as f:
+            for key in ("mu", "mu_star", "sigma", "mu_star_low", "mu_star_high"):
+                np.testing.assert_array_equal(morris.sensitivity[key].values, f[f"sensitivity/{key}"][:])
         grid = self.read("sweep_budget_grid.h5")
         self.assertEqual(grid.parameter_units("events.aftercare.budget_usd_per_year"), "USD/year")
         self.assertEqual(grid.parameter_info.loc["events.aftercare.budget_usd_per_year", "distribution"], "levels")
         held = grid.series("workers_held")
         self.assertEqual(held.dims, ("run", "time", "country"))
         self.assertEqual(held["time"].dtype.kind, "M")
+        with h5py.File(test_folder() / "sweep_budget_grid.h5", "r") as f:
+            np.testing.assert_array_equal(held.values, f["by_country/workers_held"][:])
+            self.assertEqual(list(held["country"].values), strings(f["country"][:]))
+            start = pd.Timestamp(f.attrs["start_date"].decode())
+            np.testing.assert_array_equal(held["time"].values,
+                                          (start + pd.to_timedelta(f["time"][:], unit="D")).to_numpy())
+            self.assertEqual(held.attrs["units"], f["by_country/workers_held"].attrs["units"].decode())
+        self.assertIsNone(grid.sensitivity)
 
     def test_optional_parts_may_be_missing(self) -> None:
         sweep = self.read("sweep_lhs_minimal.h5")
         self.assertIsNone(sweep.sensitivity)
-        self.assertEqual(sweep.parameter_units(sweep.parameters[0]), "")
         self.assertFalse(sweep.has_series("workers_held"))
+        self.assertEqual(sweep.parameter_units("events.prince_sanctions.date"), "days since 2025-01-01")
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "bare.h5"
+            shutil.copy(test_folder() / "sweep_lhs_minimal.h5", copy)
+            with h5py.File(copy, "r+") as f:   # only what a sweep file must hold
+                for name in ("parameter_units", "parameter_distribution", "design/unit", "design/seed",
+                             "design/set"):
+                    del f[name]
+            bare = self.read(copy)
+            self.assertEqual(bare.parameter_units(bare.parameters[0]), "")
+            self.assertTrue(bare.unit.empty)
+            np.testing.assert_array_equal(bare.values.to_numpy(), sweep.values.to_numpy())
+
+    def test_an_unfinished_sweep_says_so_and_leaves_pending_runs_out(self) -> None:
+        sweep = self.read("sweep_unfinished.h5")
         self.assertEqual(sorted(set(sweep.runs["status"])), ["done", "pending"])
-        self.assertTrue(np.isnan(sweep.outcomes.iloc[-1, 0]))
-        self.assertEqual(len(sweep.done()), len(sweep.runs) - 1)
+        self.assertTrue(sweep.outcomes.iloc[-1].isna().all())
+        self.assertEqual(len(sweep.done()), int((sweep.runs["status"] == "done").sum()))
+        self.assertTrue(any("unfinished" in w for w in sweep.warnings), sweep.warnings)
 
     def test_failed_runs_keep_their_message(self) -> None:
-        sweep = self.read("sweep_saltelli.h5")
+        sweep = self.read("sweep_failing.h5")
+        with h5py.File(test_folder() / "sweep_failing.h5", "r") as f:
+            failed_on_disk = int((f["design/status"][:] == 2).sum())
         failed = sweep.runs[sweep.runs["status"] == "failed"]
+        self.assertEqual(len(failed), failed_on_disk)
         self.assertEqual(len(failed), 1)
-        self.assertIn("failed to load", failed["message"].iloc[0])
-        self.assertTrue(sweep.warnings)
+        self.assertIn("initial_workforce_share", failed["message"].iloc[0])
+        self.assertTrue(sweep.outcomes.loc[failed.index].isna().all().all())
+        self.assertTrue(any("1 of 4 runs failed" in w for w in sweep.warnings), sweep.warnings)
+        self.assertEqual(len(sweep.done()), 3)
 
 
 class FileKinds(unittest.TestCase):

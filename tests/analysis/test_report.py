@@ -3,8 +3,8 @@
 size, as PNG and SVG; index.html embeds every figure, references only files that exist, and shows the scenario's
 name, seed and version and the scenario text folded away; a rerun writes the same bytes.
 
-Reads $ANALYSIS_TEST_OUT/report_run (one run file), report_compare (two run files) and report_sweeps (the four
-stand-in sweep files and a run file).
+Reads $ANALYSIS_TEST_OUT/report_run (one run file), report_compare (two run files) and report_sweeps (five sweep
+files written by `scamsim sweep`, one of them made unfinished, and a run file).
 """
 
 from __future__ import annotations
@@ -168,7 +168,8 @@ class SeveralRuns(Checks):
 
 
 class Sweeps(Checks):
-    """analysis/report on the stand-in sweep files and a run file."""
+    """analysis/report on sweep files written by `scamsim sweep` (budget grid, Saltelli, Morris, an unfinished Latin
+    hypercube, a grid with a failed run) and a run file."""
 
     def test_every_sweep_figure_the_files_allow(self) -> None:
         report = ReportFolder("report_sweeps")
@@ -178,11 +179,13 @@ class Sweeps(Checks):
                     "sweep1_outcome_aftercare_spend_cambodia", "sweep1_outcome_held_region_end",
                     "sweep2_sobol", "sweep2_outcome_held_region_end", "sweep2_outcome_share_in_cells_end",
                     "sweep3_morris", "sweep3_outcome_held_region_end", "sweep3_outcome_revenue_region_per_year",
-                    "sweep4_outcome_held_region_end"}
+                    "sweep4_outcome_held_region_end", "sweep5_outcome_held_end"}
         self.assertEqual(ids - RUN_FIGURES, expected)
         self.check_figures(report)
         self.check_page(report)
-        for text in ("Cost per averted", "Failed runs (1)", "failed to load", "1 not run", "Design <strong>lhs"):
+        for text in ("Cost per averted", "Failed runs (1)", "initial_workforce_share", "3 not run",
+                     "Design <strong>lhs", "Design <strong>saltelli", "Design <strong>morris",
+                     "scaled to the full region"):
             self.assertTrue(text in report.page, f"index.html does not say '{text}'")
 
 
