@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/app/bench_command.hpp"
+#include "sim/app/compare_command.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/sweep_command.hpp"
 #include "sim/core/error.hpp"
@@ -86,8 +87,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
   std::string summary_file;
   CLI::App* summary_cmd = app.add_subcommand(
-      "summary", "Print the headline outcomes of a results file per country, or a sweep file's outcomes and indices");
-  summary_cmd->add_option("results", summary_file, "Results file (HDF5) written by scamsim run or scamsim sweep")
+      "summary",
+      "Print the headline outcomes of a results file per country, a sweep file's outcomes and indices, "
+      "or a comparison file's differences");
+  summary_cmd->add_option("results", summary_file, "Results file (HDF5) written by scamsim run, sweep or compare")
       ->required();
 
   SweepCommandOptions sweep_options;
@@ -110,6 +113,27 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       ->check(CLI::NonNegativeNumber)
       ->type_name("N");
   sweep_cmd->add_flag("-q,--quiet", sweep_options.quiet, "No progress bar and no closing line");
+
+  CompareCommandOptions compare_options;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare",
+      "Run two scenarios (baseline A, policy B) as pairs on common random numbers and report each headline "
+      "outcome's difference B - A with a paired confidence interval (docs/SWEEPS.md)");
+  compare_cmd->add_option("a", compare_options.scenario_a, "Baseline scenario file (TOML)")->required();
+  compare_cmd->add_option("b", compare_options.scenario_b, "Policy scenario file (TOML)")->required();
+  compare_cmd->add_option("-o,--output", compare_options.output, "Comparison file to write (HDF5), e.g. cmp.h5")
+      ->required();
+  add_set_option(*compare_cmd, compare_options.overrides);
+  compare_cmd->add_option("--replicates", compare_options.replicates, "Pairs (default 10)")->check(CLI::PositiveNumber);
+  compare_cmd->add_option("--seed", compare_options.seed, "Seed of both sides (default: A's run.seed)")
+      ->check(CLI::NonNegativeNumber);
+  compare_cmd->add_option("--outcomes", compare_options.outcomes_file,
+                          "Outcomes file ([[outcome]] tables, as in sweep files) instead of the headline outcomes");
+  compare_cmd->add_option("--confidence", compare_options.confidence, "Level of the intervals (default 0.95)");
+  compare_cmd->add_option("--threads", compare_options.threads, "Threads (default 0: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  compare_cmd->add_flag("--force", compare_options.force, "Overwrite the comparison file if it exists");
+  compare_cmd->add_flag("-q,--quiet", compare_options.quiet, "No progress bar and no closing line");
 
   CalibrateOptions calibrate_options;
   CLI::App* calibrate_cmd = app.add_subcommand(
@@ -176,6 +200,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       }
       for (int i = 0; i < argc; ++i) sweep_options.command_line += (i > 0 ? " " : "") + std::string(argv[i]);
       return sweep_command(sweep_options, out, err);
+    }
+    if (*compare_cmd) {
+      for (int i = 0; i < argc; ++i) compare_options.command_line += (i > 0 ? " " : "") + std::string(argv[i]);
+      return compare_command(compare_options, out, err);
     }
     if (*calibrate_cmd) {
       for (int i = 0; i < argc; ++i) calibrate_options.command_line += (i > 0 ? " " : "") + std::string(argv[i]);

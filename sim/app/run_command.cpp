@@ -14,6 +14,7 @@
 
 #include "sim/app/cli.hpp"
 #include "sim/core/error.hpp"
+#include "sim/io/compare_results.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/results.hpp"
 #include "sim/io/sweep_results.hpp"
@@ -213,9 +214,15 @@ int calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ostream
 }
 
 int summary_command(const std::string& path, std::ostream& out) {
-  // Sweep files say what they are; anything else goes to the results reader, whose errors name the problem.
-  if (io::file_kind(path) == "sweep") {
+  // Sweep and comparison files say what they are; anything else goes to the results reader, whose errors
+  // name the problem.
+  const std::string kind = io::file_kind(path);
+  if (kind == "sweep") {
     out << io::summarize_sweep(io::read_sweep(path));
+    return exit_ok;
+  }
+  if (kind == "compare") {
+    out << io::summarize_compare(io::read_compare(path));
     return exit_ok;
   }
   out << io::summarize(io::read_results(path));

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "sim/app/cli.hpp"
+#include "sim/app/sweep_mpi.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/sweep_results.hpp"
@@ -162,6 +163,13 @@ int print_run(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, std::i
 }  // namespace
 
 int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream& err) {
+  // Under mpirun with several ranks, rank 0 runs the command below with the MPI scheduler; the others run runs.
+  if (launched_ranks() > 1) return mpi_sweep_command(o, out, err);
+  return sweep_command(o, out, err, sweep::run_sweep, fmt::format("{} threads", run::effective_threads(o.threads)));
+}
+
+int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream& err, const SweepScheduler& schedule,
+                  const std::string& resources) {
   if (o.file.empty()) throw SetupError("the sweep file name is empty");
   if (o.threads < 0) throw SetupError("--threads: must be 0 (all cores) or more");
   const sweep::SweepSpec spec = sweep::load_sweep(o.file, o.overrides);
@@ -225,7 +233,7 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   options.on_step = [&bar] { bar.step(); };
   const auto start = std::chrono::steady_clock::now();
   try {
-    sweep::run_sweep(spec, plan, todo, options, [&](sweep::RunOutput&& result) {
+    schedule(spec, plan, todo, options, [&](sweep::RunOutput&& result) {
       writer->write_run(result);
       bar.finished(result.status == sweep::RunStatus::failed);
     });
@@ -267,8 +275,8 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
                        failed, runs, o.output);
   }
   if (!o.quiet) {
-    out << fmt::format("scamsim: {} runs ({} this time) in {:.1f} s on {} threads; {} failed; wrote {}\n", runs,
-                       todo.size(), seconds, run::effective_threads(o.threads), failed, o.output);
+    out << fmt::format("scamsim: {} runs ({} this time) in {:.1f} s on {}; {} failed; wrote {}\n", runs, todo.size(),
+                       seconds, resources, failed, o.output);
   }
   return exit_ok;
 }

@@ -4,9 +4,13 @@
 // files, signals, progress; the library does the rest.
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <vector>
+
+#include "sim/sweep/sweep_runner.hpp"
 
 namespace scamsim::app {
 
@@ -24,7 +28,18 @@ struct SweepCommandOptions {
   std::string command_line;
 };
 
-/// Runs a sweep, or checks it, or prints one of its runs.
+/// Runs a sweep, or checks it, or prints one of its runs: in this process with oneTBB, or across the ranks of
+/// an MPI job when launched by mpirun with more than one rank (sim/app/sweep_mpi.hpp).
 int sweep_command(const SweepCommandOptions& options, std::ostream& out, std::ostream& err);
+
+/// Runs the listed runs and hands each finished one to the callback, with sweep::run_sweep's contract.
+using SweepScheduler =
+    std::function<void(const sweep::SweepSpec&, const sweep::SweepPlan&, std::span<const std::int64_t>,
+                       const sweep::SweepRunOptions&, const std::function<void(sweep::RunOutput&&)>&)>;
+
+/// The sweep command with its runs spread by `schedule`; `resources` names what ran them in the closing line
+/// ("2 threads", "3 ranks x 2 threads"). The MPI driver calls it on rank 0.
+int sweep_command(const SweepCommandOptions& options, std::ostream& out, std::ostream& err,
+                  const SweepScheduler& schedule, const std::string& resources);
 
 }  // namespace scamsim::app

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "sim/app/cli.hpp"
@@ -185,14 +186,15 @@ TEST_CASE("scamsim params prints every parameter as text by default, and as mark
   const auto table = scamsim::scenario::parameter_table();
   const Result text = cli({"params"});
   REQUIRE(text.rc == 0);
-  for (const auto& p : table) CHECK(contains(text.out, std::string(p.key) + "\n"));
+  for (const auto& p : table)
+    CHECK(contains(text.out, fmt::format("{} ({})\n", p.key, scamsim::scenario::parameter_symbol(p))));
 
   const Result md = cli({"params", "--format", "markdown"});
   REQUIRE(md.rc == 0);
   const auto lines = lines_of(md.out);
   REQUIRE(lines.size() == table.size() + 2);
-  CHECK(lines[0] == "| key | type | default | unit | range | description | source |");
-  CHECK(lines[1] == "|---|---|---|---|---|---|---|");
+  CHECK(lines[0] == "| key | symbol | type | default | unit | range | description | source |");
+  CHECK(lines[1] == "|---|---|---|---|---|---|---|---|");
   for (std::size_t i = 0; i < table.size(); ++i) {
     INFO(table[i].key);
     CHECK(lines[i + 2].starts_with("| `" + std::string(table[i].key) + "` |"));

@@ -1,0 +1,428 @@
+#include "sim/io/compare_results.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <ctime>
+#include <fstream>
+#include <numeric>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "sim/core/error.hpp"
+#include "sim/core/version.hpp"
+#include "sim/io/h5.hpp"
+#include "sim/io/results.hpp"
+#include "sim/scenario/describe.hpp"
+
+namespace scamsim::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// ---------------------------------------------------------------- the layout
+//
+// docs/SWEEPS.md ("Paired comparisons") is the user-facing description. P = pairs, O = outcomes.
+
+constexpr const char* file_kind_name = "compare";
+constexpr const char* pair_path = "pair";
+constexpr const char* side_path = "side";
+constexpr const char* outcome_path = "outcome";
+constexpr const char* coords_group = "coords";
+constexpr const char* outcomes_group = "outcomes";      // outcomes/<name>: (pair, side)
+constexpr const char* difference_group = "difference";  // difference/<name>: (pair)
+constexpr const char* summary_group = "summary";        // summary/<statistic>: (outcome)
+
+/// The float64 columns of /summary, in file order, with what each holds.
+struct SummaryColumn {
+  const char* name;
+  double run::PairedStatistics::*field;
+  const char* long_name;
+};
+constexpr std::array<SummaryColumn, 11> summary_columns = {{
+    {"mean_a", &run::PairedStatistics::mean_a, "mean of A over the pairs"},
+    {"mean_b", &run::PairedStatistics::mean_b, "mean of B over the pairs"},
+    {"sd_a", &run::PairedStatistics::sd_a, "sample standard deviation of A"},
+    {"sd_b", &run::PairedStatistics::sd_b, "sample standard deviation of B"},
+    {"mean_difference", &run::PairedStatistics::mean_difference, "mean of B - A over the pairs"},
+    {"sd_difference", &run::PairedStatistics::sd_difference, "sample standard deviation of B - A"},
+    {"ci_low", &run::PairedStatistics::ci_low, "paired Student-t interval of the mean difference: low end"},
+    {"ci_high", &run::PairedStatistics::ci_high, "paired Student-t interval of the mean difference: high end"},
+    {"unpaired_low", &run::PairedStatistics::unpaired_low,
+     "Welch interval of mean B - mean A as if unpaired (independent seeds): low end"},
+    {"unpaired_high", &run::PairedStatistics::unpaired_high,
+     "Welch interval of mean B - mean A as if unpaired (independent seeds): high end"},
+    {"correlation", &run::PairedStatistics::correlation, "Pearson correlation of A and B across the pairs"},
+}};
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                     utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+template <class T>
+h5::Dataset write_scale(h5::Group& root, const std::string& path, std::span<const T> values) {
+  h5::Dataset scale = root.create_dataset<T>(path, {values.size()});
+  scale.write<T>(values);
+  scale.make_scale(path);
+  return scale;
+}
+
+void attach(h5::Dataset& d, std::initializer_list<std::pair<const h5::Dataset*, const char*>> scales) {
+  unsigned dim = 0;
+  for (const auto& [scale, label] : scales) {
+    d.attach_scale(*scale, dim);
+    d.set_label(dim, label);
+    ++dim;
+  }
+}
+
+// ---------------------------------------------------------------- opening
+
+[[noreturn]] void refuse(const fs::path& path, const std::string& message) {
+  Diagnostic d;
+  d.where.file = path.string();
+  d.message = message;
+  throw SetupError(d);
+}
+
+bool has_hdf5_signature(const fs::path& path) {
+  static constexpr std::array<char, 8> signature = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 8> head{};
+  return in.read(head.data(), head.size()) && head == signature;
+}
+
+h5::File open_compare_file(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) refuse(path, "no such file");
+  if (fs::is_directory(path, ec)) refuse(path, "is a directory, not a comparison file");
+  if (!has_hdf5_signature(path)) refuse(path, "not an HDF5 file, so not a scamsim comparison file");
+  h5::File file;
+  try {
+    file = h5::File::open_read_only(path);
+  } catch (const h5::Error& e) {
+    refuse(path, fmt::format("HDF5 file is truncated, corrupt or in use ({})", e.what()));
+  }
+  try {
+    if (!file.has_attribute("file_kind") || !file.has_attribute("schema_version")) {
+      refuse(path,
+             "an HDF5 file but not a scamsim comparison file: no root attributes 'file_kind' and "
+             "'schema_version'");
+    }
+    const std::string kind = file.attribute<std::string>("file_kind");
+    if (kind != file_kind_name) refuse(path, fmt::format("a scamsim {} file, not a comparison file", kind));
+    const auto schema = file.attribute<std::int64_t>("schema_version");
+    if (schema < 1 || schema > results_schema_version) {
+      refuse(path, fmt::format("written with result schema version {}; this scamsim ({}) reads versions 1 to {}",
+                               schema, version(), results_schema_version));
+    }
+  } catch (const h5::Error& e) {
+    refuse(path, fmt::format("comparison file is truncated or corrupt ({})", e.what()));
+  }
+  return file;
+}
+
+template <class T>
+T attribute(const h5::Object& object, const fs::path& path, const std::string& name) {
+  if (!object.has_attribute(name)) refuse(path, fmt::format("missing attribute '{}' on '{}'", name, object.path()));
+  return object.attribute<T>(name);
+}
+
+h5::Dataset dataset(const h5::File& file, const fs::path& path, const std::string& name) {
+  if (!file.exists(name)) refuse(path, fmt::format("the dataset '/{}' is missing", name));
+  return file.open_dataset(name);
+}
+
+}  // namespace
+
+void fill_outcomes(CompareResults& r, const std::vector<run::OutcomeSpec>& outcomes) {
+  r.outcomes.clear();
+  r.outcome_units.clear();
+  r.outcome_descriptions.clear();
+  r.outcome_definitions.clear();
+  r.statistics.clear();
+  for (std::size_t o = 0; o < outcomes.size(); ++o) {
+    const run::OutcomeSpec& spec = outcomes[o];
+    r.outcomes.push_back(spec.name);
+    r.outcome_units.push_back(run::outcome_units(spec));
+    r.outcome_descriptions.push_back(spec.description.empty() ? spec.definition : spec.description);
+    r.outcome_definitions.push_back(spec.definition);
+    r.statistics.push_back(run::paired_statistics(run::column(r.a, outcomes.size(), o),
+                                                  run::column(r.b, outcomes.size(), o), r.confidence));
+  }
+}
+
+void stamp(CompareResults& r) {
+  r.scamsim_version = version();
+  r.git_commit = git_commit();
+  r.created_utc = utc_now();
+  r.schema_version = results_schema_version;
+}
+
+void write_compare(const fs::path& path, const CompareResults& r) {
+  const std::size_t o_count = r.outcomes.size();
+  const auto pairs = static_cast<std::size_t>(r.pairs);
+  if (r.a.size() != pairs * o_count || r.b.size() != pairs * o_count || r.statistics.size() != o_count ||
+      r.outcome_units.size() != o_count || r.outcome_descriptions.size() != o_count ||
+      r.outcome_definitions.size() != o_count) {
+    throw h5::Error(
+        fmt::format("'{}': the comparison's values are not {} pairs x {} outcomes", path.string(), r.pairs, o_count));
+  }
+  h5::File file = h5::File::create(path);
+  file.set_attribute("title", fmt::format("scamsim compare: {} (A) vs {} (B)", r.name_a, r.name_b));
+  file.set_attribute("source", fmt::format("scamsim {} (commit {})", version(), git_commit()));
+  file.set_attribute("scamsim_version", version());
+  file.set_attribute("git_commit", git_commit());
+  file.set_attribute("schema_version", results_schema_version);
+  file.set_attribute("file_kind", file_kind_name);
+  file.set_attribute("created_utc", r.created_utc.empty() ? utc_now() : r.created_utc);
+  file.set_attribute("command_line", r.command_line);
+  file.set_attribute("scenario_a_name", r.name_a);
+  file.set_attribute("scenario_b_name", r.name_b);
+  file.set_attribute("scenario_a_file", r.file_a);
+  file.set_attribute("scenario_b_file", r.file_b);
+  file.set_attribute("scenario_a_toml", r.toml_a);
+  file.set_attribute("scenario_b_toml", r.toml_b);
+  file.set_attribute("seed", r.seed);
+  file.set_attribute("replicates", r.pairs);
+  file.set_attribute("confidence", r.confidence);
+  file.set_attribute("start_date", r.start_date.to_string());
+  file.set_attribute("dt_days", r.dt_days);
+  file.set_attribute("steps", r.steps);
+
+  std::vector<std::int64_t> pair_numbers(pairs);
+  std::iota(pair_numbers.begin(), pair_numbers.end(), std::int64_t{0});
+  h5::Dataset pair_scale = write_scale<std::int64_t>(file, pair_path, pair_numbers);
+  pair_scale.set_attribute("long_name", "pair: replicate r of A and of B, run on the same random streams");
+  const std::array<std::string, 2> sides = {"a", "b"};
+  h5::Dataset side_scale = write_scale<std::string>(file, side_path, sides);
+  side_scale.set_attribute("long_name", "side of the pair: a (the baseline, first scenario), b (the policy, second)");
+  h5::Dataset outcome_scale = write_scale<std::string>(file, outcome_path, r.outcomes);
+  outcome_scale.set_attribute("long_name", "outcome: a named reduction of a run's series");
+  file.create_group(coords_group);
+  for (const char* p : {pair_path, side_path, outcome_path}) {
+    file.create_hard_link(p, fmt::format("{}/{}", coords_group, p));
+  }
+
+  file.create_group(outcomes_group);
+  file.create_group(difference_group);
+  for (std::size_t o = 0; o < o_count; ++o) {
+    std::vector<double> values(pairs * 2), difference(pairs);
+    for (std::size_t p = 0; p < pairs; ++p) {
+      values[2 * p] = r.a[p * o_count + o];
+      values[2 * p + 1] = r.b[p * o_count + o];
+      difference[p] = values[2 * p + 1] - values[2 * p];
+    }
+    h5::Dataset d = file.create_dataset<double>(fmt::format("{}/{}", outcomes_group, r.outcomes[o]), {pairs, 2});
+    d.write<double>(values);
+    d.set_attribute("long_name", r.outcomes[o]);
+    d.set_attribute("units", r.outcome_units[o]);
+    d.set_attribute("description", r.outcome_descriptions[o]);
+    d.set_attribute("definition", r.outcome_definitions[o]);
+    attach(d, {{&pair_scale, "pair"}, {&side_scale, "side"}});
+    h5::Dataset diff = file.create_dataset<double>(fmt::format("{}/{}", difference_group, r.outcomes[o]), {pairs});
+    diff.write<double>(difference);
+    diff.set_attribute("long_name", fmt::format("{}: B - A", r.outcomes[o]));
+    diff.set_attribute("units", r.outcome_units[o]);
+    diff.set_attribute("description", fmt::format("{}: B - A in each pair", r.outcome_descriptions[o]));
+    attach(diff, {{&pair_scale, "pair"}});
+  }
+
+  h5::Group summary = file.create_group(summary_group);
+  summary.set_attribute("confidence", r.confidence);
+  summary.set_attribute("description",
+                        "Per outcome, over the pairs whose two values are finite: the means and standard deviations "
+                        "of A, B and B - A; the paired Student-t interval of the mean difference (n - 1 degrees of "
+                        "freedom); Welch's interval of mean B - mean A as if the sides were unpaired, for contrast");
+  for (const SummaryColumn& c : summary_columns) {
+    std::vector<double> values;
+    for (const run::PairedStatistics& s : r.statistics) values.push_back(s.*c.field);
+    h5::Dataset d = summary.create_dataset<double>(c.name, {o_count});
+    d.write<double>(values);
+    d.set_attribute("long_name", c.long_name);
+    attach(d, {{&outcome_scale, "outcome"}});
+  }
+  std::vector<std::int64_t> used;
+  for (const run::PairedStatistics& s : r.statistics) used.push_back(s.pairs);
+  h5::Dataset d = summary.create_dataset<std::int64_t>("pairs", {o_count});
+  d.write<std::int64_t>(used);
+  d.set_attribute("long_name", "pairs used: those whose A and B values are both finite");
+  attach(d, {{&outcome_scale, "outcome"}});
+  h5::Dataset units = summary.create_dataset<std::string>("units", {o_count});
+  units.write<std::string>(r.outcome_units);
+  units.set_attribute("long_name", "units of the outcome and of its differences");
+  attach(units, {{&outcome_scale, "outcome"}});
+  file.close();
+}
+
+CompareResults read_compare(const fs::path& path) {
+  const h5::File file = open_compare_file(path);
+  CompareResults r;
+  try {
+    r.schema_version = attribute<std::int64_t>(file, path, "schema_version");
+    r.scamsim_version = attribute<std::string>(file, path, "scamsim_version");
+    r.git_commit = attribute<std::string>(file, path, "git_commit");
+    r.created_utc = attribute<std::string>(file, path, "created_utc");
+    r.command_line = file.has_attribute("command_line") ? file.attribute<std::string>("command_line") : "";
+    r.name_a = attribute<std::string>(file, path, "scenario_a_name");
+    r.name_b = attribute<std::string>(file, path, "scenario_b_name");
+    r.file_a = attribute<std::string>(file, path, "scenario_a_file");
+    r.file_b = attribute<std::string>(file, path, "scenario_b_file");
+    r.toml_a = attribute<std::string>(file, path, "scenario_a_toml");
+    r.toml_b = attribute<std::string>(file, path, "scenario_b_toml");
+    r.seed = attribute<std::int64_t>(file, path, "seed");
+    r.pairs = attribute<std::int64_t>(file, path, "replicates");
+    r.confidence = attribute<double>(file, path, "confidence");
+    r.dt_days = attribute<std::int64_t>(file, path, "dt_days");
+    r.steps = attribute<std::int64_t>(file, path, "steps");
+    const auto start = Date::parse(attribute<std::string>(file, path, "start_date"));
+    if (!start) refuse(path, "start_date is not a YYYY-MM-DD date");
+    r.start_date = *start;
+    if (r.pairs < 0) refuse(path, "replicates is negative");
+    const auto pairs = static_cast<std::size_t>(r.pairs);
+    r.outcomes = dataset(file, path, outcome_path).read<std::string>();
+    const std::size_t o_count = r.outcomes.size();
+    r.a.assign(pairs * o_count, 0);
+    r.b.assign(pairs * o_count, 0);
+    for (std::size_t o = 0; o < o_count; ++o) {
+      const h5::Dataset d = dataset(file, path, fmt::format("{}/{}", outcomes_group, r.outcomes[o]));
+      if (d.shape() != h5::Shape{pairs, 2}) {
+        refuse(path, fmt::format("'/{}/{}' is not pairs x 2", outcomes_group, r.outcomes[o]));
+      }
+      const std::vector<double> values = d.read<double>();
+      for (std::size_t p = 0; p < pairs; ++p) {
+        r.a[p * o_count + o] = values[2 * p];
+        r.b[p * o_count + o] = values[2 * p + 1];
+      }
+      r.outcome_units.push_back(d.has_attribute("units") ? d.attribute<std::string>("units") : "");
+      r.outcome_descriptions.push_back(d.has_attribute("description") ? d.attribute<std::string>("description") : "");
+      r.outcome_definitions.push_back(d.has_attribute("definition") ? d.attribute<std::string>("definition") : "");
+    }
+    r.statistics.assign(o_count, {});
+    for (const SummaryColumn& c : summary_columns) {
+      const std::vector<double> values =
+          dataset(file, path, fmt::format("{}/{}", summary_group, c.name)).read<double>();
+      if (values.size() != o_count) refuse(path, fmt::format("'/{}/{}' is not one per outcome", summary_group, c.name));
+      for (std::size_t o = 0; o < o_count; ++o) r.statistics[o].*c.field = values[o];
+    }
+    const std::vector<std::int64_t> used =
+        dataset(file, path, fmt::format("{}/pairs", summary_group)).read<std::int64_t>();
+    if (used.size() != o_count) refuse(path, "'/summary/pairs' is not one per outcome");
+    for (std::size_t o = 0; o < o_count; ++o) r.statistics[o].pairs = used[o];
+  } catch (const h5::Error& e) {
+    refuse(path, fmt::format("comparison file is truncated or corrupt ({})", e.what()));
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------- summary
+
+namespace {
+
+constexpr std::size_t max_name_width = 32;
+constexpr std::size_t number_width = 11;
+constexpr std::size_t interval_width = 24;
+constexpr std::size_t page_width = 118;
+
+// At most 11 characters: billions and millions with a suffix (four significant digits), other large or whole numbers
+// with digit groups, the rest with four significant digits; "-" when unknown.
+std::string figure(double v) {
+  if (std::isnan(v)) return "-";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  const double m = std::abs(v);
+  if (m >= 1e9) return fmt::format("{:.4g} bn", v / 1e9);
+  if (m >= 1e6) return fmt::format("{:.4g} M", v / 1e6);
+  if (m >= 1000 || (v == std::floor(v))) return scenario::group_digits(std::llround(v));
+  return fmt::format("{:.4g}", v);
+}
+
+std::string bracket(double low, double high) {
+  if (std::isnan(low) || std::isnan(high)) return "-";
+  return fmt::format("[{}, {}]", figure(low), figure(high));
+}
+
+std::string cut(const std::string& text, std::size_t width) {
+  return text.size() <= width ? text : text.substr(0, width - 1) + "~";
+}
+
+// Text wrapped at spaces to lines of at most `width`, each line indented.
+std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
+  std::string out;
+  std::string line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+      out += std::string(indent, ' ') + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string summarize_compare(const CompareResults& r) {
+  std::size_t name_width = std::string_view("outcome").size();
+  for (const std::string& n : r.outcomes) name_width = std::max(name_width, std::min(n.size(), max_name_width));
+  const double percent = r.confidence * 100;
+  const std::int64_t days = r.steps * r.dt_days;
+
+  std::string out = fmt::format("scamsim compare: {} (A) vs {} (B)\n", r.name_a, r.name_b);
+  out += fmt::format("  A        {}\n  B        {}\n", r.file_a, r.file_b);
+  out += fmt::format("  run      {} to {}, {} steps of {} day{}, seed {}, {} pair{} on common random numbers\n",
+                     r.start_date.to_string(), r.start_date.plus_days(static_cast<int>(days)).to_string(), r.steps,
+                     r.dt_days, r.dt_days == 1 ? "" : "s", r.seed, r.pairs, r.pairs == 1 ? "" : "s");
+  if (!r.created_utc.empty()) {
+    out += fmt::format("  written  {} by scamsim {} (commit {})\n", r.created_utc, r.scamsim_version, r.git_commit);
+  }
+  out += fmt::format(
+      "  columns  means over the pairs (at scale 1); B - A: the mean difference; {:g}% CI paired: Student-t over "
+      "the\n           pairs' differences; unpaired: Welch's, as independent seeds would give\n",
+      percent);
+
+  const std::string paired_head = fmt::format("{:g}% CI paired", percent);
+  const std::string header = fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}", "outcome", name_width, "A mean",
+                                         number_width, "B mean", number_width, "B - A", number_width, paired_head,
+                                         interval_width, "unpaired", interval_width);
+  out += "\n" + header + "\n  " + std::string(header.size() - 2, '-') + "\n";
+  for (std::size_t o = 0; o < r.outcomes.size(); ++o) {
+    const run::PairedStatistics& s = r.statistics[o];
+    out += fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}\n", cut(r.outcomes[o], name_width), name_width,
+                       figure(s.mean_a), number_width, figure(s.mean_b), number_width, figure(s.mean_difference),
+                       number_width, bracket(s.ci_low, s.ci_high), interval_width,
+                       bracket(s.unpaired_low, s.unpaired_high), interval_width);
+  }
+  bool dropped = false;
+  for (const run::PairedStatistics& s : r.statistics) dropped = dropped || s.pairs != r.pairs;
+  if (dropped) {
+    out +=
+        "  (some outcomes used fewer pairs: a pair with a NaN side, a share of nothing, is left out; see "
+        "/summary/pairs)\n";
+  }
+
+  // One line per outcome; the full definitions are in the file (each /outcomes/<name>'s definition).
+  std::size_t units_width = std::string_view("units").size();
+  for (const std::string& u : r.outcome_units) units_width = std::max(units_width, u.size());
+  out += fmt::format("\n  {:<{}} {:<{}} {}\n", "outcome", name_width, "units", units_width, "meaning");
+  for (std::size_t o = 0; o < r.outcomes.size(); ++o) {
+    const std::string line =
+        fmt::format("{:<{}} {:<{}} ", cut(r.outcomes[o], name_width), name_width, r.outcome_units[o], units_width);
+    const std::string wrapped = wrap(r.outcome_descriptions[o], 2 + line.size(), page_width);
+    out += "  " + line + (wrapped.empty() ? "\n" : wrapped.substr(2 + line.size()));
+  }
+  return out;
+}
+
+}  // namespace scamsim::io

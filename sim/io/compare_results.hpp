@@ -1,0 +1,60 @@
+#pragma once
+// The HDF5 comparison file of `scamsim compare`: the one place that knows its
+// layout (docs/SWEEPS.md, "Paired comparisons"). Root attributes and
+// coordinates follow run and sweep files: coordinates are dimension scales at
+// the root with second names under /coords, datasets carry units, long_name
+// and description, and the result schema version is shared with them.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/core/date.hpp"
+#include "sim/run/compare.hpp"
+
+namespace scamsim::io {
+
+/// A paired comparison: what `scamsim compare` writes and `scamsim summary` reads back.
+struct CompareResults {
+  std::string scamsim_version, git_commit, created_utc;  ///< of the scamsim that wrote it (see stamp)
+  std::int64_t schema_version = 0;                       ///< result schema version (read back)
+  std::string command_line;                              ///< as typed
+  std::string name_a, name_b;                            ///< the scenarios' names
+  std::string file_a, file_b;                            ///< the scenario files as given
+  std::string toml_a, toml_b;  ///< the resolved scenarios (after base, --set, seed and replicates)
+  std::int64_t seed = 0;       ///< run.seed of both sides
+  std::int64_t pairs = 0;      ///< replicates of each side
+  double confidence = 0.95;    ///< two-sided level of the intervals
+  Date start_date;             ///< the shared time axis
+  std::int64_t dt_days = 1;
+  std::int64_t steps = 0;
+  std::vector<std::string> outcomes;              ///< names
+  std::vector<std::string> outcome_units;         ///< per outcome
+  std::vector<std::string> outcome_descriptions;  ///< per outcome: the author's words or the definition
+  std::vector<std::string> outcome_definitions;   ///< per outcome: what is computed, in words
+  std::vector<double> a;                          ///< [pair][outcome], at scale 1 where counts
+  std::vector<double> b;                          ///< [pair][outcome]
+  std::vector<run::PairedStatistics> statistics;  ///< per outcome
+};
+
+/// Fills the outcome names, units, descriptions and definitions from `outcomes`, and the statistics from
+/// the values a and b already set, at results.confidence.
+void fill_outcomes(CompareResults& results, const std::vector<run::OutcomeSpec>& outcomes);
+
+/// Sets the version, commit and creation time (now, UTC) of this build, as the file will record them.
+void stamp(CompareResults& results);
+
+/// Writes the comparison file at `path`, replacing any file there. Throws h5::Error on a failed write or
+/// inconsistent results (values not pairs x outcomes).
+void write_compare(const std::filesystem::path& path, const CompareResults& results);
+
+/// Reads a comparison file. Throws SetupError naming the file if it is missing, not HDF5, not a comparison
+/// file, of a newer schema, or truncated or corrupt.
+CompareResults read_compare(const std::filesystem::path& path);
+
+/// The comparison as a terminal table: each outcome's mean over A and over B, the mean difference B - A
+/// and its paired interval, and the unpaired interval for contrast; then the outcomes' units and meaning.
+std::string summarize_compare(const CompareResults& results);
+
+}  // namespace scamsim::io
