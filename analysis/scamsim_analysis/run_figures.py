@@ -312,6 +312,12 @@ def decentralisation(context: RunFigureContext) -> FigureFile:
                "big the operations still running at the end are (the file records operations only at the end). "
                "When pressure breaks compounds into cells, the mean size falls and the share in small operations "
                "rises.")
+    small_worlds = sorted({run.scale for run in context.runs if run.scale < 0.5})
+    if small_worlds:
+        # docs/MODEL.md section 8: sizes shrink in small worlds (fewer operations, noisier raid counts).
+        scales = ", ".join(f"{s:g}" for s in small_worlds)
+        caption += (f" Read sizes as relative changes: at scale {scales} operations come out smaller than at full "
+                    "scale (about half at 0.1), a known limit of the model (docs/MODEL.md section 8).")
     return style.save(fig, context.folder, "decentralisation", title, caption, context.svg)
 
 
