@@ -7,16 +7,15 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <ostream>
 
 #include <fmt/format.h>
 
 #include "sim/app/cli.hpp"
+#include "sim/app/command_support.hpp"
 #include "sim/app/sweep_mpi.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
@@ -31,96 +30,41 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::atomic<bool> stop_requested{false};
-std::atomic<int> stop_signal{0};
-
-extern "C" void on_sweep_stop_signal(int signal) {
-  stop_signal = signal;
-  stop_requested = true;
-}
-
-/// Catches SIGINT and SIGTERM while a sweep runs, so runs in flight stop at their next step and the finished
-/// ones stay in the in-progress file; restores the old handlers.
-class StopOnSignals {
- public:
-  StopOnSignals() {
-    stop_requested = false;
-    struct sigaction action {};
-    action.sa_handler = on_sweep_stop_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~StopOnSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopOnSignals(const StopOnSignals&) = delete;
-  StopOnSignals& operator=(const StopOnSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
-std::string duration(double seconds) {
-  if (seconds < 60) return fmt::format("{:.0f}s", seconds);
-  if (seconds < 3600) return fmt::format("{:.0f}m{:02.0f}s", std::floor(seconds / 60), std::fmod(seconds, 60));
-  return fmt::format("{:.0f}h{:02.0f}m", std::floor(seconds / 3600), std::fmod(seconds, 3600) / 60);
-}
-
-/// A progress bar for a sweep on a terminal (runs done/total, failures, ETA); silent elsewhere.
+/// The bar of a sweep: runs done of all, failures, and an ETA that follows steps, which advance smoothly even
+/// when runs finish in bursts.
 class SweepProgress {
  public:
   SweepProgress(std::ostream& err, bool enabled, std::int64_t runs_before, std::int64_t total_runs,
                 std::int64_t steps_to_do)
-      : err_(err), enabled_(enabled), done_(runs_before), total_(total_runs), steps_to_do_(steps_to_do) {}
+      : bar_(err, enabled, 100), done_(runs_before), total_(total_runs), steps_to_do_(steps_to_do) {}
 
   void step() {
     ++steps_;
-    draw(false);
+    draw();
   }
   void finished(bool failed) {
     ++done_;
     if (failed) ++failed_;
-    draw(false);
+    draw();
   }
-  void finish() {
-    if (shown_) err_ << "\r" << std::string(100, ' ') << "\r" << std::flush;
-  }
+  void finish() { bar_.finish(); }
 
  private:
-  void draw(bool force) {
-    if (!enabled_) return;
-    const auto now = std::chrono::steady_clock::now();
-    std::unique_lock lock(mutex_, std::try_to_lock);
-    if (!lock.owns_lock() || (!force && now - last_ < std::chrono::milliseconds(200))) return;
-    last_ = now;
-    // The ETA follows steps, which advance smoothly even when runs finish in bursts.
+  void draw() {
     const double fraction =
         static_cast<double>(steps_.load()) / static_cast<double>(std::max<std::int64_t>(1, steps_to_do_));
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const std::string eta = fraction > 0 ? duration(elapsed * (1 - fraction) / fraction) : "?";
-    constexpr int width = 30;
-    const int filled = std::clamp(static_cast<int>(fraction * width), 0, width);
-    err_ << fmt::format("\r[{}{}] runs {}/{}{}  ETA {} ", std::string(static_cast<std::size_t>(filled), '#'),
-                        std::string(static_cast<std::size_t>(width - filled), '.'), done_.load(), total_,
-                        failed_ > 0 ? fmt::format(", {} failed", failed_.load()) : "", eta)
-         << std::flush;
-    shown_ = true;
+    bar_.draw(fraction, false, [&](std::optional<double> eta) {
+      return fmt::format("runs {}/{}{}  ETA {} ", done_.load(), total_,
+                         failed_ > 0 ? fmt::format(", {} failed", failed_.load()) : "", eta ? duration(*eta) : "?");
+    });
   }
 
-  std::ostream& err_;
-  bool enabled_;
+  ProgressBar bar_;
   std::atomic<std::int64_t> done_;
   std::atomic<std::int64_t> failed_{0};
   std::atomic<std::int64_t> steps_{0};
   std::int64_t total_;
   std::int64_t steps_to_do_;
-  bool shown_ = false;
-  std::mutex mutex_;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_ = start_;
 };
 
 /// Removes what earlier sweeps into this output left behind when they were killed (kill -9, power loss): the
@@ -187,17 +131,12 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   }
   if (o.print_run >= 0) return print_run(spec, plan, o.print_run, out);
 
-  if (o.output.empty()) throw SetupError("-o/--output: name the sweep file to write, e.g. -o sweep.h5");
-  const fs::path output = fs::absolute(o.output);
-  if (!fs::is_directory(output.parent_path())) {
-    throw SetupError(fmt::format("-o/--output: the folder '{}' does not exist", output.parent_path().string()));
-  }
-  const fs::path partial = io::partial_path(output);
+  // The final file, written from the in-progress one at the end.
+  OutputFile output(o.output, "-o/--output: name the sweep file to write, e.g. -o sweep.h5");
+  const fs::path partial = io::partial_path(output.path());
   const std::string partial_name = io::partial_path(o.output).string();
-  if (fs::exists(output) && !o.force) {
-    throw SetupError(fmt::format("-o/--output: '{}' exists; add --force to overwrite it", o.output));
-  }
-  remove_stale_temporaries(output);
+  output.refuse_overwrite(o.force);
+  remove_stale_temporaries(output.path());
   if (fs::exists(partial) && !o.resume && !o.force) {
     throw SetupError(fmt::format(
         "-o/--output: '{}' holds an unfinished sweep; add --resume to go on with it, or --force to start over",
@@ -225,11 +164,11 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
 
   const std::vector<std::int64_t> todo = writer->pending();
   const StopOnSignals signals;
-  SweepProgress bar(err, !o.quiet && isatty(STDERR_FILENO) != 0, runs - static_cast<std::int64_t>(todo.size()), runs,
+  SweepProgress bar(err, show_progress(o.quiet), runs - static_cast<std::int64_t>(todo.size()), runs,
                     static_cast<std::int64_t>(todo.size()) * spec.base.run.steps());
   sweep::SweepRunOptions options;
   options.threads = o.threads;
-  options.stop = &stop_requested;
+  options.stop = signals.flag();
   options.on_step = [&bar] { bar.step(); };
   const auto start = std::chrono::steady_clock::now();
   try {
@@ -242,8 +181,8 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
     writer->close();
     err << fmt::format(
         "scamsim: interrupted by signal {}; {} of {} runs are saved in {}: add --resume to the same command to go on\n",
-        stop_signal.load(), writer->done() + writer->failed(), runs, partial_name);
-    return 128 + stop_signal.load();
+        signals.signal(), writer->done() + writer->failed(), runs, partial_name);
+    return signals.exit_code();
   } catch (const io::h5::Error& e) {
     bar.finish();
     throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", partial_name, e.what()));
@@ -254,20 +193,13 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   writer->close();
   writer.reset();
 
-  // The final file, from the in-progress one, under a temporary name and renamed into place when whole.
-  const fs::path temporary = output.parent_path() / fmt::format(".{}.tmp-{}", output.filename().string(), getpid());
+  // The final file, from the in-progress one.
   try {
-    io::finish_sweep(partial, temporary, spec, plan, o.command_line);
+    io::finish_sweep(partial, output.temporary(), spec, plan, o.command_line);
   } catch (const io::h5::Error& e) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
     throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", o.output, e.what()));
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw;
   }
-  io::publish(temporary, output);
+  output.publish();
   fs::remove(partial);
 
   if (failed > 0) {

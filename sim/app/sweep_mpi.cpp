@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "sim/app/cli.hpp"
+#include "sim/app/command_support.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
@@ -161,36 +162,6 @@ class MpiSession {
 
 // ---------------------------------------------------------------- worker ranks
 
-std::atomic<bool> worker_stop{false};
-std::atomic<int> worker_signal{0};
-
-extern "C" void on_worker_stop_signal(int signal) {
-  worker_signal = signal;
-  worker_stop = true;
-}
-
-/// SIGINT and SIGTERM on a worker stop its run at the next step; rank 0 then stops the sweep.
-class WorkerSignals {
- public:
-  WorkerSignals() {
-    struct sigaction action {};
-    action.sa_handler = on_worker_stop_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~WorkerSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  WorkerSignals(const WorkerSignals&) = delete;
-  WorkerSignals& operator=(const WorkerSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
 void send_error(char kind, const std::string& text) {
   std::string payload(1, kind);
   payload += text;
@@ -202,7 +173,8 @@ void send_signal(int signal) { send_bytes(&signal, sizeof signal, 0, tag_interru
 /// A worker: loads the sweep itself (every rank sees the same files), then runs what rank 0 hands it until
 /// told to stop. Prints nothing: rank 0 reports everything.
 void run_worker(const SweepCommandOptions& o) {
-  const WorkerSignals signals;
+  // SIGINT and SIGTERM on a worker stop its run at the next step; rank 0 then stops the sweep.
+  const StopOnSignals signals;
   std::optional<sweep::SweepSpec> spec;
   std::optional<sweep::SweepPlan> plan;
   // --check and --print-run are rank 0's alone; this rank is only told to stop.
@@ -228,8 +200,8 @@ void run_worker(const SweepCommandOptions& o) {
     MPI_Irecv(&index, 1, MPI_INT64_T, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &request);
     wait_politely(request, &status);
     if (status.MPI_TAG == tag_stop) break;
-    if (worker_stop) {
-      send_signal(worker_signal);
+    if (signals.requested()) {
+      send_signal(signals.signal());
       continue;
     }
     if (!spec || index < 0 || index >= static_cast<std::int64_t>(plan->runs.size())) {
@@ -242,7 +214,7 @@ void run_worker(const SweepCommandOptions& o) {
     bool told_to_stop = false;
     auto last_probe = std::chrono::steady_clock::now();
     const auto on_step = [&] {
-      if (worker_stop) halt = true;
+      if (signals.requested()) halt = true;
       const auto now = std::chrono::steady_clock::now();
       if (now - last_probe < stop_probe_interval) return;
       last_probe = now;
@@ -263,7 +235,7 @@ void run_worker(const SweepCommandOptions& o) {
       send_bytes(bytes.data(), bytes.size(), 0, tag_result);
     } catch (const run::Interrupted&) {
       if (told_to_stop) break;
-      send_signal(worker_signal);
+      send_signal(signals.signal());
     } catch (const std::exception& e) {
       send_error('i', e.what());
     }

@@ -20,4 +20,12 @@ std::string quoted_list(std::span<const std::string> items);
 /// True for identifiers we accept as ids: [a-z][a-z0-9_]*, at most 64 chars.
 bool is_identifier(std::string_view text);
 
+/// `text` wrapped at spaces into lines of at most `width` columns counting the `indent` spaces each line starts
+/// with; every line ends in a newline, and a word longer than a line stands alone on its own.
+std::string wrap(std::string_view text, std::size_t indent, std::size_t width);
+
+/// `text` if it fits in `width` (at least 1) columns, else its first width - 1 characters and "~", so that
+/// table columns stay aligned and the reader sees that something was cut.
+std::string cut(std::string_view text, std::size_t width);
+
 }  // namespace scamsim

@@ -11,7 +11,9 @@
 #include <fmt/format.h>
 
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/core/version.hpp"
+#include "sim/io/file_support.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/results.hpp"
 #include "sim/scenario/describe.hpp"
@@ -21,6 +23,8 @@ namespace scamsim::io {
 namespace fs = std::filesystem;
 
 namespace {
+
+using namespace detail;  // the helpers every scamsim file shares
 
 // ---------------------------------------------------------------- the layout
 //
@@ -57,46 +61,7 @@ constexpr std::array<SummaryColumn, 11> summary_columns = {{
     {"correlation", &run::PairedStatistics::correlation, "Pearson correlation of A and B across the pairs"},
 }};
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                     utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
-
-template <class T>
-h5::Dataset write_scale(h5::Group& root, const std::string& path, std::span<const T> values) {
-  h5::Dataset scale = root.create_dataset<T>(path, {values.size()});
-  scale.write<T>(values);
-  scale.make_scale(path);
-  return scale;
-}
-
-void attach(h5::Dataset& d, std::initializer_list<std::pair<const h5::Dataset*, const char*>> scales) {
-  unsigned dim = 0;
-  for (const auto& [scale, label] : scales) {
-    d.attach_scale(*scale, dim);
-    d.set_label(dim, label);
-    ++dim;
-  }
-}
-
 // ---------------------------------------------------------------- opening
-
-[[noreturn]] void refuse(const fs::path& path, const std::string& message) {
-  Diagnostic d;
-  d.where.file = path.string();
-  d.message = message;
-  throw SetupError(d);
-}
-
-bool has_hdf5_signature(const fs::path& path) {
-  static constexpr std::array<char, 8> signature = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
-  std::ifstream in(path, std::ios::binary);
-  std::array<char, 8> head{};
-  return in.read(head.data(), head.size()) && head == signature;
-}
 
 h5::File open_compare_file(const fs::path& path) {
   std::error_code ec;
@@ -106,6 +71,8 @@ h5::File open_compare_file(const fs::path& path) {
   h5::File file;
   try {
     file = h5::File::open_read_only(path);
+  } catch (const h5::FileLocked&) {
+    refuse(path, std::string(h5::locked_file_advice));
   } catch (const h5::Error& e) {
     refuse(path, fmt::format("HDF5 file is truncated, corrupt or in use ({})", e.what()));
   }
@@ -132,11 +99,6 @@ template <class T>
 T attribute(const h5::Object& object, const fs::path& path, const std::string& name) {
   if (!object.has_attribute(name)) refuse(path, fmt::format("missing attribute '{}' on '{}'", name, object.path()));
   return object.attribute<T>(name);
-}
-
-h5::Dataset dataset(const h5::File& file, const fs::path& path, const std::string& name) {
-  if (!file.exists(name)) refuse(path, fmt::format("the dataset '/{}' is missing", name));
-  return file.open_dataset(name);
 }
 
 }  // namespace
@@ -286,12 +248,12 @@ CompareResults read_compare(const fs::path& path) {
     r.start_date = *start;
     if (r.pairs < 0) refuse(path, "replicates is negative");
     const auto pairs = static_cast<std::size_t>(r.pairs);
-    r.outcomes = dataset(file, path, outcome_path).read<std::string>();
+    r.outcomes = required_dataset(file, path, outcome_path).read<std::string>();
     const std::size_t o_count = r.outcomes.size();
     r.a.assign(pairs * o_count, 0);
     r.b.assign(pairs * o_count, 0);
     for (std::size_t o = 0; o < o_count; ++o) {
-      const h5::Dataset d = dataset(file, path, fmt::format("{}/{}", outcomes_group, r.outcomes[o]));
+      const h5::Dataset d = required_dataset(file, path, fmt::format("{}/{}", outcomes_group, r.outcomes[o]));
       if (d.shape() != h5::Shape{pairs, 2}) {
         refuse(path, fmt::format("'/{}/{}' is not pairs x 2", outcomes_group, r.outcomes[o]));
       }
@@ -307,12 +269,12 @@ CompareResults read_compare(const fs::path& path) {
     r.statistics.assign(o_count, {});
     for (const SummaryColumn& c : summary_columns) {
       const std::vector<double> values =
-          dataset(file, path, fmt::format("{}/{}", summary_group, c.name)).read<double>();
+          required_dataset(file, path, fmt::format("{}/{}", summary_group, c.name)).read<double>();
       if (values.size() != o_count) refuse(path, fmt::format("'/{}/{}' is not one per outcome", summary_group, c.name));
       for (std::size_t o = 0; o < o_count; ++o) r.statistics[o].*c.field = values[o];
     }
     const std::vector<std::int64_t> used =
-        dataset(file, path, fmt::format("{}/pairs", summary_group)).read<std::int64_t>();
+        required_dataset(file, path, fmt::format("{}/pairs", summary_group)).read<std::int64_t>();
     if (used.size() != o_count) refuse(path, "'/summary/pairs' is not one per outcome");
     for (std::size_t o = 0; o < o_count; ++o) r.statistics[o].pairs = used[o];
   } catch (const h5::Error& e) {
@@ -345,30 +307,6 @@ std::string figure(double v) {
 std::string bracket(double low, double high) {
   if (std::isnan(low) || std::isnan(high)) return "-";
   return fmt::format("[{}, {}]", figure(low), figure(high));
-}
-
-std::string cut(const std::string& text, std::size_t width) {
-  return text.size() <= width ? text : text.substr(0, width - 1) + "~";
-}
-
-// Text wrapped at spaces to lines of at most `width`, each line indented.
-std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
-  std::string out;
-  std::string line;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
-    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
-      out += std::string(indent, ' ') + line + "\n";
-      line.clear();
-    }
-    line += (line.empty() ? "" : " ") + word;
-    start = end + 1;
-  }
-  if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
-  return out;
 }
 
 }  // namespace

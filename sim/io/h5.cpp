@@ -43,6 +43,25 @@ std::string innermost_hdf5_error() {
   return description;
 }
 
+// Whether the last failure was a refused file lock, which HDF5 (1.10 and later) takes when it opens a file and
+// which fails while another process holds the file open for writing. The reason can sit at any depth of the
+// stack, so every entry is looked at; the text is a fallback for builds that report another minor number.
+bool failed_to_lock() {
+  bool locked = false;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_UPWARD,
+      [](unsigned /*n*/, const H5E_error2_t* error, void* out) -> herr_t {
+        if (error->min_num == H5E_CANTLOCKFILE ||
+            (error->desc != nullptr &&
+             std::string_view(error->desc).find("unable to lock") != std::string_view::npos)) {
+          *static_cast<bool*>(out) = true;
+        }
+        return 0;
+      },
+      &locked);
+  return locked;
+}
+
 // HDF5's two-call idiom for names: ask for the length, then fill a buffer one
 // byte longer for the NUL. Empty when HDF5 fails.
 template <class Get>
@@ -806,16 +825,27 @@ File File::create_exclusive(const std::filesystem::path& path) {
   return File(Handle(op.check(H5Fcreate(name.c_str(), H5F_ACC_EXCL, creation.get(), access.get()))));
 }
 
-File File::open_read_only(const std::filesystem::path& path) {
+namespace {
+
+Handle open_existing(const std::filesystem::path& path, unsigned flags, std::string_view action) {
   const std::string name = path.string();
-  const Operation op("open for reading", H5I_INVALID_HID, {}, name);
-  return File(Handle(op.check(H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT))));
+  const Operation op(action, H5I_INVALID_HID, {}, name);
+  const hid_t id = H5Fopen(name.c_str(), flags, H5P_DEFAULT);
+  if (id < 0 && failed_to_lock()) {
+    throw FileLocked(
+        fmt::format("cannot {} HDF5 file '{}': it {} ({})", action, name, locked_file_advice, innermost_hdf5_error()));
+  }
+  return Handle(op.check(id));
+}
+
+}  // namespace
+
+File File::open_read_only(const std::filesystem::path& path) {
+  return File(open_existing(path, H5F_ACC_RDONLY, "open for reading"));
 }
 
 File File::open_read_write(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  const Operation op("open for writing", H5I_INVALID_HID, {}, name);
-  return File(Handle(op.check(H5Fopen(name.c_str(), H5F_ACC_RDWR, H5P_DEFAULT))));
+  return File(open_existing(path, H5F_ACC_RDWR, "open for writing"));
 }
 
 void File::flush() { Operation("flush", id()).check(H5Fflush(id(), H5F_SCOPE_LOCAL)); }

@@ -29,6 +29,18 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Opening a file failed because HDF5 could not lock it: another process has it open for writing (a sweep
+/// writing its in-progress file, say). A separate type, so that readers need not call that damage.
+class FileLocked : public Error {
+ public:
+  using Error::Error;
+};
+
+/// What a FileLocked failure means and what to do about it, worded to follow a file name in a message.
+inline constexpr std::string_view locked_file_advice =
+    "is locked: another process has it open for writing (a sweep or run still going?); wait until that process "
+    "has finished, or set HDF5_USE_FILE_LOCKING=FALSE to read a snapshot of the file as it is now";
+
 /// Extents of a dataspace, outermost dimension first (HDF5's own order).
 using Shape = std::vector<hsize_t>;
 
@@ -286,9 +298,9 @@ class File : public Group {
   static File create(const std::filesystem::path& path);
   /// Creates a file, failing if one is already there, so results are never overwritten by accident.
   static File create_exclusive(const std::filesystem::path& path);
-  /// Opens an existing file for reading only.
+  /// Opens an existing file for reading only; throws FileLocked when another process is writing it.
   static File open_read_only(const std::filesystem::path& path);
-  /// Opens an existing file for reading and writing.
+  /// Opens an existing file for reading and writing; throws FileLocked when another process has it open.
   static File open_read_write(const std::filesystem::path& path);
 
   /// Pushes buffered data to disk, so a crash later loses less.

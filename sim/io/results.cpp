@@ -20,12 +20,16 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
+#include "sim/io/file_support.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/scenario/describe.hpp"
 #include "sim/scenario/spec.hpp"
 
 namespace scamsim::io {
 namespace {
+
+using detail::has_hdf5_signature;
+using detail::utc_now;
 
 // ---------------------------------------------------------------- the layout
 //
@@ -161,14 +165,6 @@ bool stored_as_integer(model::MetricKind kind) { return kind != model::MetricKin
 // the state at the end of the step. CF's cell_methods says so to tools that
 // resample (sum flows, take the last of stocks).
 std::string cell_methods(std::string_view units) { return units.ends_with("/step") ? "time: sum" : "time: point"; }
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                     utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
 
 std::int64_t count_of(std::size_t size) { return static_cast<std::int64_t>(size); }
 hsize_t extent(std::int64_t n) { return static_cast<hsize_t>(n); }
@@ -597,14 +593,6 @@ void ResultsWriter::finish() {
 
 namespace {
 
-// Our files never have a user block, so the HDF5 signature is at offset 0.
-bool has_hdf5_signature(const std::filesystem::path& path) {
-  static constexpr std::array<char, 8> signature = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
-  std::ifstream in(path, std::ios::binary);
-  std::array<char, 8> head{};
-  return in.read(head.data(), head.size()) && head == signature;
-}
-
 class Reader {
  public:
   explicit Reader(const std::filesystem::path& path) : path_(path) {}
@@ -623,6 +611,8 @@ class Reader {
     if (!std::ifstream(path_, std::ios::binary)) fail(fmt::format("cannot read the file: {}", std::strerror(errno)));
     try {
       file_ = h5::File::open_read_only(path_);
+    } catch (const h5::FileLocked&) {
+      fail(std::string(h5::locked_file_advice));
     } catch (const h5::Error& e) {
       if (!has_hdf5_signature(path_)) fail("not an HDF5 file, so not a scamsim result file");
       fail(fmt::format("HDF5 file is truncated or corrupt ({})", e.what()));

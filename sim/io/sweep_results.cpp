@@ -17,7 +17,9 @@
 #include <fmt/format.h>
 
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/core/version.hpp"
+#include "sim/io/file_support.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/results.hpp"
 #include "sim/model/metrics.hpp"
@@ -29,6 +31,8 @@ namespace fs = std::filesystem;
 using sweep::RunStatus;
 
 namespace {
+
+using namespace detail;  // the helpers every scamsim file shares
 
 // ---------------------------------------------------------------- the layout
 //
@@ -67,14 +71,6 @@ constexpr const char* sensitivity_group = "sensitivity";
 constexpr hsize_t series_chunk_steps = 1024;
 constexpr hsize_t message_chunk_rows = 4096;
 constexpr int deflate_level = 4;
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                     utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
 
 hsize_t extent(std::int64_t n) { return static_cast<hsize_t>(n); }
 hsize_t extent(std::size_t n) { return static_cast<hsize_t>(n); }
@@ -232,23 +228,6 @@ void write_root(h5::File& file, const sweep::SweepSpec& spec, const sweep::Sweep
   if (spec.design == sweep::DesignKind::morris) {
     file.set_attribute("trajectories", spec.trajectories);
     file.set_attribute("morris_levels", spec.morris_levels);
-  }
-}
-
-template <class T>
-h5::Dataset write_scale(h5::Group& root, const std::string& path, std::span<const T> values) {
-  h5::Dataset scale = root.create_dataset<T>(path, {values.size()});
-  scale.write<T>(values);
-  scale.make_scale(path);
-  return scale;
-}
-
-void attach(h5::Dataset& d, std::initializer_list<std::pair<const h5::Dataset*, const char*>> scales) {
-  unsigned dim = 0;
-  for (const auto& [scale, label] : scales) {
-    d.attach_scale(*scale, dim);
-    d.set_label(dim, label);
-    ++dim;
   }
 }
 
@@ -470,20 +449,6 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
 
 // ---------------------------------------------------------------- opening
 
-[[noreturn]] void refuse(const fs::path& path, const std::string& message) {
-  Diagnostic d;
-  d.where.file = path.string();
-  d.message = message;
-  throw SetupError(d);
-}
-
-bool has_hdf5_signature(const fs::path& path) {
-  static constexpr std::array<char, 8> signature = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
-  std::ifstream in(path, std::ios::binary);
-  std::array<char, 8> head{};
-  return in.read(head.data(), head.size()) && head == signature;
-}
-
 // Opens a file that should be a scamsim sweep file, refusing anything else with a message that says what it is.
 h5::File open_sweep_file(const fs::path& path, bool writable) {
   std::error_code ec;
@@ -493,6 +458,8 @@ h5::File open_sweep_file(const fs::path& path, bool writable) {
   h5::File file;
   try {
     file = writable ? h5::File::open_read_write(path) : h5::File::open_read_only(path);
+  } catch (const h5::FileLocked&) {
+    refuse(path, std::string(h5::locked_file_advice));
   } catch (const h5::Error& e) {
     refuse(path, fmt::format("HDF5 file is truncated, corrupt or in use ({})", e.what()));
   }
@@ -521,11 +488,6 @@ T attribute(const h5::File& file, const fs::path& path, const std::string& name)
   return file.attribute<T>(name);
 }
 
-h5::Dataset dataset(const h5::File& file, const fs::path& path, const std::string& name) {
-  if (!file.exists(name)) refuse(path, fmt::format("the dataset '/{}' is missing", name));
-  return file.open_dataset(name);
-}
-
 // Is this in-progress file the one this sweep wrote? The sweep text, the base scenario (after the sweep's
 // and the command line's --set) and the design (values and seeds of every run) must all be the same.
 void check_same_sweep(const h5::File& file, const fs::path& path, const sweep::SweepSpec& spec,
@@ -542,8 +504,8 @@ void check_same_sweep(const h5::File& file, const fs::path& path, const sweep::S
     refuse(path,
            fmt::format("holds {} runs, this sweep has {}{}", attribute<std::int64_t>(file, path, "runs"), runs, how));
   }
-  const std::vector<double> values = dataset(file, path, values_path).read<double>();
-  const std::vector<std::int64_t> seeds = dataset(file, path, seed_path).read<std::int64_t>();
+  const std::vector<double> values = required_dataset(file, path, values_path).read<double>();
+  const std::vector<std::int64_t> seeds = required_dataset(file, path, seed_path).read<std::int64_t>();
   bool same = values.size() == plan.runs.size() * spec.parameters.size() && seeds.size() == plan.runs.size();
   for (std::size_t i = 0; same && i < plan.runs.size(); ++i) {
     same = seeds[i] == plan.runs[i].seed &&
@@ -555,15 +517,15 @@ void check_same_sweep(const h5::File& file, const fs::path& path, const sweep::S
 
 Datasets open_layout(const h5::File& file, const fs::path& path, const sweep::SweepSpec& spec) {
   Datasets d;
-  d.values = dataset(file, path, values_path);
-  d.status = dataset(file, path, status_path);
-  d.message = dataset(file, path, message_path);
+  d.values = required_dataset(file, path, values_path);
+  d.status = required_dataset(file, path, status_path);
+  d.message = required_dataset(file, path, message_path);
   for (const run::OutcomeSpec& o : spec.outcomes) {
-    d.outcomes.push_back(dataset(file, path, fmt::format("{}/{}", outcomes_group, o.name)));
+    d.outcomes.push_back(required_dataset(file, path, fmt::format("{}/{}", outcomes_group, o.name)));
   }
   for (const model::CountryMetric m : spec.keep_series) {
     const std::string name(model::country_metrics()[static_cast<std::size_t>(m)].name);
-    d.series.push_back(dataset(file, path, fmt::format("{}/{}", by_country_group, name)));
+    d.series.push_back(required_dataset(file, path, fmt::format("{}/{}", by_country_group, name)));
   }
   return d;
 }
@@ -844,24 +806,24 @@ SweepResults read_sweep(const fs::path& path) {
       refuse(path, fmt::format("{} runs is not {} points x {} replicates", out.runs, out.points, out.replicates));
     }
     const auto runs = static_cast<std::size_t>(out.runs);
-    out.parameters = dataset(file, path, parameter_path).read<std::string>();
+    out.parameters = required_dataset(file, path, parameter_path).read<std::string>();
     out.parameter_units = file.exists(parameter_units_path)
                               ? file.open_dataset(parameter_units_path).read<std::string>()
                               : std::vector<std::string>(out.parameters.size());
-    out.outcomes = dataset(file, path, outcome_path).read<std::string>();
-    out.values = dataset(file, path, values_path).read<double>();
-    out.point = dataset(file, path, point_path).read<std::int64_t>();
-    out.replicate = dataset(file, path, replicate_path).read<std::int64_t>();
-    out.seeds = dataset(file, path, seed_path).read<std::int64_t>();
-    out.status = read_status(dataset(file, path, status_path));
-    out.messages = dataset(file, path, message_path).read<std::string>();
+    out.outcomes = required_dataset(file, path, outcome_path).read<std::string>();
+    out.values = required_dataset(file, path, values_path).read<double>();
+    out.point = required_dataset(file, path, point_path).read<std::int64_t>();
+    out.replicate = required_dataset(file, path, replicate_path).read<std::int64_t>();
+    out.seeds = required_dataset(file, path, seed_path).read<std::int64_t>();
+    out.status = read_status(required_dataset(file, path, status_path));
+    out.messages = required_dataset(file, path, message_path).read<std::string>();
     if (out.values.size() != runs * out.parameters.size() || out.point.size() != runs || out.status.size() != runs ||
         out.messages.size() != runs || out.replicate.size() != runs || out.seeds.size() != runs) {
       refuse(path, "the /design datasets do not have one row per run");
     }
     out.outcome_values.assign(runs * out.outcomes.size(), 0);
     for (std::size_t o = 0; o < out.outcomes.size(); ++o) {
-      const h5::Dataset d = dataset(file, path, fmt::format("{}/{}", outcomes_group, out.outcomes[o]));
+      const h5::Dataset d = required_dataset(file, path, fmt::format("{}/{}", outcomes_group, out.outcomes[o]));
       const std::vector<double> column = d.read<double>();
       if (column.size() != runs)
         refuse(path, fmt::format("'/outcomes/{}' does not have one row per run", out.outcomes[o]));
@@ -905,10 +867,6 @@ constexpr std::size_t max_points_shown = 20;
 constexpr std::size_t max_key_width = 56;
 constexpr std::size_t page_width = 118;
 
-std::string cut(const std::string& text, std::size_t width) {
-  return text.size() <= width ? text : text.substr(0, width - 1) + "~";
-}
-
 // Large and whole numbers as whole numbers with digit groups (people, dollars), others with four significant
 // digits; "-" when unknown.
 std::string figure(double v) {
@@ -926,26 +884,6 @@ std::string parameter_value(const SweepResults& r, std::size_t j, double v) {
     return r.start_date.plus_days(static_cast<int>(std::llround(v))).to_string();
   }
   return figure(v);
-}
-
-// Text wrapped at spaces to lines of at most `width`, each line indented.
-std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
-  std::string out;
-  std::string line;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
-    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
-      out += std::string(indent, ' ') + line + "\n";
-      line.clear();
-    }
-    line += (line.empty() ? "" : " ") + word;
-    start = end + 1;
-  }
-  if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
-  return out;
 }
 
 const std::vector<double>& table(const sweep::Sensitivity& s, std::string_view name) {

@@ -307,21 +307,12 @@ std::vector<std::vector<double>> run_outcomes(std::span<const scenario::Scenario
     result[s].assign(static_cast<std::size_t>(scenarios[s]->run.replicates) * outcomes.size(), nan);
     total += scenarios[s]->run.steps() * scenarios[s]->run.replicates;
   }
-  std::atomic<std::int64_t> done{0};
-  std::atomic<bool> interrupted{false};
+  SharedSteps steps(options, total);
   tbb::parallel_for(std::size_t{0}, tasks.size(), [&](std::size_t i) {
     const Task task = tasks[i];
     const scenario::Scenario& s = *scenarios[task.scenario];
     model::Simulation sim(s, task.replicate);
-    while (!sim.finished()) {
-      if ((options.stop && options.stop->load(std::memory_order_relaxed)) || interrupted.load()) {
-        interrupted = true;
-        return;
-      }
-      sim.step();
-      const std::int64_t now = ++done;
-      if (options.progress) options.progress(now, total);
-    }
+    if (!steps.run_to_end(sim)) return;
     const model::RunRecord record = sim.take_record();
     const auto dt_days = static_cast<double>(s.run.dt_days);
     for (std::size_t o = 0; o < outcomes.size(); ++o) {
@@ -329,7 +320,7 @@ std::vector<std::vector<double>> run_outcomes(std::span<const scenario::Scenario
           at_full_scale(outcomes[o], evaluate(outcomes[o], record, dt_days), s.run.scale);
     }
   });
-  if (interrupted) throw Interrupted();
+  if (steps.interrupted()) throw Interrupted();
   return result;
 }
 

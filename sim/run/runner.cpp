@@ -15,13 +15,25 @@ int effective_threads(int threads) {
   return threads > 0 ? threads : cores;
 }
 
+bool SharedSteps::run_to_end(model::Simulation& sim) {
+  while (!sim.finished()) {
+    if ((options_.stop && options_.stop->load(std::memory_order_relaxed)) || interrupted_.load()) {
+      interrupted_ = true;
+      return false;
+    }
+    sim.step();
+    const std::int64_t now = ++done_;
+    if (options_.progress) options_.progress(now, total_);
+  }
+  return true;
+}
+
 RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& options) {
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                                   static_cast<std::size_t>(effective_threads(options.threads)));
   const auto replicates = static_cast<std::size_t>(scenario.run.replicates);
   const std::int64_t total = scenario.run.steps() * static_cast<std::int64_t>(replicates);
-  std::atomic<std::int64_t> done{0};
-  std::atomic<bool> interrupted{false};
+  SharedSteps steps(options, total);
 
   RunResult result;
   result.replicates.resize(replicates);
@@ -29,18 +41,9 @@ RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& o
   // Replicates run side by side; each writes only its own record.
   tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t r) {
     model::Simulation sim(scenario, static_cast<std::uint32_t>(r));
-    while (!sim.finished()) {
-      if ((options.stop && options.stop->load(std::memory_order_relaxed)) || interrupted.load()) {
-        interrupted = true;
-        return;
-      }
-      sim.step();
-      const std::int64_t now = ++done;
-      if (options.progress) options.progress(now, total);
-    }
-    result.replicates[r] = sim.take_record();
+    if (steps.run_to_end(sim)) result.replicates[r] = sim.take_record();
   });
-  if (interrupted) throw Interrupted();
+  if (steps.interrupted()) throw Interrupted();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const auto& record : result.replicates) result.worker_steps += record.worker_steps;
   return result;

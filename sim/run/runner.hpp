@@ -12,6 +12,10 @@
 #include "sim/model/metrics.hpp"
 #include "sim/scenario/spec.hpp"
 
+namespace scamsim::model {
+class Simulation;
+}  // namespace scamsim::model
+
 namespace scamsim::run {
 
 /// Thrown when a run is asked to stop (SIGINT, SIGTERM) before it finished.
@@ -28,6 +32,24 @@ struct RunOptions {
   int threads = 0;                          ///< 0: all cores
   const std::atomic<bool>* stop = nullptr;  ///< checked every step; set it to interrupt
   ProgressFn progress;                      ///< called from any thread, often; may be empty
+};
+
+/// What replicates run side by side share while they step (run_replicates, run_pairs): the steps done of all,
+/// for RunOptions::progress, and whether one of them was stopped, which then stops the others at their next step.
+class SharedSteps {
+ public:
+  /// `total`: the steps of all the replicates together.
+  SharedSteps(const RunOptions& options, std::int64_t total) : options_(options), total_(total) {}
+  /// Steps `sim` to its end; false when stopped first (RunOptions::stop, or another replicate was stopped).
+  bool run_to_end(model::Simulation& sim);
+  /// Whether any replicate was stopped: the caller then throws Interrupted.
+  [[nodiscard]] bool interrupted() const { return interrupted_.load(); }
+
+ private:
+  const RunOptions& options_;
+  std::int64_t total_;
+  std::atomic<std::int64_t> done_{0};
+  std::atomic<bool> interrupted_{false};
 };
 
 /// What a run produced and how long it took.

@@ -40,3 +40,22 @@ TEST_CASE("Quoted lists read as prose", "[unit][text]") {
   CHECK(quoted_list(items) == "'a', 'b' or 'c'");
   CHECK(quoted_list(std::vector<std::string>{"a"}) == "'a'");
 }
+
+TEST_CASE("Wrapping breaks at spaces within the width, indenting every line", "[unit][text]") {
+  CHECK(wrap("", 2, 20).empty());
+  CHECK(wrap("one two", 2, 20) == "  one two\n");
+  // "  alpha beta" is 12 columns: "gamma" would make it 18 > 16, so it starts the next line.
+  CHECK(wrap("alpha beta gamma delta", 2, 16) == "  alpha beta\n  gamma delta\n");
+  CHECK(wrap("alpha beta", 0, 10) == "alpha beta\n");  // exactly the width still fits
+  CHECK(wrap("alpha beta", 0, 9) == "alpha\nbeta\n");
+  // A word longer than a line is not broken: it stands on a line of its own.
+  CHECK(wrap("a incomprehensibilities b", 1, 8) == " a\n incomprehensibilities\n b\n");
+}
+
+TEST_CASE("Cutting keeps text that fits and marks text that does not", "[unit][text]") {
+  CHECK(cut("", 3).empty());
+  CHECK(cut("abc", 3) == "abc");
+  CHECK(cut("abcd", 3) == "ab~");
+  CHECK(cut("abcd", 1) == "~");
+  CHECK(cut("ab", 10) == "ab");
+}

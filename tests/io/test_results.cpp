@@ -2,6 +2,10 @@
 // the layout contract of docs/OUTPUT.md (dimension scales, types, units).
 // tests/io/check_results.py checks the same files through h5py and xarray.
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -10,6 +14,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -17,6 +22,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -677,4 +683,28 @@ TEST_CASE("docs/OUTPUT.md documents every metric with its units", "[unit][io]") 
   CHECK_THAT(row_of("/events"), Contains("compound"));
   CHECK_THAT(row_of("/operators/final"), Contains("compound"));
   CHECK_THAT(doc, Contains(fmt::format("`results_schema_version` is {}", io::results_schema_version)));
+}
+
+TEST_CASE("A results file another process is writing is reported as locked, not as damaged", "[unit][io]") {
+  // HDF5 takes its lock with flock(2), which belongs to an open file description: a second open of the file
+  // in this process conflicts with it just as another process's would. (HDF5 opening the file twice in one
+  // process would not do: it shares the first opening and takes no second lock.)
+  const char* locking = std::getenv("HDF5_USE_FILE_LOCKING");
+  if (locking != nullptr && std::string_view(locking) == "FALSE") {
+    WARN("HDF5_USE_FILE_LOCKING=FALSE: HDF5 takes no locks, so there is no lock error to see");
+    return;
+  }
+  const TempDir dir;
+  const fs::path path = dir.file("run.h5");
+  write_sample(path);
+  const int fd = ::open(path.c_str(), O_RDWR);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);  // what HDF5 does when it opens a file for writing
+  const std::string message = setup_error([&] { (void)io::read_results(path); });
+  ::close(fd);
+  CHECK_THAT(message, Contains("is locked: another process has it open for writing"));
+  CHECK_THAT(message, Contains("HDF5_USE_FILE_LOCKING=FALSE"));
+  CHECK_THAT(message, !Contains("corrupt"));
+  // Once the writer is gone, the file reads.
+  CHECK(io::read_results(path).meta.scenario_name == sample_meta().scenario_name);
 }

@@ -1,0 +1,112 @@
+#include "sim/app/command_support.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <system_error>
+
+#include "sim/core/error.hpp"
+#include "sim/io/sweep_results.hpp"
+
+namespace scamsim::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A signal handler may only touch lock-free atomics, so the state is global rather than in the catcher.
+std::atomic<bool> stop_requested{false};
+std::atomic<int> stop_signal{0};
+
+extern "C" void on_stop_signal(int signal) {
+  stop_signal = signal;
+  stop_requested = true;
+}
+
+}  // namespace
+
+StopOnSignals::StopOnSignals() {
+  stop_requested = false;
+  stop_signal = 0;
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &old_int_);
+  sigaction(SIGTERM, &action, &old_term_);
+}
+
+StopOnSignals::~StopOnSignals() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+const std::atomic<bool>* StopOnSignals::flag() const { return &stop_requested; }
+bool StopOnSignals::requested() const { return stop_requested.load(); }
+int StopOnSignals::signal() const { return stop_signal.load(); }
+int StopOnSignals::exit_code() const { return 128 + signal(); }
+
+int StopOnSignals::report_nothing_written(std::ostream& err) const {
+  err << fmt::format("scamsim: interrupted by signal {}; no results written\n", signal());
+  return exit_code();
+}
+
+std::string duration(double seconds) {
+  if (seconds < 60) return fmt::format("{:.0f}s", seconds);
+  if (seconds < 3600) return fmt::format("{:.0f}m{:02.0f}s", std::floor(seconds / 60), std::fmod(seconds, 60));
+  return fmt::format("{:.0f}h{:02.0f}m", std::floor(seconds / 3600), std::fmod(seconds, 3600) / 60);
+}
+
+OutputFile::OutputFile(const std::string& name, std::string_view empty_message) : name_(name) {
+  if (name.empty()) throw SetupError(std::string(empty_message));
+  path_ = fs::absolute(name);
+  if (!fs::is_directory(path_.parent_path())) {
+    throw SetupError(fmt::format("-o/--output: the folder '{}' does not exist", path_.parent_path().string()));
+  }
+  temporary_ = path_.parent_path() / fmt::format(".{}.tmp-{}", path_.filename().string(), getpid());
+}
+
+OutputFile::~OutputFile() {
+  if (published_) return;
+  std::error_code ignored;
+  fs::remove(temporary_, ignored);
+}
+
+void OutputFile::refuse_overwrite(bool force) const {
+  if (fs::exists(path_) && !force) {
+    throw SetupError(fmt::format("-o/--output: '{}' exists; add --force to overwrite it", name_));
+  }
+}
+
+void OutputFile::refuse_appeared(bool force) const {
+  if (fs::exists(path_) && !force) {
+    throw SetupError(fmt::format("-o/--output: '{}' appeared during the run; add --force to overwrite it", name_));
+  }
+}
+
+void OutputFile::publish() {
+  io::publish(temporary_, path_);
+  published_ = true;
+}
+
+void ProgressBar::finish() {
+  if (shown_) err_ << "\r" << std::string(clear_width_, ' ') << "\r" << std::flush;
+}
+
+void StepProgress::update(std::int64_t done, std::int64_t total) {
+  const double fraction = static_cast<double>(done) / static_cast<double>(std::max<std::int64_t>(1, total));
+  bar_.draw(fraction, done >= total, [&](std::optional<double> eta) {
+    return fmt::format("{:3.0f}%  step {}/{}  ETA {:.1f} s ", fraction * 100, done, total, eta.value_or(0));
+  });
+}
+
+run::RunOptions replicate_options(int threads, const StopOnSignals& signals, StepProgress& bar) {
+  run::RunOptions options;
+  options.threads = threads;
+  options.stop = signals.flag();
+  options.progress = [&bar](std::int64_t done, std::int64_t total) { bar.update(done, total); };
+  return options;
+}
+
+bool show_progress(bool quiet) { return !quiet && isatty(STDERR_FILENO) != 0; }
+
+}  // namespace scamsim::app
