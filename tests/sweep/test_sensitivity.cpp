@@ -294,9 +294,11 @@ TEST_CASE("Morris indices drop trajectories with a NaN output", "[unit][sensitiv
   const MorrisIndices none = morris_indices(d, all_nan, 10, 0.9, 8);
   CHECK(none.trajectories_used == 0);
   CHECK(std::isnan(none.mu_star[0]));
-  // One trajectory has effects but no spread to measure.
+  // One trajectory has effects but no spread to measure. (The design has three parameters, so the function
+  // reads three: morris_test reads five.)
   const MorrisDesign single = morris(1, 3, 4, 1);
-  const MorrisIndices one = morris_indices(single, evaluate(single.points, morris_test), 10, 0.9, 8);
+  const auto three_parameters = +[](const double* x) { return 10 * x[0] + 5 * x[1] * x[1] - 3 * x[2]; };
+  const MorrisIndices one = morris_indices(single, evaluate(single.points, three_parameters), 10, 0.9, 8);
   CHECK(std::isfinite(one.mu_star[0]));
   CHECK(std::isnan(one.sigma[0]));
 }
