@@ -1,7 +1,10 @@
 // The scamsim command line, run in-process: what it prints where, and its
 // exit codes (0 ok, 1 errors in the user's input, 2 a wrong command line).
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -76,6 +79,34 @@ TEST_CASE("scamsim --help, and no arguments at all, print usage and succeed", "[
   const Result sub = cli({"validate", "--help"});
   CHECK(sub.rc == 0);
   CHECK(contains(sub.out, "--set"));
+}
+
+TEST_CASE("scamsim sweep refuses a parameter whose key is empty, naming its line", "[unit]") {
+  // key = "" once dropped the parameter silently, and as the only one of an lhs, Saltelli or Morris design
+  // ended in an internal error (exit 3).
+  const fs::path dir = fs::temp_directory_path() / fmt::format("scamsim_empty_key_{}", ::getpid());
+  fs::create_directories(dir);
+  // Each design with a parameter table that is right but for its key.
+  const std::vector<std::pair<std::string, std::string>> designs = {
+      {"kind = \"grid\"", "levels = [0.1, 0.9]"},
+      {"kind = \"lhs\"\npoints = 3", "min = 0.1\nmax = 0.9"},
+      {"kind = \"saltelli\"\nbase_points = 4", "min = 0.1\nmax = 0.9"},
+      {"kind = \"morris\"\ntrajectories = 3", "min = 0.1\nmax = 0.9"},
+  };
+  for (const auto& [design, range] : designs) {
+    const fs::path file = dir / "empty_key.toml";
+    std::ofstream(file) << fmt::format(
+        "scenario = \"{}\"\nreplicates = 1\n[design]\n{}\n[[parameter]]\nkey = \"\"\n{}\n[[outcome]]\n"
+        "name = \"held\"\nmetric = \"workers_held\"\n",
+        tiny, design, range);
+    const Result r = cli({"sweep", "--check", file.string()});
+    INFO(design << "\n" << r.err);
+    CHECK(r.rc == 1);
+    CHECK(contains(r.err, "empty_key.toml:"));
+    CHECK(contains(r.err, "key: is empty: name the scenario value to sweep"));
+    CHECK(!contains(r.err, "internal error"));
+  }
+  fs::remove_all(dir);
 }
 
 TEST_CASE("scamsim validate on a valid scenario summarises it and exits 0", "[unit]") {
