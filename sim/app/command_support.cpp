@@ -19,8 +19,17 @@ std::atomic<bool> stop_requested{false};
 std::atomic<int> stop_signal{0};
 
 extern "C" void on_stop_signal(int signal) {
-  stop_signal = signal;
-  stop_requested = true;
+  int none = 0;
+  stop_signal.compare_exchange_strong(none, signal);  // the first signal names the exit status; set before the flag
+  if (stop_requested.exchange(true)) {
+    // A second signal: the user does not want to wait for the clean stop. Die of it at once, as if never caught;
+    // a temporary output left behind is removed by the next command writing there (remove_stale_temporaries).
+    struct sigaction fallback {};
+    fallback.sa_handler = SIG_DFL;
+    sigemptyset(&fallback.sa_mask);
+    sigaction(signal, &fallback, nullptr);
+    raise(signal);  // blocked while this handler runs, so delivered, and fatal, as it returns
+  }
 }
 
 }  // namespace
