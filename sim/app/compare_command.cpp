@@ -8,6 +8,7 @@
 
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
+#include "sim/app/output_file.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/compare_results.hpp"
 #include "sim/io/h5.hpp"

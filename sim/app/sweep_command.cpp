@@ -16,6 +16,7 @@
 
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
+#include "sim/app/output_file.hpp"
 #include "sim/app/sweep_mpi.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
@@ -135,6 +136,7 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   OutputFile output(o.output, "-o/--output: name the sweep file to write, e.g. -o sweep.h5");
   const fs::path partial = io::partial_path(output.path());
   const std::string partial_name = io::partial_path(o.output).string();
+  refuse_non_regular(partial, partial_name);
   output.refuse_overwrite(o.force);
   remove_stale_temporaries(output.path());
   if (fs::exists(partial) && !o.resume && !o.force) {

@@ -1,0 +1,80 @@
+#include "sim/app/output_file.hpp"
+
+#include <unistd.h>
+
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "sim/core/error.hpp"
+#include "sim/io/sweep_results.hpp"
+
+namespace scamsim::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string_view kind_of(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::directory:
+      return "a directory";
+    case fs::file_type::character:
+    case fs::file_type::block:
+      return "a device";
+    case fs::file_type::fifo:
+      return "a FIFO (named pipe)";
+    case fs::file_type::socket:
+      return "a socket";
+    default:
+      return "not a file";
+  }
+}
+
+}  // namespace
+
+void refuse_non_regular(const fs::path& path, const std::string& display) {
+  std::error_code ec;
+  const fs::file_status link = fs::symlink_status(path, ec);
+  if (ec || link.type() == fs::file_type::not_found) return;
+  const fs::file_status target = fs::status(path, ec);
+  if (ec || target.type() == fs::file_type::not_found || target.type() == fs::file_type::regular) return;
+  throw SetupError(fmt::format(
+      "-o/--output: '{}' is {}{}, not a regular file: name a new file, or a file to overwrite with --force", display,
+      kind_of(target.type()), fs::is_symlink(link) ? " (through a link)" : ""));
+}
+
+OutputFile::OutputFile(const std::string& name, std::string_view empty_message) : name_(name) {
+  if (name.empty()) throw SetupError(std::string(empty_message));
+  path_ = fs::absolute(name);
+  refuse_non_regular(path_, name_);
+  if (!fs::is_directory(path_.parent_path())) {
+    throw SetupError(fmt::format("-o/--output: the folder '{}' does not exist", path_.parent_path().string()));
+  }
+  temporary_ = path_.parent_path() / fmt::format(".{}.tmp-{}", path_.filename().string(), getpid());
+}
+
+OutputFile::~OutputFile() {
+  if (published_) return;
+  std::error_code ignored;
+  fs::remove(temporary_, ignored);
+}
+
+void OutputFile::refuse_overwrite(bool force) const {
+  if (fs::exists(path_) && !force) {
+    throw SetupError(fmt::format("-o/--output: '{}' exists; add --force to overwrite it", name_));
+  }
+}
+
+void OutputFile::refuse_appeared(bool force) const {
+  if (fs::exists(path_) && !force) {
+    throw SetupError(fmt::format("-o/--output: '{}' appeared during the run; add --force to overwrite it", name_));
+  }
+}
+
+void OutputFile::publish() {
+  io::publish(temporary_, path_);
+  published_ = true;
+}
+
+}  // namespace scamsim::app

@@ -1,0 +1,48 @@
+#pragma once
+// The output file of a command (-o/--output) and what is checked about it before the work starts: that it is a
+// regular file or none, and not overwritten without --force. Internal to the app module.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace scamsim::app {
+
+/// The output file of a command: checked before the work starts, written under a temporary name beside it
+/// (so on the same file system, where a rename is atomic) and renamed into place only when whole. A crash,
+/// an error or a signal thus never leaves a partial file at the output or touches an old one there; the
+/// temporary is removed unless published.
+class OutputFile {
+ public:
+  /// `name` as given to -o/--output. Throws SetupError with `empty_message` when it is empty, when its folder
+  /// does not exist, and when it names something other than a regular file (a directory, a device such as
+  /// /dev/null, a FIFO, a socket, or a link to one), which no --force may replace.
+  OutputFile(const std::string& name, std::string_view empty_message);
+  /// Removes the temporary file unless it was published.
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  /// The output, as an absolute path.
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  /// The temporary file to write: ".NAME.tmp-PID" beside the output (stale ones are found by that pattern).
+  [[nodiscard]] const std::filesystem::path& temporary() const { return temporary_; }
+  /// Throws SetupError when the output exists and `force` is not set.
+  void refuse_overwrite(bool force) const;
+  /// The same, after the work: another process may have made the output meanwhile.
+  void refuse_appeared(bool force) const;
+  /// Renames the temporary into place and makes the rename durable.
+  void publish();
+
+ private:
+  std::string name_;
+  std::filesystem::path path_;
+  std::filesystem::path temporary_;
+  bool published_ = false;
+};
+
+/// Throws SetupError when `path` exists as anything but a regular file or a link to one (a dangling link is let
+/// through: refuse_overwrite deals with it). `display` names it in the message.
+void refuse_non_regular(const std::filesystem::path& path, const std::string& display);
+
+}  // namespace scamsim::app

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# What the commands that write a file (run, sweep, compare, calibrate) check about -o/--output before their
+# work (issue 12): it is a regular file or none, never a device, FIFO, socket or directory, with or without
+# --force; never one of the command's inputs; a link to nothing is not replaced without --force; temporaries
+# of killed processes are removed; a folder that cannot be written, too little disk or too little memory is
+# found before the work starts.
+# Usage: output_cli_test.sh SCAMSIM SOURCE_DIR WORK_DIR CASE
+# Exit 77 (ctest's "skipped") when the machine cannot stage the case, with the reason.
+set -euo pipefail
+scamsim=$1
+src=$2
+work=$3
+case_name=$4
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+tiny="$src/tests/scenarios/tiny.toml"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+
+# A calibration file and its scenario, copied here so that a command that wrongly overwrote them could only
+# damage the copies.
+copy_calibration() {
+  cp "$src/tests/scenarios/quiet.toml" quiet.toml
+  sed 's#^scenario = .*#scenario = "quiet.toml"#' "$src/tests/scenarios/calibration/quiet_revenue.toml" > calib.toml
+}
+copy_sweep() {
+  cp "$tiny" tiny.toml
+  sed 's#^scenario = .*#scenario = "tiny.toml"#' "$src/tests/scenarios/sweeps/tiny_grid.toml" > sweep.toml
+}
+
+# `expect RC PATTERN CMD...`: runs CMD, which must exit RC with stderr matching PATTERN (grep -E).
+expect() {
+  local rc_expected=$1 pattern=$2
+  shift 2
+  local rc=0
+  "$@" > out.txt 2> err.txt || rc=$?
+  [[ $rc -eq $rc_expected ]] || fail "'$*': expected exit $rc_expected, got $rc: $(cat err.txt)"
+  grep -Eq -- "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
+}
+
+# Every command that writes -o, each given OUT as its output.
+commands_writing() {
+  local out=$1
+  shift
+  copy_calibration
+  copy_sweep
+  expect "$@" "$scamsim" run "$tiny" -o "$out" -q --set run.years=1
+  expect "$@" "$scamsim" run "$tiny" -o "$out" -q --set run.years=1 --force
+  expect "$@" "$scamsim" sweep sweep.toml -o "$out" -q --force
+  expect "$@" "$scamsim" compare "$tiny" "$tiny" -o "$out" --replicates 2 -q --set run.years=1 --force
+  expect "$@" "$scamsim" calibrate calib.toml -o "$out" -q --force
+}
+
+case "$case_name" in
+  refuses_devices_fifos_folders)
+    # A device: /dev/null for a user, who could not replace it anyway; for root, which could, a twin of it made
+    # here, so that a regression would replace only the twin.
+    device=/dev/null
+    if [[ $(id -u) -eq 0 ]]; then
+      mknod null_twin c 1 3 || skip "running as root without mknod: no device to try that a regression cannot damage"
+      device=null_twin
+    fi
+    commands_writing "$device" 1 "'$device' is a device, not a regular file"
+    [[ -c $device ]] || fail "$device is no longer a device"
+    mkfifo pipe
+    commands_writing pipe 1 "'pipe' is a FIFO \(named pipe\), not a regular file"
+    [[ -p pipe ]] || fail "the FIFO was replaced"
+    mkdir folder
+    commands_writing folder 1 "'folder' is a directory, not a regular file"
+    [[ -d folder ]] || fail "the folder was replaced"
+    ln -s "$device" link_to_device
+    commands_writing link_to_device 1 "is a device \(through a link\)"
+    [[ -L link_to_device ]] || fail "the link was replaced"
+    ;;
+  *)
+    fail "unknown case $case_name"
+    ;;
+esac
+echo "ok: $case_name"
