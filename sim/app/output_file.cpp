@@ -61,13 +61,19 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::refuse_overwrite(bool force) const {
-  if (fs::exists(path_) && !force) {
-    throw SetupError(fmt::format("-o/--output: '{}' exists; add --force to overwrite it", name_));
+  std::error_code ec;
+  const fs::file_status link = fs::symlink_status(path_, ec);
+  if (force || link.type() == fs::file_type::not_found) return;
+  if (fs::is_symlink(link) && !fs::exists(path_, ec)) {
+    throw SetupError(fmt::format("-o/--output: '{}' is a link to nothing ('{}'); add --force to replace the link",
+                                 name_, fs::read_symlink(path_, ec).string()));
   }
+  throw SetupError(fmt::format("-o/--output: '{}' exists; add --force to overwrite it", name_));
 }
 
 void OutputFile::refuse_appeared(bool force) const {
-  if (fs::exists(path_) && !force) {
+  std::error_code ec;
+  if (fs::symlink_status(path_, ec).type() != fs::file_type::not_found && !force) {
     throw SetupError(fmt::format("-o/--output: '{}' appeared during the run; add --force to overwrite it", name_));
   }
 }

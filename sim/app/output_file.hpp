@@ -27,7 +27,7 @@ class OutputFile {
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   /// The temporary file to write: ".NAME.tmp-PID" beside the output (stale ones are found by that pattern).
   [[nodiscard]] const std::filesystem::path& temporary() const { return temporary_; }
-  /// Throws SetupError when the output exists and `force` is not set.
+  /// Throws SetupError when the output exists, or is a link to nothing, and `force` is not set.
   void refuse_overwrite(bool force) const;
   /// The same, after the work: another process may have made the output meanwhile.
   void refuse_appeared(bool force) const;

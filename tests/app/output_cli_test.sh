@@ -73,6 +73,14 @@ case "$case_name" in
     commands_writing link_to_device 1 "is a device \(through a link\)"
     [[ -L link_to_device ]] || fail "the link was replaced"
     ;;
+  dangling_link_needs_force)
+    ln -s no_such_target.h5 dangling.h5
+    expect 1 "'dangling.h5' is a link to nothing \('no_such_target.h5'\); add --force" \
+      "$scamsim" run "$tiny" -o dangling.h5 -q --set run.years=1
+    [[ -L dangling.h5 && ! -e no_such_target.h5 ]] || fail "the link or its target changed without --force"
+    "$scamsim" run "$tiny" -o dangling.h5 -q --set run.years=1 --force || fail "--force did not replace the link"
+    [[ -f dangling.h5 && ! -L dangling.h5 ]] || fail "--force did not write a file in the link's place"
+    ;;
   *)
     fail "unknown case $case_name"
     ;;
