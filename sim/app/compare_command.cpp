@@ -1,7 +1,7 @@
 #include "sim/app/compare_command.hpp"
 
+#include <array>
 #include <chrono>
-#include <filesystem>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -19,23 +19,11 @@
 
 namespace scamsim::app {
 
-namespace fs = std::filesystem;
-
-namespace {
-
-bool same_file(const fs::path& a, const std::string& b) {
-  std::error_code ec;
-  return fs::equivalent(a, b, ec) && !ec;
-}
-
-}  // namespace
-
 int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostream& err) {
   if (o.scenario_a.empty() || o.scenario_b.empty()) throw SetupError("a scenario file name is empty");
   OutputFile output(o.output, "-o/--output: the output file name is empty");
-  if (same_file(output.path(), o.scenario_a) || same_file(output.path(), o.scenario_b)) {
-    throw SetupError(fmt::format("-o/--output: '{}' is one of the scenarios being compared", o.output));
-  }
+  output.refuse_input(std::array{o.scenario_a, o.scenario_b}, "one of the scenarios being compared");
+  output.refuse_input(std::array{o.outcomes_file}, "the outcomes file");
   output.refuse_overwrite(o.force);
   if (o.threads < 0) throw SetupError("--threads: must be 0 (all cores) or more");
   if (o.replicates < 2) throw SetupError("--replicates: a confidence interval needs at least 2 pairs");
@@ -52,6 +40,8 @@ int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostr
   overrides_b.push_back(fmt::format("run.replicates={}", o.replicates));
   overrides_b.push_back(fmt::format("run.seed={}", a.run.seed));
   const scenario::Scenario b = scenario::load_scenario(o.scenario_b, overrides_b);
+  output.refuse_input(a.files, "a file the scenarios are based on");
+  output.refuse_input(b.files, "a file the scenarios are based on");
   run::check_comparable(a, o.scenario_a, b, o.scenario_b);
   const std::vector<run::OutcomeSpec> outcomes =
       o.outcomes_file.empty() ? run::headline_outcomes(a, b) : run::load_outcomes(o.outcomes_file, a);

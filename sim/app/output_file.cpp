@@ -60,6 +60,16 @@ OutputFile::~OutputFile() {
   fs::remove(temporary_, ignored);
 }
 
+void OutputFile::refuse_input(std::span<const std::string> inputs, std::string_view role) const {
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    if (fs::equivalent(path_, input, ec) && !ec) {
+      throw SetupError(fmt::format("-o/--output: '{}' is {} ('{}'): writing it would destroy it; name another file",
+                                   name_, role, input));
+    }
+  }
+}
+
 void OutputFile::refuse_overwrite(bool force) const {
   std::error_code ec;
   const fs::file_status link = fs::symlink_status(path_, ec);

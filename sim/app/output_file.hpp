@@ -1,8 +1,10 @@
 #pragma once
 // The output file of a command (-o/--output) and what is checked about it before the work starts: that it is a
-// regular file or none, and not overwritten without --force. Internal to the app module.
+// regular file or none, not one of the command's inputs, and not overwritten without --force. Internal to the app
+// module.
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,9 @@ class OutputFile {
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   /// The temporary file to write: ".NAME.tmp-PID" beside the output (stale ones are found by that pattern).
   [[nodiscard]] const std::filesystem::path& temporary() const { return temporary_; }
+  /// Throws SetupError when the output is one of `inputs` (the same file by any name or link), which writing
+  /// would destroy; `role` says what the inputs are ("the scenario", "a file of the sweep").
+  void refuse_input(std::span<const std::string> inputs, std::string_view role) const;
   /// Throws SetupError when the output exists, or is a link to nothing, and `force` is not set.
   void refuse_overwrite(bool force) const;
   /// The same, after the work: another process may have made the output meanwhile.

@@ -1,5 +1,6 @@
 #include "sim/app/run_command.hpp"
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <ostream>
@@ -23,6 +24,7 @@ namespace scamsim::app {
 int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err) {
   if (o.scenario.empty()) throw SetupError("the scenario file name is empty");
   OutputFile output(o.output, "-o/--output: the output file name is empty");
+  output.refuse_input(std::array{o.scenario}, "the scenario");
   output.refuse_overwrite(o.force);
   if (o.threads < 0) throw SetupError("--threads: must be 0 (all cores) or more");
 
@@ -30,6 +32,7 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
   if (o.seed >= 0) overrides.push_back(fmt::format("run.seed={}", o.seed));
   if (o.replicates >= 0) overrides.push_back(fmt::format("run.replicates={}", o.replicates));
   const scenario::Scenario s = scenario::load_scenario(o.scenario, overrides);
+  output.refuse_input(s.files, "a file the scenario is based on");
 
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));
@@ -74,6 +77,7 @@ int calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ostream
     return exit_ok;
   }
   OutputFile output(o.output, "-o/--output: name the file to write the fitted scenario to");
+  output.refuse_input(std::array{o.file, spec.scenario.string()}, "the calibration file or its scenario");
   output.refuse_overwrite(o.force);
   const bool show = show_progress(o.quiet);
   const auto result = run::calibrate(spec, o.threads, [&](int evaluations, double best) {

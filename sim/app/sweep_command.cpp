@@ -136,6 +136,9 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   OutputFile output(o.output, "-o/--output: name the sweep file to write, e.g. -o sweep.h5");
   const fs::path partial = io::partial_path(output.path());
   const std::string partial_name = io::partial_path(o.output).string();
+  std::vector<std::string> inputs = spec.base.files;
+  inputs.push_back(o.file);
+  output.refuse_input(inputs, "the sweep file or its scenario");
   refuse_non_regular(partial, partial_name);
   output.refuse_overwrite(o.force);
   remove_stale_temporaries(output.path());

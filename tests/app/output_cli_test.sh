@@ -73,6 +73,37 @@ case "$case_name" in
     commands_writing link_to_device 1 "is a device \(through a link\)"
     [[ -L link_to_device ]] || fail "the link was replaced"
     ;;
+  refuses_its_input)
+    copy_calibration
+    copy_sweep
+    cp tiny.toml t.toml
+    cp t.toml t.before
+    expect 1 "'t.toml' is the scenario" "$scamsim" run t.toml -o t.toml --force -q
+    # The same file by another name, and through a link.
+    mkdir sub
+    expect 1 "is the scenario" "$scamsim" run t.toml -o ./sub/../t.toml --force -q
+    ln -s t.toml t_link.toml
+    expect 1 "is the scenario" "$scamsim" run t.toml -o t_link.toml --force -q
+    cmp -s t.toml t.before || fail "run overwrote its scenario"
+    # A file the scenario is based on.
+    printf 'base = "t.toml"\nname = "child"\n' > child.toml
+    expect 1 "'t.toml' is a file the scenario is based on" "$scamsim" run child.toml -o t.toml --force -q
+    cmp -s t.toml t.before || fail "run overwrote the scenario's base"
+    cp calib.toml calib.before
+    expect 1 "is the calibration file or its scenario" "$scamsim" calibrate calib.toml -o calib.toml --force -q
+    cmp -s calib.toml calib.before || fail "calibrate overwrote its calibration file"
+    cp quiet.toml quiet.before
+    expect 1 "is the calibration file or its scenario" "$scamsim" calibrate calib.toml -o quiet.toml --force -q
+    cmp -s quiet.toml quiet.before || fail "calibrate overwrote the scenario it fits"
+    cp sweep.toml sweep.before
+    expect 1 "is the sweep file or its scenario" "$scamsim" sweep sweep.toml -o sweep.toml --force -q
+    expect 1 "is the sweep file or its scenario" "$scamsim" sweep sweep.toml -o tiny.toml --force -q
+    cmp -s sweep.toml sweep.before || fail "sweep overwrote its sweep file"
+    cmp -s tiny.toml t.before || fail "sweep overwrote its scenario"
+    expect 1 "is one of the scenarios being compared" \
+      "$scamsim" compare tiny.toml t.toml -o t.toml --force --replicates 2 -q
+    cmp -s t.toml t.before || fail "compare overwrote a scenario"
+    ;;
   dangling_link_needs_force)
     ln -s no_such_target.h5 dangling.h5
     expect 1 "'dangling.h5' is a link to nothing \('no_such_target.h5'\); add --force" \
