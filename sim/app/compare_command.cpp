@@ -46,6 +46,8 @@ int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostr
   const std::vector<run::OutcomeSpec> outcomes =
       o.outcomes_file.empty() ? run::headline_outcomes(a, b) : run::load_outcomes(o.outcomes_file, a);
 
+  output.prepare();
+
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));
   const run::RunOptions options = replicate_options(o.threads, signals, bar);

@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -42,6 +45,19 @@ void refuse_non_regular(const fs::path& path, const std::string& display) {
   throw SetupError(fmt::format(
       "-o/--output: '{}' is {}{}, not a regular file: name a new file, or a file to overwrite with --force", display,
       kind_of(target.type()), fs::is_symlink(link) ? " (through a link)" : ""));
+}
+
+void remove_stale_temporaries(const fs::path& folder, std::string_view prefix) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const std::string file = entry.path().filename().string();
+    const std::string id = file.starts_with(prefix) ? file.substr(prefix.size()) : std::string();
+    if (id.empty() || id.size() > 9 || !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    std::error_code ignored;
+    if (::kill(static_cast<pid_t>(std::stol(id)), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ignored);
+  }
 }
 
 OutputFile::OutputFile(const std::string& name, std::string_view empty_message) : name_(name) {
@@ -86,6 +102,10 @@ void OutputFile::refuse_appeared(bool force) const {
   if (fs::symlink_status(path_, ec).type() != fs::file_type::not_found && !force) {
     throw SetupError(fmt::format("-o/--output: '{}' appeared during the run; add --force to overwrite it", name_));
   }
+}
+
+void OutputFile::prepare() const {
+  remove_stale_temporaries(path_.parent_path(), fmt::format(".{}.tmp-", path_.filename().string()));
 }
 
 void OutputFile::publish() {

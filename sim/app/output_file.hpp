@@ -36,6 +36,8 @@ class OutputFile {
   void refuse_overwrite(bool force) const;
   /// The same, after the work: another process may have made the output meanwhile.
   void refuse_appeared(bool force) const;
+  /// Before the work: removes the temporaries that processes killed while writing this output left beside it.
+  void prepare() const;
   /// Renames the temporary into place and makes the rename durable.
   void publish();
 
@@ -49,5 +51,9 @@ class OutputFile {
 /// Throws SetupError when `path` exists as anything but a regular file or a link to one (a dangling link is let
 /// through: refuse_overwrite deals with it). `display` names it in the message.
 void refuse_non_regular(const std::filesystem::path& path, const std::string& display);
+
+/// Removes the files in `folder` named `prefix` + the id of a process that no longer runs: what commands killed
+/// with kill -9 (or by a power loss) left while writing. Files of live processes are left alone.
+void remove_stale_temporaries(const std::filesystem::path& folder, std::string_view prefix);
 
 }  // namespace scamsim::app

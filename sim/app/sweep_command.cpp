@@ -1,13 +1,8 @@
 #include "sim/app/sweep_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -68,25 +63,6 @@ class SweepProgress {
   std::int64_t steps_to_do_;
 };
 
-/// Removes what earlier sweeps into this output left behind when they were killed (kill -9, power loss): the
-/// temporary files named after the output or its in-progress file and the id of a process that no longer runs.
-void remove_stale_temporaries(const fs::path& output) {
-  const std::string name = output.filename().string();
-  const std::array<std::string, 2> prefixes = {"." + name + ".tmp-", name + ".partial.tmp-"};
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(output.parent_path(), ec)) {
-    const std::string file = entry.path().filename().string();
-    for (const std::string& prefix : prefixes) {
-      const std::string id = file.starts_with(prefix) ? file.substr(prefix.size()) : std::string();
-      if (id.empty() || id.size() > 9 ||
-          !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        continue;
-      }
-      if (::kill(static_cast<pid_t>(std::stol(id)), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
-    }
-  }
-}
-
 int print_run(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, std::int64_t n, std::ostream& out) {
   const auto runs = static_cast<std::int64_t>(plan.runs.size());
   if (n >= runs) {
@@ -141,7 +117,8 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   output.refuse_input(inputs, "the sweep file or its scenario");
   refuse_non_regular(partial, partial_name);
   output.refuse_overwrite(o.force);
-  remove_stale_temporaries(output.path());
+  output.prepare();
+  remove_stale_temporaries(partial.parent_path(), fmt::format("{}.tmp-", partial.filename().string()));
   if (fs::exists(partial) && !o.resume && !o.force) {
     throw SetupError(fmt::format(
         "-o/--output: '{}' holds an unfinished sweep; add --resume to go on with it, or --force to start over",

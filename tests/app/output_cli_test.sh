@@ -112,6 +112,24 @@ case "$case_name" in
     "$scamsim" run "$tiny" -o dangling.h5 -q --set run.years=1 --force || fail "--force did not replace the link"
     [[ -f dangling.h5 && ! -L dangling.h5 ]] || fail "--force did not write a file in the link's place"
     ;;
+  stale_temporaries_removed)
+    # Ids of processes that are gone: a child that has exited and been reaped.
+    sh -c 'exit 0' &
+    dead=$!
+    wait $dead
+    if kill -0 "$dead" 2> /dev/null; then skip "process id $dead was reused at once"; fi
+    echo partial > ".out.h5.tmp-$dead"
+    echo partial > ".other.h5.tmp-$dead"  # another output's: not ours to judge
+    echo live > ".out.h5.tmp-$$"           # a live process's (this script's): left alone
+    "$scamsim" run "$tiny" -o out.h5 -q --set run.years=1
+    [[ ! -e ".out.h5.tmp-$dead" ]] || fail "the dead process's temporary is still there: $(ls -a)"
+    [[ -e ".other.h5.tmp-$dead" ]] || fail "another output's temporary was removed"
+    [[ -e ".out.h5.tmp-$$" ]] || fail "a live process's temporary was removed"
+    # The same for compare and calibrate, which share the output code.
+    echo partial > ".cmp.h5.tmp-$dead"
+    "$scamsim" compare "$tiny" "$tiny" -o cmp.h5 --replicates 2 -q --set run.years=1 > /dev/null
+    [[ ! -e ".cmp.h5.tmp-$dead" ]] || fail "compare left the dead process's temporary"
+    ;;
   *)
     fail "unknown case $case_name"
     ;;
