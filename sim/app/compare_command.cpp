@@ -46,7 +46,7 @@ int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostr
   const std::vector<run::OutcomeSpec> outcomes =
       o.outcomes_file.empty() ? run::headline_outcomes(a, b) : run::load_outcomes(o.outcomes_file, a);
 
-  output.prepare();
+  output.prepare({});  // the pairs' outcomes only: little memory, a small file
 
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));

@@ -33,7 +33,7 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
   if (o.replicates >= 0) overrides.push_back(fmt::format("run.replicates={}", o.replicates));
   const scenario::Scenario s = scenario::load_scenario(o.scenario, overrides);
   output.refuse_input(s.files, "a file the scenario is based on");
-  output.prepare();
+  output.prepare(run_needs(s.run.replicates, s.run.steps(), static_cast<std::int64_t>(s.countries.size())));
 
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));
@@ -80,7 +80,7 @@ int calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ostream
   OutputFile output(o.output, "-o/--output: name the file to write the fitted scenario to");
   output.refuse_input(std::array{o.file, spec.scenario.string()}, "the calibration file or its scenario");
   output.refuse_overwrite(o.force);
-  output.prepare();
+  output.prepare({});
   const bool show = show_progress(o.quiet);
   const auto result = run::calibrate(spec, o.threads, [&](int evaluations, double best) {
     if (show)

@@ -117,7 +117,8 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   output.refuse_input(inputs, "the sweep file or its scenario");
   refuse_non_regular(partial, partial_name);
   output.refuse_overwrite(o.force);
-  output.prepare();
+  // Runs are written to the in-progress file as they finish (io::SweepWriter): little memory, no estimate yet.
+  output.prepare({});
   remove_stale_temporaries(partial.parent_path(), fmt::format("{}.tmp-", partial.filename().string()));
   if (fs::exists(partial) && !o.resume && !o.force) {
     throw SetupError(fmt::format(

@@ -130,6 +130,52 @@ case "$case_name" in
     "$scamsim" compare "$tiny" "$tiny" -o cmp.h5 --replicates 2 -q --set run.years=1 > /dev/null
     [[ ! -e ".cmp.h5.tmp-$dead" ]] || fail "compare left the dead process's temporary"
     ;;
+  unwritable_folder_found_first)
+    # Root passes permission checks, so a folder is made unwritable for everyone by mounting it read-only in a
+    # private mount namespace (unshare); without one, permissions do for a user other than root.
+    mkdir ro
+    probe="$scamsim run $tiny -o ro/out.h5 -q --replicates 200 --set run.years=5"
+    if unshare -rm true 2> /dev/null; then
+      runner=(unshare -rm sh -c "mount -t tmpfs -o ro,size=1m tmpfs ro && exec $probe")
+    elif [[ $(id -u) -ne 0 ]]; then
+      chmod 555 ro
+      runner=(sh -c "exec $probe")
+    else
+      skip "running as root without unshare: no way to make a folder root cannot write"
+    fi
+    start=$(date +%s%N)
+    expect 1 "-o/--output: cannot write in the folder '.*ro': (Read-only file system|Permission denied)" "${runner[@]}"
+    elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+    # 200 replicates of five years take a while: the refusal must come before them.
+    [[ $elapsed_ms -lt 5000 ]] || fail "the refusal took ${elapsed_ms} ms: it came after the work"
+    chmod 755 ro
+    ;;
+  too_little_space_found_first)
+    mkdir small
+    # 1 MB of disk; 400 replicates of tiny's 3 countries over a year need ~100 MB of series, at least ~7 MB
+    # however well they compress.
+    probe="$scamsim run $tiny -o small/out.h5 -q --replicates 400 --set run.years=1"
+    if unshare -rm true 2> /dev/null; then
+      runner=(unshare -rm sh -c "mount -t tmpfs -o size=1m tmpfs small && exec $probe")
+    else
+      skip "no unshare: cannot make a small file system"
+    fi
+    expect 1 "-o/--output: the folder '.*small' has [0-9.]+ [kM]B free, and the results need at least [0-9.]+ MB" \
+      "${runner[@]}"
+    grep -Eq "400 replicates x 36[56] steps x 3 countries" err.txt || fail "the message lacks the figures: $(cat err.txt)"
+    [[ ! -e small/out.h5 ]] || fail "an output was written"
+    ;;
+  too_little_memory_found_first)
+    # 100 years and the most replicates a scenario allows: terabytes of series, more than any machine running this
+    # has, refused with the figure before the 100-year runs start.
+    start=$(date +%s%N)
+    expect 1 "the run needs about [0-9.]+ TB of memory \(100000 replicates x [0-9]+ steps x 3 countries' series" \
+      "$scamsim" run "$tiny" -o out.h5 -q --set run.years=100 --replicates 100000 --set run.scale=0.05
+    grep -Eq "and this machine has [0-9.]+ [kMGT]?B available" err.txt || fail "no figure of the memory: $(cat err.txt)"
+    elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+    [[ $elapsed_ms -lt 5000 ]] || fail "the refusal took ${elapsed_ms} ms: it came after the work"
+    [[ ! -e out.h5 ]] || fail "an output was written"
+    ;;
   *)
     fail "unknown case $case_name"
     ;;
