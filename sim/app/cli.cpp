@@ -1,7 +1,12 @@
 #include "sim/app/cli.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <iostream>
+#include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -42,6 +47,51 @@ int validate(const ValidateOptions& o, std::ostream& out) {
   return exit_ok;
 }
 
+// CLI11's own range checks print "Value 0 not in range 0.000000 to 1797693134862315..." (a 300-digit number)
+// and clamp a too-large number silently; these say in words what is allowed. `name` is what --help shows after
+// the type, as CLI11's own checks did ("INT:POSITIVE").
+
+/// A whole number from `min` to `max`, said as `allowed` when it is not.
+CLI::Validator whole_number(std::int64_t min, std::int64_t max, const std::string& allowed, const std::string& name) {
+  return CLI::Validator(
+      [=](std::string& input) -> std::string {
+        std::int64_t value = 0;
+        const char* end = input.data() + input.size();
+        const auto [stop, error] = std::from_chars(input.data(), end, value);
+        if (error == std::errc() && stop == end && value >= min && value <= max) return {};
+        return fmt::format("must be {}; got '{}'", allowed, input);
+      },
+      "", name);
+}
+
+/// A number above 0.
+CLI::Validator positive_number() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        double value = 0;
+        const char* end = input.data() + input.size();
+        const auto [stop, error] = std::from_chars(input.data(), end, value);
+        if (error == std::errc() && stop == end && std::isfinite(value) && value > 0) return {};
+        return fmt::format("must be a number above 0; got '{}'", input);
+      },
+      "", "POSITIVE");
+}
+
+/// --threads: 0 for all cores, or a count.
+CLI::Validator thread_count() {
+  return whole_number(0, std::numeric_limits<int>::max(), "a whole number of threads, or 0 for all cores",
+                      "NONNEGATIVE");
+}
+
+/// A value that becomes a scenario's run.<key>: its range is the parameter table's, so the flag and the scenario
+/// file accept the same values and an error names the flag the user typed, not a --set they never did.
+CLI::Validator run_setting(std::string_view key, const std::string& name) {
+  const scenario::ParameterInfo* info = scenario::find_parameter(key);
+  const auto min = static_cast<std::int64_t>(info->range.min);
+  const auto max = static_cast<std::int64_t>(info->range.max);
+  return whole_number(min, max, fmt::format("a whole number from {} to {}", min, max), name);
+}
+
 void add_set_option(CLI::App& command, std::vector<std::string>& overrides) {
   command
       .add_option("--set", overrides,
@@ -77,11 +127,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   run_cmd->add_option("-o,--output", run_options.output, "Results file to write (HDF5), e.g. baseline.h5")->required();
   add_set_option(*run_cmd, run_options.overrides);
   run_cmd->add_option("--seed", run_options.seed, "Seed of the run (default: the scenario's run.seed)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(run_setting("run.seed", "NONNEGATIVE"));
   run_cmd->add_option("--replicates", run_options.replicates, "Replicates (default: the scenario's run.replicates)")
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--threads", run_options.threads, "Threads (default 0: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(run_setting("run.replicates", "POSITIVE"));
+  run_cmd->add_option("--threads", run_options.threads, "Threads (default 0: all cores)")->check(thread_count());
   run_cmd->add_flag("--force", run_options.force, "Overwrite the results file if it exists");
   run_cmd->add_flag("-q,--quiet", run_options.quiet, "No progress bar and no closing line");
 
@@ -100,8 +149,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   sweep_cmd->add_option("-o,--output", sweep_options.output,
                         "Sweep file to write (HDF5); while it runs, finished runs are kept in OUTPUT.partial");
   add_set_option(*sweep_cmd, sweep_options.overrides);
-  sweep_cmd->add_option("--threads", sweep_options.threads, "Threads (default 0: all cores)")
-      ->check(CLI::NonNegativeNumber);
+  sweep_cmd->add_option("--threads", sweep_options.threads, "Threads (default 0: all cores)")->check(thread_count());
   sweep_cmd->add_flag("--resume", sweep_options.resume,
                       "Go on with the unfinished sweep in OUTPUT.partial (after a crash, a kill or Ctrl-C)");
   sweep_cmd->add_flag("--force", sweep_options.force,
@@ -110,7 +158,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   sweep_cmd
       ->add_option("--print-run", sweep_options.print_run,
                    "Print run N's resolved scenario (TOML): scamsim run on it repeats the run")
-      ->check(CLI::NonNegativeNumber)
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max(), "a run number, 0 or more", "NONNEGATIVE"))
       ->type_name("N");
   sweep_cmd->add_flag("-q,--quiet", sweep_options.quiet, "No progress bar and no closing line");
 
@@ -124,14 +172,15 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   compare_cmd->add_option("-o,--output", compare_options.output, "Comparison file to write (HDF5), e.g. cmp.h5")
       ->required();
   add_set_option(*compare_cmd, compare_options.overrides);
-  compare_cmd->add_option("--replicates", compare_options.replicates, "Pairs (default 10)")->check(CLI::PositiveNumber);
+  compare_cmd->add_option("--replicates", compare_options.replicates, "Pairs (default 10)")
+      ->check(run_setting("run.replicates", "POSITIVE"));
   compare_cmd->add_option("--seed", compare_options.seed, "Seed of both sides (default: A's run.seed)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(run_setting("run.seed", "NONNEGATIVE"));
   compare_cmd->add_option("--outcomes", compare_options.outcomes_file,
                           "Outcomes file ([[outcome]] tables, as in sweep files) instead of the headline outcomes");
   compare_cmd->add_option("--confidence", compare_options.confidence, "Level of the intervals (default 0.95)");
   compare_cmd->add_option("--threads", compare_options.threads, "Threads (default 0: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(thread_count());
   compare_cmd->add_flag("--force", compare_options.force, "Overwrite the comparison file if it exists");
   compare_cmd->add_flag("-q,--quiet", compare_options.quiet, "No progress bar and no closing line");
 
@@ -142,7 +191,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   calibrate_cmd->add_option("-o,--output", calibrate_options.output, "Fitted scenario to write (TOML)");
   add_set_option(*calibrate_cmd, calibrate_options.overrides);
   calibrate_cmd->add_option("--threads", calibrate_options.threads, "Threads (default 0: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(thread_count());
   calibrate_cmd->add_flag("--force", calibrate_options.force, "Overwrite the output if it exists");
   calibrate_cmd->add_flag("--check", calibrate_options.check, "Only load and check the calibration file");
   calibrate_cmd->add_flag("-q,--quiet", calibrate_options.quiet, "No progress line");
@@ -151,10 +200,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   CLI::App* bench_cmd = app.add_subcommand(
       "bench", "Time the engine on the baseline at 1:1 and 10x scale, 1 thread and all cores (figures, not a test)");
   bench_cmd->add_option("scenario", bench_options.scenario, "Scenario file (default: scenarios/baseline.toml)");
-  bench_cmd->add_option("--scales", bench_options.scales, "Scales to time (default: 1 10)")->check(CLI::PositiveNumber);
-  bench_cmd->add_option("--years", bench_options.years, "Simulated years (default 5)")->check(CLI::PositiveNumber);
+  bench_cmd->add_option("--scales", bench_options.scales, "Scales to time (default: 1 10)")->check(positive_number());
+  bench_cmd->add_option("--years", bench_options.years, "Simulated years (default 5)")->check(positive_number());
   bench_cmd->add_option("--threads", bench_options.threads, "Threads of the parallel runs (default 0: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(thread_count());
   add_set_option(*bench_cmd, bench_options.overrides);
 
   std::string params_format = "text";
@@ -217,8 +266,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       out << scenario::format_parameter_table(format);
       return exit_ok;
     }
-    out << app.help();
-    return exit_ok;
+    // No command is a wrong command line, not a request for help: scripts must not take it for success.
+    err << app.help() << "scamsim: name a command, e.g. scamsim run SCENARIO -o OUT.h5\n";
+    return exit_usage_error;
   } catch (const SetupError& e) {
     for (const auto& d : e.diagnostics()) err << d.format() << '\n';
     const std::size_t n = e.diagnostics().size();

@@ -66,9 +66,8 @@ TEST_CASE("scamsim --version prints the version and the commit", "[unit]") {
   CHECK(r.err.empty());
 }
 
-TEST_CASE("scamsim --help, and no arguments at all, print usage and succeed", "[unit]") {
-  for (const auto& args :
-       {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"}, std::vector<std::string>{}}) {
+TEST_CASE("scamsim --help prints usage and succeeds", "[unit]") {
+  for (const auto& args : {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"}}) {
     const Result r = cli(args);
     INFO(r.out << r.err);
     CHECK(r.rc == 0);
@@ -79,6 +78,53 @@ TEST_CASE("scamsim --help, and no arguments at all, print usage and succeed", "[
   const Result sub = cli({"validate", "--help"});
   CHECK(sub.rc == 0);
   CHECK(contains(sub.out, "--set"));
+}
+
+TEST_CASE("scamsim with no command prints usage on stderr and exits 2", "[unit]") {
+  const Result r = cli({});
+  CHECK(r.rc == 2);
+  CHECK(r.out.empty());
+  CHECK(contains(r.err, "validate"));
+  CHECK(contains(r.err, "params"));
+  CHECK(contains(r.err, "scamsim: name a command"));
+}
+
+TEST_CASE("scamsim says in words which numbers its flags allow", "[unit]") {
+  // Each: the command line, then the message. CLI11's own checks printed a 300-digit range.
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"run", tiny, "-o", "x.h5", "--replicates", "0"},
+       "--replicates: must be a whole number from 1 to 100000; got '0'"},
+      {{"run", tiny, "-o", "x.h5", "--threads", "-1"},
+       "--threads: must be a whole number of threads, or 0 for all cores; got '-1'"},
+      {{"run", tiny, "-o", "x.h5", "--seed", "-1"},
+       "--seed: must be a whole number from 0 to 9200000000000000000; got '-1'"},
+      {{"run", tiny, "-o", "x.h5", "--seed", "abc"},
+       "--seed: must be a whole number from 0 to 9200000000000000000; got 'abc'"},
+      {{"compare", tiny, tiny, "-o", "x.h5", "--replicates", "2.5"},
+       "--replicates: must be a whole number from 1 to 100000; got '2.5'"},
+      {{"sweep", "s.toml", "--print-run", "-3"}, "--print-run: must be a run number, 0 or more; got '-3'"},
+      {{"bench", "--years", "0"}, "--years: must be a number above 0; got '0'"},
+      {{"calibrate", "c.toml", "--threads", "x"}, "--threads: must be a whole number of threads, or 0 for all cores"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = cli(args);
+    INFO(r.err);
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, "scamsim: " + message));
+    CHECK(!contains(r.err, "not in range"));
+  }
+}
+
+TEST_CASE("scamsim run --seed beyond the largest seed is refused, naming --seed, not clamped", "[unit]") {
+  // 2^64 and 2^63 once became 9223372036854775807 silently, then an error about a --set never typed.
+  for (const char* seed : {"18446744073709551616", "9223372036854775808", "9200000000000000001"}) {
+    const Result r = cli({"run", tiny, "-o", "x.h5", "--seed", seed});
+    INFO(r.err);
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, fmt::format("--seed: must be a whole number from 0 to 9200000000000000000; got '{}'", seed)));
+    CHECK(!contains(r.err, "--set"));
+  }
+  CHECK(!fs::exists("x.h5"));
 }
 
 TEST_CASE("scamsim sweep refuses a parameter whose key is empty, naming its line", "[unit]") {
