@@ -91,9 +91,9 @@ void refuse_non_regular(const fs::path& path, const std::string& display) {
   if (ec || link.type() == fs::file_type::not_found) return;
   const fs::file_status target = fs::status(path, ec);
   if (ec || target.type() == fs::file_type::not_found || target.type() == fs::file_type::regular) return;
-  throw SetupError(fmt::format(
-      "-o/--output: '{}' is {}{}, not a regular file: name a new file, or a file to overwrite with --force", display,
-      kind_of(target.type()), fs::is_symlink(link) ? " (through a link)" : ""));
+  throw SetupError(
+      fmt::format("-o/--output: '{}' is {}{}, not a regular file: name a new file, or a file to overwrite with --force",
+                  display, kind_of(target.type()), fs::is_symlink(link) ? " (through a link)" : ""));
 }
 
 void remove_stale_temporaries(const fs::path& folder, std::string_view prefix) {
@@ -101,7 +101,8 @@ void remove_stale_temporaries(const fs::path& folder, std::string_view prefix) {
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
     const std::string file = entry.path().filename().string();
     const std::string id = file.starts_with(prefix) ? file.substr(prefix.size()) : std::string();
-    if (id.empty() || id.size() > 9 || !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (id.empty() || id.size() > 9 ||
+        !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       continue;
     }
     std::error_code ignored;
