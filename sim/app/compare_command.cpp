@@ -2,9 +2,11 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 #include <ostream>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
@@ -18,6 +20,32 @@
 #include "sim/scenario/loader.hpp"
 
 namespace scamsim::app {
+
+Command add_compare_command(CLI::App& app, const std::string& command_line) {
+  auto o = std::make_shared<CompareCommandOptions>();
+  CLI::App* command = app.add_subcommand(
+      "compare",
+      "Run two scenarios (baseline A, policy B) as pairs on common random numbers and report each headline "
+      "outcome's difference B - A with a paired confidence interval (docs/SWEEPS.md)");
+  command->add_option("a", o->scenario_a, "Baseline scenario file (TOML)")->required();
+  command->add_option("b", o->scenario_b, "Policy scenario file (TOML)")->required();
+  command->add_option("-o,--output", o->output, "Comparison file to write (HDF5), e.g. cmp.h5")->required();
+  add_set_option(*command, o->overrides);
+  command->add_option("--replicates", o->replicates, "Pairs (default 10)")
+      ->check(scenario_range("run.replicates", "POSITIVE"));
+  command->add_option("--seed", o->seed, "Seed of both sides (default: A's run.seed)")
+      ->check(scenario_range("run.seed", "NONNEGATIVE"));
+  command->add_option("--outcomes", o->outcomes_file,
+                      "Outcomes file ([[outcome]] tables, as in sweep files) instead of the headline outcomes");
+  command->add_option("--confidence", o->confidence, "Level of the intervals (default 0.95)");
+  command->add_option("--threads", o->threads, "Threads (default 0: all cores)")->check(thread_count());
+  command->add_flag("--force", o->force, "Overwrite the comparison file if it exists");
+  command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
+  return {command, [o, &command_line](std::ostream& out, std::ostream& err) {
+            o->command_line = command_line;
+            return compare_command(*o, out, err);
+          }};
+}
 
 int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostream& err) {
   if (o.scenario_a.empty() || o.scenario_b.empty()) throw SetupError("a scenario file name is empty");

@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <ostream>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
@@ -82,6 +86,38 @@ int print_run(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, std::i
 }
 
 }  // namespace
+
+Command add_sweep_command(CLI::App& app, const std::string& command_line) {
+  auto o = std::make_shared<SweepCommandOptions>();
+  CLI::App* command = app.add_subcommand(
+      "sweep", "Run a sweep file's design (grid, Latin hypercube, Saltelli, Morris) and write one HDF5 file");
+  command->add_option("sweep", o->file, "Sweep file (TOML), see docs/SWEEPS.md")->required();
+  command->add_option("-o,--output", o->output,
+                      "Sweep file to write (HDF5); while it runs, finished runs are kept in OUTPUT.partial");
+  add_set_option(*command, o->overrides);
+  command->add_option("--threads", o->threads, "Threads (default 0: all cores)")->check(thread_count());
+  command->add_flag("--resume", o->resume,
+                    "Go on with the unfinished sweep in OUTPUT.partial (after a crash, a kill or Ctrl-C)");
+  command->add_flag("--force", o->force,
+                    "Overwrite the output if it exists, and start over any unfinished sweep (without --resume)");
+  command->add_flag("--check", o->check, "Only load and check the sweep file; print its number of runs");
+  command
+      ->add_option("--print-run", o->print_run,
+                   "Print run N's resolved scenario (TOML): scamsim run on it repeats the run")
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max(), "a run number, 0 or more", "NONNEGATIVE"))
+      ->type_name("N");
+  command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
+  return {command, [o, &command_line](std::ostream& out, std::ostream& err) {
+            // -o is required unless the sweep is only checked or one run printed, which CLI11 cannot say.
+            if (o->output.empty() && !o->check && o->print_run < 0) {
+              err << "scamsim: sweep: -o/--output is required (unless --check or --print-run)\n";
+              err << "Run 'scamsim sweep --help' for usage.\n";
+              return static_cast<int>(exit_usage_error);
+            }
+            o->command_line = command_line;
+            return sweep_command(*o, out, err);
+          }};
+}
 
 int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream& err) {
   // Under mpirun with several ranks, rank 0 runs the command below with the MPI scheduler; the others run runs.
