@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <numeric>
 #include <ostream>
 
 #include <fmt/format.h>
 #include <tbb/global_control.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/app/cli.hpp"
 #include "sim/model/simulation.hpp"
@@ -73,6 +75,19 @@ Timing time_run(const scenario::Scenario& s, int threads) {
 }
 
 }  // namespace
+
+Command add_bench_command(CLI::App& app) {
+  auto o = std::make_shared<BenchOptions>();
+  CLI::App* command = app.add_subcommand(
+      "bench", "Time the engine on the baseline at 1:1 and 10x scale, 1 thread and all cores (figures, not a test)");
+  command->add_option("scenario", o->scenario, "Scenario file (default: scenarios/baseline.toml)");
+  command->add_option("--scales", o->scales, "Scales to time (default: 1 10)")->check(positive_number());
+  command->add_option("--years", o->years, "Simulated years (default 5)")->check(positive_number());
+  command->add_option("--threads", o->threads, "Threads of the parallel runs (default 0: all cores)")
+      ->check(thread_count());
+  add_set_option(*command, o->overrides);
+  return {command, [o](std::ostream& out, std::ostream& /*err*/) { return bench_command(*o, out); }};
+}
 
 int bench_command(const BenchOptions& o, std::ostream& out) {
   const int all = run::effective_threads(o.threads);

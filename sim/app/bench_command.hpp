@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/command.hpp"
+
 namespace scamsim::app {
 
 /// Options of `scamsim bench`.
@@ -13,6 +15,9 @@ struct BenchOptions {
   int threads = 0;  ///< the "all cores" run; 0: every core
   std::vector<std::string> overrides;
 };
+
+/// Adds `bench` and its options to `app`.
+Command add_bench_command(CLI::App& app);
 
 /// Runs the benchmark of issue #4 and prints its figures: worker-steps per
 /// second, ns per worker-step, seconds per simulated year, peak memory and

@@ -3,14 +3,8 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <system_error>
-
-#include "sim/core/error.hpp"
-#include "sim/io/sweep_results.hpp"
 
 namespace scamsim::app {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -19,8 +13,17 @@ std::atomic<bool> stop_requested{false};
 std::atomic<int> stop_signal{0};
 
 extern "C" void on_stop_signal(int signal) {
-  stop_signal = signal;
-  stop_requested = true;
+  int none = 0;
+  stop_signal.compare_exchange_strong(none, signal);  // the first signal names the exit status; set before the flag
+  if (stop_requested.exchange(true)) {
+    // A second signal: the user does not want to wait for the clean stop. Die of it at once, as if never caught;
+    // a temporary output left behind is removed by the next command writing there (remove_stale_temporaries).
+    struct sigaction fallback {};
+    fallback.sa_handler = SIG_DFL;
+    sigemptyset(&fallback.sa_mask);
+    sigaction(signal, &fallback, nullptr);
+    raise(signal);  // blocked while this handler runs, so delivered, and fatal, as it returns
+  }
 }
 
 }  // namespace
@@ -54,38 +57,6 @@ std::string duration(double seconds) {
   if (seconds < 60) return fmt::format("{:.0f}s", seconds);
   if (seconds < 3600) return fmt::format("{:.0f}m{:02.0f}s", std::floor(seconds / 60), std::fmod(seconds, 60));
   return fmt::format("{:.0f}h{:02.0f}m", std::floor(seconds / 3600), std::fmod(seconds, 3600) / 60);
-}
-
-OutputFile::OutputFile(const std::string& name, std::string_view empty_message) : name_(name) {
-  if (name.empty()) throw SetupError(std::string(empty_message));
-  path_ = fs::absolute(name);
-  if (!fs::is_directory(path_.parent_path())) {
-    throw SetupError(fmt::format("-o/--output: the folder '{}' does not exist", path_.parent_path().string()));
-  }
-  temporary_ = path_.parent_path() / fmt::format(".{}.tmp-{}", path_.filename().string(), getpid());
-}
-
-OutputFile::~OutputFile() {
-  if (published_) return;
-  std::error_code ignored;
-  fs::remove(temporary_, ignored);
-}
-
-void OutputFile::refuse_overwrite(bool force) const {
-  if (fs::exists(path_) && !force) {
-    throw SetupError(fmt::format("-o/--output: '{}' exists; add --force to overwrite it", name_));
-  }
-}
-
-void OutputFile::refuse_appeared(bool force) const {
-  if (fs::exists(path_) && !force) {
-    throw SetupError(fmt::format("-o/--output: '{}' appeared during the run; add --force to overwrite it", name_));
-  }
-}
-
-void OutputFile::publish() {
-  io::publish(temporary_, path_);
-  published_ = true;
 }
 
 void ProgressBar::finish() {

@@ -1,18 +1,16 @@
 #pragma once
 // What the long-running commands (run, calibrate, compare, sweep) share around their work: stopping on a
-// signal, writing the output file atomically and showing progress. Internal to the app module.
+// signal and showing progress (their output file: output_file.hpp). Internal to the app module.
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
-#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
-#include <string_view>
 
 #include <fmt/format.h>
 
@@ -50,38 +48,6 @@ class StopOnSignals {
 
 /// A duration for people, rounded to what matters at its size: "42s", "3m07s", "2h15m".
 std::string duration(double seconds);
-
-/// The output file of a command: checked before the work starts, written under a temporary name beside it
-/// (so on the same file system, where a rename is atomic) and renamed into place only when whole. A crash,
-/// an error or a signal thus never leaves a partial file at the output or touches an old one there; the
-/// temporary is removed unless published.
-class OutputFile {
- public:
-  /// `name` as given to -o/--output. Throws SetupError with `empty_message` when it is empty, and when its
-  /// folder does not exist.
-  OutputFile(const std::string& name, std::string_view empty_message);
-  /// Removes the temporary file unless it was published.
-  ~OutputFile();
-  OutputFile(const OutputFile&) = delete;
-  OutputFile& operator=(const OutputFile&) = delete;
-
-  /// The output, as an absolute path.
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-  /// The temporary file to write: ".NAME.tmp-PID" beside the output (stale ones are found by that pattern).
-  [[nodiscard]] const std::filesystem::path& temporary() const { return temporary_; }
-  /// Throws SetupError when the output exists and `force` is not set.
-  void refuse_overwrite(bool force) const;
-  /// The same, after the work: another process may have made the output meanwhile.
-  void refuse_appeared(bool force) const;
-  /// Renames the temporary into place and makes the rename durable.
-  void publish();
-
- private:
-  std::string name_;
-  std::filesystem::path path_;
-  std::filesystem::path temporary_;
-  bool published_ = false;
-};
 
 /// A one-line progress bar on a terminal, "[####......] label", redrawn at most five times a second; silent
 /// when disabled (stderr is no terminal, or -q). Many threads may report at once: one that finds another

@@ -1,13 +1,16 @@
 #include "sim/app/compare_command.hpp"
 
+#include <array>
 #include <chrono>
-#include <filesystem>
+#include <memory>
 #include <ostream>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
+#include "sim/app/output_file.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/compare_results.hpp"
 #include "sim/io/h5.hpp"
@@ -18,23 +21,37 @@
 
 namespace scamsim::app {
 
-namespace fs = std::filesystem;
-
-namespace {
-
-bool same_file(const fs::path& a, const std::string& b) {
-  std::error_code ec;
-  return fs::equivalent(a, b, ec) && !ec;
+Command add_compare_command(CLI::App& app, const std::string& command_line) {
+  auto o = std::make_shared<CompareCommandOptions>();
+  CLI::App* command = app.add_subcommand(
+      "compare",
+      "Run two scenarios (baseline A, policy B) as pairs on common random numbers and report each headline "
+      "outcome's difference B - A with a paired confidence interval (docs/SWEEPS.md)");
+  command->add_option("a", o->scenario_a, "Baseline scenario file (TOML)")->required();
+  command->add_option("b", o->scenario_b, "Policy scenario file (TOML)")->required();
+  command->add_option("-o,--output", o->output, "Comparison file to write (HDF5), e.g. cmp.h5")->required();
+  add_set_option(*command, o->overrides);
+  command->add_option("--replicates", o->replicates, "Pairs (default 10)")
+      ->check(scenario_range("run.replicates", "POSITIVE"));
+  command->add_option("--seed", o->seed, "Seed of both sides (default: A's run.seed)")
+      ->check(scenario_range("run.seed", "NONNEGATIVE"));
+  command->add_option("--outcomes", o->outcomes_file,
+                      "Outcomes file ([[outcome]] tables, as in sweep files) instead of the headline outcomes");
+  command->add_option("--confidence", o->confidence, "Level of the intervals (default 0.95)");
+  command->add_option("--threads", o->threads, "Threads (default 0: all cores)")->check(thread_count());
+  command->add_flag("--force", o->force, "Overwrite the comparison file if it exists");
+  command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
+  return {command, [o, &command_line](std::ostream& out, std::ostream& err) {
+            o->command_line = command_line;
+            return compare_command(*o, out, err);
+          }};
 }
-
-}  // namespace
 
 int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostream& err) {
   if (o.scenario_a.empty() || o.scenario_b.empty()) throw SetupError("a scenario file name is empty");
   OutputFile output(o.output, "-o/--output: the output file name is empty");
-  if (same_file(output.path(), o.scenario_a) || same_file(output.path(), o.scenario_b)) {
-    throw SetupError(fmt::format("-o/--output: '{}' is one of the scenarios being compared", o.output));
-  }
+  output.refuse_input(std::array{o.scenario_a, o.scenario_b}, "one of the scenarios being compared");
+  output.refuse_input(std::array{o.outcomes_file}, "the outcomes file");
   output.refuse_overwrite(o.force);
   if (o.threads < 0) throw SetupError("--threads: must be 0 (all cores) or more");
   if (o.replicates < 2) throw SetupError("--replicates: a confidence interval needs at least 2 pairs");
@@ -51,9 +68,13 @@ int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostr
   overrides_b.push_back(fmt::format("run.replicates={}", o.replicates));
   overrides_b.push_back(fmt::format("run.seed={}", a.run.seed));
   const scenario::Scenario b = scenario::load_scenario(o.scenario_b, overrides_b);
+  output.refuse_input(a.files, "a file the scenarios are based on");
+  output.refuse_input(b.files, "a file the scenarios are based on");
   run::check_comparable(a, o.scenario_a, b, o.scenario_b);
   const std::vector<run::OutcomeSpec> outcomes =
       o.outcomes_file.empty() ? run::headline_outcomes(a, b) : run::load_outcomes(o.outcomes_file, a);
+
+  output.prepare({});  // the pairs' outcomes only: little memory, a small file
 
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/command.hpp"
+
 namespace scamsim::app {
 
 /// Options of `scamsim compare`.
@@ -26,6 +28,9 @@ struct CompareCommandOptions {
   bool quiet = false;
   std::string command_line;
 };
+
+/// Adds `compare` and its options to `app`; the comparison file records `command_line`.
+Command add_compare_command(CLI::App& app, const std::string& command_line);
 
 /// Runs the comparison, writes its file atomically (a temporary file beside the target, renamed into place
 /// when complete) and prints the table of differences.

@@ -1,27 +1,47 @@
 #include "sim/app/run_command.hpp"
 
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
+#include <array>
+#include <memory>
 #include <ostream>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
+#include "sim/app/output_file.hpp"
 #include "sim/core/error.hpp"
-#include "sim/io/compare_results.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/results.hpp"
-#include "sim/io/sweep_results.hpp"
-#include "sim/run/calibration.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace scamsim::app {
 
+Command add_run_command(CLI::App& app, const std::string& command_line) {
+  auto o = std::make_shared<RunCommandOptions>();
+  CLI::App* command = app.add_subcommand("run", "Run a scenario's replicates and write the results (HDF5)");
+  command->add_option("scenario", o->scenario, "Scenario file (TOML)")->required();
+  command->add_option("-o,--output", o->output, "Results file to write (HDF5), e.g. baseline.h5")->required();
+  add_set_option(*command, o->overrides);
+  command->add_option("--seed", o->seed, "Seed of the run (default: the scenario's run.seed)")
+      ->check(scenario_range("run.seed", "NONNEGATIVE"));
+  command->add_option("--replicates", o->replicates, "Replicates (default: the scenario's run.replicates)")
+      ->check(scenario_range("run.replicates", "POSITIVE"));
+  command->add_option("--threads", o->threads, "Threads (default 0: all cores)")->check(thread_count());
+  command->add_flag("--force", o->force, "Overwrite the results file if it exists");
+  command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
+  return {command, [o, &command_line](std::ostream& out, std::ostream& err) {
+            o->command_line = command_line;
+            return run_command(*o, out, err);
+          }};
+}
+
 int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err) {
   if (o.scenario.empty()) throw SetupError("the scenario file name is empty");
   OutputFile output(o.output, "-o/--output: the output file name is empty");
+  output.refuse_input(std::array{o.scenario}, "the scenario");
   output.refuse_overwrite(o.force);
   if (o.threads < 0) throw SetupError("--threads: must be 0 (all cores) or more");
 
@@ -29,6 +49,8 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
   if (o.seed >= 0) overrides.push_back(fmt::format("run.seed={}", o.seed));
   if (o.replicates >= 0) overrides.push_back(fmt::format("run.replicates={}", o.replicates));
   const scenario::Scenario s = scenario::load_scenario(o.scenario, overrides);
+  output.refuse_input(s.files, "a file the scenario is based on");
+  output.prepare(run_needs(s.run.replicates, s.run.steps(), static_cast<std::int64_t>(s.countries.size())));
 
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));
@@ -62,49 +84,6 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
         s.run.replicates, s.run.replicates == 1 ? "" : "s", s.run.steps(), result.seconds,
         result.worker_steps / std::max(result.seconds, 1e-9) / 1e6, run::effective_threads(o.threads), o.output);
   }
-  return exit_ok;
-}
-
-int calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ostream& err) {
-  const run::CalibrationSpec spec = run::load_calibration(o.file, o.overrides);
-  if (o.check) {
-    out << fmt::format("{}: {} parameters, {} targets, {} replicates at scale {:g}; valid.\n", o.file,
-                       spec.parameters.size(), spec.targets.size(), spec.replicates, spec.scale);
-    return exit_ok;
-  }
-  OutputFile output(o.output, "-o/--output: name the file to write the fitted scenario to");
-  output.refuse_overwrite(o.force);
-  const bool show = show_progress(o.quiet);
-  const auto result = run::calibrate(spec, o.threads, [&](int evaluations, double best) {
-    if (show)
-      err << fmt::format("\rcalibrate: {} of at most {} evaluations, best objective {:.4g}   ", evaluations,
-                         spec.max_evaluations, best)
-          << std::flush;
-  });
-  if (show) err << "\n";
-  {
-    std::ofstream file(output.temporary());
-    file << run::fitted_scenario_toml(spec, result, output.path(), o.command_line);
-    if (!file) throw SetupError(fmt::format("-o/--output: cannot write '{}'", o.output));
-  }
-  output.publish();
-  out << run::format_fit(spec, result) << fmt::format("wrote {}\n", o.output);
-  return exit_ok;
-}
-
-int summary_command(const std::string& path, std::ostream& out) {
-  // Sweep and comparison files say what they are; anything else goes to the results reader, whose errors
-  // name the problem.
-  const std::string kind = io::file_kind(path);
-  if (kind == "sweep") {
-    out << io::summarize_sweep(io::read_sweep(path));
-    return exit_ok;
-  }
-  if (kind == "compare") {
-    out << io::summarize_compare(io::read_compare(path));
-    return exit_ok;
-  }
-  out << io::summarize(io::read_results(path));
   return exit_ok;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
-// `scamsim run` and `scamsim summary`: the app-level work around the engine
-// (files, signals, progress), kept out of the library.
+// `scamsim run`: the app-level work around the engine (files, signals,
+// progress), kept out of the library.
 
 #include <iosfwd>
 #include <string>
 #include <vector>
+
+#include "sim/app/command.hpp"
 
 namespace scamsim::app {
 
@@ -21,26 +23,11 @@ struct RunCommandOptions {
   std::string command_line;
 };
 
+/// Adds `run` and its options to `app`; the results file records `command_line`.
+Command add_run_command(CLI::App& app, const std::string& command_line);
+
 /// Runs a scenario and writes its results file, atomically: into a temporary
 /// file beside the target, renamed into place only when complete.
 int run_command(const RunCommandOptions& options, std::ostream& out, std::ostream& err);
-
-/// Prints the headline outcomes of a results file.
-int summary_command(const std::string& path, std::ostream& out);
-
-/// Options of `scamsim calibrate`.
-struct CalibrateOptions {
-  std::string file;
-  std::string output;
-  std::vector<std::string> overrides;
-  int threads = 0;
-  bool force = false;
-  bool check = false;  ///< load and check the file, fit nothing
-  bool quiet = false;
-  std::string command_line;
-};
-
-/// Fits a calibration file's parameters and writes them as a scenario.
-int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace scamsim::app

@@ -1,21 +1,21 @@
 #include "sim/app/sweep_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <ostream>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
+#include "sim/app/output_file.hpp"
 #include "sim/app/sweep_mpi.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
@@ -67,25 +67,6 @@ class SweepProgress {
   std::int64_t steps_to_do_;
 };
 
-/// Removes what earlier sweeps into this output left behind when they were killed (kill -9, power loss): the
-/// temporary files named after the output or its in-progress file and the id of a process that no longer runs.
-void remove_stale_temporaries(const fs::path& output) {
-  const std::string name = output.filename().string();
-  const std::array<std::string, 2> prefixes = {"." + name + ".tmp-", name + ".partial.tmp-"};
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(output.parent_path(), ec)) {
-    const std::string file = entry.path().filename().string();
-    for (const std::string& prefix : prefixes) {
-      const std::string id = file.starts_with(prefix) ? file.substr(prefix.size()) : std::string();
-      if (id.empty() || id.size() > 9 ||
-          !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        continue;
-      }
-      if (::kill(static_cast<pid_t>(std::stol(id)), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
-    }
-  }
-}
-
 int print_run(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, std::int64_t n, std::ostream& out) {
   const auto runs = static_cast<std::int64_t>(plan.runs.size());
   if (n >= runs) {
@@ -105,6 +86,38 @@ int print_run(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, std::i
 }
 
 }  // namespace
+
+Command add_sweep_command(CLI::App& app, const std::string& command_line) {
+  auto o = std::make_shared<SweepCommandOptions>();
+  CLI::App* command = app.add_subcommand(
+      "sweep", "Run a sweep file's design (grid, Latin hypercube, Saltelli, Morris) and write one HDF5 file");
+  command->add_option("sweep", o->file, "Sweep file (TOML), see docs/SWEEPS.md")->required();
+  command->add_option("-o,--output", o->output,
+                      "Sweep file to write (HDF5); while it runs, finished runs are kept in OUTPUT.partial");
+  add_set_option(*command, o->overrides);
+  command->add_option("--threads", o->threads, "Threads (default 0: all cores)")->check(thread_count());
+  command->add_flag("--resume", o->resume,
+                    "Go on with the unfinished sweep in OUTPUT.partial (after a crash, a kill or Ctrl-C)");
+  command->add_flag("--force", o->force,
+                    "Overwrite the output if it exists, and start over any unfinished sweep (without --resume)");
+  command->add_flag("--check", o->check, "Only load and check the sweep file; print its number of runs");
+  command
+      ->add_option("--print-run", o->print_run,
+                   "Print run N's resolved scenario (TOML): scamsim run on it repeats the run")
+      ->check(whole_number(0, std::numeric_limits<std::int64_t>::max(), "a run number, 0 or more", "NONNEGATIVE"))
+      ->type_name("N");
+  command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
+  return {command, [o, &command_line](std::ostream& out, std::ostream& err) {
+            // -o is required unless the sweep is only checked or one run printed, which CLI11 cannot say.
+            if (o->output.empty() && !o->check && o->print_run < 0) {
+              err << "scamsim: sweep: -o/--output is required (unless --check or --print-run)\n";
+              err << "Run 'scamsim sweep --help' for usage.\n";
+              return static_cast<int>(exit_usage_error);
+            }
+            o->command_line = command_line;
+            return sweep_command(*o, out, err);
+          }};
+}
 
 int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream& err) {
   // Under mpirun with several ranks, rank 0 runs the command below with the MPI scheduler; the others run runs.
@@ -135,8 +148,14 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   OutputFile output(o.output, "-o/--output: name the sweep file to write, e.g. -o sweep.h5");
   const fs::path partial = io::partial_path(output.path());
   const std::string partial_name = io::partial_path(o.output).string();
+  std::vector<std::string> inputs = spec.base.files;
+  inputs.push_back(o.file);
+  output.refuse_input(inputs, "the sweep file or its scenario");
+  refuse_non_regular(partial, partial_name);
   output.refuse_overwrite(o.force);
-  remove_stale_temporaries(output.path());
+  // Runs are written to the in-progress file as they finish (io::SweepWriter): little memory, no estimate yet.
+  output.prepare({});
+  remove_stale_temporaries(partial.parent_path(), fmt::format("{}.tmp-", partial.filename().string()));
   if (fs::exists(partial) && !o.resume && !o.force) {
     throw SetupError(fmt::format(
         "-o/--output: '{}' holds an unfinished sweep; add --resume to go on with it, or --force to start over",

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/command.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 
 namespace scamsim::app {
@@ -27,6 +28,9 @@ struct SweepCommandOptions {
   bool quiet = false;
   std::string command_line;
 };
+
+/// Adds `sweep` and its options to `app`; the sweep file records `command_line`.
+Command add_sweep_command(CLI::App& app, const std::string& command_line);
 
 /// Runs a sweep, or checks it, or prints one of its runs: in this process with oneTBB, or across the ranks of
 /// an MPI job when launched by mpirun with more than one rank (sim/app/sweep_mpi.hpp).

@@ -311,6 +311,7 @@ std::vector<std::vector<double>> run_outcomes(std::span<const scenario::Scenario
   tbb::parallel_for(std::size_t{0}, tasks.size(), [&](std::size_t i) {
     const Task task = tasks[i];
     const scenario::Scenario& s = *scenarios[task.scenario];
+    if (steps.should_stop()) return;
     model::Simulation sim(s, task.replicate);
     if (!steps.run_to_end(sim)) return;
     const model::RunRecord record = sim.take_record();

@@ -15,12 +15,17 @@ int effective_threads(int threads) {
   return threads > 0 ? threads : cores;
 }
 
+bool SharedSteps::should_stop() {
+  if ((options_.stop && options_.stop->load(std::memory_order_relaxed)) || interrupted_.load()) {
+    interrupted_ = true;
+    return true;
+  }
+  return false;
+}
+
 bool SharedSteps::run_to_end(model::Simulation& sim) {
   while (!sim.finished()) {
-    if ((options_.stop && options_.stop->load(std::memory_order_relaxed)) || interrupted_.load()) {
-      interrupted_ = true;
-      return false;
-    }
+    if (should_stop()) return false;
     sim.step();
     const std::int64_t now = ++done_;
     if (options_.progress) options_.progress(now, total_);
@@ -40,6 +45,7 @@ RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& o
   const auto start = std::chrono::steady_clock::now();
   // Replicates run side by side; each writes only its own record.
   tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t r) {
+    if (steps.should_stop()) return;
     model::Simulation sim(scenario, static_cast<std::uint32_t>(r));
     if (steps.run_to_end(sim)) result.replicates[r] = sim.take_record();
   });

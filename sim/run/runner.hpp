@@ -42,6 +42,10 @@ class SharedSteps {
   SharedSteps(const RunOptions& options, std::int64_t total) : options_(options), total_(total) {}
   /// Steps `sim` to its end; false when stopped first (RunOptions::stop, or another replicate was stopped).
   bool run_to_end(model::Simulation& sim);
+  /// Whether to stop now: asked to, or another replicate was stopped (which this call then records). Checked
+  /// at every step and before a replicate builds its world, so that a stop never waits for the worlds of the
+  /// replicates not yet started.
+  bool should_stop();
   /// Whether any replicate was stopped: the caller then throws Interrupted.
   [[nodiscard]] bool interrupted() const { return interrupted_.load(); }
 

@@ -353,7 +353,15 @@ class SweepLoader {
       }
     }
     r.report_unknown_keys();
-    if (key.empty()) return;
+    if (key.empty()) {
+      // A missing key was reported above; an empty one would drop the parameter silently (or leave a design of
+      // no parameters, which the design code rejects as an internal error).
+      if (r.raw().contains("key")) {
+        diagnostics_.error(r.where("key"), r.key_path("key"),
+                           "is empty: name the scenario value to sweep, e.g. \"pressure.half_life_days\"");
+      }
+      return;
+    }
     check_key(r, p);
     if (check_values(r, p)) probe(r, p);
     spec_.parameters.push_back(std::move(p));

@@ -13,6 +13,25 @@ cd "$work"
 tiny="$src/tests/scenarios/tiny.toml"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# Waits (up to 60 s) until process $1 catches SIGINT, i.e. the run has loaded its scenario and started: a
+# signal sent earlier would kill it by default and prove nothing.
+wait_until_catching() {
+  local mask
+  for _ in $(seq 600); do
+    mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2> /dev/null || true)
+    [[ -n $mask ]] && (((16#$mask >> 1) & 1)) && return 0
+    sleep 0.1
+  done
+  fail "the run did not start within 60 s"
+}
+
+# Waits for background process $1; sets rc to its exit status and ms to the milliseconds since $2 (in ns).
+wait_timed() {
+  rc=0
+  wait "$1" || rc=$?
+  ms=$((($(date +%s%N) - $2) / 1000000))
+}
+
 case "$case_name" in
   refuses_overwrite)
     echo "precious" > existing.h5
@@ -41,6 +60,37 @@ case "$case_name" in
     [[ "$(cat target.h5)" == "old results" ]] || fail "the old file was touched"
     if ls -a | grep -q '\.tmp-'; then fail "a temporary file was left behind: $(ls -a)"; fi
     grep -q "interrupted" err.txt || fail "no message on interruption"
+    ;;
+  many_replicates_stop_at_once)
+    # 2000 replicates: on SIGINT the ones not started must not each build their world first (issue 12, item 11).
+    "$scamsim" run "$src/scenarios/baseline.toml" -o target.h5 -q --threads 2 --replicates 2000 \
+      --set run.years=0.2 --set run.scale=0.05 2> err.txt &
+    pid=$!
+    wait_until_catching $pid
+    sleep 0.5
+    kill -INT $pid
+    wait_timed $pid "$(date +%s%N)"
+    [[ $rc -eq 130 ]] || fail "expected exit 130 after SIGINT, got $rc: $(cat err.txt)"
+    grep -q "interrupted by signal 2; no results written" err.txt || fail "no message on interruption: $(cat err.txt)"
+    [[ $ms -lt 3000 ]] || fail "it took $ms ms to stop"
+    [[ ! -e target.h5 ]] || fail "an output was written"
+    if ls -a | grep -q '\.tmp-'; then fail "a temporary file was left behind: $(ls -a)"; fi
+    ;;
+  second_signal_ends_at_once)
+    # A replicate that takes seconds to build its world (a 20x baseline) cannot stop cleanly before it is
+    # built; a second Ctrl-C must not wait for that: the process dies of the signal at once, printing nothing.
+    "$scamsim" run "$src/scenarios/baseline.toml" -o target.h5 -q --threads 1 --replicates 1 \
+      --set run.scale=20 --set run.years=0.1 2> err.txt &
+    pid=$!
+    wait_until_catching $pid
+    kill -INT $pid
+    sleep 0.2
+    kill -INT $pid
+    wait_timed $pid "$(date +%s%N)"
+    [[ $rc -eq 130 ]] || fail "expected exit 130 after SIGINT, got $rc: $(cat err.txt)"
+    [[ $ms -lt 1000 ]] || fail "it took $ms ms to end after the second signal"
+    if grep -q "interrupted" err.txt; then fail "the run stopped cleanly rather than at once: $(cat err.txt)"; fi
+    [[ ! -e target.h5 ]] || fail "an output was written"
     ;;
   threads_identical)
     "$scamsim" run "$tiny" -o one.h5 --force -q --threads 1 --replicates 2 \

@@ -1,7 +1,10 @@
 // The scamsim command line, run in-process: what it prints where, and its
 // exit codes (0 ok, 1 errors in the user's input, 2 a wrong command line).
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -63,9 +66,8 @@ TEST_CASE("scamsim --version prints the version and the commit", "[unit]") {
   CHECK(r.err.empty());
 }
 
-TEST_CASE("scamsim --help, and no arguments at all, print usage and succeed", "[unit]") {
-  for (const auto& args :
-       {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"}, std::vector<std::string>{}}) {
+TEST_CASE("scamsim --help prints usage and succeeds", "[unit]") {
+  for (const auto& args : {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"}}) {
     const Result r = cli(args);
     INFO(r.out << r.err);
     CHECK(r.rc == 0);
@@ -76,6 +78,81 @@ TEST_CASE("scamsim --help, and no arguments at all, print usage and succeed", "[
   const Result sub = cli({"validate", "--help"});
   CHECK(sub.rc == 0);
   CHECK(contains(sub.out, "--set"));
+}
+
+TEST_CASE("scamsim with no command prints usage on stderr and exits 2", "[unit]") {
+  const Result r = cli({});
+  CHECK(r.rc == 2);
+  CHECK(r.out.empty());
+  CHECK(contains(r.err, "validate"));
+  CHECK(contains(r.err, "params"));
+  CHECK(contains(r.err, "scamsim: name a command"));
+}
+
+TEST_CASE("scamsim says in words which numbers its flags allow", "[unit]") {
+  // Each: the command line, then the message. CLI11's own checks printed a 300-digit range.
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"run", tiny, "-o", "x.h5", "--replicates", "0"},
+       "--replicates: must be a whole number from 1 to 100000; got '0'"},
+      {{"run", tiny, "-o", "x.h5", "--threads", "-1"},
+       "--threads: must be a whole number of threads, or 0 for all cores; got '-1'"},
+      {{"run", tiny, "-o", "x.h5", "--seed", "-1"},
+       "--seed: must be a whole number from 0 to 9200000000000000000; got '-1'"},
+      {{"run", tiny, "-o", "x.h5", "--seed", "abc"},
+       "--seed: must be a whole number from 0 to 9200000000000000000; got 'abc'"},
+      {{"compare", tiny, tiny, "-o", "x.h5", "--replicates", "2.5"},
+       "--replicates: must be a whole number from 1 to 100000; got '2.5'"},
+      {{"sweep", "s.toml", "--print-run", "-3"}, "--print-run: must be a run number, 0 or more; got '-3'"},
+      {{"bench", "--years", "0"}, "--years: must be a number above 0; got '0'"},
+      {{"calibrate", "c.toml", "--threads", "x"}, "--threads: must be a whole number of threads, or 0 for all cores"},
+  };
+  for (const auto& [args, message] : cases) {
+    const Result r = cli(args);
+    INFO(r.err);
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, "scamsim: " + message));
+    CHECK(!contains(r.err, "not in range"));
+  }
+}
+
+TEST_CASE("scamsim run --seed beyond the largest seed is refused, naming --seed, not clamped", "[unit]") {
+  // 2^64 and 2^63 once became 9223372036854775807 silently, then an error about a --set never typed.
+  for (const char* seed : {"18446744073709551616", "9223372036854775808", "9200000000000000001"}) {
+    const Result r = cli({"run", tiny, "-o", "x.h5", "--seed", seed});
+    INFO(r.err);
+    CHECK(r.rc == 2);
+    CHECK(contains(r.err, fmt::format("--seed: must be a whole number from 0 to 9200000000000000000; got '{}'", seed)));
+    CHECK(!contains(r.err, "--set"));
+  }
+  CHECK(!fs::exists("x.h5"));
+}
+
+TEST_CASE("scamsim sweep refuses a parameter whose key is empty, naming its line", "[unit]") {
+  // key = "" once dropped the parameter silently, and as the only one of an lhs, Saltelli or Morris design
+  // ended in an internal error (exit 3).
+  const fs::path dir = fs::temp_directory_path() / fmt::format("scamsim_empty_key_{}", ::getpid());
+  fs::create_directories(dir);
+  // Each design with a parameter table that is right but for its key.
+  const std::vector<std::pair<std::string, std::string>> designs = {
+      {"kind = \"grid\"", "levels = [0.1, 0.9]"},
+      {"kind = \"lhs\"\npoints = 3", "min = 0.1\nmax = 0.9"},
+      {"kind = \"saltelli\"\nbase_points = 4", "min = 0.1\nmax = 0.9"},
+      {"kind = \"morris\"\ntrajectories = 3", "min = 0.1\nmax = 0.9"},
+  };
+  for (const auto& [design, range] : designs) {
+    const fs::path file = dir / "empty_key.toml";
+    std::ofstream(file) << fmt::format(
+        "scenario = \"{}\"\nreplicates = 1\n[design]\n{}\n[[parameter]]\nkey = \"\"\n{}\n[[outcome]]\n"
+        "name = \"held\"\nmetric = \"workers_held\"\n",
+        tiny, design, range);
+    const Result r = cli({"sweep", "--check", file.string()});
+    INFO(design << "\n" << r.err);
+    CHECK(r.rc == 1);
+    CHECK(contains(r.err, "empty_key.toml:"));
+    CHECK(contains(r.err, "key: is empty: name the scenario value to sweep"));
+    CHECK(!contains(r.err, "internal error"));
+  }
+  fs::remove_all(dir);
 }
 
 TEST_CASE("scamsim validate on a valid scenario summarises it and exits 0", "[unit]") {

@@ -1,0 +1,41 @@
+#include "sim/app/summary_command.hpp"
+
+#include <memory>
+#include <ostream>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/app/cli.hpp"
+#include "sim/io/compare_results.hpp"
+#include "sim/io/results.hpp"
+#include "sim/io/sweep_results.hpp"
+
+namespace scamsim::app {
+
+Command add_summary_command(CLI::App& app) {
+  auto file = std::make_shared<std::string>();
+  CLI::App* command = app.add_subcommand(
+      "summary",
+      "Print the headline outcomes of a results file per country, a sweep file's outcomes and indices, "
+      "or a comparison file's differences");
+  command->add_option("results", *file, "Results file (HDF5) written by scamsim run, sweep or compare")->required();
+  return {command, [file](std::ostream& out, std::ostream& /*err*/) { return summary_command(*file, out); }};
+}
+
+int summary_command(const std::string& path, std::ostream& out) {
+  // Sweep and comparison files say what they are; anything else goes to the results reader, whose errors
+  // name the problem.
+  const std::string kind = io::file_kind(path);
+  if (kind == "sweep") {
+    out << io::summarize_sweep(io::read_sweep(path));
+    return exit_ok;
+  }
+  if (kind == "compare") {
+    out << io::summarize_compare(io::read_compare(path));
+    return exit_ok;
+  }
+  out << io::summarize(io::read_results(path));
+  return exit_ok;
+}
+
+}  // namespace scamsim::app
