@@ -11,6 +11,7 @@
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
 #include "sim/app/output_file.hpp"
+#include "sim/app/compare_summary.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/compare_results.hpp"
 #include "sim/io/h5.hpp"
@@ -119,7 +120,7 @@ int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostr
   output.publish();
 
   // The table is the command's result, printed even with -q (which silences only the progress and this line).
-  out << io::summarize_compare(results);
+  out << summarize_compare(results);
   if (!o.quiet) {
     out << fmt::format("\nscamsim: {} pairs x {} steps in {:.2f} s ({} threads); wrote {}\n", results.pairs,
                        results.steps, seconds, run::effective_threads(o.threads), o.output);

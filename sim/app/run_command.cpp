@@ -13,6 +13,7 @@
 #include "sim/app/output_file.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
+#include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"

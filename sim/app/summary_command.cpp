@@ -6,7 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/app/cli.hpp"
+#include "sim/app/compare_summary.hpp"
+#include "sim/app/run_summary.hpp"
+#include "sim/app/sweep_summary.hpp"
 #include "sim/io/compare_results.hpp"
+#include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
 #include "sim/io/sweep_results.hpp"
 
@@ -27,14 +31,14 @@ int summary_command(const std::string& path, std::ostream& out) {
   // name the problem.
   const std::string kind = io::file_kind(path);
   if (kind == "sweep") {
-    out << io::summarize_sweep(io::read_sweep(path));
+    out << summarize_sweep(io::read_sweep(path));
     return exit_ok;
   }
   if (kind == "compare") {
-    out << io::summarize_compare(io::read_compare(path));
+    out << summarize_compare(io::read_compare(path));
     return exit_ok;
   }
-  out << io::summarize(io::read_results(path));
+  out << summarize_run(io::read_results(path));
   return exit_ok;
 }
 

@@ -4,7 +4,9 @@
 // file, --resume, the final file, messages) and holds the work queue; every
 // rank, rank 0 included, runs one run at a time on its own threads and
 // takes the next run when it finishes. Runs are recorded by rank 0 only, so
-// the file is the one a single process writes, bit for bit.
+// the file is the one a single process writes, bit for bit. The queue and
+// the protocol live in sim/distributed/; this file only wires them to MPI
+// and to the command.
 //
 // MPI is initialised only here, and only when the process was launched by
 // mpirun (or another MPI launcher) with more than one rank: `scamsim run`,

@@ -15,6 +15,7 @@
 #include "sim/core/version.hpp"
 #include "sim/io/file_support.hpp"
 #include "sim/io/h5.hpp"
+#include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
 #include "sim/scenario/describe.hpp"
 
@@ -30,7 +31,6 @@ using namespace detail;  // the helpers every scamsim file shares
 //
 // docs/SWEEPS.md ("Paired comparisons") is the user-facing description. P = pairs, O = outcomes.
 
-constexpr const char* file_kind_name = "compare";
 constexpr const char* pair_path = "pair";
 constexpr const char* side_path = "side";
 constexpr const char* outcome_path = "outcome";
@@ -60,40 +60,6 @@ constexpr std::array<SummaryColumn, 11> summary_columns = {{
      "Welch interval of mean B - mean A as if unpaired (independent seeds): high end"},
     {"correlation", &run::PairedStatistics::correlation, "Pearson correlation of A and B across the pairs"},
 }};
-
-// ---------------------------------------------------------------- opening
-
-h5::File open_compare_file(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) refuse(path, "no such file");
-  if (fs::is_directory(path, ec)) refuse(path, "is a directory, not a comparison file");
-  if (!has_hdf5_signature(path)) refuse(path, "not an HDF5 file, so not a scamsim comparison file");
-  h5::File file;
-  try {
-    file = h5::File::open_read_only(path);
-  } catch (const h5::FileLocked&) {
-    refuse(path, std::string(h5::locked_file_advice));
-  } catch (const h5::Error& e) {
-    refuse(path, fmt::format("HDF5 file is truncated, corrupt or in use ({})", e.what()));
-  }
-  try {
-    if (!file.has_attribute("file_kind") || !file.has_attribute("schema_version")) {
-      refuse(path,
-             "an HDF5 file but not a scamsim comparison file: no root attributes 'file_kind' and "
-             "'schema_version'");
-    }
-    const std::string kind = file.attribute<std::string>("file_kind");
-    if (kind != file_kind_name) refuse(path, fmt::format("a scamsim {} file, not a comparison file", kind));
-    const auto schema = file.attribute<std::int64_t>("schema_version");
-    if (schema < 1 || schema > results_schema_version) {
-      refuse(path, fmt::format("written with result schema version {}; this scamsim ({}) reads versions 1 to {}",
-                               schema, version(), results_schema_version));
-    }
-  } catch (const h5::Error& e) {
-    refuse(path, fmt::format("comparison file is truncated or corrupt ({})", e.what()));
-  }
-  return file;
-}
 
 template <class T>
 T attribute(const h5::Object& object, const fs::path& path, const std::string& name) {
@@ -142,7 +108,7 @@ void write_compare(const fs::path& path, const CompareResults& r) {
   file.set_attribute("scamsim_version", version());
   file.set_attribute("git_commit", git_commit());
   file.set_attribute("schema_version", results_schema_version);
-  file.set_attribute("file_kind", file_kind_name);
+  file.set_attribute("file_kind", file_kind_name(FileKind::compare));
   file.set_attribute("created_utc", r.created_utc.empty() ? utc_now() : r.created_utc);
   file.set_attribute("command_line", r.command_line);
   file.set_attribute("scenario_a_name", r.name_a);
@@ -224,7 +190,7 @@ void write_compare(const fs::path& path, const CompareResults& r) {
 }
 
 CompareResults read_compare(const fs::path& path) {
-  const h5::File file = open_compare_file(path);
+  const h5::File file = open_scamsim_file(path, FileKind::compare);
   CompareResults r;
   try {
     r.schema_version = attribute<std::int64_t>(file, path, "schema_version");
@@ -281,86 +247,6 @@ CompareResults read_compare(const fs::path& path) {
     refuse(path, fmt::format("comparison file is truncated or corrupt ({})", e.what()));
   }
   return r;
-}
-
-// ---------------------------------------------------------------- summary
-
-namespace {
-
-constexpr std::size_t max_name_width = 32;
-constexpr std::size_t number_width = 11;
-constexpr std::size_t interval_width = 24;
-constexpr std::size_t page_width = 118;
-
-// At most 11 characters: billions and millions with a suffix (four significant digits), other large or whole numbers
-// with digit groups, the rest with four significant digits; "-" when unknown.
-std::string figure(double v) {
-  if (std::isnan(v)) return "-";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  const double m = std::abs(v);
-  if (m >= 1e9) return fmt::format("{:.4g} bn", v / 1e9);
-  if (m >= 1e6) return fmt::format("{:.4g} M", v / 1e6);
-  if (m >= 1000 || (v == std::floor(v))) return scenario::group_digits(std::llround(v));
-  return fmt::format("{:.4g}", v);
-}
-
-std::string bracket(double low, double high) {
-  if (std::isnan(low) || std::isnan(high)) return "-";
-  return fmt::format("[{}, {}]", figure(low), figure(high));
-}
-
-}  // namespace
-
-std::string summarize_compare(const CompareResults& r) {
-  std::size_t name_width = std::string_view("outcome").size();
-  for (const std::string& n : r.outcomes) name_width = std::max(name_width, std::min(n.size(), max_name_width));
-  const double percent = r.confidence * 100;
-  const std::int64_t days = r.steps * r.dt_days;
-
-  std::string out = fmt::format("scamsim compare: {} (A) vs {} (B)\n", r.name_a, r.name_b);
-  out += fmt::format("  A        {}\n  B        {}\n", r.file_a, r.file_b);
-  out += fmt::format("  run      {} to {}, {} steps of {} day{}, seed {}, {} pair{} on common random numbers\n",
-                     r.start_date.to_string(), r.start_date.plus_days(static_cast<int>(days)).to_string(), r.steps,
-                     r.dt_days, r.dt_days == 1 ? "" : "s", r.seed, r.pairs, r.pairs == 1 ? "" : "s");
-  if (!r.created_utc.empty()) {
-    out += fmt::format("  written  {} by scamsim {} (commit {})\n", r.created_utc, r.scamsim_version, r.git_commit);
-  }
-  out += fmt::format(
-      "  columns  means over the pairs (at scale 1); B - A: the mean difference; {:g}% CI paired: Student-t over "
-      "the\n           pairs' differences; unpaired: Welch's, as independent seeds would give\n",
-      percent);
-
-  const std::string paired_head = fmt::format("{:g}% CI paired", percent);
-  const std::string header = fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}", "outcome", name_width, "A mean",
-                                         number_width, "B mean", number_width, "B - A", number_width, paired_head,
-                                         interval_width, "unpaired", interval_width);
-  out += "\n" + header + "\n  " + std::string(header.size() - 2, '-') + "\n";
-  for (std::size_t o = 0; o < r.outcomes.size(); ++o) {
-    const run::PairedStatistics& s = r.statistics[o];
-    out += fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>{}} {:>{}}\n", cut(r.outcomes[o], name_width), name_width,
-                       figure(s.mean_a), number_width, figure(s.mean_b), number_width, figure(s.mean_difference),
-                       number_width, bracket(s.ci_low, s.ci_high), interval_width,
-                       bracket(s.unpaired_low, s.unpaired_high), interval_width);
-  }
-  bool dropped = false;
-  for (const run::PairedStatistics& s : r.statistics) dropped = dropped || s.pairs != r.pairs;
-  if (dropped) {
-    out +=
-        "  (some outcomes used fewer pairs: a pair with a NaN side, a share of nothing, is left out; see "
-        "/summary/pairs)\n";
-  }
-
-  // One line per outcome; the full definitions are in the file (each /outcomes/<name>'s definition).
-  std::size_t units_width = std::string_view("units").size();
-  for (const std::string& u : r.outcome_units) units_width = std::max(units_width, u.size());
-  out += fmt::format("\n  {:<{}} {:<{}} {}\n", "outcome", name_width, "units", units_width, "meaning");
-  for (std::size_t o = 0; o < r.outcomes.size(); ++o) {
-    const std::string line =
-        fmt::format("{:<{}} {:<{}} ", cut(r.outcomes[o], name_width), name_width, r.outcome_units[o], units_width);
-    const std::string wrapped = wrap(r.outcome_descriptions[o], 2 + line.size(), page_width);
-    out += "  " + line + (wrapped.empty() ? "\n" : wrapped.substr(2 + line.size()));
-  }
-  return out;
 }
 
 }  // namespace scamsim::io

@@ -53,8 +53,4 @@ void write_compare(const std::filesystem::path& path, const CompareResults& resu
 /// file, of a newer schema, or truncated or corrupt.
 CompareResults read_compare(const std::filesystem::path& path);
 
-/// The comparison as a terminal table: each outcome's mean over A and over B, the mean difference B - A
-/// and its paired interval, and the unpaired interval for contrast; then the outcomes' units and meaning.
-std::string summarize_compare(const CompareResults& results);
-
 }  // namespace scamsim::io

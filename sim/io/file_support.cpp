@@ -1,8 +1,11 @@
 #include "sim/io/file_support.hpp"
 
-#include <array>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <ctime>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -18,13 +21,6 @@ std::string utc_now() {
                      utc.tm_hour, utc.tm_min, utc.tm_sec);
 }
 
-bool has_hdf5_signature(const std::filesystem::path& path) {
-  static constexpr std::array<char, 8> signature = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
-  std::ifstream in(path, std::ios::binary);
-  std::array<char, 8> head{};
-  return in.read(head.data(), head.size()) && head == signature;
-}
-
 void refuse(const std::filesystem::path& path, const std::string& message) {
   Diagnostic d;
   d.where.file = path.string();
@@ -37,13 +33,38 @@ h5::Dataset required_dataset(const h5::File& file, const std::filesystem::path& 
   return file.open_dataset(name);
 }
 
-void attach(h5::Dataset& d, std::initializer_list<std::pair<const h5::Dataset*, const char*>> scales) {
+void attach(h5::Dataset& d, std::span<const std::pair<const h5::Dataset*, const char*>> scales) {
   unsigned dim = 0;
   for (const auto& [scale, label] : scales) {
     d.attach_scale(*scale, dim);
     d.set_label(dim, label);
     ++dim;
   }
+}
+
+void attach(h5::Dataset& d, std::initializer_list<std::pair<const h5::Dataset*, const char*>> scales) {
+  attach(d, std::span(scales.begin(), scales.size()));
+}
+
+bool stored_as_integer(model::MetricKind kind) { return kind != model::MetricKind::real; }
+
+std::string cell_methods(std::string_view units) { return units.ends_with("/step") ? "time: sum" : "time: point"; }
+
+void sync_to_disk(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw h5::Error(fmt::format("cannot open '{}' to sync it: {}", path.string(), std::strerror(errno)));
+  // fdatasync: the file's size and layout were settled when it was created, only its bytes change.
+  const int rc = ::fdatasync(fd);
+  const int error = errno;
+  ::close(fd);
+  if (rc != 0) throw h5::Error(fmt::format("cannot sync '{}' to disk: {}", path.string(), std::strerror(error)));
+}
+
+void sync_folder(const std::filesystem::path& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;  // best effort: some file systems do not open folders
+  (void)::fsync(fd);
+  ::close(fd);
 }
 
 }  // namespace scamsim::io::detail

@@ -6,17 +6,16 @@
 #include <initializer_list>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "sim/io/h5.hpp"
+#include "sim/model/metrics.hpp"
 
 namespace scamsim::io::detail {
 
 /// Now in UTC as ISO 8601 ("2025-01-31T12:00:00Z"), for the files' creation and history attributes.
 std::string utc_now();
-
-/// Whether the file starts with the HDF5 signature; our files never have a user block, so it is at offset 0.
-bool has_hdf5_signature(const std::filesystem::path& path);
 
 /// Throws SetupError about `path`: the files are inputs, so what is wrong with them is the user's to fix.
 [[noreturn]] void refuse(const std::filesystem::path& path, const std::string& message);
@@ -34,6 +33,23 @@ h5::Dataset write_scale(h5::Group& root, const std::string& path, std::span<cons
 }
 
 /// Attaches one scale to each dimension of `d`, in order, each with its label.
+void attach(h5::Dataset& d, std::span<const std::pair<const h5::Dataset*, const char*>> scales);
+/// The same, for a list written in place.
 void attach(h5::Dataset& d, std::initializer_list<std::pair<const h5::Dataset*, const char*>> scales);
+
+/// Count and USD series hold whole numbers in doubles; files store them as int64 so that readers get exact
+/// integers.
+bool stored_as_integer(model::MetricKind kind);
+
+/// CF's cell_methods of a series in `units`: flows (units per step) are totals over a step's days, everything
+/// else is the state at the end of the step; tools that resample then sum flows and take the last of stocks.
+std::string cell_methods(std::string_view units);
+
+/// Makes a file's writes durable: HDF5 flushes to the operating system, fdatasync to the disk. Throws
+/// h5::Error naming the file when it cannot.
+void sync_to_disk(const std::filesystem::path& path);
+
+/// Makes a rename in `folder` durable: the new name is on disk, not only the data. Best effort.
+void sync_folder(const std::filesystem::path& folder);
 
 }  // namespace scamsim::io::detail

@@ -104,8 +104,4 @@ struct Results {
 /// version, incomplete (the run never finished), or truncated or otherwise corrupt.
 Results read_results(const std::filesystem::path& path);
 
-/// The headline outcomes per host country and for the region, as a terminal table at most 120
-/// columns wide (for `scamsim summary OUT.h5`).
-std::string summarize(const Results& results);
-
 }  // namespace scamsim::io

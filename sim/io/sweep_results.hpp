@@ -84,10 +84,6 @@ void finish_sweep(const std::filesystem::path& partial, const std::filesystem::p
 /// under its new name (or not at all).
 void publish(const std::filesystem::path& from, const std::filesystem::path& to);
 
-/// What kind of scamsim file this is: "run", "sweep", or "" if it is not readable as one (older run files
-/// have no `file_kind` but the run attributes, and read as "run").
-std::string file_kind(const std::filesystem::path& path);
-
 /// A sweep file read back, for `scamsim summary` and tests.
 struct SweepResults {
   std::string name, description, design, scamsim_version, git_commit, created_utc, sweep_toml, base_scenario_toml;
@@ -112,9 +108,5 @@ struct SweepResults {
 /// Reads a sweep file (finished or in progress). Throws SetupError naming the file if it is missing, not
 /// HDF5, not a sweep file, of a newer schema, or corrupt.
 SweepResults read_sweep(const std::filesystem::path& path);
-
-/// The design, the runs done and failed, each outcome's mean and sd per point (for up to 20 points, else
-/// over all points), and the sensitivity table, for `scamsim summary`.
-std::string summarize_sweep(const SweepResults& results);
 
 }  // namespace scamsim::io

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/compare_summary.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/compare_results.hpp"
 #include "sim/io/h5.hpp"
+#include "sim/io/open_file.hpp"
 #include "sim/io/sweep_results.hpp"
 #include "sim/run/compare.hpp"
 #include "sim/scenario/loader.hpp"
@@ -82,7 +84,7 @@ TEST_CASE("A comparison file is read back as written", "[unit][compare][io]") {
   CHECK(back.statistics[0].ci_low == r.statistics[0].ci_low);
   CHECK(back.statistics[0].unpaired_high == r.statistics[0].unpaired_high);
   CHECK(back.statistics[1].pairs == 2);  // the NaN pair is left out
-  CHECK(io::summarize_compare(back) == io::summarize_compare(r));
+  CHECK(scamsim::app::summarize_compare(back) == scamsim::app::summarize_compare(r));
 
   // The layout as other tools see it.
   const io::h5::File file = io::h5::File::open_read_only(path);
@@ -96,7 +98,7 @@ TEST_CASE("A comparison file is read back as written", "[unit][compare][io]") {
 }
 
 TEST_CASE("The comparison table shows each outcome's means, difference and both intervals", "[unit][compare][io]") {
-  const std::string table = io::summarize_compare(example());
+  const std::string table = scamsim::app::summarize_compare(example());
   CHECK_THAT(table, Catch::Contains("scamsim compare: tiny (A) vs tiny_policy (B)"));
   CHECK_THAT(table, Catch::Contains("90% CI paired") && Catch::Contains("unpaired"));
   CHECK_THAT(table, Catch::Contains("held_end_alpha") && Catch::Contains("fewer pairs"));
@@ -118,5 +120,5 @@ TEST_CASE("Reading a file that is not a comparison names the file and what it is
   CHECK_THAT(test::error_message<SetupError>([&] { (void)io::read_compare(other); }),
              Catch::Contains("other.h5") && Catch::Contains("a scamsim sweep file, not a comparison file"));
   CHECK_THAT(test::error_message<SetupError>([&] { (void)io::read_compare(dir.file("missing.h5")); }),
-             Catch::Contains("no such file"));
+             Catch::Contains("no such comparison file"));
 }

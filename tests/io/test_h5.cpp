@@ -337,7 +337,7 @@ TEST_CASE("Opening a missing file, group or dataset throws an error naming it", 
   const TempDir dir;
   const fs::path missing = dir.file("missing.h5");
   CHECK_THAT(error_message([&] { (void)h5::File::open_read_only(missing); }),
-             Contains("open for reading") && Contains(missing.string()) && Contains("No such file"));
+             Contains("open for reading") && Contains(missing.string()) && Contains("no such file or directory"));
   CHECK_THAT(error_message([&] { (void)h5::File::open_read_write(missing); }), Contains(missing.string()));
 
   const fs::path path = dir.file("present.h5");

@@ -26,9 +26,11 @@
 #include <system_error>
 #include <vector>
 
+#include "sim/app/run_summary.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/h5.hpp"
+#include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
 #include "sim/model/metrics.hpp"
 #include "sim/scenario/loader.hpp"
@@ -464,7 +466,7 @@ TEST_CASE("read_results refuses what is not a whole scamsim result, naming the f
   SECTION("a missing file") {
     const fs::path path = dir.file("missing.h5");
     CHECK_THAT(setup_error([&] { (void)io::read_results(path); }),
-               Contains(path.string()) && Contains("no such results file"));
+               Contains(path.string()) && Contains("no such result file"));
   }
   SECTION("a file that is not HDF5") {
     const fs::path path = dir.file("notes.h5");
@@ -635,7 +637,7 @@ TEST_CASE("summarize shows each host country and the headline columns", "[unit][
     results.global.at("held_concentration_hhi")[static_cast<std::size_t>(r * steps)] = 0.5;
   }
 
-  const std::string text = io::summarize(results);
+  const std::string text = scamsim::app::summarize_run(results);
   INFO(text);
   CHECK_THAT(text, Contains("sample") && Contains("seed 7") && Contains("3 replicates") && Contains("median") &&
                        Contains("9.8.7") && Contains("2025-03-01"));
@@ -659,7 +661,7 @@ TEST_CASE("summarize shows each host country and the headline columns", "[unit][
 
   // A metric missing from a file shows as "-" rather than failing.
   results.by_country.erase("repatriations");
-  CHECK_THAT(io::summarize(results), Contains(" -"));
+  CHECK_THAT(scamsim::app::summarize_run(results), Contains(" -"));
 }
 
 TEST_CASE("docs/OUTPUT.md documents every metric with its units", "[unit][io]") {

@@ -9,8 +9,10 @@
 #include <fstream>
 #include <map>
 
+#include "sim/app/sweep_summary.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
+#include "sim/io/open_file.hpp"
 #include "sim/io/sweep_results.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -115,7 +117,7 @@ TEST_CASE("A sweep stopped halfway and resumed gives the file of one that never 
   CHECK(read.outcome_units == std::vector<std::string>{"people", "1", "people"});
   CHECK(read.kept_series == std::vector<std::string>{"pressure", "rerecruited"});
   CHECK(io::file_kind(dir.file("b.h5")) == "sweep");
-  CHECK(!io::summarize_sweep(read).empty());
+  CHECK(!scamsim::app::summarize_sweep(read).empty());
 }
 
 TEST_CASE("The in-progress file is refused for another sweep, a finished or foreign file, and garbage", "[sweep][io]") {
@@ -137,8 +139,8 @@ TEST_CASE("The in-progress file is refused for another sweep, a finished or fore
   const fs::path truncated = dir.file("truncated.h5");
   fs::copy_file(partial, truncated);
   fs::resize_file(truncated, 2000);
-  CHECK_THAT(refusal(truncated, spec, plan), Catch::Contains("truncated, corrupt"));
-  CHECK_THAT(refusal(dir.file("none.h5"), spec, plan), Catch::Contains("no such file"));
+  CHECK_THAT(refusal(truncated, spec, plan), Catch::Contains("truncated or corrupt"));
+  CHECK_THAT(refusal(dir.file("none.h5"), spec, plan), Catch::Contains("no such sweep file"));
 
   { const io::h5::File foreign = io::h5::File::create(dir.file("foreign.h5")); }
   CHECK_THAT(refusal(dir.file("foreign.h5"), spec, plan), Catch::Contains("not a scamsim sweep file"));
@@ -172,7 +174,7 @@ TEST_CASE("An unfinished sweep cannot be finished, and its file reads as incompl
   CHECK_THAT(read.messages[1], Catch::Contains("no nationality"));
   CHECK(read.status[0] == RunStatus::pending);
   CHECK(std::isnan(read.outcome_values[0]));
-  CHECK_THAT(io::summarize_sweep(read), Catch::Contains("in progress"));
+  CHECK_THAT(scamsim::app::summarize_sweep(read), Catch::Contains("in progress"));
 }
 
 TEST_CASE("Saltelli and Morris sweeps carry their sensitivity indices in the final file", "[sweep][io]") {
@@ -195,7 +197,7 @@ TEST_CASE("Saltelli and Morris sweeps carry their sensitivity indices in the fin
     CHECK(read.sensitivity->tables.size() == (sobol ? 6u : 5u));
     CHECK(read.bootstrap == 50);
     CHECK(read.confidence == 0.95);
-    CHECK_THAT(io::summarize_sweep(read), Catch::Contains(sobol ? "total order" : "mu*"));
+    CHECK_THAT(scamsim::app::summarize_sweep(read), Catch::Contains(sobol ? "total order" : "mu*"));
     fs::remove(dir.file("x.h5"));
   }
 }
