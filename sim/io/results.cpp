@@ -47,7 +47,6 @@ constexpr const char* country_path = "country";
 constexpr const char* replicate_path = "replicate";
 constexpr const char* network_path = "network";
 constexpr const char* site_path = "site";
-constexpr const char* scenario_event_path = "scenario_event";
 constexpr const char* country_name_path = "country_name";
 constexpr const char* latitude_path = "latitude_deg";
 constexpr const char* longitude_path = "longitude_deg";
@@ -204,17 +203,6 @@ void extend_scale(h5::Dataset& scale, std::int64_t first, std::size_t rows) {
 
 // ---------------------------------------------------------------- metadata
 
-namespace {
-
-// "2025-10-14 sanctions_network prince_group": the date, the kind and what it targets.
-std::string scenario_event_label(const scenario::Scenario& s, const scenario::EventSpec& event) {
-  std::string label = fmt::format("{} {}", event.date.to_string(), scenario::event_kind_name(event.payload));
-  if (const std::string target = scenario::event_target_text(s, event.payload); !target.empty()) label += " " + target;
-  return label;
-}
-
-}  // namespace
-
 RunMetadata RunMetadata::from_scenario(const scenario::Scenario& s, std::string command_line) {
   RunMetadata meta;
   meta.scenario_name = s.name;
@@ -233,7 +221,7 @@ RunMetadata RunMetadata::from_scenario(const scenario::Scenario& s, std::string 
   }
   for (const scenario::NetworkSpec& n : s.networks) meta.network_ids.push_back(n.id);
   for (const scenario::SiteSpec& site : s.sites) meta.site_ids.push_back(site.id);
-  for (const scenario::EventSpec& e : s.events) meta.scenario_event_labels.push_back(scenario_event_label(s, e));
+  meta.scenario_events = scenario_event_rows(s);
   return meta;
 }
 
@@ -335,10 +323,7 @@ struct ResultsWriter::Impl {
         .set_attribute("long_name", "network id, as in the scenario's [networks]");
     write_scale<std::string>(file, site_path, "site", meta.site_ids)
         .set_attribute("long_name", "site id, as in the scenario's [sites]");
-    // A dataset rather than an attribute: netCDF readers turn a one-element
-    // attribute into a scalar, and show an empty one as "".
-    write_scale<std::string>(file, scenario_event_path, "scenario_event", meta.scenario_event_labels)
-        .set_attribute("long_name", "scenario event: date, kind and target, in date order");
+    write_scenario_events(file, meta.scenario_events, meta.start_date);
 
     const std::pair<const h5::Dataset*, const char*> along_country[] = {{&scales.country, "country"}};
     h5::Dataset names = file.create_dataset<std::string>(country_name_path, {meta.country_names.size()});
@@ -673,7 +658,7 @@ class Reader {
       fail(fmt::format("incomplete: {} of {} replicates were written (the run stopped before it finished)", written,
                        meta.replicates));
     }
-    meta.scenario_event_labels = dataset(scenario_event_path).read<std::string>();
+    meta.scenario_events = read_scenario_events(file_, out.schema_version, meta.start_date);
 
     meta.country_ids = dataset(country_path).read<std::string>();
     const std::size_t countries = meta.country_ids.size();

@@ -46,7 +46,7 @@ EventTarget event_target(const Scenario& s, const EventPayload& payload);
 std::string event_target_text(const Scenario& s, const EventPayload& payload);
 /// One line on what the event does, for `scamsim validate`.
 std::string describe_event(const Scenario& s, const EventPayload& payload);
-/// A phrase for plots: "Sanctions on the Prince Group network".
+/// A phrase for plots: "Crackdown (more raids) in Cambodia".
 std::string event_headline(const Scenario& s, const EventPayload& payload);
 /// The event's numeric fields as "key=value; key=value", in the order of the parameter table.
 std::string event_fields_text(const EventPayload& payload);

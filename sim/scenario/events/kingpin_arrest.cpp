@@ -32,7 +32,9 @@ std::string describe(const Scenario& s, const KingpinArrest& event) {
 }
 
 std::string headline(const Scenario& s, const KingpinArrest& event) {
-  return fmt::format("Head of the {} network arrested", s.network(event.network).name);
+  const NetworkSpec& n = s.network(event.network);
+  return n.head.empty() ? fmt::format("Arrest of the head of {}", n.name)
+                        : fmt::format("Arrest of {}, head of {}", n.head, n.name);
 }
 
 }  // namespace scamsim::scenario

@@ -32,7 +32,7 @@ std::string describe(const Scenario& s, const SanctionNetwork& event) {
 }
 
 std::string headline(const Scenario& s, const SanctionNetwork& event) {
-  return fmt::format("Sanctions on the {} network", s.network(event.network).name);
+  return fmt::format("Sanctions on {}", s.network(event.network).name);
 }
 
 }  // namespace scamsim::scenario
