@@ -22,7 +22,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import h5py
 import numpy as np
@@ -32,7 +32,7 @@ import xarray as xr
 from .countries import fallback_countries
 
 #: The newest result schema version this package reads (docs/OUTPUT.md, section 6).
-SUPPORTED_SCHEMA_VERSION = 1
+SUPPORTED_SCHEMA_VERSION = 2
 
 #: HDF5 bookkeeping attributes of dimension scales, not worth showing to a reader.
 _BOOKKEEPING_ATTRIBUTES = {"DIMENSION_LIST", "DIMENSION_LABELS", "REFERENCE_LIST", "CLASS", "NAME", "_Netcdf4Dimid",
@@ -285,13 +285,35 @@ def _coordinates(f: _File) -> dict[str, np.ndarray]:
 
 @dataclass
 class ScenarioEvent:
-    """One of the scenario's events, as listed in /scenario_event."""
+    """One of the scenario's events, as listed in the table /scenario_event (docs/OUTPUT.md)."""
 
     number: int  #: 1-based position in date order (what figures print next to the event's line)
     date: pd.Timestamp
-    kind: str  #: e.g. 'sanctions_network'
+    kind: str  #: e.g. 'sanctions_network': a name of the file's scenario_event_kind enum
     target: str  #: the network or country id, 'a+b' for intelligence sharing, '' for none
-    label: str  #: the raw text, e.g. '2025-10-14 sanctions_network prince_group'
+    label: str  #: 'YYYY-MM-DD kind target', e.g. '2025-10-14 sanctions_network prince_group'
+    id: str = ""  #: the event's id in the scenario ('' if none)
+    fields: dict[str, str] = field(default_factory=dict)  #: its numbers as written, e.g. {'capacity_factor': '3'}
+    #: a phrase for plots written by scamsim, e.g. 'Crackdown (more raids) in Cambodia'; for files without one
+    #: (schema 1, sweeps), the kind and the target's names
+    headline: str = ""
+
+
+def _label(date: pd.Timestamp, kind: str, target: str) -> str:
+    """'2025-10-14 sanctions_network prince_group' (no target: no trailing space)."""
+    return f"{date:%Y-%m-%d} {kind} {target}".strip()
+
+
+def _fallback_headline(kind: str, names: Sequence[str]) -> str:
+    """The kind in words and what it targets, for events the file gives no headline: 'Crackdown: Cambodia'."""
+    words = kind.replace("_", " ").capitalize()
+    return f"{words}: {' and '.join(names)}" if names else words
+
+
+def _parse_fields(text: str) -> dict[str, str]:
+    """'capacity_factor=3; duration_days=30' -> {'capacity_factor': '3', 'duration_days': '30'}."""
+    pairs = [part.split("=", 1) for part in text.split("; ") if "=" in part]
+    return {key: value for key, value in pairs}
 
 
 @dataclass
@@ -506,20 +528,37 @@ def _read_operators(f: _File, coordinates: dict[str, np.ndarray], replicates: in
     return frame.reset_index(drop=True)
 
 
-def _read_scenario_events(f: _File) -> list[ScenarioEvent]:
-    """The scenario's events from /scenario_event ('YYYY-MM-DD kind target'), in date order."""
+def _read_scenario_events(f: _File, country_names: dict[str, str]) -> list[ScenarioEvent]:
+    """The scenario's events from /scenario_event, in date order: a table of rows (schema 2, kinds named by its
+    enum) or 'YYYY-MM-DD kind target' strings (schema 1)."""
     dataset = f.get("scenario_event")
     if not isinstance(dataset, h5py.Dataset) or dataset.shape in ((), (0,)):
         return []
+    values = f.read(dataset)
     events = []
-    for number, label in enumerate(_strings(f.read(dataset)), start=1):
-        parts = str(label).split(" ", 2)
+    if dataset.dtype.names is None:  # schema 1
+        for number, label in enumerate(_strings(values), start=1):
+            parts = str(label).split(" ", 2)
+            try:
+                date = pd.Timestamp(parts[0])
+            except ValueError:
+                continue
+            kind, target = (parts[1] if len(parts) > 1 else ""), (parts[2] if len(parts) > 2 else "")
+            names = [country_names.get(c, c) for c in target.split("+")] if target else []
+            events.append(ScenarioEvent(number=number, date=date, kind=kind, target=target, label=str(label),
+                                        headline=_fallback_headline(kind, names)))
+        return events
+    kinds = {code: name for name, code in (h5py.check_enum_dtype(dataset.dtype["kind"]) or {}).items()}
+    for number, row in enumerate(values, start=1):
+        text = {name: _strings(np.array([row[name]]))[0] for name in ("date", "target", "id", "fields", "headline")}
         try:
-            date = pd.Timestamp(parts[0])
+            date = pd.Timestamp(text["date"])
         except ValueError:
             continue
-        events.append(ScenarioEvent(number=number, date=date, kind=parts[1] if len(parts) > 1 else "",
-                                    target=parts[2] if len(parts) > 2 else "", label=str(label)))
+        kind = kinds.get(int(row["kind"]), f"kind {int(row['kind'])}")
+        events.append(ScenarioEvent(number=number, date=date, kind=kind, target=text["target"],
+                                    label=_label(date, kind, text["target"]), id=text["id"],
+                                    fields=_parse_fields(text["fields"]), headline=text["headline"]))
     return events
 
 
@@ -587,12 +626,13 @@ def read_run(path: str | Path) -> RunResult:
             coordinates["time"] = (start + pd.to_timedelta(coordinates["time"].astype(np.int64), unit="D")).to_numpy()
         countries = [str(c) for c in coordinates["country"]]
         networks = [str(n) for n in coordinates.get("network", [])]
+        country_table = _read_countries(f, countries)
         return RunResult(
             path=path,
             attrs=attrs,
             coordinates=coordinates,
-            countries=_read_countries(f, countries),
-            scenario_events=_read_scenario_events(f),
+            countries=country_table,
+            scenario_events=_read_scenario_events(f, dict(country_table["name"])),
             events=_read_events(f, countries, networks, start, int(attrs.get("dt_days", 1)), written),
             operators=_read_operators(f, coordinates, written),
             metrics=_groups(f, ("by_country", "global")),
@@ -658,7 +698,7 @@ class SweepResult:
                     or str(position) in varied:
                 continue
             kind = str(event.get("kind", ""))
-            if kind == "intelligence_sharing" and event.get("countries"):
+            if isinstance(event.get("countries"), list) and event["countries"]:  # several countries, e.g. sharing
                 target = "+".join(str(c) for c in event["countries"])
             else:
                 target = str(event.get("network") or event.get("country") or "")
@@ -668,7 +708,16 @@ class SweepResult:
                 continue
             found.append((date, kind, target))
         found.sort(key=lambda e: (e[0], e[1], e[2]))
-        return [ScenarioEvent(number=n, date=d, kind=k, target=g, label=f"{d:%Y-%m-%d} {k} {g}".strip())
+        # Sweep files keep no table of the base scenario's events, so no headline: the kind and the target's names.
+        networks = document.get("networks", {}) if isinstance(document.get("networks"), dict) else {}
+
+        def target_names(target: str) -> list[str]:
+            if target in networks and isinstance(networks[target], dict):
+                return [str(networks[target].get("name", target))]
+            return [self.country_name(c) for c in target.split("+")] if target else []
+
+        return [ScenarioEvent(number=n, date=d, kind=k, target=g, label=_label(d, k, g),
+                              headline=_fallback_headline(k, target_names(g)))
                 for n, (d, k, g) in enumerate(found, start=1)]
 
     @property

@@ -125,37 +125,6 @@ def grouped(array: xr.DataArray, groups: Sequence[CountryGroup]) -> xr.DataArray
 # Events
 # ---------------------------------------------------------------------------------------------------------------
 
-_EVENT_WORDS: dict[str, str] = {
-    "sanctions_network": "Sanctions on the {network} network",
-    "sanctions_country": "Sanctions on {country}",
-    "kingpin_arrest": "Head of the {network} network arrested",
-    "pressure_shock": "Pressure rises on {country}",
-    "crackdown": "Crackdown (more raids) in {country}",
-    "aftercare_budget": "New aftercare budget in {country}",
-    "intelligence_sharing": "Intelligence sharing: {countries}",
-    "crypto_regulation": "Crypto regulation: laundered money frozen ({country})",
-    "awareness_campaign": "Awareness campaign ({country})",
-    "ai_capability": "Better AI tools for scammers",
-}
-
-
-def _network_name(network_id: str) -> str:
-    """'prince_group' -> 'Prince Group'."""
-    return " ".join(part.capitalize() for part in network_id.split("_"))
-
-
-def event_text(kind: str, target: str, run: RunResult) -> str:
-    """A scenario event in plain words, e.g. 'Sanctions on the Prince Group network'."""
-    template = _EVENT_WORDS.get(kind)
-    countries = [run.country_name(c) for c in target.split("+")] if target else []
-    country = countries[0] if countries else ("region-wide" if kind == "crypto_regulation" else
-                                              "among victims" if kind == "awareness_campaign" else "")
-    if template is None:
-        return f"{kind.replace('_', ' ').capitalize()}{(' (' + target.replace('_', ' ') + ')') if target else ''}"
-    return template.format(network=_network_name(target) if target else "a", country=country,
-                           countries=" and ".join(countries))
-
-
 def event_marks(runs: Sequence[RunResult], labels: Sequence[str]) -> list[EventMark]:
     """The scenario events of every run, numbered by date; an event not in every run says which runs have it."""
     seen: dict[tuple[pd.Timestamp, str], list[str]] = {}
@@ -164,7 +133,7 @@ def event_marks(runs: Sequence[RunResult], labels: Sequence[str]) -> list[EventM
         for event in run.scenario_events:
             key = (event.date, f"{event.kind} {event.target}")
             seen.setdefault(key, []).append(label)
-            texts.setdefault(key, event_text(event.kind, event.target, run))
+            texts.setdefault(key, event.headline)  # written by scamsim, per kind (docs/OUTPUT.md)
     marks = []
     for number, key in enumerate(sorted(seen, key=lambda k: (k[0], k[1])), start=1):
         text = texts[key]

@@ -18,7 +18,7 @@ from . import style
 from .reader import SweepResult
 from .run_figures import key_height
 from .style import EventMark, FigureFile, band, colour, date_axis, money_scale, thousands
-from .summary import HIGH, LOW, event_text, quantiles
+from .summary import HIGH, LOW, quantiles
 
 #: At most this many outcomes get a figure each (the rest are in the tables).
 MOST_OUTCOME_FIGURES = 12
@@ -427,8 +427,7 @@ def morris_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
 
 def _sweep_event_marks(sweep: SweepResult) -> list[EventMark]:
     """The base scenario's events, numbered by date, in plain words (those whose date the sweep varies left out)."""
-    return [EventMark(number=e.number, date=e.date, text=event_text(e.kind, e.target, sweep))
-            for e in sweep.scenario_events]
+    return [EventMark(number=e.number, date=e.date, text=e.headline) for e in sweep.scenario_events]
 
 
 def _compact_value(value: float, parameter: str, units: str) -> str:

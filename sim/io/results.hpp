@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/core/date.hpp"
+#include "sim/io/scenario_events_table.hpp"
 #include "sim/model/metrics.hpp"
 
 namespace scamsim::scenario {
@@ -23,7 +24,8 @@ namespace scamsim::io {
 /// Version of the result layout written by this build. Bumped whenever a change could break a reader
 /// (a path, type, shape, unit or meaning changes, or something is removed); additions keep it.
 /// read_results() accepts files of this version or older.
-inline constexpr std::int64_t results_schema_version = 1;
+/// Version 2 stores the scenario's events as a table (version 1: "date kind target" strings).
+inline constexpr std::int64_t results_schema_version = 2;
 
 /// What a results file records about the run besides its series.
 struct RunMetadata {
@@ -41,9 +43,9 @@ struct RunMetadata {
   std::vector<double> longitude_deg;       ///< parallel to country_ids
   std::vector<std::string> network_ids;    ///< in NetworkId order: what event and operator rows index
   std::vector<std::string> site_ids;       ///< in SiteId order: what operator rows index
-  /// One label per scenario event, in date order, e.g. "2025-10-14 sanctions_network prince_group", so
-  /// that plots can mark them; may be empty.
-  std::vector<std::string> scenario_event_labels;
+  /// The scenario's events, in date order (the table /scenario_event), so that plots can mark them; may be
+  /// empty.
+  std::vector<ScenarioEventRow> scenario_events;
 
   /// Everything the scenario determines; nothing engine-specific is needed.
   static RunMetadata from_scenario(const scenario::Scenario& scenario, std::string command_line);

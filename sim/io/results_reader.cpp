@@ -89,7 +89,7 @@ class Reader {
       fail(fmt::format("incomplete: {} of {} replicates were written (the run stopped before it finished)", written,
                        meta.replicates));
     }
-    meta.scenario_event_labels = dataset(scenario_event_path).read<std::string>();
+    meta.scenario_events = read_scenario_events(file_, out.schema_version, meta.start_date);
 
     meta.country_ids = dataset(country_path).read<std::string>();
     const std::size_t countries = meta.country_ids.size();

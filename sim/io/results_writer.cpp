@@ -142,10 +142,7 @@ struct ResultsWriter::Impl {
         .set_attribute("long_name", "network id, as in the scenario's [networks]");
     write_scale<std::string>(file, site_path, meta.site_ids)
         .set_attribute("long_name", "site id, as in the scenario's [sites]");
-    // A dataset rather than an attribute: netCDF readers turn a one-element
-    // attribute into a scalar, and show an empty one as "".
-    write_scale<std::string>(file, scenario_event_path, meta.scenario_event_labels)
-        .set_attribute("long_name", "scenario event: date, kind and target, in date order");
+    write_scenario_events(file, meta.scenario_events, meta.start_date);
 
     const std::pair<const h5::Dataset*, const char*> along_country[] = {{&scales.country, "country"}};
     h5::Dataset names = file.create_dataset<std::string>(country_name_path, {meta.country_names.size()});

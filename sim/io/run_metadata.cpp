@@ -12,41 +12,6 @@
 
 namespace scamsim::io {
 
-namespace {
-
-// "2025-10-14 sanctions_network prince_group": the date, the kind and what it targets.
-std::string scenario_event_label(const scenario::Scenario& s, const scenario::EventSpec& event) {
-  const auto country = [&](CountryId id) { return s.country(id).id; };
-  const std::string target = std::visit(
-      [&](const auto& p) -> std::string {
-        using P = std::remove_cvref_t<decltype(p)>;
-        if constexpr (requires { p.network; }) {
-          return s.network(p.network).id;
-        } else if constexpr (std::is_same_v<P, scenario::IntelligenceSharing>) {
-          std::string names;
-          for (CountryId c : p.countries) {
-            if (!names.empty()) names += '+';
-            names += country(c);
-          }
-          return names;
-        } else if constexpr (requires { p.country; }) {
-          if constexpr (std::is_same_v<std::remove_cvref_t<decltype(p.country)>, CountryId>) {
-            return country(p.country);
-          } else {
-            return p.country ? country(*p.country) : std::string();
-          }
-        } else {
-          return {};
-        }
-      },
-      event.payload);
-  std::string label = fmt::format("{} {}", event.date.to_string(), scenario::event_kind_name(event.payload));
-  if (!target.empty()) label += " " + target;
-  return label;
-}
-
-}  // namespace
-
 RunMetadata RunMetadata::from_scenario(const scenario::Scenario& s, std::string command_line) {
   RunMetadata meta;
   meta.scenario_name = s.name;
@@ -65,7 +30,7 @@ RunMetadata RunMetadata::from_scenario(const scenario::Scenario& s, std::string 
   }
   for (const scenario::NetworkSpec& n : s.networks) meta.network_ids.push_back(n.id);
   for (const scenario::SiteSpec& site : s.sites) meta.site_ids.push_back(site.id);
-  for (const scenario::EventSpec& e : s.events) meta.scenario_event_labels.push_back(scenario_event_label(s, e));
+  meta.scenario_events = scenario_event_rows(s);
   return meta;
 }
 

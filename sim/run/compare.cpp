@@ -109,20 +109,7 @@ namespace {
 
 // The host country an event is aimed at, if any: its country, or a network's home country.
 std::optional<CountryId> target_of(const scenario::EventSpec& event, const scenario::Scenario& s) {
-  const std::optional<CountryId> target = std::visit(
-      [&](const auto& e) -> std::optional<CountryId> {
-        using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, scenario::SanctionNetwork> || std::is_same_v<E, scenario::KingpinArrest>) {
-          return s.network(e.network).home_country;
-        } else if constexpr (requires { CountryId{e.country}; }) {
-          return e.country;
-        } else if constexpr (requires { e.country.has_value(); }) {
-          return e.country;
-        } else {
-          return std::nullopt;
-        }
-      },
-      event.payload);
+  const std::optional<CountryId> target = scenario::event_target(s, event.payload).country();
   if (target && s.country(*target).host) return target;
   return std::nullopt;
 }

@@ -19,9 +19,9 @@ std::string group_digits(std::int64_t value) {
   return negative ? "-" + out : out;
 }
 
-namespace {
+std::string format_percent(double share) { return fmt::format("{:g}%", std::round(share * 1000) / 10); }
 
-std::string percent(double share) { return fmt::format("{:g}%", std::round(share * 1000) / 10); }
+namespace {
 
 std::string_view site_kind_name(SiteKind kind) {
   switch (kind) {
@@ -35,46 +35,6 @@ std::string_view site_kind_name(SiteKind kind) {
       return "other";
   }
   return "?";
-}
-
-std::string describe_event(const Scenario& s, const EventPayload& payload) {
-  const auto country = [&](CountryId id) { return s.country(id).id; };
-  const auto network = [&](NetworkId id) {
-    const auto& n = s.network(id);
-    return n.head.empty() ? n.id : fmt::format("{} (head: {})", n.id, n.head);
-  };
-  return std::visit(
-      [&](const auto& p) -> std::string {
-        using P = std::remove_cvref_t<decltype(p)>;
-        if constexpr (std::is_same_v<P, SanctionNetwork>) {
-          return fmt::format("{}: capital frozen {}, pressure +{:g} at home", network(p.network),
-                             percent(p.capital_frozen_share), p.pressure_shock);
-        } else if constexpr (std::is_same_v<P, SanctionCountry> || std::is_same_v<P, PressureShock>) {
-          return fmt::format("{}: pressure +{:g}", country(p.country), p.pressure_shock);
-        } else if constexpr (std::is_same_v<P, KingpinArrest>) {
-          return fmt::format("{}: protection -{}, pressure +{:g} at home", network(p.network),
-                             percent(p.protection_lost_share), p.pressure_shock);
-        } else if constexpr (std::is_same_v<P, Crackdown>) {
-          return fmt::format("{}: raid capacity x{:g} for {:g} days", country(p.country), p.capacity_factor,
-                             p.duration_days);
-        } else if constexpr (std::is_same_v<P, AftercareBudget>) {
-          return fmt::format("{}: aftercare budget {} USD/year", country(p.country),
-                             group_digits(p.budget_usd_per_year));
-        } else if constexpr (std::is_same_v<P, IntelligenceSharing>) {
-          std::string names;
-          for (CountryId c : p.countries) names += (names.empty() ? "" : ", ") + country(c);
-          return fmt::format("{}: sharing level {:g}", names, p.level);
-        } else if constexpr (std::is_same_v<P, CryptoRegulation>) {
-          return fmt::format("{}: frozen share of laundered money {}", p.country ? country(*p.country) : "everywhere",
-                             percent(p.frozen_share));
-        } else if constexpr (std::is_same_v<P, AwarenessCampaign>) {
-          return fmt::format("{}: awareness +{:g}", p.country ? country(*p.country) : "victims' markets",
-                             p.awareness_increase);
-        } else {
-          return fmt::format("AI uplift at tech 1 becomes {:g}", p.uplift);
-        }
-      },
-      payload);
 }
 
 template <class T>
@@ -138,7 +98,7 @@ std::string describe(const Scenario& s) {
         "  {:<14} vulnerable {}, susceptibility {:g}, awareness {:g}, embassy repatriation {}/month, "
         "initial workforce share {:g}\n",
         c.id, group_digits(o.vulnerable_population), o.recruitment_susceptibility, o.awareness,
-        percent(o.embassy_repatriation_rate_per_month), o.initial_workforce_share);
+        format_percent(o.embassy_repatriation_rate_per_month), o.initial_workforce_share);
   }
 
   out += fmt::format("\nSites ({}):\n", s.sites.size());
@@ -178,9 +138,10 @@ std::string describe(const Scenario& s) {
   out += "  by host country:\n";
   for (std::size_t c = 0; c < s.countries.size(); ++c) {
     if (!s.countries[c].host) continue;
-    out += fmt::format("  {:<20} {:>6} operations {:>10} workers  ({} of all held)\n", s.countries[c].id,
-                       group_digits(ops_in[c]), group_digits(held_in[c]),
-                       workers > 0 ? percent(static_cast<double>(held_in[c]) / static_cast<double>(workers)) : "-");
+    out +=
+        fmt::format("  {:<20} {:>6} operations {:>10} workers  ({} of all held)\n", s.countries[c].id,
+                    group_digits(ops_in[c]), group_digits(held_in[c]),
+                    workers > 0 ? format_percent(static_cast<double>(held_in[c]) / static_cast<double>(workers)) : "-");
   }
 
   out += "\nMatrices:\n";

@@ -10,6 +10,9 @@ namespace scamsim::scenario {
 /// parameters that differ from their defaults, and the events in date order.
 std::string describe(const Scenario& scenario);
 
+/// 0.5 -> "50%", 0.125 -> "12.5%" (to a tenth of a percent).
+std::string format_percent(double share);
+
 /// 1234567 -> "1,234,567".
 std::string group_digits(std::int64_t value);
 

@@ -4,7 +4,11 @@
 // Internal to the scenario module.
 
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "sim/core/date.hpp"
@@ -27,6 +31,39 @@ struct Field {
   [[nodiscard]] std::string_view leaf() const noexcept { return info.key.substr(info.key.rfind('.') + 1); }
 };
 
+/// Short names for the ranges and defaults the tables use.
+namespace table_values {
+inline constexpr double inf = std::numeric_limits<double>::infinity();
+inline constexpr std::optional<double> required{};  ///< no default: the scenario must set it
+inline constexpr Range share{0, 1};
+inline constexpr Range nonnegative{0, inf};
+inline constexpr Range positive{0, inf, true};
+}  // namespace table_values
+
+/// The ValueKind of a member type.
+template <class T>
+constexpr ValueKind kind_of() {
+  if constexpr (std::is_same_v<T, double>)
+    return ValueKind::real;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return ValueKind::integer;
+  else
+    return ValueKind::date;
+}
+
+// One entry: the key is "<prefix><member>", so the TOML key and the struct
+// member cannot drift apart.
+#define SCAMSIM_FIELD(Spec, prefix, member, ...)                                                             \
+  ::scamsim::scenario::detail::Field<Spec> {                                                                 \
+    ::scamsim::scenario::ParameterInfo{                                                                      \
+        prefix #member,                                                                                      \
+        ::scamsim::scenario::detail::kind_of<std::remove_cvref_t<decltype(std::declval<Spec&>().member)>>(), \
+        __VA_ARGS__},                                                                                        \
+        +[](Spec & s) -> auto& {                                                                             \
+      return s.member;                                                                                       \
+    }                                                                                                        \
+  }
+
 std::span<const Field<RunSettings>> run_fields();
 std::span<const Field<Parameters>> parameter_fields();
 std::span<const Field<CountrySpec>> country_fields();
@@ -34,9 +71,5 @@ std::span<const Field<HostRole>> host_fields();
 std::span<const Field<OriginRole>> origin_fields();
 std::span<const Field<NetworkSpec>> network_fields();
 std::span<const Field<OperationGroupSpec>> operation_fields();
-
-/// The numeric fields of one event kind's payload.
-template <class Payload>
-std::span<const Field<Payload>> event_fields();
 
 }  // namespace scamsim::scenario::detail

@@ -18,15 +18,20 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/text.hpp"
+#include "sim/scenario/events/reader.hpp"
 #include "sim/scenario/fields.hpp"
+#include "sim/scenario/references.hpp"
 #include "sim/scenario/toml_reader.hpp"
 
 namespace scamsim::scenario {
 
 namespace fs = std::filesystem;
 using detail::Diagnostics;
+using detail::find_entity;
+using detail::host_reference;
 using detail::location_of;
 using detail::Need;
+using detail::reference;
 using detail::TableReader;
 
 // ---- Run settings ----------------------------------------------------------
@@ -46,23 +51,9 @@ std::int64_t RunSettings::steps() const {
   return std::max<std::int64_t>(1, (days + dt_days - 1) / std::max<std::int64_t>(1, dt_days));
 }
 
-// ---- Event kinds -----------------------------------------------------------
-
 namespace {
-
-// In the order of the EventPayload variant.
-const std::string kind_names[] = {
-    "sanctions_network", "sanctions_country",    "kingpin_arrest",    "pressure_shock",     "crackdown",
-    "aftercare_budget",  "intelligence_sharing", "crypto_regulation", "awareness_campaign", "ai_capability"};
-static_assert(std::size(kind_names) == std::variant_size_v<EventPayload>);
-
 constexpr int max_nesting_depth = 32;
-
 }  // namespace
-
-std::span<const std::string> event_kind_names() { return kind_names; }
-
-std::string_view event_kind_name(const EventPayload& payload) { return kind_names[payload.index()]; }
 
 // ---- Stage 1: documents ----------------------------------------------------
 
@@ -533,44 +524,6 @@ class SchemaReader {
     }
   }
 
-  /// Resolves a reference to a named entity, reporting unknown names with a suggestion.
-  template <class Spec>
-  std::optional<std::size_t> reference(TableReader& r, std::string_view key, const std::vector<Spec>& entities,
-                                       std::string_view what, Need need = Need::required) {
-    const auto name = r.string(key, need);
-    if (!name) return std::nullopt;
-    return find_entity(*name, entities, what, r.where(key), r.key_path(key));
-  }
-
-  template <class Spec>
-  std::optional<std::size_t> find_entity(const std::string& name, const std::vector<Spec>& entities,
-                                         std::string_view what, SourceLocation where, std::string key_path) {
-    for (std::size_t i = 0; i < entities.size(); ++i) {
-      if (entities[i].id == name) return i;
-    }
-    std::vector<std::string> ids;
-    for (const auto& e : entities) ids.push_back(e.id);
-    std::string message = fmt::format("no {} named '{}'", what, name);
-    if (const std::string guess = closest_match(name, ids); !guess.empty()) {
-      message += fmt::format("; did you mean '{}'?", guess);
-    }
-    diagnostics_.error(std::move(where), std::move(key_path), std::move(message));
-    return std::nullopt;
-  }
-
-  std::optional<CountryId> host_reference(TableReader& r, std::string_view key, const Scenario& s,
-                                          Need need = Need::required) {
-    const auto index = reference(r, key, s.countries, "country", need);
-    if (!index) return std::nullopt;
-    if (!s.countries[*index].host) {
-      diagnostics_.error(r.where(key), r.key_path(key),
-                         fmt::format("country '{}' has no [host] table: only host countries have sites and aftercare",
-                                     s.countries[*index].id));
-      return std::nullopt;
-    }
-    return id_at<CountryId>(*index);
-  }
-
   void read_sites(TableReader& root, Scenario& s) {
     for_each_entity(root, "sites", Need::optional, [&](const std::string& id, TableReader& r) {
       SiteSpec site;
@@ -703,8 +656,8 @@ class SchemaReader {
                              fmt::format("expected a country id, got {}", detail::describe_node(node)));
           continue;
         }
-        const auto index =
-            find_entity(std::string(**name), s.countries, "country", location_of(node.source(), file_), path);
+        const auto index = find_entity(std::string(**name), s.countries, "country", location_of(node.source(), file_),
+                                       path, diagnostics_);
         if (!index) continue;
         if (seen[*index]) {
           diagnostics_.error(location_of(node.source(), file_), path,
@@ -734,99 +687,6 @@ class SchemaReader {
 
   // -- events --
 
-  std::optional<CountryId> country_reference(TableReader& r, std::string_view key, const Scenario& s, Need need) {
-    const auto index = reference(r, key, s.countries, "country", need);
-    return index ? std::optional(id_at<CountryId>(*index)) : std::nullopt;
-  }
-
-  std::optional<NetworkId> network_reference(TableReader& r, const Scenario& s) {
-    const auto index = reference(r, "network", s.networks, "network");
-    return index ? std::optional(id_at<NetworkId>(*index)) : std::nullopt;
-  }
-
-  /// Reads the references of one kind of event; false if one is missing or wrong.
-  bool read_references(TableReader& r, const Scenario& s, EventPayload& payload) {
-    return std::visit(
-        [&](auto& p) -> bool {
-          using P = std::remove_cvref_t<decltype(p)>;
-          if constexpr (std::is_same_v<P, SanctionNetwork> || std::is_same_v<P, KingpinArrest>) {
-            const auto network = network_reference(r, s);
-            if (network) p.network = *network;
-            return network.has_value();
-          } else if constexpr (std::is_same_v<P, SanctionCountry> || std::is_same_v<P, PressureShock> ||
-                               std::is_same_v<P, Crackdown>) {
-            const auto country = country_reference(r, "country", s, Need::required);
-            if (country) p.country = *country;
-            return country.has_value();
-          } else if constexpr (std::is_same_v<P, AftercareBudget>) {
-            const auto country = host_reference(r, "country", s);
-            if (country) p.country = *country;
-            return country.has_value();
-          } else if constexpr (std::is_same_v<P, IntelligenceSharing>) {
-            return read_country_list(r, s, p.countries);
-          } else if constexpr (std::is_same_v<P, CryptoRegulation>) {
-            if (!r.raw().contains("country")) return true;
-            p.country = country_reference(r, "country", s, Need::optional);
-            return p.country.has_value();
-          } else if constexpr (std::is_same_v<P, AwarenessCampaign>) {
-            if (!r.raw().contains("country")) return true;
-            p.country = country_reference(r, "country", s, Need::optional);
-            if (p.country && !s.country(*p.country).origin) {
-              diagnostics_.error(r.where("country"), r.key_path("country"),
-                                 fmt::format("country '{}' has no [origin] table; leave 'country' out to aim the "
-                                             "campaign at victims",
-                                             s.country(*p.country).id));
-              return false;
-            }
-            return p.country.has_value();
-          } else {
-            return true;
-          }
-        },
-        payload);
-  }
-
-  bool read_country_list(TableReader& r, const Scenario& s, std::vector<CountryId>& out) {
-    const toml::array* names = r.array("countries", Need::required);
-    if (!names) return false;
-    bool ok = true;
-    for (std::size_t i = 0; i < names->size(); ++i) {
-      const toml::node& node = *names->get(i);
-      const std::string path = fmt::format("{}[{}]", r.key_path("countries"), i);
-      const auto* name = node.as_string();
-      if (!name) {
-        diagnostics_.error(location_of(node.source(), file_), path,
-                           fmt::format("expected a country id, got {}", detail::describe_node(node)));
-        ok = false;
-        continue;
-      }
-      const auto index =
-          find_entity(std::string(**name), s.countries, "country", location_of(node.source(), file_), path);
-      if (!index) {
-        ok = false;
-      } else if (std::find(out.begin(), out.end(), id_at<CountryId>(*index)) != out.end()) {
-        diagnostics_.error(location_of(node.source(), file_), path,
-                           fmt::format("country '{}' is listed twice", **name));
-        ok = false;
-      } else {
-        out.push_back(id_at<CountryId>(*index));
-      }
-    }
-    if (ok && out.size() < 2) {
-      diagnostics_.error(r.where("countries"), r.key_path("countries"), "sharing needs at least two countries");
-      ok = false;
-    }
-    return ok;
-  }
-
-  template <std::size_t I = 0>
-  static EventPayload payload_for(std::size_t index) {
-    if constexpr (I + 1 < std::variant_size_v<EventPayload>) {
-      if (index != I) return payload_for<I + 1>(index);
-    }
-    return EventPayload{std::in_place_index<I>};
-  }
-
   void read_events(TableReader& root, Scenario& s) {
     for_each_in_array(root, "events", [&](std::size_t, TableReader& r) {
       EventSpec e;
@@ -842,22 +702,23 @@ class SchemaReader {
                            "event ids must be lowercase letters, digits and '_', starting with a letter");
       }
       if (!kind) return;
-      const auto* it = std::find(std::begin(kind_names), std::end(kind_names), *kind);
-      if (it == std::end(kind_names)) {
+      std::optional<EventPayload> payload = event_of_kind(*kind);
+      if (!payload) {
+        const auto kinds = event_kind_names();
         std::string message = fmt::format("unknown event kind '{}'", *kind);
-        if (const std::string guess = closest_match(*kind, kind_names); !guess.empty()) {
+        if (const std::string guess = closest_match(*kind, kinds); !guess.empty()) {
           message += fmt::format("; did you mean '{}'?", guess);
         } else {
-          message += fmt::format("; expected one of {}", quoted_list(kind_names));
+          message += fmt::format("; expected one of {}", quoted_list(kinds));
         }
         diagnostics_.error(r.where("kind"), r.key_path("kind"), std::move(message));
         // Accept the rest so one typo gives one error, not one per field.
         for (const auto& [key, node] : r.raw()) r.accept(key.str());
         return;
       }
-      e.payload = payload_for(static_cast<std::size_t>(it - std::begin(kind_names)));
-      const bool refs_ok = read_references(r, s, e.payload);
-      std::visit([&](auto& p) { r.fields(detail::event_fields<std::remove_cvref_t<decltype(p)>>(), p); }, e.payload);
+      e.payload = std::move(*payload);
+      detail::EventReader references(r, s);
+      const bool refs_ok = detail::read_event(references, e.payload);
       if (date && run_ok_ && (*date < s.run.start_date || *date >= s.run.end_date())) {
         diagnostics_.error(r.where("date"), r.key_path("date"),
                            fmt::format("date {} is outside the run ({} to {}, the last day excluded)",

@@ -31,7 +31,4 @@ Scenario load_scenario(const std::filesystem::path& file, std::span<const std::s
 Scenario load_scenario_text(std::string_view text, const std::filesystem::path& name,
                             std::span<const std::string> overrides = {});
 
-/// The names of the event kinds, as written in scenario files.
-std::span<const std::string> event_kind_names();
-
 }  // namespace scamsim::scenario

@@ -27,32 +27,7 @@ namespace scamsim::scenario {
 namespace detail {
 namespace {
 
-template <class T>
-constexpr ValueKind kind_of() {
-  if constexpr (std::is_same_v<T, double>)
-    return ValueKind::real;
-  else if constexpr (std::is_same_v<T, std::int64_t>)
-    return ValueKind::integer;
-  else
-    return ValueKind::date;
-}
-
-constexpr double inf = std::numeric_limits<double>::infinity();
-constexpr std::optional<double> required{};
-constexpr Range share{0, 1};
-constexpr Range nonnegative{0, inf};
-constexpr Range positive{0, inf, true};
-
-// One entry: the key is "<prefix><member>", so the TOML key and the struct
-// member cannot drift apart.
-#define SCAMSIM_FIELD(Spec, prefix, member, ...)                                                          \
-  Field<Spec> {                                                                                           \
-    ParameterInfo{prefix #member, kind_of<std::remove_cvref_t<decltype(std::declval<Spec&>().member)>>(), \
-                  __VA_ARGS__},                                                                           \
-        +[](Spec & s) -> auto& {                                                                          \
-      return s.member;                                                                                    \
-    }                                                                                                     \
-  }
+using namespace table_values;
 
 #define RUN(member, ...) SCAMSIM_FIELD(RunSettings, "run.", member, __VA_ARGS__)
 const Field<RunSettings> run_table[] = {
@@ -232,52 +207,6 @@ const Field<OperationGroupSpec> operation_table[] = {
 };
 #undef G
 
-#define E(Payload, kind, member, ...) SCAMSIM_FIELD(Payload, "events." kind ".", member, __VA_ARGS__)
-const Field<SanctionNetwork> sanctions_network_table[] = {
-    E(SanctionNetwork, "sanctions_network", capital_frozen_share, 1.0, share, "share", "Share of its capital frozen.",
-      "seed (Prince Group sanctions)"),
-    E(SanctionNetwork, "sanctions_network", pressure_shock, 0.3, share, "-", "Pressure added to its home country.",
-      "assumption"),
-};
-const Field<SanctionCountry> sanctions_country_table[] = {
-    E(SanctionCountry, "sanctions_country", pressure_shock, required, share, "-", "Pressure added.", "scenario"),
-};
-const Field<KingpinArrest> kingpin_arrest_table[] = {
-    E(KingpinArrest, "kingpin_arrest", protection_lost_share, 0.5, share, "share",
-      "Share of protection its operations lose.", "assumption; seed (Chen Zhi)"),
-    E(KingpinArrest, "kingpin_arrest", pressure_shock, 0.3, share, "-", "Pressure added to its home country.",
-      "assumption"),
-};
-const Field<PressureShock> pressure_shock_table[] = {
-    E(PressureShock, "pressure_shock", pressure_shock, required, share, "-", "Pressure added.", "scenario"),
-};
-const Field<Crackdown> crackdown_table[] = {
-    E(Crackdown, "crackdown", capacity_factor, required, {0, 100}, "-", "Factor on raid capacity.", "scenario"),
-    E(Crackdown, "crackdown", duration_days, required, {0, 36500, true}, "days", "How long the campaign lasts.",
-      "scenario"),
-};
-const Field<AftercareBudget> aftercare_budget_table[] = {
-    E(AftercareBudget, "aftercare_budget", budget_usd_per_year, required, nonnegative, "USD/year",
-      "The new yearly aftercare budget.", "scenario"),
-};
-const Field<IntelligenceSharing> intelligence_sharing_table[] = {
-    E(IntelligenceSharing, "intelligence_sharing", level, required, share, "-",
-      "Sharing level between every pair of the countries named.", "scenario"),
-};
-const Field<CryptoRegulation> crypto_regulation_table[] = {
-    E(CryptoRegulation, "crypto_regulation", frozen_share, required, share, "share",
-      "New share of laundered money frozen.", "scenario"),
-};
-const Field<AwarenessCampaign> awareness_campaign_table[] = {
-    E(AwarenessCampaign, "awareness_campaign", awareness_increase, required, share, "-",
-      "Awareness added (capped at 1).", "scenario"),
-};
-const Field<AiCapability> ai_capability_table[] = {
-    E(AiCapability, "ai_capability", uplift, required, {0, 10}, "-", "New AI revenue uplift at tech 1.", "scenario"),
-};
-#undef E
-#undef SCAMSIM_FIELD
-
 // Matrix entries are checked element by element; they fill no single member.
 const ParameterInfo matrix_table[] = {
     {"matrices.relocation_cost_usd", ValueKind::integer, required, nonnegative, "USD",
@@ -298,47 +227,6 @@ std::span<const Field<OriginRole>> origin_fields() { return origin_table; }
 std::span<const Field<NetworkSpec>> network_fields() { return network_table; }
 std::span<const Field<OperationGroupSpec>> operation_fields() { return operation_table; }
 
-template <>
-std::span<const Field<SanctionNetwork>> event_fields() {
-  return sanctions_network_table;
-}
-template <>
-std::span<const Field<SanctionCountry>> event_fields() {
-  return sanctions_country_table;
-}
-template <>
-std::span<const Field<KingpinArrest>> event_fields() {
-  return kingpin_arrest_table;
-}
-template <>
-std::span<const Field<PressureShock>> event_fields() {
-  return pressure_shock_table;
-}
-template <>
-std::span<const Field<Crackdown>> event_fields() {
-  return crackdown_table;
-}
-template <>
-std::span<const Field<AftercareBudget>> event_fields() {
-  return aftercare_budget_table;
-}
-template <>
-std::span<const Field<IntelligenceSharing>> event_fields() {
-  return intelligence_sharing_table;
-}
-template <>
-std::span<const Field<CryptoRegulation>> event_fields() {
-  return crypto_regulation_table;
-}
-template <>
-std::span<const Field<AwarenessCampaign>> event_fields() {
-  return awareness_campaign_table;
-}
-template <>
-std::span<const Field<AiCapability>> event_fields() {
-  return ai_capability_table;
-}
-
 }  // namespace detail
 
 namespace {
@@ -348,9 +236,10 @@ void append(std::vector<ParameterInfo>& out, std::span<const detail::Field<Spec>
   for (const auto& f : fields) out.push_back(f.info);
 }
 
+// Each kind's fields, in the order of the EventPayload variant (sim/scenario/events/kinds.hpp).
 template <class... Payload>
 void append_events(std::vector<ParameterInfo>& out, std::variant<Payload...>* /*tag*/) {
-  (append(out, detail::event_fields<Payload>()), ...);
+  (append(out, fields(Payload{})), ...);
 }
 
 std::vector<ParameterInfo> build_table() {

@@ -14,6 +14,7 @@
 
 #include "sim/core/date.hpp"
 #include "sim/core/ids.hpp"
+#include "sim/scenario/events/kinds.hpp"
 
 namespace scamsim::scenario {
 
@@ -168,63 +169,8 @@ struct Parameters {
 };
 
 // ---- Events (MODEL.md section 6) -------------------------------------------
-
-/// Sanctions on a network: its capital is frozen, pressure rises at home.
-struct SanctionNetwork {
-  NetworkId network{};
-  double capital_frozen_share = 0;
-  double pressure_shock = 0;
-};
-/// Sanctions on a country (its government), raising pressure on it.
-struct SanctionCountry {
-  CountryId country{};
-  double pressure_shock = 0;
-};
-/// The arrest of a network's head: protection lost, pressure at home.
-struct KingpinArrest {
-  NetworkId network{};
-  double protection_lost_share = 0;
-  double pressure_shock = 0;
-};
-/// A foreign government's demand or any other jump in pressure.
-struct PressureShock {
-  CountryId country{};
-  double pressure_shock = 0;
-};
-/// A campaign that multiplies a country's raid capacity for a while.
-struct Crackdown {
-  CountryId country{};
-  double capacity_factor = 0;
-  double duration_days = 0;
-};
-/// A new yearly aftercare budget for a host country.
-struct AftercareBudget {
-  CountryId country{};
-  std::int64_t budget_usd_per_year = 0;
-};
-/// Countries that start sharing intelligence at a level (symmetric).
-struct IntelligenceSharing {
-  std::vector<CountryId> countries;
-  double level = 0;
-};
-/// Regulation that freezes a share of laundered crypto (everywhere, or one country).
-struct CryptoRegulation {
-  std::optional<CountryId> country;
-  double frozen_share = 0;
-};
-/// An awareness campaign in an origin country, or among victims if no country.
-struct AwarenessCampaign {
-  std::optional<CountryId> country;
-  double awareness_increase = 0;
-};
-/// A shift in what AI tooling adds to revenue per worker.
-struct AiCapability {
-  double uplift = 0;
-};
-
-using EventPayload =
-    std::variant<SanctionNetwork, SanctionCountry, KingpinArrest, PressureShock, Crackdown, AftercareBudget,
-                 IntelligenceSharing, CryptoRegulation, AwarenessCampaign, AiCapability>;
+// Each kind's struct and handlers: sim/scenario/events/<kind>.hpp; the list
+// of kinds (EventPayload): sim/scenario/events/kinds.hpp.
 
 /// A dated change to the world.
 struct EventSpec {
@@ -233,9 +179,6 @@ struct EventSpec {
   std::string note;  ///< free text, e.g. the source of the event
   EventPayload payload;
 };
-
-/// The kind name used in scenario files ("sanctions_network", ...).
-std::string_view event_kind_name(const EventPayload& payload);
 
 // ---- The whole scenario ----------------------------------------------------
 

@@ -81,9 +81,22 @@ class RunFileReading(unittest.TestCase):
             self.assertIn(f.attrs["scamsim_version"].decode(), self.result.version)
             self.assertEqual(list(self.result.countries["name"]), strings(f["country_name"][:]))
             np.testing.assert_array_equal(self.result.countries["latitude_deg"].to_numpy(), f["latitude_deg"][:])
-            labels = [e.label for e in self.result.scenario_events]
-            self.assertEqual(labels, strings(f["scenario_event"][:]))
-            self.assertTrue(all(e.date >= self.result.time[0] for e in self.result.scenario_events))
+            table = f["scenario_event"]
+            kinds = {v: k for k, v in h5py.check_enum_dtype(table.dtype["kind"]).items()}
+            rows = table[:]
+            events = self.result.scenario_events
+            self.assertGreater(len(rows), 0)
+            self.assertEqual([e.kind for e in events], [kinds[k] for k in rows["kind"]])
+            self.assertEqual([e.target for e in events], strings(rows["target"]))
+            self.assertEqual([e.headline for e in events], strings(rows["headline"]))
+            self.assertEqual([f"{e.date:%Y-%m-%d}" for e in events], strings(rows["date"]))
+            self.assertEqual([(e.date - self.result.start_date).days for e in events], list(rows["day"]))
+            self.assertEqual([e.label for e in events],
+                             [f"{d} {k} {t}".strip() for d, k, t in zip(strings(rows["date"]),
+                                                                       [kinds[k] for k in rows["kind"]],
+                                                                       strings(rows["target"]))])
+            self.assertTrue(all(e.headline and e.fields for e in events))
+            self.assertTrue(all(e.date >= self.result.time[0] for e in events))
 
     def test_events_are_decoded_row_for_row(self) -> None:
         with h5py.File(self.path, "r") as f:
@@ -156,6 +169,22 @@ class RunFileReading(unittest.TestCase):
                 np.testing.assert_array_equal(held.values, f["by_country/workers_held"][:1])
             self.assertTrue(run.warnings and "1 of 3 replicates" in run.warnings[0])
             self.assertTrue((run.events["replicate"] == 0).all())
+
+    def test_a_schema_1_file_reads_its_event_labels(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "schema1.h5"
+            shutil.copy(self.path, copy)
+            with h5py.File(copy, "r+") as f:
+                labels = [e.label for e in self.result.scenario_events]
+                del f["scenario_event"]
+                f.create_dataset("scenario_event", data=np.array(labels, dtype=h5py.string_dtype()))
+                f.attrs["schema_version"] = np.int64(1)
+            events = read_run(copy).scenario_events
+        self.assertEqual([e.label for e in events], labels)
+        self.assertEqual([e.kind for e in events], [e.kind for e in self.result.scenario_events])
+        self.assertEqual([e.target for e in events], [e.target for e in self.result.scenario_events])
+        # No headline in the file: the kind and the target's names stand in.
+        self.assertTrue(all(e.headline.startswith(e.kind.replace("_", " ").capitalize()) for e in events))
 
 
 SWEEP_FILES = ("sweep_budget_grid.h5", "sweep_saltelli.h5", "sweep_morris.h5", "sweep_lhs_minimal.h5",

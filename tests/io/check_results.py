@@ -27,6 +27,37 @@ ROOT_ATTRIBUTES = ("scamsim_version", "git_commit", "schema_version", "created_u
 SERIES_DIMS = {"by_country": ("replicate", "time", "country"), "global": ("replicate", "time")}
 
 
+SCENARIO_EVENT_FIELDS = ("date", "day", "kind", "target", "id", "fields", "headline")
+
+
+def check_scenario_events(f, fail):
+    """/scenario_event: a table of the scenario's events whose kinds are an enum, read without custom code."""
+    table = f.get("scenario_event")
+    if table is None:
+        fail("/scenario_event is missing")
+        return
+    if table.dtype.names != SCENARIO_EVENT_FIELDS:
+        fail(f"/scenario_event has fields {table.dtype.names}, expected {SCENARIO_EVENT_FIELDS}")
+        return
+    kinds = h5py.check_enum_dtype(table.dtype["kind"])
+    if not kinds:
+        fail("/scenario_event field 'kind' is not an enum")
+        return
+    names = {code: name for name, code in kinds.items()}
+    start = np.datetime64(f.attrs["start_date"].decode(), "D")
+    for number, row in enumerate(table[:]):
+        date = row["date"].decode()
+        if np.datetime64(date, "D") - start != np.timedelta64(int(row["day"]), "D"):
+            fail(f"/scenario_event row {number}: day {row['day']} is not {date}")
+        if int(row["kind"]) not in names:
+            fail(f"/scenario_event row {number}: kind code {row['kind']} has no name")
+        if not row["headline"] or not row["fields"]:
+            fail(f"/scenario_event row {number}: no headline or no fields")
+        pairs = [part.split("=") for part in row["fields"].decode().split("; ")]
+        if any(len(pair) != 2 or not pair[0] for pair in pairs):
+            fail(f"/scenario_event row {number}: fields {row['fields']!r} are not 'key=value; ...'")
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__.strip(), file=sys.stderr)
@@ -75,6 +106,7 @@ def main(argv):
                             fail(f"{where} dimension {index} has no /{dim} scale attached (has {scales})")
             if "events" in f and h5py.check_enum_dtype(f["events"].dtype["kind"]) is None:
                 fail("/events field 'kind' is not an enum")
+            check_scenario_events(f, fail)
     except (OSError, KeyError, ValueError) as error:
         fail(f"h5py could not read the file: {error}")
 
@@ -111,7 +143,7 @@ def main(argv):
         if result.returncode != 0:
             fail(f"ncdump -h failed: {result.stderr.strip()}")
         else:
-            for variable in ("events(event)", "final(final_operator)",
+            for variable in ("events(event)", "final(final_operator)", "scenario_event(scenario_event)",
                              "workers_held(replicate, time, country)", "workers_held(replicate, time)"):
                 if variable not in result.stdout:
                     fail(f"ncdump -h does not show {variable}")

@@ -71,7 +71,14 @@ io::RunMetadata sample_meta() {
   meta.longitude_deg = {104.9, 97.0, 106.8};
   meta.network_ids = {"syndicate", "other"};
   meta.site_ids = {"alpha_sez", "beta_border"};
-  meta.scenario_event_labels = {"2025-03-10 crackdown alpha", "2025-03-20 sanctions_network syndicate"};
+  meta.scenario_events = {
+      {.date = *scamsim::Date::parse("2025-03-10"),
+       .kind = "crackdown",
+       .target = "alpha",
+       .id = "raids",
+       .fields = "capacity_factor=3; duration_days=30",
+       .headline = "Crackdown (more raids) in Alpha"},
+      {.date = *scamsim::Date::parse("2025-03-20"), .kind = "sanctions_network", .target = "syndicate"}};
   return meta;
 }
 
@@ -265,7 +272,7 @@ TEST_CASE("A results file reads back every series, attribute, event and operator
   CHECK(meta.longitude_deg == expected.longitude_deg);
   CHECK(meta.network_ids == expected.network_ids);
   CHECK(meta.site_ids == expected.site_ids);
-  CHECK(meta.scenario_event_labels == expected.scenario_event_labels);
+  CHECK(meta.scenario_events == expected.scenario_events);
   CHECK(results.scamsim_version == scamsim::version());
   CHECK(results.git_commit == scamsim::git_commit());
   CHECK(results.schema_version == io::results_schema_version);
@@ -409,7 +416,10 @@ TEST_CASE("Every series is typed by its kind, carries units and has its dimensio
   const h5::Dataset operators = file.open_dataset("operators/final");
   CHECK(operators.size() == 3);
   CHECK(H5DSis_attached(operators.id(), file.open_dataset("operators/final_operator").id(), 0) > 0);
-  CHECK(file.open_dataset("scenario_event").read<std::string>() == sample_meta().scenario_event_labels);
+  const h5::Dataset scenario_events = file.open_dataset("scenario_event");
+  CHECK(scenario_events.size() == sample_meta().scenario_events.size());
+  const h5::Handle scenario_event_type(H5Dget_type(scenario_events.id()));
+  CHECK(H5Tcommitted(scenario_event_type.get()) > 0);
 
   // Event kinds are stored by name.
   const int kind_index = H5Tget_member_index(event_type.get(), "kind");
@@ -567,7 +577,7 @@ TEST_CASE("A run with no events, operators or scenario events, and a long scenar
   io::RunMetadata meta = sample_meta();
   // Past the 64 KiB an HDF5 object header message can hold: a scenario of many countries is that long.
   for (int line = 0; line < 4000; ++line) meta.resolved_toml += fmt::format("# line {} of a long scenario\n", line);
-  meta.scenario_event_labels.clear();
+  meta.scenario_events.clear();
   meta.network_ids.clear();
   meta.site_ids.clear();
   meta.replicates = 1;
@@ -579,7 +589,7 @@ TEST_CASE("A run with no events, operators or scenario events, and a long scenar
   const io::Results results = io::read_results(path);
   CHECK(results.events.empty());
   CHECK(results.final_operators.empty());
-  CHECK(results.meta.scenario_event_labels.empty());
+  CHECK(results.meta.scenario_events.empty());
   CHECK(results.meta.resolved_toml == meta.resolved_toml);
   CHECK(results.by_country.at("workers_held") == std::vector<double>(steps * countries, 0.0));
 }
@@ -602,8 +612,12 @@ TEST_CASE("RunMetadata takes the run, countries, networks, sites and events from
   CHECK(meta.longitude_deg == std::vector<double>{104.9, 97.0, 106.8});
   CHECK(meta.network_ids == std::vector<std::string>{"syndicate"});
   CHECK(meta.site_ids == std::vector<std::string>{"alpha_sez", "beta_border"});
-  CHECK(meta.scenario_event_labels ==
-        std::vector<std::string>{"2025-06-01 crackdown alpha", "2025-10-14 sanctions_network syndicate"});
+  REQUIRE(meta.scenario_events.size() == 2);
+  CHECK(meta.scenario_events[0].date.to_string() == "2025-06-01");
+  CHECK(meta.scenario_events[0].kind == "crackdown");
+  CHECK(meta.scenario_events[0].target == "alpha");
+  CHECK(meta.scenario_events[1].kind == "sanctions_network");
+  CHECK(meta.scenario_events[1].target == "syndicate");
 }
 
 TEST_CASE("summarize shows each host country and the headline columns", "[unit][io]") {

@@ -103,7 +103,7 @@ void check_same_payload(const EventPayload& a, const EventPayload& b) {
       [&](const auto& pa) {
         using P = std::remove_cvref_t<decltype(pa)>;
         const P& pb = std::get<P>(b);
-        check_same_fields(detail::event_fields<P>(), pa, pb);
+        check_same_fields(fields(pa), pa, pb);
         if constexpr (requires { pa.network; }) CHECK(pa.network == pb.network);
         if constexpr (requires { pa.country; }) CHECK(pa.country == pb.country);
         if constexpr (requires { pa.countries; }) CHECK(pa.countries == pb.countries);
