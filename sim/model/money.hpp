@@ -2,24 +2,26 @@
 // Whole-dollar arithmetic that cannot wrap. Money is int64 USD; a sum that
 // would leave the int64 range (a capital near 9.2e18 in a scenario, say)
 // throws MoneyOverflow naming the quantity instead of wrapping to a large
-// negative number that would then be written as a result.
+// negative number that would then be written as a result. It is a
+// SetupError: the scenario's amounts are too large (exit 1, nothing written).
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "sim/core/error.hpp"
 
 namespace scamsim::model {
 
 /// A money amount left the int64 range: the scenario's amounts are too large
 /// for whole-dollar arithmetic.
-class MoneyOverflow : public std::overflow_error {
+class MoneyOverflow : public SetupError {
  public:
   explicit MoneyOverflow(std::string_view what)
-      : std::overflow_error("money out of range: " + std::string(what) +
-                            " exceeds what a 64-bit whole-dollar amount holds (about 9.2e18 USD); "
-                            "lower the scenario's money amounts (capital, costs, budgets) or its run.scale") {}
+      : SetupError("money out of range: " + std::string(what) +
+                   " exceeds what a 64-bit whole-dollar amount holds (about 9.2e18 USD); "
+                   "lower the scenario's money amounts (capital, costs, budgets) or its run.scale") {}
 };
 
 /// a + b, or MoneyOverflow naming `what`.
