@@ -1,6 +1,12 @@
 #pragma once
-// The operator's decision rules of MODEL.md §4.1 and §4.4 as pure functions,
-// so that they can be tested by hand and read in one place.
+// The model's formulas as pure functions, so that each is written once, can
+// be tested by hand and read in one place: visibility, exposure to raids,
+// detection, revenue and margin (MODEL.md §7.1-7.3), and the operator's
+// decision rules of §7.2 and §7.4.
+//
+// Bitwise rule: each function computes exactly the expression the phases
+// used to write inline, in the same order of operations; a change of order
+// changes results in the last bits.
 
 #include <cmath>
 #include <limits>
@@ -8,6 +14,52 @@
 #include <vector>
 
 namespace scamsim::model {
+
+/// Visibility of an operation of `workers` people: (workers / s0)^beta (MODEL.md §7.1).
+inline double visibility(double workers, double reference_workers, double beta) {
+  return std::pow(workers / reference_workers, beta);
+}
+
+/// The part of enforcement that protection does not buy off: 1 - protection x corruption.
+inline double exposure(double protection, double corruption) { return 1 - protection * corruption; }
+
+/// How much easier an operator is to find when it came from a country that
+/// shares intelligence with the one it is in: 1 + gain x sharing(from, here).
+inline double detection(double detection_gain, double sharing) { return 1 + detection_gain * sharing; }
+
+/// The weight with which raids find an operation: visibility x detection x exposure (§7.3, §7.4).
+inline double raid_weight(double visibility, double detection, double exposure) {
+  return visibility * detection * exposure;
+}
+
+/// Chance of at least one successful raid within `days` at hazard `rho` per
+/// unit of visibility per day: 1 - exp(-rho x visibility x days).
+inline double chance_of_raid_within(double rho, double visibility, double days) {
+  return 1 - std::exp(-rho * visibility * days);
+}
+
+/// Scam revenue of one worker-day (§7.2): base x infrastructure x (1 + ai_uplift x tech)
+/// x (1 - awareness_conversion_loss x victim_awareness).
+inline double revenue_usd_per_worker_day(double base_usd, double infrastructure, double ai_uplift, double tech,
+                                         double awareness_conversion_loss, double victim_awareness) {
+  return base_usd * infrastructure * (1 + ai_uplift * tech) * (1 - awareness_conversion_loss * victim_awareness);
+}
+
+/// The shares of revenue that do not stay with the operator, apart from upkeep.
+struct RevenueShares {
+  double protection_cost_share = 0;  ///< bribes per unit of protection
+  double laundered_share = 0;
+  double laundering_cost_share = 0;
+};
+
+/// Margin per worker-day (§7.2, §7.6): revenue less bribes, laundering fees
+/// and freezes, less upkeep: r (1 - protection x pcs - ls (lcs + frozen)) - labour.
+inline double margin_usd_per_worker_day(double revenue_usd_per_worker_day, double protection, double frozen_share,
+                                        double labour_cost_usd_per_day, const RevenueShares& s) {
+  return revenue_usd_per_worker_day *
+             (1 - protection * s.protection_cost_share - s.laundered_share * (s.laundering_cost_share + frozen_share)) -
+         labour_cost_usd_per_day;
+}
 
 /// What an operator weighs: its margin per worker-day, fixed cost per day,
 /// the raid hazard per unit of visibility, and how visibility grows with size.
@@ -22,7 +74,7 @@ struct SizeEconomics {
 
 /// Expected daily profit at `size`: size m - F - h(size) size m H, h = rho (size/s0)^beta.
 inline double expected_profit(double size, const SizeEconomics& e) {
-  const double hazard = e.hazard_per_visibility * std::pow(size / e.reference_workers, e.beta);
+  const double hazard = e.hazard_per_visibility * visibility(size, e.reference_workers, e.beta);
   return size * e.margin_usd_per_worker_day - e.fixed_usd_per_day -
          hazard * size * e.margin_usd_per_worker_day * e.horizon_days;
 }
@@ -38,7 +90,7 @@ inline double most_profitable_size(const SizeEconomics& e, double largest) {
 /// equal cells: raid losses fall by the factor cells^-beta, fixed costs rise
 /// (cells - 1) times. Positive when splitting pays.
 inline double split_gain(double size, int cells, const SizeEconomics& e) {
-  const double loss = e.hazard_per_visibility * std::pow(size / e.reference_workers, e.beta) * size *
+  const double loss = e.hazard_per_visibility * visibility(size, e.reference_workers, e.beta) * size *
                       e.margin_usd_per_worker_day * e.horizon_days;
   return loss * (1 - std::pow(cells, -e.beta)) - (cells - 1) * e.fixed_usd_per_day;
 }

@@ -13,10 +13,20 @@ namespace scamsim::model {
 /// How a metric is stored: whole numbers (people, operations, dollars) or reals.
 enum class MetricKind : std::uint8_t { count, usd, real };
 
-/// The name, unit and meaning of one recorded series.
+/// Where a metric's value comes from, which bookkeeping.cpp follows for every
+/// row of the table (so a new metric is recorded by adding its row and, for a
+/// flow, counting it where it happens):
+enum class MetricRole : std::uint8_t {
+  stock,    ///< people in one state at the end of the step: read from the stocks
+  flow,     ///< counted during the step by the phases (Flows), read and reset at its end
+  derived,  ///< computed at the end of the step by one formula of its own (bookkeeping.cpp)
+};
+
+/// The name, unit, role and meaning of one recorded series.
 struct MetricInfo {
   std::string_view name;
   MetricKind kind;
+  MetricRole role;
   std::string_view units;
   std::string_view description;
 };
@@ -69,6 +79,81 @@ enum class GlobalMetric : std::uint8_t {
 
 inline constexpr std::size_t country_metric_count = static_cast<std::size_t>(CountryMetric::count_);
 inline constexpr std::size_t global_metric_count = static_cast<std::size_t>(GlobalMetric::count_);
+
+// The tables are here, not in metrics.cpp, so that bookkeeping.cpp can check
+// at compile time that every row has a source. A global stock or flow is the
+// sum over countries of the country metric of the same name.
+inline constexpr MetricInfo country_metric_table[] = {
+    {"workers_held", MetricKind::count, MetricRole::stock, "people",
+     "People held in compounds in the country at the end of the step."},
+    {"workers_in_transit", MetricKind::count, MetricRole::stock, "people",
+     "People being trafficked or moved toward an operation in the country."},
+    {"workers_released", MetricKind::count, MetricRole::stock, "people",
+     "Released people in the country without support (at risk of re-recruitment)."},
+    {"workers_in_aftercare", MetricKind::count, MetricRole::stock, "people",
+     "People in aftercare (safe housing, support) in the country."},
+    {"workers_repatriated", MetricKind::count, MetricRole::stock, "people",
+     "People of this nationality back home after being held."},
+    {"new_recruits", MetricKind::count, MetricRole::flow, "people/step",
+     "People newly trafficked toward operations in the country this step."},
+    {"rerecruited", MetricKind::count, MetricRole::flow, "people/step",
+     "Released or supported people re-recruited in the country this step."},
+    {"escapes", MetricKind::count, MetricRole::flow, "people/step", "Held people who escaped this step."},
+    {"releases_by_operator", MetricKind::count, MetricRole::flow, "people/step",
+     "People released by operators under pressure or on a leaked raid."},
+    {"released_by_raids", MetricKind::count, MetricRole::flow, "people/step",
+     "People freed by successful raids this step."},
+    {"aftercare_admissions", MetricKind::count, MetricRole::flow, "people/step",
+     "Released people admitted to aftercare this step."},
+    {"repatriations", MetricKind::count, MetricRole::flow, "people/step",
+     "People repatriated from the country this step."},
+    {"operations_active", MetricKind::count, MetricRole::derived, "operations",
+     "Active operations (compounds and cells) in the country."},
+    {"workers_in_small_operations", MetricKind::count, MetricRole::derived, "people",
+     "People held in operations of at most economics.small_operation_workers workers."},
+    {"splits", MetricKind::count, MetricRole::flow, "operations/step", "Operations that split into cells this step."},
+    {"merges", MetricKind::count, MetricRole::flow, "operations/step",
+     "Cells that merged into another operation this step."},
+    {"relocations_in", MetricKind::count, MetricRole::flow, "operations/step",
+     "Operations that arrived from another country this step."},
+    {"relocations_out", MetricKind::count, MetricRole::flow, "operations/step",
+     "Operations that left for another country this step."},
+    {"raids", MetricKind::count, MetricRole::flow, "raids/step", "Raids mounted this step."},
+    {"raids_leaked", MetricKind::count, MetricRole::flow, "raids/step", "Raids leaked to their target this step."},
+    {"raids_successful", MetricKind::count, MetricRole::flow, "raids/step",
+     "Raids that dismantled their target this step."},
+    {"revenue_usd", MetricKind::usd, MetricRole::flow, "USD/step",
+     "Scam revenue of operations in the country this step."},
+    {"laundered_usd", MetricKind::usd, MetricRole::flow, "USD/step",
+     "Revenue laundered through cryptocurrency this step."},
+    {"frozen_usd", MetricKind::usd, MetricRole::flow, "USD/step",
+     "Laundered money and sanctioned capital frozen this step."},
+    {"seized_usd", MetricKind::usd, MetricRole::flow, "USD/step", "Capital seized by successful raids this step."},
+    {"aftercare_spend_usd", MetricKind::usd, MetricRole::derived, "USD/step",
+     "Aftercare spending in the country this step."},
+    {"mean_operation_size", MetricKind::real, MetricRole::derived, "people/operation",
+     "People held per active operation (0 if none)."},
+    {"pressure", MetricKind::real, MetricRole::derived, "1", "International pressure on the country, in [0, 1]."},
+    {"enforcement_will", MetricKind::real, MetricRole::derived, "1", "Political will to enforce, in [0, 1]."},
+    {"raid_rate_per_year", MetricKind::real, MetricRole::derived, "raids/year",
+     "Expected raids per year at this step's capacity and will."},
+};
+static_assert(std::size(country_metric_table) == country_metric_count);
+
+inline constexpr MetricInfo global_metric_table[] = {
+    {"workers_held", MetricKind::count, MetricRole::stock, "people",
+     "People held in compounds across all host countries."},
+    {"operations_active", MetricKind::count, MetricRole::derived, "operations",
+     "Active operations across all host countries."},
+    {"revenue_usd", MetricKind::usd, MetricRole::flow, "USD/step", "Scam revenue across all host countries this step."},
+    {"held_concentration_hhi", MetricKind::real, MetricRole::derived, "1",
+     "Herfindahl index of held workers across countries: 1 if all in one country."},
+    {"share_held_in_small_operations", MetricKind::real, MetricRole::derived, "1",
+     "Share of held workers in small operations (cells)."},
+    {"mean_operation_size", MetricKind::real, MetricRole::derived, "people/operation",
+     "People held per active operation across the region."},
+};
+static_assert(std::size(global_metric_table) == global_metric_count);
 
 /// Names, units and meanings of the per-country series, indexed by CountryMetric.
 std::span<const MetricInfo> country_metrics();

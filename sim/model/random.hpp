@@ -16,27 +16,34 @@
 namespace scamsim::model {
 
 /// What a draw is for; part of the counter, so two purposes never share numbers.
+///
+/// The numeric values are part of every random stream (they sit in the
+/// counter's word 2): NEVER renumber, reorder or reuse a value, or every
+/// result of every scenario changes. Append new purposes at the end with the
+/// next free number; a purpose no longer drawn stays, marked reserved.
+/// tests/model/test_random.cpp pins these values.
 enum class Purpose : std::uint16_t {
-  init_nationality,
-  init_vulnerability,
-  init_escape,
-  escape,
-  raids_count,
-  raid_target,
-  raid_leak,
-  raid_success,
-  release,
-  relocation_choice,
-  relocation_abandon,
-  aftercare,
-  repatriation,
-  rerecruitment,
-  rerecruit_target,
-  retrafficking,
-  recruits_count,
-  recruit_target,
-  recruit_vulnerability,
-  split,
+  init_nationality = 0,
+  reserved_init_vulnerability = 1,  ///< reserved: never drawn (new workers get a fixed vulnerability)
+  init_escape = 2,
+  escape = 3,
+  raids_count = 4,
+  raid_target = 5,
+  reserved_raid_leak = 6,     ///< reserved: the leak is drawn from raid_target's sequence
+  reserved_raid_success = 7,  ///< reserved: the outcome is drawn from raid_target's sequence
+  release = 8,
+  relocation_choice = 9,
+  relocation_abandon = 10,
+  reserved_aftercare = 11,  ///< reserved: never drawn (beds go first released, first served)
+  repatriation = 12,
+  rerecruitment = 13,
+  rerecruit_target = 14,
+  retrafficking = 15,
+  recruits_count = 16,
+  recruit_target = 17,
+  reserved_recruit_vulnerability = 18,  ///< reserved: never drawn (new recruits get a fixed vulnerability)
+  split = 19,
+  // Next free value: 20.
   test = 0xffff,  ///< for tests only
 };
 

@@ -6,6 +6,10 @@
 #include <limits>
 #include <numeric>
 
+#include "sim/model/decisions.hpp"
+#include "sim/model/money.hpp"
+#include "sim/model/units.hpp"
+
 namespace scamsim::model {
 
 namespace {
@@ -21,6 +25,7 @@ Derived derive(const scenario::Scenario& s) {
       1, static_cast<std::int32_t>(std::lround(static_cast<double>(p.relocation.decision_interval_days) / d.dt_days)));
   d.pressure_decay_per_step = std::exp2(-d.dt_days / p.pressure.half_life_days);
   d.risk_smoothing_per_step = 1 - std::exp(-d.dt_days / p.enforcement.risk_memory_days);
+  d.revenue_smoothing_per_step = 1 - std::exp(-d.dt_days / p.pressure.revenue_memory_days);
   for (const auto& e : s.events) {
     d.event_steps.push_back(static_cast<std::int32_t>(e.date.days_after(s.run.start_date) / s.run.dt_days));
   }
@@ -28,8 +33,8 @@ Derived derive(const scenario::Scenario& s) {
   for (std::size_t i = 0; i < s.sites.size(); ++i) d.sites_of[index_of(s.sites[i].country)].push_back(id_at<SiteId>(i));
   for (std::size_t c = 0; c < s.countries.size(); ++c) {
     const auto& country = s.countries[c];
-    d.embassy_rate_per_day.push_back(country.origin ? country.origin->embassy_repatriation_rate_per_month / 30.4375
-                                                    : 0.0);
+    d.embassy_rate_per_day.push_back(
+        country.origin ? country.origin->embassy_repatriation_rate_per_month / days_per_month : 0.0);
     if (country.host && !d.sites_of[c].empty()) d.hosts.push_back(id_at<CountryId>(c));
   }
   return d;
@@ -65,9 +70,7 @@ void Simulation::run_to_end() {
 
 RunRecord Simulation::take_record() { return std::move(record_); }
 
-std::int64_t Simulation::stock(WorkerState state, CountryId country) const {
-  return stocks_[static_cast<std::size_t>(state) * scenario_.countries.size() + index_of(country)];
-}
+std::int64_t Simulation::stock(WorkerState state, CountryId country) const { return stocks_.get(state, country); }
 
 std::vector<std::int64_t> Simulation::recount_stocks() const {
   std::vector<std::int64_t> counts(worker_state_count * scenario_.countries.size(), 0);
@@ -78,7 +81,7 @@ std::vector<std::int64_t> Simulation::recount_stocks() const {
 }
 
 void Simulation::add_stock(WorkerState state, CountryId country, std::int64_t delta) {
-  stocks_[static_cast<std::size_t>(state) * scenario_.countries.size() + index_of(country)] += delta;
+  stocks_.add(state, country, delta);
 }
 
 void Simulation::log(EventKind kind, std::int32_t country, std::int32_t network, std::int64_t op, std::int64_t count,
@@ -88,13 +91,13 @@ void Simulation::log(EventKind kind, std::int32_t country, std::int32_t network,
 }
 
 std::int32_t Simulation::escape_due(std::uint32_t worker, std::int32_t from_step, Purpose purpose) const {
-  const double days = draws(worker, purpose).exponential(p_.workers.escape_hazard_per_year / 365.0);
+  const double days = draws(worker, purpose).exponential(p_.workers.escape_hazard_per_year / days_per_year);
   const double steps = std::ceil(days / derived_.dt_days);
   return steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
 }
 
 std::int32_t Simulation::retrafficking_due(std::uint32_t worker, std::int32_t from_step) const {
-  const double rate = p_.workers.retraffick_hazard_per_year / 365.0 * workers_.vulnerability[worker];
+  const double rate = p_.workers.retraffick_hazard_per_year / days_per_year * workers_.vulnerability[worker];
   const double days = draws(worker, Purpose::retrafficking).exponential(rate);
   const double steps = std::ceil(days / derived_.dt_days);
   return steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
@@ -122,10 +125,9 @@ void Simulation::file_released(std::uint32_t worker) {
 }
 
 double Simulation::revenue_per_worker_day(OperatorId o, CountryId where) const {
-  const auto& host = *scenario_.country(where).host;
-  const double tech = ops_.tech[index_of(o)];
-  return static_cast<double>(p_.economics.revenue_usd_per_worker_day) * host.infrastructure * (1 + ai_uplift_ * tech) *
-         (1 - p_.economics.awareness_conversion_loss * victim_awareness_);
+  return model::revenue_usd_per_worker_day(
+      static_cast<double>(p_.economics.revenue_usd_per_worker_day), scenario_.country(where).host->infrastructure,
+      ai_uplift_, ops_.tech[index_of(o)], p_.economics.awareness_conversion_loss, victim_awareness_);
 }
 
 void Simulation::initialise_world() {
@@ -134,11 +136,11 @@ void Simulation::initialise_world() {
   ai_uplift_ = p_.ai.uplift;
   victim_awareness_ = p_.economics.victim_awareness;
   intelligence_ = s.matrices.intelligence_sharing;
-  stocks_.assign(worker_state_count * nc, 0);
+  stocks_.reset(nc);
   marks_.assign(nc, {});
   bed_queue_.assign(nc, {});
   bed_queue_head_.assign(nc, 0);
-  flows_.assign(country_metric_count * nc, 0);
+  flows_.reset(nc);
 
   countries_.resize(nc);
   for (std::size_t c = 0; c < nc; ++c) {
@@ -147,8 +149,9 @@ void Simulation::initialise_world() {
     state.pressure = spec.initial_pressure;
     state.frozen_share = p_.money.frozen_share;
     if (spec.host) {
-      state.aftercare_budget_usd_per_year = static_cast<std::int64_t>(
-          std::llround(static_cast<double>(spec.host->aftercare_budget_usd_per_year) * s.run.scale));
+      state.aftercare_budget_usd_per_year =
+          whole_usd(static_cast<double>(spec.host->aftercare_budget_usd_per_year) * s.run.scale,
+                    "a country's aftercare budget times run.scale");
     }
     if (spec.origin) state.awareness = spec.origin->awareness;
   }
@@ -184,9 +187,10 @@ void Simulation::initialise_world() {
       ops_.protection[oi] = static_cast<float>(network.protection);
       ops_.tech[oi] = static_cast<float>(network.tech);
       const std::int64_t share_of = std::max<std::int64_t>(1, network_workers[index_of(g.network)]);
-      ops_.capital_usd[oi] = static_cast<std::int64_t>(
-          std::llround(static_cast<double>(network.capital_usd) * s.run.scale *
-                       (static_cast<double>(g.workers) / static_cast<double>(share_of)) / static_cast<double>(count)));
+      ops_.capital_usd[oi] =
+          whole_usd(static_cast<double>(network.capital_usd) * s.run.scale *
+                        (static_cast<double>(g.workers) / static_cast<double>(share_of)) / static_cast<double>(count),
+                    "an operation's share of its network's capital times run.scale");
       for (std::int64_t w = 0; w < size; ++w) {
         const auto id = static_cast<std::uint32_t>(workers_.size());
         Draws d(key_, 0, id, Purpose::init_nationality);

@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/model/decisions.hpp"
 #include "sim/model/metrics.hpp"
 #include "sim/model/random.hpp"
+#include "sim/model/tallies.hpp"
 #include "sim/model/world.hpp"
 #include "sim/scenario/spec.hpp"
 
@@ -20,6 +22,7 @@ struct Derived {
   std::int32_t decision_interval_steps = 1;
   double pressure_decay_per_step = 1;         ///< 2^(-dt / half-life)
   double risk_smoothing_per_step = 1;         ///< 1 - exp(-dt / memory)
+  double revenue_smoothing_per_step = 1;      ///< 1 - exp(-dt / pressure.revenue_memory_days)
   std::vector<std::int32_t> event_steps;      ///< step of each scenario event (in date order)
   std::vector<double> embassy_rate_per_day;   ///< by nationality
   std::vector<std::vector<SiteId>> sites_of;  ///< by country
@@ -77,11 +80,72 @@ class Simulation {
   void apply_scheduled_events();  // 1. events.cpp
   void update_countries();        // 2. countries.cpp
   void run_operators();           // 3. operators.cpp: economics, risk, decisions
-  void resolve_operator_plans();  //    operators.cpp: splits, merges, moves, in id order
+  void resolve_operator_plans();  //    plans.cpp: splits, merges, moves, in id order
   void draw_raids();              // 4. enforcement.cpp
   void step_workers();            // 5. workers.cpp
   void match_labour();            // 6. matching.cpp: aftercare, re-recruitment, trafficking
   void record_step();             // 7. bookkeeping.cpp
+
+  // ---- 3. operators (operators.cpp, relocation.cpp): one operator's row each ----
+  /// What a decision day's size choice leaves for the choices after it.
+  struct SizeOutlook {
+    SizeEconomics here;  ///< margin, fixed cost, perceived hazard where the operator is
+    int cells = 0;       ///< best number of cells to split into here, 0 if no split gains
+  };
+  void arrive_relocated_operators();      // moves that end today (id order)
+  double earn_and_pay(std::size_t o);     // returns the revenue per worker-day used
+  void perceive_risk(std::size_t o);      // perceived risk follows the risk signal
+  void adopt_tech(std::size_t o);         // AI tooling rises toward 1
+  bool close_if_bankrupt(std::size_t o);  // capital below zero: closes
+  [[nodiscard]] bool is_decision_day(std::size_t o) const;
+  SizeOutlook decide_size(std::size_t o, double revenue_per_worker_day);  // target, release, best split
+  bool decide_relocation(std::size_t o, const SizeOutlook& outlook);      // true if it plans a move
+  /// Utility of moving to `there` (-infinity if it cannot pay), MODEL.md §7.4.
+  [[nodiscard]] double move_utility(std::size_t o, CountryId there, const SizeEconomics& here_economics) const;
+  void decide_split_or_merge(std::size_t o, const SizeOutlook& outlook);
+  // ---- 3. plans carried out in id order (plans.cpp) ----
+  void close_operator(std::size_t o);
+  void start_relocation(std::size_t o);
+  void split_operator(std::size_t o);
+  void merge_operator(std::size_t o, OperatorId& partner);
+
+  // ---- 5. workers (workers.cpp): one worker's row and its chunk's outbox each ----
+  struct Outbox;
+  /// Per-day rates of the worker phase, converted once per step.
+  struct WorkerRates {
+    double rerecruit_per_day;  ///< re-recruitment hazard at vulnerability 1 and full demand
+    double aftercare_kept;     ///< share of that hazard left in aftercare
+    double recovery_per_day;   ///< vulnerability shed per day in aftercare
+  };
+  void step_held(std::uint32_t i, Outbox& out);
+  void step_in_transit(std::uint32_t i, Outbox& out);
+  void step_released(std::uint32_t i, Outbox& out);
+  void step_in_aftercare(std::uint32_t i, const WorkerRates& rates, Outbox& out);
+  /// Lets a held worker go: the operator loses one, the person is released.
+  void release_worker(std::uint32_t i, CountryMetric why, Outbox& out);
+  /// The person is released where they are: counted as `why`, marks and bed request filed later.
+  void set_free(std::uint32_t i, CountryMetric why, Outbox& out);
+
+  // ---- 6. matching (matching.cpp): in worker-id order ----
+  struct Placement;
+  void merge_outboxes();
+  void admit_to_aftercare();
+  [[nodiscard]] Placement count_open_places() const;
+  void rerecruit_where_they_are(Placement& places);
+  void retraffic_repatriated(Placement& places);
+  void traffic_new_recruits(Placement& places);
+  /// Places a person with operator o in its country (re-recruitment).
+  void hold_worker(std::uint32_t i, std::uint32_t o);
+  /// Sends a person from `from` toward operator o (trafficking).
+  void send_worker(std::uint32_t i, std::uint32_t o, CountryId from);
+
+  // ---- 7. bookkeeping (bookkeeping.cpp) ----
+  /// Sums the operator table by country (active operations, people they
+  /// hold, in small ones), fills the ledger and adds the operators' money to
+  /// the step's flows; resets the operators' per-step money.
+  void sum_operators(std::vector<std::int64_t>& operations, std::vector<std::int64_t>& held_by_ops,
+                     std::vector<std::int64_t>& small);
+  void record_final_operators();
 
   // ---- helpers shared by phases ----
   void initialise_world();
@@ -92,9 +156,15 @@ class Simulation {
   /// Files a released person's mark (and bed request) with the country, in id order.
   void file_released(std::uint32_t worker);
   void add_stock(WorkerState state, CountryId country, std::int64_t delta);
+  /// A worker changes state and country today; `stocks` is the engine's table or a chunk's outbox.
+  void move_worker(std::uint32_t i, WorkerState to, CountryId where, Stocks& stocks);
   void log(EventKind kind, std::int32_t country, std::int32_t network, std::int64_t op, std::int64_t count,
            std::int64_t amount_usd);
   [[nodiscard]] double revenue_per_worker_day(OperatorId o, CountryId where) const;
+  /// Intelligence sharing from one country to another (raised by events).
+  [[nodiscard]] double intelligence_sharing(CountryId from, CountryId to) const {
+    return intelligence_[index_of(from) * scenario_.countries.size() + index_of(to)];
+  }
   [[nodiscard]] Draws draws(std::uint32_t agent, Purpose purpose) const {
     return Draws(key_, static_cast<std::uint32_t>(step_), agent, purpose);
   }
@@ -108,7 +178,7 @@ class Simulation {
   std::vector<CountryState> countries_;
   Operators ops_;
   Workers workers_;
-  std::vector<std::int64_t> stocks_;  ///< [state * countries + country]
+  Stocks stocks_;  ///< people by (state, country), kept up to date by every transition
   double ai_uplift_ = 0;
   double victim_awareness_ = 0;
   std::vector<double> intelligence_;  ///< sharing matrix, raised by events
@@ -127,8 +197,8 @@ class Simulation {
     std::vector<std::uint32_t> rerecruit;   ///< people in aftercare re-recruited, to be placed with an operator
     std::vector<std::uint32_t> retraffick;  ///< repatriated people trafficked again, to be placed
     std::vector<OpDelta> op_deltas;
-    std::vector<std::int64_t> flows;         ///< [metric * countries + country]
-    std::vector<std::int64_t> stock_deltas;  ///< [state * countries + country]
+    Flows flows;          ///< the chunk's flow counts
+    Stocks stock_deltas;  ///< the chunk's changes to the stocks
   };
   static constexpr std::size_t worker_chunk = 16384;  ///< workers per task of the worker phase
   std::vector<Outbox> outboxes_;
@@ -150,7 +220,7 @@ class Simulation {
   /// released, waiting for a bed (first released, first served).
   std::vector<std::vector<std::uint32_t>> bed_queue_;
   std::vector<std::size_t> bed_queue_head_;
-  std::vector<std::int64_t> flows_;  ///< this step's flow counts [metric * countries + country]
+  Flows flows_;  ///< this step's flow counts, read and zeroed by record_step
 
   RunRecord record_;
   Ledger ledger_;

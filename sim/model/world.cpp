@@ -1,5 +1,7 @@
 #include "sim/model/world.hpp"
 
+#include "sim/model/money.hpp"
+
 namespace scamsim::model {
 
 namespace {
@@ -23,7 +25,10 @@ OperatorId Operators::allocate() {
       break;
     }
   }
-  if (slot < state.size()) written_off_usd += capital_usd[slot];  // what a dismantled operation left behind
+  if (slot < state.size()) {
+    // What a dismantled operation left behind.
+    accumulate_usd(written_off_usd, capital_usd[slot], "capital written off this step");
+  }
   put(state, slot, OperatorState::active);
   put(fate, slot, OperatorFate::none);
   put(plan, slot, Plan::none);

@@ -94,6 +94,9 @@ const Field<Parameters> model_parameter_table[] = {
       "Domestic will is multiplied by 1 - corruption_damping x corruption.", "seed (selective enforcement); TIP 2024"),
     P(pressure.dependence_damping, 2.0, {0, 100}, "-",
       "Domestic will is divided by 1 + dependence_damping x (scam revenue / GDP).", "seed (\"too big to fail\")"),
+    P(pressure.revenue_memory_days, 90.0, {0, 3650, true}, "days",
+      "Averaging time of a country's scam revenue per year R, which damps domestic will.",
+      "assumption: a quarter, so that one day's takings do not swing will"),
     // 4.3 enforcement
     P(enforcement.raid_success_probability, 0.6, share, "probability",
       "Chance that a raid that is not leaked dismantles its target.",
@@ -124,6 +127,10 @@ const Field<Parameters> model_parameter_table[] = {
       "seed (mass releases under pressure)"),
     P(workers.pressure_release_share, 0.3, share, "share of workers",
       "Share of its workers an operator releases when its risk passes the threshold.", "assumption; seed"),
+    P(workers.pressure_release_horizon_days, 30.0, {0, 3650, true}, "days",
+      "Horizon of the acute risk an operator weighs against the release threshold: the chance of a successful raid "
+      "within this many days.",
+      "assumption: about a month (seed: releases within weeks of pressure)"),
     P(workers.rerecruit_hazard_per_month, 0.2, {0, 30}, "1/month",
       "Re-recruitment hazard of a released, unsupported worker at vulnerability 1 and full local demand.",
       "assumption (no public figure, MODEL.md §7); seed (re-recruitment the dominant risk)"),

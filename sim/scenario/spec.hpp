@@ -131,6 +131,7 @@ struct Parameters {
     double will_pressure_gain = 0;
     double corruption_damping = 0;
     double dependence_damping = 0;
+    double revenue_memory_days = 0;
   } pressure;
   struct Enforcement {
     double raid_success_probability = 0;
@@ -150,6 +151,7 @@ struct Parameters {
     double escape_hazard_per_year = 0;
     double pressure_release_threshold = 0;
     double pressure_release_share = 0;
+    double pressure_release_horizon_days = 0;
     double rerecruit_hazard_per_month = 0;
     double retraffick_hazard_per_year = 0;
   } workers;

@@ -251,3 +251,40 @@ TEST_CASE("An operator chooses a country in proportion to the logit rule", "[dis
   CHECK(total(r, CountryMetric::relocations_out, alpha) > 0);
   CHECK(total(r, CountryMetric::relocations_in, 1) == total(r, CountryMetric::relocations_out, alpha));
 }
+
+TEST_CASE("The shared formulas of decisions.hpp give MODEL.md's values by hand", "[unit][mechanism]") {
+  CHECK(visibility(400, 200, 1) == 2);
+  CHECK(visibility(800, 200, 0.5) == 2);
+  CHECK(exposure(0.5, 0.4) == Approx(0.8));
+  CHECK(detection(1, 0.5) == 1.5);
+  CHECK(raid_weight(2, 1.5, 0.8) == Approx(2.4));
+  CHECK(chance_of_raid_within(0, 3, 30) == 0);
+  CHECK(chance_of_raid_within(0.01, 2, 30) == Approx(1 - std::exp(-0.6)));
+  // 340 USD a worker-day at infrastructure 1, uplift 0.3 at tech 0.2, half the conversions lost at awareness 0.2.
+  CHECK(revenue_usd_per_worker_day(340, 1, 0.3, 0.2, 0.5, 0.2) == Approx(340 * 1.06 * 0.9));
+  // Bribes 0.5 x 0.1, laundering 0.7 x (0.1 fees + 0.02 frozen), upkeep 5.
+  CHECK(margin_usd_per_worker_day(340, 0.5, 0.02, 5, {0.1, 0.7, 0.1}) == Approx(340 * (1 - 0.05 - 0.084) - 5));
+}
+
+TEST_CASE("Operators release people under acute risk within the release horizon, and not with no horizon",
+          "[invariant][mechanism]") {
+  // A raid-heavy host with no protection (so no leaks, the other reason to
+  // release a share): with the default month, risk passes the threshold and
+  // operators let people go; with a horizon of a second, the chance of a
+  // raid within it never does, so none does.
+  auto pressure_releases = [](const char* horizon) {
+    const auto s =
+        quiet({"countries.alpha.enforcement_capacity_raids_per_year=200", "enforcement.raid_success_probability=0.2",
+               "enforcement.risk_memory_days=1", "workers.pressure_release_threshold=0.05", "relocation.inertia=10",
+               "networks.protected_b.protection=0", std::string("workers.pressure_release_horizon_days=") + horizon});
+    Simulation sim(s, 0);
+    std::int64_t releases = 0;
+    while (!sim.finished()) {
+      sim.step();
+      for (const OperatorFate fate : sim.operators().fate) releases += fate == OperatorFate::release_share ? 1 : 0;
+    }
+    return releases;
+  };
+  CHECK(pressure_releases("30") > 0);
+  CHECK(pressure_releases("0.00001") == 0);
+}

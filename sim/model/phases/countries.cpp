@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/model/decisions.hpp"
 #include "sim/model/simulation.hpp"
+#include "sim/model/units.hpp"
 
 namespace scamsim::model {
 
@@ -19,9 +21,11 @@ void Simulation::update_countries() {
     if (ops_.state[o] != OperatorState::active) continue;
     const std::size_t c = index_of(ops_.country[o]);
     countries_[c].vacancies += std::max<std::int64_t>(0, ops_.target[o] - ops_.workers[o] - ops_.incoming[o]);
-    const double v =
-        std::pow(ops_.workers[o] / p_.economics.visibility_reference_workers, p_.economics.visibility_exponent);
-    visibility[c] += v * (1 - ops_.protection[o] * scenario_.countries[c].corruption);
+    // Without detection: the country's total is what its enforcement sees of
+    // the industry as a whole, not who came from where.
+    const double v = model::visibility(static_cast<double>(ops_.workers[o]), p_.economics.visibility_reference_workers,
+                                       p_.economics.visibility_exponent);
+    visibility[c] += v * exposure(ops_.protection[o], scenario_.countries[c].corruption);
   }
 
   for (std::size_t c = 0; c < nc; ++c) {
@@ -42,8 +46,8 @@ void Simulation::update_countries() {
     const double domestic =
         pp.will_base * (1 - pp.corruption_damping * spec.corruption) / (1 + pp.dependence_damping * revenue_share_gdp);
     state.will = std::clamp((domestic + pp.will_pressure_gain * state.pressure) * spec.governance, 0.0, 1.0);
-    state.raid_rate_per_day =
-        spec.enforcement_capacity_raids_per_year * scenario_.run.scale / 365.0 * state.will * state.crackdown_factor;
+    state.raid_rate_per_day = spec.enforcement_capacity_raids_per_year * scenario_.run.scale / days_per_year *
+                              state.will * state.crackdown_factor;
     // The public risk signal: expected raids per unit of weighted visibility.
     state.weighted_visibility = visibility[c];
     if (step_ == 0) state.reference_visibility = visibility[c];
@@ -57,7 +61,8 @@ void Simulation::update_countries() {
     const auto at_risk = static_cast<double>(std::max<std::int64_t>(
         1, stock(WorkerState::released, id_at<CountryId>(c)) + stock(WorkerState::in_aftercare, id_at<CountryId>(c))));
     state.local_demand = std::min(1.0, static_cast<double>(state.vacancies) / at_risk);
-    state.demand_clock += p_.workers.rerecruit_hazard_per_month / 30.4375 * state.local_demand * derived_.dt_days;
+    state.demand_clock +=
+        p_.workers.rerecruit_hazard_per_month / days_per_month * state.local_demand * derived_.dt_days;
   }
 }
 

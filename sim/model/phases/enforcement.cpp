@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/model/decisions.hpp"
+#include "sim/model/money.hpp"
 #include "sim/model/simulation.hpp"
 
 namespace scamsim::model {
@@ -14,7 +16,6 @@ namespace scamsim::model {
 void Simulation::draw_raids() {
   const auto& e = p_.economics;
   const std::size_t nc = scenario_.countries.size();
-  auto flow = [&](CountryMetric metric, std::size_t c) { ++flows_[static_cast<std::size_t>(metric) * nc + c]; };
 
   // Targets per country: operations that are working here this step.
   std::vector<std::vector<std::uint32_t>> targets(nc);
@@ -40,17 +41,18 @@ void Simulation::draw_raids() {
     cumulative.clear();
     double total = 0;
     for (const std::uint32_t o : targets[c]) {
-      const double visibility = std::pow(ops_.workers[o] / e.visibility_reference_workers, e.visibility_exponent);
-      const double detection =
-          1 + p_.enforcement.intelligence_detection_gain * intelligence_[index_of(ops_.came_from[o]) * nc + c];
-      total += visibility * detection * (1 - ops_.protection[o] * corruption);
+      total += raid_weight(
+          visibility(static_cast<double>(ops_.workers[o]), e.visibility_reference_workers, e.visibility_exponent),
+          detection(p_.enforcement.intelligence_detection_gain,
+                    intelligence_sharing(ops_.came_from[o], id_at<CountryId>(c))),
+          exposure(ops_.protection[o], corruption));
       cumulative.push_back(total);
     }
     if (total <= 0) continue;
 
     Draws raid_draws(key_, static_cast<std::uint32_t>(step_), static_cast<std::uint32_t>(c), Purpose::raid_target);
     for (std::uint64_t k = 0; k < raids; ++k) {
-      flow(CountryMetric::raids, c);
+      flows_.add(CountryMetric::raids, c);
       const std::uint32_t o = targets[c][raid_draws.categorical(cumulative)];
       const auto network = static_cast<std::int32_t>(index_of(ops_.network[o]));
       if (ops_.fate[o] == OperatorFate::dismantled) {
@@ -59,7 +61,7 @@ void Simulation::draw_raids() {
       }
       // Protection bought from a corrupt elite turns into a tip-off.
       if (raid_draws.bernoulli(ops_.protection[o] * corruption)) {
-        flow(CountryMetric::raids_leaked, c);
+        flows_.add(CountryMetric::raids_leaked, c);
         ops_.fate[o] = OperatorFate::release_share;
         ops_.release_share[o] = std::max(ops_.release_share[o], static_cast<float>(p_.enforcement.leak_release_share));
         log(EventKind::raid_leaked, static_cast<std::int32_t>(c), network, o, ops_.workers[o], 0);
@@ -69,9 +71,10 @@ void Simulation::draw_raids() {
         log(EventKind::raid_failed, static_cast<std::int32_t>(c), network, o, 0, 0);
         continue;
       }
-      flow(CountryMetric::raids_successful, c);
-      const auto seized = static_cast<std::int64_t>(
-          std::llround(static_cast<double>(std::max<std::int64_t>(0, ops_.capital_usd[o])) * p_.money.seizure_share));
+      flows_.add(CountryMetric::raids_successful, c);
+      // At most the capital itself: neither subtraction nor the step's sum can overflow.
+      const auto seized = whole_usd(
+          static_cast<double>(std::max<std::int64_t>(0, ops_.capital_usd[o])) * p_.money.seizure_share, "seizure");
       ops_.capital_usd[o] -= seized;
       ops_.seized_usd[o] += seized;
       ops_.fate[o] = OperatorFate::dismantled;

@@ -10,52 +10,55 @@
 #include <numeric>
 
 #include "sim/model/simulation.hpp"
+#include "sim/model/units.hpp"
 
 namespace scamsim::model {
 
-namespace {
+/// Open places of active operators at the start of placement, per country
+/// (for re-recruitment where people are) and overall (for trafficking).
+struct Simulation::Placement {
+  /// Operators with open places, drawn from in proportion to their open
+  /// places at the start of matching. The places left are shared
+  /// (`remaining`), so a place taken through one list is gone from the others.
+  struct Vacancies {
+    std::vector<std::uint32_t> ops;
+    std::vector<double> cumulative;
 
-/// Operators with open places, drawn from in proportion to their open places
-/// at the start of matching. The places left are shared (`remaining`), so a
-/// place taken through one list is gone from the others.
-struct Vacancies {
-  std::vector<std::uint32_t> ops;
-  std::vector<double> cumulative;
-
-  void add(std::uint32_t op, std::int64_t places) {
-    ops.push_back(op);
-    cumulative.push_back((cumulative.empty() ? 0.0 : cumulative.back()) + static_cast<double>(places));
-  }
-  /// An operator with a place left, or -1 if none; takes the place.
-  std::int64_t take(Draws& d, std::vector<std::int64_t>& remaining) const {
-    if (ops.empty()) return -1;
-    const std::size_t first = d.categorical(cumulative);
-    for (std::size_t step = 0; step < ops.size(); ++step) {
-      const std::uint32_t o = ops[(first + step) % ops.size()];
-      if (remaining[o] > 0) {
-        --remaining[o];
-        return o;
-      }
+    void add(std::uint32_t op, std::int64_t places) {
+      ops.push_back(op);
+      cumulative.push_back((cumulative.empty() ? 0.0 : cumulative.back()) + static_cast<double>(places));
     }
-    return -1;
-  }
-};
-
-}  // namespace
-
-void Simulation::match_labour() {
-  const std::size_t nc = scenario_.countries.size();
-  const double dt = derived_.dt_days;
-  auto flow = [&](CountryMetric m, CountryId c) { ++flows_[static_cast<std::size_t>(m) * nc + index_of(c)]; };
-  auto move = [&](std::uint32_t i, WorkerState to, CountryId where) {
-    add_stock(workers_.state[i], workers_.country[i], -1);
-    add_stock(to, where, 1);
-    workers_.state[i] = to;
-    workers_.country[i] = where;
-    workers_.since_step[i] = step_;
+    /// An operator with a place left, or -1 if none; takes the place.
+    std::int64_t take(Draws& d, std::vector<std::int64_t>& remaining) const {
+      if (ops.empty()) return -1;
+      const std::size_t first = d.categorical(cumulative);
+      for (std::size_t step = 0; step < ops.size(); ++step) {
+        const std::uint32_t o = ops[(first + step) % ops.size()];
+        if (remaining[o] > 0) {
+          --remaining[o];
+          return o;
+        }
+      }
+      return -1;
+    }
   };
 
-  // ---- merge the outboxes in chunk order ----
+  std::vector<Vacancies> local;         ///< by country
+  Vacancies anywhere;                   ///< every operator with an open place
+  std::vector<std::int64_t> remaining;  ///< places left, by operator
+  std::int64_t open_total = 0;          ///< places left in all
+};
+
+void Simulation::match_labour() {
+  merge_outboxes();      // the worker phase's requests, in worker-id order
+  admit_to_aftercare();  // beds: first released, first served
+  Placement places = count_open_places();
+  rerecruit_where_they_are(places);  // released and supported people, with operators of their country
+  retraffic_repatriated(places);     // repatriated people trafficked again, anywhere
+  traffic_new_recruits(places);      // new trafficking from origins, limited by demand
+}
+
+void Simulation::merge_outboxes() {
   const std::size_t chunks = (workers_.size() + worker_chunk - 1) / worker_chunk;
   std::vector<std::int64_t> released(ops_.size(), 0);
   for (std::size_t k = 0; k < chunks; ++k) {
@@ -65,8 +68,8 @@ void Simulation::match_labour() {
       ops_.incoming[index_of(d.op)] += d.incoming;
       released[index_of(d.op)] += d.released;
     }
-    for (std::size_t j = 0; j < stocks_.size(); ++j) stocks_[j] += out.stock_deltas[j];
-    for (std::size_t j = 0; j < flows_.size(); ++j) flows_[j] += out.flows[j];
+    stocks_.add_all(out.stock_deltas);
+    flows_.add_all(out.flows);
   }
 
   // Operators that let people go this step (under pressure, on a leak, when
@@ -82,11 +85,12 @@ void Simulation::match_labour() {
   for (std::size_t k = 0; k < chunks; ++k) {
     for (const std::uint32_t i : outboxes_[k].released) file_released(i);
   }
+}
 
-  // ---- aftercare beds: first released, first served ----
+void Simulation::admit_to_aftercare() {
   const auto programme_steps =
-      std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(p_.aftercare.programme_days / dt)));
-  for (std::size_t c = 0; c < nc; ++c) {
+      std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(p_.aftercare.programme_days / derived_.dt_days)));
+  for (std::size_t c = 0; c < scenario_.countries.size(); ++c) {
     const CountryId country = id_at<CountryId>(c);
     std::int64_t free_beds = countries_[c].aftercare_beds - stock(WorkerState::in_aftercare, country);
     auto& queue = bed_queue_[c];
@@ -95,8 +99,8 @@ void Simulation::match_labour() {
       const std::uint32_t i = queue[head++];
       if (workers_.state[i] != WorkerState::released || workers_.country[i] != country) continue;  // moved on
       --free_beds;
-      flow(CountryMetric::aftercare_admissions, country);
-      move(i, WorkerState::in_aftercare, country);
+      flows_.add(CountryMetric::aftercare_admissions, country);
+      move_worker(i, WorkerState::in_aftercare, country, stocks_);
       workers_.due_step[i] = step_ + programme_steps;
     }
     if (head > 4096 && head * 2 > queue.size()) {  // drop the served prefix now and then
@@ -104,43 +108,48 @@ void Simulation::match_labour() {
       head = 0;
     }
   }
+}
 
-  // ---- open places per country and overall ----
-  std::vector<Vacancies> local(nc);
-  Vacancies anywhere;
-  std::vector<std::int64_t> remaining(ops_.size(), 0);
-  std::int64_t open_total = 0;
+Simulation::Placement Simulation::count_open_places() const {
+  Placement places;
+  places.local.resize(scenario_.countries.size());
+  places.remaining.assign(ops_.size(), 0);
   for (std::size_t o = 0; o < ops_.size(); ++o) {
     if (ops_.state[o] != OperatorState::active) continue;
     const std::int64_t open = ops_.target[o] - ops_.workers[o] - ops_.incoming[o];
     if (open <= 0) continue;
-    remaining[o] = open;
-    open_total += open;
-    local[index_of(ops_.country[o])].add(static_cast<std::uint32_t>(o), open);
-    anywhere.add(static_cast<std::uint32_t>(o), open);
+    places.remaining[o] = open;
+    places.open_total += open;
+    places.local[index_of(ops_.country[o])].add(static_cast<std::uint32_t>(o), open);
+    places.anywhere.add(static_cast<std::uint32_t>(o), open);
   }
-  auto hold = [&](std::uint32_t i, std::uint32_t o) {
-    ops_.workers[o] += 1;
-    workers_.op[i] = OperatorId{o};
-    workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
-    move(i, WorkerState::held, ops_.country[o]);
-    workers_.due_step[i] = escape_due(i, step_);
-  };
-  auto send = [&](std::uint32_t i, std::uint32_t o, CountryId from) {
-    const double days = scenario_.matrices.transit_days[scenario_.pair_index(from, ops_.country[o])];
-    ops_.incoming[o] += 1;
-    workers_.op[i] = OperatorId{o};
-    workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
-    move(i, WorkerState::in_transit, ops_.country[o]);
-    workers_.due_step[i] = step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / dt)));
-    flow(CountryMetric::new_recruits, ops_.country[o]);
-  };
+  return places;
+}
 
-  // ---- re-recruitment where people are ----
+void Simulation::hold_worker(std::uint32_t i, std::uint32_t o) {
+  ops_.workers[o] += 1;
+  workers_.op[i] = OperatorId{o};
+  workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
+  move_worker(i, WorkerState::held, ops_.country[o], stocks_);
+  workers_.due_step[i] = escape_due(i, step_);
+}
+
+void Simulation::send_worker(std::uint32_t i, std::uint32_t o, CountryId from) {
+  const double days = scenario_.matrices.transit_days[scenario_.pair_index(from, ops_.country[o])];
+  ops_.incoming[o] += 1;
+  workers_.op[i] = OperatorId{o};
+  workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
+  move_worker(i, WorkerState::in_transit, ops_.country[o], stocks_);
+  workers_.due_step[i] =
+      step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / derived_.dt_days)));
+  flows_.add(CountryMetric::new_recruits, ops_.country[o]);
+}
+
+void Simulation::rerecruit_where_they_are(Placement& places) {
   // Released people whose mark the demand clock has passed, and people in
   // aftercare who drew re-recruitment, placed in worker-id order.
   std::vector<std::uint32_t> rerecruited;
-  for (std::size_t c = 0; c < nc; ++c) {
+  for (std::size_t c = 0; c < scenario_.countries.size(); ++c) {
     auto& heap = marks_[c];
     const CountryId country = id_at<CountryId>(c);
     while (!heap.empty() && static_cast<double>(heap.front().clock) <= countries_[c].demand_clock) {
@@ -154,6 +163,7 @@ void Simulation::match_labour() {
       }
     }
   }
+  const std::size_t chunks = (workers_.size() + worker_chunk - 1) / worker_chunk;
   for (std::size_t k = 0; k < chunks; ++k) {
     rerecruited.insert(rerecruited.end(), outboxes_[k].rerecruit.begin(), outboxes_[k].rerecruit.end());
   }
@@ -161,7 +171,7 @@ void Simulation::match_labour() {
   for (const std::uint32_t i : rerecruited) {
     const CountryId c = workers_.country[i];
     Draws d = draws(i, Purpose::rerecruit_target);
-    const std::int64_t o = local[index_of(c)].take(d, remaining);
+    const std::int64_t o = places.local[index_of(c)].take(d, places.remaining);
     if (o < 0) {
       // No open place today: still at risk, with a fresh mark on the clock.
       if (workers_.state[i] == WorkerState::released) {
@@ -170,26 +180,30 @@ void Simulation::match_labour() {
       }
       continue;
     }
-    --open_total;
-    flow(CountryMetric::rerecruited, c);
-    hold(i, static_cast<std::uint32_t>(o));
+    --places.open_total;
+    flows_.add(CountryMetric::rerecruited, c);
+    hold_worker(i, static_cast<std::uint32_t>(o));
   }
+}
 
-  // ---- repatriated people trafficked again ----
+void Simulation::retraffic_repatriated(Placement& places) {
+  const std::size_t chunks = (workers_.size() + worker_chunk - 1) / worker_chunk;
   for (std::size_t k = 0; k < chunks; ++k) {
     for (const std::uint32_t i : outboxes_[k].retraffick) {
       Draws d = draws(i, Purpose::recruit_target);
-      const std::int64_t o = anywhere.take(d, remaining);
+      const std::int64_t o = places.anywhere.take(d, places.remaining);
       if (o < 0) {
         workers_.due_step[i] = retrafficking_due(i, step_);  // no demand now: the risk goes on
         continue;
       }
-      --open_total;
-      send(i, static_cast<std::uint32_t>(o), workers_.country[i]);
+      --places.open_total;
+      send_worker(i, static_cast<std::uint32_t>(o), workers_.country[i]);
     }
   }
+}
 
-  // ---- new trafficking from origin populations, limited by demand ----
+void Simulation::traffic_new_recruits(Placement& places) {
+  const std::size_t nc = scenario_.countries.size();
   const auto& rate = p_.recruitment.trafficking_rate_per_year;
   std::vector<double> supply(nc, 0.0);
   double total_supply = 0;
@@ -197,22 +211,23 @@ void Simulation::match_labour() {
     const auto& origin = scenario_.countries[c].origin;
     if (!origin) continue;
     supply[c] = rate * static_cast<double>(origin->vulnerable_population) * scenario_.run.scale *
-                origin->recruitment_susceptibility * (1 - countries_[c].awareness) * dt / 365.0;
+                origin->recruitment_susceptibility * (1 - countries_[c].awareness) * derived_.dt_days / days_per_year;
     total_supply += supply[c];
   }
+  const std::int64_t open_total = places.open_total;
   const double demand = total_supply > 0 ? std::min(1.0, static_cast<double>(open_total) / total_supply) : 0.0;
   for (std::size_t c = 0; c < nc; ++c) {
     if (supply[c] <= 0 || open_total <= 0) continue;
     const auto count = draws(static_cast<std::uint32_t>(c), Purpose::recruits_count).poisson(supply[c] * demand);
     Draws d = draws(static_cast<std::uint32_t>(c), Purpose::recruit_target);
     for (std::uint64_t k = 0; k < count; ++k) {
-      const std::int64_t o = anywhere.take(d, remaining);
+      const std::int64_t o = places.anywhere.take(d, places.remaining);
       if (o < 0) break;
       const CountryId origin = id_at<CountryId>(c);
       const std::uint32_t i = workers_.add(WorkerState::in_transit, origin, origin, no_operator, 0, step_,
                                            static_cast<float>(p_.workers.initial_vulnerability), 0);
-      add_stock(WorkerState::in_transit, origin, 1);  // `send` moves it to its destination
-      send(i, static_cast<std::uint32_t>(o), origin);
+      add_stock(WorkerState::in_transit, origin, 1);  // `send_worker` moves it to its destination
+      send_worker(i, static_cast<std::uint32_t>(o), origin);
     }
   }
 }

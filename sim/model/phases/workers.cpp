@@ -19,6 +19,7 @@
 #include <tbb/parallel_for.h>
 
 #include "sim/model/simulation.hpp"
+#include "sim/model/units.hpp"
 
 namespace scamsim::model {
 
@@ -27,10 +28,8 @@ void Simulation::step_workers() {
   const std::size_t nc = scenario_.countries.size();
   const std::size_t chunks = (n + worker_chunk - 1) / worker_chunk;
   if (outboxes_.size() < chunks) outboxes_.resize(chunks);
-  const double dt = derived_.dt_days;
-  const double rerecruit_per_day = p_.workers.rerecruit_hazard_per_month / 30.4375;
-  const double aftercare_kept = 1 - p_.aftercare.effectiveness;
-  const double recovery_per_day = p_.aftercare.vulnerability_recovery_per_month / 30.4375;
+  const WorkerRates rates{p_.workers.rerecruit_hazard_per_month / days_per_month, 1 - p_.aftercare.effectiveness,
+                          p_.aftercare.vulnerability_recovery_per_month / days_per_month};
   const auto step = step_;
 
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), [&](const tbb::blocked_range<std::size_t>& range) {
@@ -40,25 +39,8 @@ void Simulation::step_workers() {
       out.rerecruit.clear();
       out.retraffick.clear();
       out.op_deltas.clear();
-      out.flows.assign(country_metric_count * nc, 0);
-      out.stock_deltas.assign(worker_state_count * nc, 0);
-      auto flow = [&](CountryMetric m, CountryId c) { ++out.flows[static_cast<std::size_t>(m) * nc + index_of(c)]; };
-      auto move = [&](std::uint32_t i, WorkerState to, CountryId where) {
-        --out.stock_deltas[static_cast<std::size_t>(workers_.state[i]) * nc + index_of(workers_.country[i])];
-        ++out.stock_deltas[static_cast<std::size_t>(to) * nc + index_of(where)];
-        workers_.state[i] = to;
-        workers_.country[i] = where;
-        workers_.since_step[i] = step;
-      };
-      auto release = [&](std::uint32_t i, CountryMetric why) {
-        const OperatorId o = workers_.op[i];
-        out.op_deltas.push_back({o, -1, 0, why == CountryMetric::releases_by_operator ? 1 : 0});
-        flow(why, workers_.country[i]);
-        move(i, WorkerState::released, workers_.country[i]);
-        workers_.op[i] = no_operator;
-        schedule_released(i, step);
-        out.released.push_back(i);
-      };
+      out.flows.reset(nc);
+      out.stock_deltas.reset(nc);
 
       // Raw columns in locals: the compiler cannot prove that the writes
       // through the outbox leave the vectors' data pointers alone.
@@ -78,119 +60,145 @@ void Simulation::step_workers() {
           if (due[i] > step) continue;
         }
         switch (st) {
-          case WorkerState::held: {
-            const OperatorId o = workers_.op[i];
-            const std::size_t oi = index_of(o);
-            switch (ops_.fate[oi]) {
-              case OperatorFate::none:
-                break;
-              case OperatorFate::release_share:
-                if (draws(i, Purpose::release).bernoulli(ops_.release_share[oi])) {
-                  release(i, CountryMetric::releases_by_operator);
-                  continue;
-                }
-                break;
-              case OperatorFate::dismantled:
-                release(i, CountryMetric::released_by_raids);
-                continue;
-              case OperatorFate::closed:
-                release(i, CountryMetric::releases_by_operator);
-                continue;
-              case OperatorFate::relocating:
-                if (draws(i, Purpose::relocation_abandon).bernoulli(ops_.moved_share[oi])) {
-                  // Trafficked across the border with the operation.
-                  out.op_deltas.push_back({o, -1, +1});
-                  move(i, WorkerState::in_transit, ops_.destination[oi]);
-                  workers_.due_step[i] = ops_.arrival_step[oi];
-                } else {
-                  release(i, CountryMetric::releases_by_operator);  // abandoned where they are
-                }
-                continue;
-              case OperatorFate::merged:
-                out.op_deltas.push_back({o, -1, 0});
-                out.op_deltas.push_back({ops_.merge_into[oi], +1, 0});
-                workers_.op[i] = ops_.merge_into[oi];
-                break;
-              case OperatorFate::split: {
-                const auto pick = draws(i, Purpose::split).below(ops_.cells[oi]);
-                if (pick > 0) {
-                  const OperatorId cell = ops_.split_cells[ops_.first_cell[oi] + pick - 1];
-                  out.op_deltas.push_back({o, -1, 0});
-                  out.op_deltas.push_back({cell, +1, 0});
-                  workers_.op[i] = cell;
-                }
-                break;
-              }
-            }
-            if (workers_.due_step[i] <= step) release(i, CountryMetric::escapes);
+          case WorkerState::held:
+            step_held(i, out);  // the operator's fate today, then escape
             break;
-          }
-          case WorkerState::in_transit: {
-            if (workers_.due_step[i] > step) break;
-            OperatorId o = workers_.op[i];
-            out.op_deltas.push_back({o, 0, -1});
-            // An operation that merged away passes its arrivals to the one it joined.
-            if (ops_.state[index_of(o)] == OperatorState::dismantled && ops_.merge_into[index_of(o)] != no_operator &&
-                ops_.state[index_of(ops_.merge_into[index_of(o)])] == OperatorState::active) {
-              o = ops_.merge_into[index_of(o)];
-            }
-            if (ops_.state[index_of(o)] == OperatorState::active && ops_.country[index_of(o)] == workers_.country[i]) {
-              out.op_deltas.push_back({o, +1, 0});
-              workers_.op[i] = o;
-              move(i, WorkerState::held, workers_.country[i]);
-              workers_.due_step[i] = escape_due(i, step);
-            } else {
-              // Nobody to receive them: stranded where they arrived.
-              workers_.op[i] = no_operator;
-              flow(CountryMetric::releases_by_operator, workers_.country[i]);
-              move(i, WorkerState::released, workers_.country[i]);
-              schedule_released(i, step);
-              out.released.push_back(i);
-            }
+          case WorkerState::in_transit:
+            step_in_transit(i, out);  // arrival at the operation, or stranded
             break;
-          }
-          case WorkerState::released: {
-            // Both of a released person's hazards were turned into times when
-            // the person was released (schedule_released): repatriation as a
-            // step, checked here; re-recruitment as a mark on the country's
-            // demand clock, filed with the country and found there when the
-            // clock passes it (match_labour). Bed requests wait in the
-            // country's queue. So a released person costs a comparison a day.
-            if (due[i] <= step) {
-              flow(CountryMetric::repatriations, workers_.country[i]);
-              move(i, WorkerState::repatriated, workers_.nationality[i]);
-              workers_.due_step[i] = retrafficking_due(i, step);
-            }
+          case WorkerState::released:
+            step_released(i, out);  // repatriation by the embassy
             break;
-          }
-          case WorkerState::in_aftercare: {
-            const CountryId c = workers_.country[i];
-            // Support lowers vulnerability, and aftercare shields from recruiters.
-            const double days_in_care = static_cast<double>(step - workers_.since_step[i]) * dt;
-            const double vulnerability = workers_.vulnerability[i] * std::exp(-recovery_per_day * days_in_care);
-            if (workers_.due_step[i] <= step) {
-              // The programme ends with repatriation.
-              workers_.vulnerability[i] = static_cast<float>(vulnerability);
-              flow(CountryMetric::repatriations, c);
-              move(i, WorkerState::repatriated, workers_.nationality[i]);
-              workers_.due_step[i] = retrafficking_due(i, step);
-              break;
-            }
-            const double rerecruit =
-                rerecruit_per_day * vulnerability * countries_[index_of(c)].local_demand * aftercare_kept;
-            if (rerecruit > 0 && draws(i, Purpose::rerecruitment).uniform() < 1 - std::exp(-rerecruit * dt)) {
-              workers_.vulnerability[i] = static_cast<float>(vulnerability);
-              out.rerecruit.push_back(i);
-            }
+          case WorkerState::in_aftercare:
+            step_in_aftercare(i, rates, out);  // recovery, end of programme, re-recruitment
             break;
-          }
           case WorkerState::repatriated:
-            if (workers_.due_step[i] <= step) out.retraffick.push_back(i);
+            if (due[i] <= step) out.retraffick.push_back(i);  // trafficked again, placed in match_labour
             break;
         }
       }
     }
   });
+}
+
+void Simulation::move_worker(std::uint32_t i, WorkerState to, CountryId where, Stocks& stocks) {
+  stocks.move(workers_.state[i], workers_.country[i], to, where);
+  workers_.state[i] = to;
+  workers_.country[i] = where;
+  workers_.since_step[i] = step_;
+}
+
+void Simulation::set_free(std::uint32_t i, CountryMetric why, Outbox& out) {
+  out.flows.add(why, workers_.country[i]);
+  move_worker(i, WorkerState::released, workers_.country[i], out.stock_deltas);
+  workers_.op[i] = no_operator;
+  schedule_released(i, step_);
+  out.released.push_back(i);
+}
+
+void Simulation::release_worker(std::uint32_t i, CountryMetric why, Outbox& out) {
+  out.op_deltas.push_back({workers_.op[i], -1, 0, why == CountryMetric::releases_by_operator ? 1 : 0});
+  set_free(i, why, out);
+}
+
+void Simulation::step_held(std::uint32_t i, Outbox& out) {
+  const OperatorId o = workers_.op[i];
+  const std::size_t oi = index_of(o);
+  switch (ops_.fate[oi]) {
+    case OperatorFate::none:
+      break;
+    case OperatorFate::release_share:
+      if (draws(i, Purpose::release).bernoulli(ops_.release_share[oi])) {
+        release_worker(i, CountryMetric::releases_by_operator, out);
+        return;
+      }
+      break;
+    case OperatorFate::dismantled:
+      release_worker(i, CountryMetric::released_by_raids, out);
+      return;
+    case OperatorFate::closed:
+      release_worker(i, CountryMetric::releases_by_operator, out);
+      return;
+    case OperatorFate::relocating:
+      if (draws(i, Purpose::relocation_abandon).bernoulli(ops_.moved_share[oi])) {
+        // Trafficked across the border with the operation.
+        out.op_deltas.push_back({o, -1, +1});
+        move_worker(i, WorkerState::in_transit, ops_.destination[oi], out.stock_deltas);
+        workers_.due_step[i] = ops_.arrival_step[oi];
+      } else {
+        release_worker(i, CountryMetric::releases_by_operator, out);  // abandoned where they are
+      }
+      return;
+    case OperatorFate::merged:
+      out.op_deltas.push_back({o, -1, 0});
+      out.op_deltas.push_back({ops_.merge_into[oi], +1, 0});
+      workers_.op[i] = ops_.merge_into[oi];
+      break;
+    case OperatorFate::split: {
+      const auto pick = draws(i, Purpose::split).below(ops_.cells[oi]);
+      if (pick > 0) {
+        const OperatorId cell = ops_.split_cells[ops_.first_cell[oi] + pick - 1];
+        out.op_deltas.push_back({o, -1, 0});
+        out.op_deltas.push_back({cell, +1, 0});
+        workers_.op[i] = cell;
+      }
+      break;
+    }
+  }
+  if (workers_.due_step[i] <= step_) release_worker(i, CountryMetric::escapes, out);
+}
+
+void Simulation::step_in_transit(std::uint32_t i, Outbox& out) {
+  if (workers_.due_step[i] > step_) return;
+  OperatorId o = workers_.op[i];
+  out.op_deltas.push_back({o, 0, -1});
+  // An operation that merged away passes its arrivals to the one it joined.
+  if (ops_.state[index_of(o)] == OperatorState::dismantled && ops_.merge_into[index_of(o)] != no_operator &&
+      ops_.state[index_of(ops_.merge_into[index_of(o)])] == OperatorState::active) {
+    o = ops_.merge_into[index_of(o)];
+  }
+  if (ops_.state[index_of(o)] == OperatorState::active && ops_.country[index_of(o)] == workers_.country[i]) {
+    out.op_deltas.push_back({o, +1, 0});
+    workers_.op[i] = o;
+    move_worker(i, WorkerState::held, workers_.country[i], out.stock_deltas);
+    workers_.due_step[i] = escape_due(i, step_);
+  } else {
+    set_free(i, CountryMetric::releases_by_operator, out);  // nobody to receive them: stranded where they arrived
+  }
+}
+
+void Simulation::step_released(std::uint32_t i, Outbox& out) {
+  // Both of a released person's hazards were turned into times when the
+  // person was released (schedule_released): repatriation as a step, checked
+  // here; re-recruitment as a mark on the country's demand clock, filed with
+  // the country and found there when the clock passes it (match_labour). Bed
+  // requests wait in the country's queue. So a released person costs a
+  // comparison a day.
+  if (workers_.due_step[i] > step_) return;
+  out.flows.add(CountryMetric::repatriations, workers_.country[i]);
+  move_worker(i, WorkerState::repatriated, workers_.nationality[i], out.stock_deltas);
+  workers_.due_step[i] = retrafficking_due(i, step_);
+}
+
+void Simulation::step_in_aftercare(std::uint32_t i, const WorkerRates& rates, Outbox& out) {
+  const CountryId c = workers_.country[i];
+  // Support lowers vulnerability, and aftercare shields from recruiters.
+  const double days_in_care = static_cast<double>(step_ - workers_.since_step[i]) * derived_.dt_days;
+  const double vulnerability = workers_.vulnerability[i] * std::exp(-rates.recovery_per_day * days_in_care);
+  if (workers_.due_step[i] <= step_) {
+    // The programme ends with repatriation.
+    workers_.vulnerability[i] = static_cast<float>(vulnerability);
+    out.flows.add(CountryMetric::repatriations, c);
+    move_worker(i, WorkerState::repatriated, workers_.nationality[i], out.stock_deltas);
+    workers_.due_step[i] = retrafficking_due(i, step_);
+    return;
+  }
+  const double rerecruit =
+      rates.rerecruit_per_day * vulnerability * countries_[index_of(c)].local_demand * rates.aftercare_kept;
+  if (rerecruit > 0 && draws(i, Purpose::rerecruitment).uniform() < 1 - std::exp(-rerecruit * derived_.dt_days)) {
+    workers_.vulnerability[i] = static_cast<float>(vulnerability);
+    out.rerecruit.push_back(i);
+  }
 }
 
 }  // namespace scamsim::model

@@ -1,0 +1,114 @@
+// Phase 3, after the parallel part: the operators' plans carried out in
+// operator-id order (MODEL.md §7.2, §7.4), since they create operators
+// (splits), join two (merges) or move money and people between countries.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "sim/model/money.hpp"
+#include "sim/model/simulation.hpp"
+
+namespace scamsim::model {
+
+void Simulation::resolve_operator_plans() {
+  ops_.split_cells.clear();
+  const std::size_t n = ops_.size();  // cells made now are not resolved again this step
+  // Per (country, network), a cell waiting for a partner to merge with.
+  std::vector<OperatorId> merge_partner(scenario_.countries.size() * scenario_.networks.size(), no_operator);
+
+  for (std::size_t o = 0; o < n; ++o) {
+    if (ops_.fate[o] == OperatorFate::closed) {
+      close_operator(o);
+      continue;
+    }
+    switch (ops_.plan[o]) {
+      case Plan::none:
+        break;
+      case Plan::relocate:
+        start_relocation(o);
+        break;
+      case Plan::split:
+        split_operator(o);
+        break;
+      case Plan::merge:
+        merge_operator(
+            o, merge_partner[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])]);
+        break;
+    }
+  }
+}
+
+void Simulation::close_operator(std::size_t o) {
+  ops_.state[o] = OperatorState::dismantled;
+  log(EventKind::bankruptcy, static_cast<std::int32_t>(index_of(ops_.country[o])),
+      static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o],
+      ops_.capital_usd[o]);
+}
+
+void Simulation::start_relocation(std::size_t o) {
+  const CountryId from = ops_.country[o];
+  const CountryId to = ops_.destination[o];
+  const auto cost = scenario_.matrices.relocation_cost_usd[scenario_.pair_index(from, to)];
+  const double days = scenario_.matrices.transit_days[scenario_.pair_index(from, to)];
+  ops_.state[o] = OperatorState::relocating;
+  ops_.fate[o] = OperatorFate::relocating;
+  ops_.moved_share[o] = static_cast<float>(p_.relocation.workers_moved_share);
+  ops_.arrival_step[o] =
+      step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / derived_.dt_days)));
+  ops_.came_from[o] = from;
+  ops_.capital_usd[o] = sub_usd(ops_.capital_usd[o], cost, "an operator's capital after paying for a move");
+  accumulate_usd(moving_costs_step_usd_, cost, "moving costs this step");
+  ops_.protection[o] *= static_cast<float>(p_.relocation.protection_kept_share);
+  flows_.add(CountryMetric::relocations_out, from);
+  log(EventKind::relocation_start, static_cast<std::int32_t>(index_of(from)),
+      static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o], cost);
+}
+
+void Simulation::split_operator(std::size_t o) {
+  const int cells = ops_.cells[o];
+  ops_.fate[o] = OperatorFate::split;
+  ops_.first_cell[o] = static_cast<std::uint32_t>(ops_.split_cells.size());
+  // Capital is shared equally; the remainder of the division stays with the original.
+  const std::int64_t capital_each = ops_.capital_usd[o] / cells;
+  for (int k = 1; k < cells; ++k) {
+    const OperatorId cell = ops_.allocate();
+    const std::size_t c = index_of(cell);
+    ops_.network[c] = ops_.network[o];
+    ops_.country[c] = ops_.country[o];
+    ops_.site[c] = ops_.site[o];
+    ops_.came_from[c] = ops_.came_from[o];
+    ops_.target[c] = ops_.target[o] / cells;
+    ops_.capital_usd[c] = capital_each;
+    ops_.protection[c] = ops_.protection[o];
+    ops_.tech[c] = ops_.tech[o];
+    ops_.perceived_risk[c] = ops_.perceived_risk[o];
+    ops_.split_cells.push_back(cell);
+  }
+  ops_.capital_usd[o] -= capital_each * (cells - 1);  // at most the capital itself: cannot overflow
+  ops_.target[o] /= cells;
+  flows_.add(CountryMetric::splits, ops_.country[o]);
+  log(EventKind::split, static_cast<std::int32_t>(index_of(ops_.country[o])),
+      static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), cells, 0);
+}
+
+void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
+  // Cells of one network in one country merge pairwise, in id order: the
+  // later one joins the earlier.
+  if (partner == no_operator) {
+    partner = OperatorId{static_cast<std::uint32_t>(o)};
+    return;
+  }
+  const std::size_t into = index_of(partner);
+  ops_.fate[o] = OperatorFate::merged;
+  ops_.merge_into[o] = partner;
+  ops_.state[o] = OperatorState::dismantled;
+  accumulate_usd(ops_.capital_usd[into], ops_.capital_usd[o], "the capital of two merged operations");
+  ops_.capital_usd[o] = 0;
+  ops_.target[into] += ops_.target[o];
+  flows_.add(CountryMetric::merges, ops_.country[o]);
+  log(EventKind::merge, static_cast<std::int32_t>(index_of(ops_.country[o])),
+      static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o], 0);
+  partner = no_operator;
+}
+
+}  // namespace scamsim::model
