@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -146,34 +145,14 @@ std::optional<toml::table> parse_document(std::string_view text, const std::stri
   }
 }
 
-/// Reads a whole file, refusing what is not a regular file or is too large.
+/// Reads a whole file, refusing what is not a regular file or is too large; errors are located at `referrer`
+/// (the `base` key naming the file, or the file itself).
 std::optional<std::string> read_file(const fs::path& path, const std::string& name, SourceLocation referrer,
                                      std::string_view key, Diagnostics& diagnostics) {
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) {
-    diagnostics.error(std::move(referrer), std::string(key), fmt::format("file '{}' does not exist", name));
-    return std::nullopt;
-  }
-  if (!fs::is_regular_file(status)) {
-    diagnostics.error(std::move(referrer), std::string(key), fmt::format("'{}' is not a regular file", name));
-    return std::nullopt;
-  }
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > max_scenario_file_bytes) {
-    diagnostics.error({name, 0, 0}, {},
-                      fmt::format("file is {:.1f} MiB; scenario files are limited to {} MiB",
-                                  static_cast<double>(size) / (1 << 20), max_scenario_file_bytes >> 20));
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in && !in.eof()) {
-    diagnostics.error(std::move(referrer), std::string(key), fmt::format("cannot read '{}'", name));
-    return std::nullopt;
-  }
-  return std::move(buffer).str();
+  detail::FileText file = detail::read_input_file(path, max_scenario_file_bytes);
+  if (!file.text)
+    diagnostics.error(std::move(referrer), std::string(key), fmt::format("file '{}' {}", name, file.problem));
+  return std::move(file.text);
 }
 
 std::optional<std::string> event_id(const toml::node& node) {

@@ -1,0 +1,112 @@
+// Inputs of a careless or hostile user (issue 12): files that are not files, values that overflow, text that
+// would drive the terminal, and the messages each gets. The bad-file catalogues (tests/scenarios/bad/,
+// tests/scenarios/sweeps/bad/) hold the cases a file alone can show; these need a FIFO, /proc or --set.
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "sim/core/error.hpp"
+#include "sim/scenario/describe.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/sweep/sweep_spec.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using scamsim::Diagnostic;
+using scamsim::SetupError;
+using scamsim::scenario::load_scenario;
+using scamsim::test::TempDir;
+
+namespace {
+
+const fs::path tiny_path = fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "tiny.toml";
+
+/// tiny.toml with these --set flags.
+scamsim::scenario::Scenario load_with(const std::vector<std::string>& overrides) {
+  return load_scenario(tiny_path, overrides);
+}
+
+template <class Load>
+std::vector<Diagnostic> errors_of(Load&& load) {
+  try {
+    (void)load();
+  } catch (const SetupError& e) {
+    return e.diagnostics();
+  }
+  FAIL("the input loaded without error");
+  return {};
+}
+
+std::string all_of(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) out += d.format() + "\n";
+  return out;
+}
+
+/// A FIFO in `dir`; nothing ever writes to it, so a plain open or read of it waits forever.
+fs::path make_fifo(const TempDir& dir, const std::string& name) {
+  const fs::path fifo = dir.file(name);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  return fifo;
+}
+
+/// Runs `load` and checks that it was refused at once, with a message containing `fragment`.
+template <class Load>
+void refused_at_once(Load&& load, const std::string& fragment) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto errors = errors_of(load);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  INFO(all_of(errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message.find(fragment) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("A FIFO, a device or a file of /proc is refused as a scenario, base or sweep file, without waiting",
+          "[unit][hostile]") {
+  TempDir dir;
+  const fs::path fifo = make_fifo(dir, "pipe.toml");
+  SECTION("a FIFO as the scenario") {
+    refused_at_once([&] { return load_scenario(fifo); }, "is a FIFO (named pipe)");
+  }
+  SECTION("a FIFO as the base") {
+    const fs::path child = dir.write("child.toml", "base = \"pipe.toml\"\n");
+    refused_at_once([&] { return load_scenario(child); }, "is a FIFO (named pipe)");
+  }
+  SECTION("a FIFO as a sweep file") {
+    refused_at_once([&] { return scamsim::sweep::load_sweep(fifo); }, "is a FIFO (named pipe)");
+  }
+  SECTION("a device") {
+    refused_at_once([&] { return load_scenario("/dev/zero"); }, "is a device");
+  }
+  SECTION("a file of /proc, which looks regular but is the kernel's") {
+    const fs::path child = dir.write("child.toml", "base = \"/proc/self/status\"\n");
+    refused_at_once([&] { return load_scenario(child); }, "/proc or /sys");
+  }
+  SECTION("/proc/kmsg, whose read blocks until the kernel logs something") {
+    if (!fs::exists("/proc/kmsg")) return;
+    const fs::path child = dir.write("child.toml", "base = \"/proc/kmsg\"\n");
+    // As root it opens and is refused as /proc's; as anyone else the open is refused.
+    const auto errors = errors_of([&] { return load_scenario(child); });
+    REQUIRE(errors.size() == 1);
+    CHECK((errors[0].message.find("/proc or /sys") != std::string::npos ||
+           errors[0].message.find("Permission denied") != std::string::npos));
+  }
+}
+
+TEST_CASE("A file that cannot be read says why", "[unit][hostile]") {
+  // Through a path whose folder is a file: the system's reason, not "does not exist".
+  const fs::path through_a_file = tiny_path / "x.toml";
+  const auto errors = errors_of([&] { return load_scenario(through_a_file); });
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "file '" + through_a_file.string() + "' cannot be read: Not a directory");
+}
