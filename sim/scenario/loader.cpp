@@ -218,6 +218,11 @@ struct DocumentLoader {
       return std::nullopt;
     }
     const SourceLocation where = location_of(base_node->source(), name);
+    if (const std::string bad = first_control_character(**base_name); !bad.empty()) {
+      // A NUL would silently cut the path short; other control characters make a name no one can type.
+      diagnostics.error(where, "base", fmt::format("a file name cannot hold control characters (it holds {})", bad));
+      return std::nullopt;
+    }
     if (static_cast<int>(chain.size()) > max_base_depth) {  // chain: this file and those based on it
       diagnostics.error(where, "base", fmt::format("scenarios are based on others more than {} deep", max_base_depth));
       return std::nullopt;
@@ -392,8 +397,8 @@ class SchemaReader {
   Scenario read() {
     TableReader r(root_, {}, file_, diagnostics_);
     Scenario s;
-    s.name = r.string("name").value_or(fs::path(file_).stem().string());
-    s.description = r.string("description").value_or("");
+    s.name = r.name("name").value_or(fs::path(file_).stem().string());
+    s.description = r.text("description").value_or("");
     r.accept("base");  // consumed by stage 1; only a non-string is left here
     read_run(r, s.run);
     read_parameters(r, s.params);
@@ -485,7 +490,7 @@ class SchemaReader {
     for_each_entity(root, "countries", Need::required, [&](const std::string& id, TableReader& r) {
       CountrySpec c;
       c.id = id;
-      c.name = r.string("name").value_or(id);
+      c.name = r.name("name").value_or(id);
       r.fields(detail::country_fields(), c);
       if (const toml::table* host = r.table("host")) {
         TableReader hr(*host, r.key_path("host"), file_, diagnostics_);
@@ -554,7 +559,7 @@ class SchemaReader {
     for_each_entity(root, "sites", Need::optional, [&](const std::string& id, TableReader& r) {
       SiteSpec site;
       site.id = id;
-      site.name = r.string("name").value_or(id);
+      site.name = r.name("name").value_or(id);
       if (auto country = host_reference(r, "country", s)) site.country = *country;
       if (auto kind = r.string("kind")) {
         static const std::vector<std::string> kinds = {"special_economic_zone", "border_town", "city_district",
@@ -578,8 +583,8 @@ class SchemaReader {
     for_each_entity(root, "networks", Need::optional, [&](const std::string& id, TableReader& r) {
       NetworkSpec n;
       n.id = id;
-      n.name = r.string("name").value_or(id);
-      n.head = r.string("head").value_or("");
+      n.name = r.name("name").value_or(id);
+      n.head = r.name("head").value_or("");
       if (auto home = reference(r, "home_country", s.countries, "country")) n.home_country = id_at<CountryId>(*home);
       r.fields(detail::network_fields(), n);
       s.networks.push_back(std::move(n));

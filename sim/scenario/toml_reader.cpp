@@ -224,6 +224,28 @@ std::optional<std::string> TableReader::string(std::string_view key, Need need) 
   return std::nullopt;
 }
 
+std::optional<std::string> TableReader::checked_string(std::string_view key, Need need, LineBreaks line_breaks) {
+  auto value = string(key, need);
+  if (!value) return value;
+  if (const std::string bad = first_control_character(*value, line_breaks); !bad.empty()) {
+    diagnostics_.error(where(key), key_path(key),
+                       fmt::format("holds a control character ({}){}", bad,
+                                   line_breaks == LineBreaks::allowed
+                                       ? "; only line breaks and tabs may be written in text"
+                                       : "; names are printed in tables and messages, so they hold none"));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::string> TableReader::name(std::string_view key, Need need) {
+  return checked_string(key, need, LineBreaks::refused);
+}
+
+std::optional<std::string> TableReader::text(std::string_view key, Need need) {
+  return checked_string(key, need, LineBreaks::allowed);
+}
+
 std::optional<Date> TableReader::date(std::string_view key, Need need) {
   const toml::node* node = get(key, need);
   if (!node) return std::nullopt;

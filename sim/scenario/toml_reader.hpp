@@ -65,6 +65,11 @@ class TableReader {
   std::optional<double> number(std::string_view key, Need need = Need::optional);
   std::optional<std::int64_t> integer(std::string_view key, Need need = Need::optional);
   std::optional<std::string> string(std::string_view key, Need need = Need::optional);
+  /// A string printed as a label (a name): one without control characters, which could drive the terminal
+  /// of whoever reads the output or split a line of it.
+  std::optional<std::string> name(std::string_view key, Need need = Need::optional);
+  /// A string of prose (a description, a note): no control characters but line breaks and tabs.
+  std::optional<std::string> text(std::string_view key, Need need = Need::optional);
   std::optional<Date> date(std::string_view key, Need need = Need::optional);
   const toml::table* table(std::string_view key, Need need = Need::optional);
   const toml::array* array(std::string_view key, Need need = Need::optional);
@@ -96,6 +101,7 @@ class TableReader {
  private:
   const toml::node* get(std::string_view key, Need need);
   void wrong_type(std::string_view key, const toml::node& node, std::string_view expected);
+  std::optional<std::string> checked_string(std::string_view key, Need need, LineBreaks line_breaks);
   bool check_range(std::string_view key, const ParameterInfo& info, double value);
 
   const toml::table& table_;

@@ -110,3 +110,38 @@ TEST_CASE("A file that cannot be read says why", "[unit][hostile]") {
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message == "file '" + through_a_file.string() + "' cannot be read: Not a directory");
 }
+
+TEST_CASE("Names with control characters are refused at load, descriptions may have line breaks", "[unit][hostile]") {
+  SECTION("an escape sequence in the scenario's name") {
+    const auto errors = errors_of([&] { return load_with({"name=\"\\u001b[31mred\""}); });
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].key_path == "name");
+    CHECK(errors[0].message.find("holds a control character (\\x1b)") != std::string::npos);
+  }
+  SECTION("a newline in a network's head") {
+    const auto errors = errors_of([&] { return load_with({"networks.syndicate.head=\"two\\nlines\""}); });
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message.find("(\\n)") != std::string::npos);
+  }
+  SECTION("a description of two lines loads; one with an escape does not") {
+    CHECK_NOTHROW(load_with({"description=\"first\\nsecond\\tindented\""}));
+    const auto errors = errors_of([&] { return load_with({"description=\"\\u001b]0;title\\u0007\""}); });
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message.find("only line breaks and tabs") != std::string::npos);
+  }
+}
+
+TEST_CASE("validate's description of a scenario escapes control characters in names", "[unit][hostile]") {
+  // A scenario built in code (or by a future loader) with such names still cannot drive the terminal.
+  auto s = load_scenario(tiny_path);
+  s.name = "\x1b[31mred";
+  s.description = "line one\nline \x1b[2J two";
+  s.countries[0].name = "\x1b]0;pwned\x07";
+  s.networks[0].head = std::string("nul\0here", 8);
+  const std::string text = scamsim::scenario::describe(s);
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\x07') == std::string::npos);
+  CHECK(text.find(std::string(1, '\0')) == std::string::npos);
+  CHECK(text.find("Scenario: \\x1b[31mred") != std::string::npos);
+  CHECK(text.find("  line one\n  line \\x1b[2J two\n") != std::string::npos);  // lines kept, escapes shown
+}
