@@ -651,19 +651,22 @@ class SchemaReader {
       for (std::size_t j = 0; j < n; ++j) {
         const toml::node& cell = *row->get(j);
         const std::string cell_path = fmt::format("{}[{}]", row_path, j);
-        std::optional<double> value;
+        // Whole numbers stay int64 from the reader to the matrix: no conversion through double to wrap.
+        std::optional<T> value;
         if constexpr (std::is_same_v<T, double>) {
           value = detail::node_number(cell, cell_path, diagnostics_);
-        } else if (auto v = detail::node_integer(cell, cell_path, diagnostics_)) {
-          value = static_cast<double>(*v);
+        } else {
+          value = detail::node_integer(cell, cell_path, diagnostics_);
         }
         if (!value) continue;
-        if (!info.range.contains(*value)) {
-          diagnostics_.error(location_of(cell.source(), file_), cell_path,
-                             fmt::format("value {:g} is out of range: must be {}", *value, info.range.describe()));
+        if (!info.range.contains(static_cast<double>(*value))) {
+          diagnostics_.error(
+              location_of(cell.source(), file_), cell_path,
+              fmt::format("value {:g} is out of range: must be {}{}", static_cast<double>(*value),
+                          info.range.describe(), info.unit == "-" ? std::string() : fmt::format(" ({})", info.unit)));
           continue;
         }
-        out[order[i] * n + order[j]] = static_cast<T>(*value);
+        out[order[i] * n + order[j]] = *value;
       }
     }
     return out;

@@ -111,6 +111,24 @@ TEST_CASE("A file that cannot be read says why", "[unit][hostile]") {
   CHECK(errors[0].message == "file '" + through_a_file.string() + "' cannot be read: Not a directory");
 }
 
+TEST_CASE("Amounts near the int64 limit are refused, whether written in the file or with --set", "[unit][hostile]") {
+  // 9,223,372,036,854,775,807 passed validation and became -9.2e18 dollars in v0.3's output.
+  for (const std::string flag :
+       {"networks.syndicate.capital_usd=9223372036854775807", "countries.alpha.gdp_usd=9223372036854775807",
+        "countries.alpha.host.aftercare_budget_usd_per_year=2000000000000000",
+        "countries.gamma.origin.vulnerable_population=20000000000", "economics.revenue_usd_per_worker_day=10000000",
+        "aftercare.programme_days=1e300", "matrices.transit_days=[[0, 1e300, 5], [3, 0, 5], [5, 5, 0]]"}) {
+    INFO(flag);
+    const auto errors = errors_of([&] { return load_with({flag}); });
+    INFO(all_of(errors));
+    CHECK(std::any_of(errors.begin(), errors.end(),
+                      [](const Diagnostic& d) { return d.message.find("is out of range") != std::string::npos; }));
+  }
+  // The bounds themselves are accepted.
+  CHECK_NOTHROW(load_with(
+      {"networks.syndicate.capital_usd=1_000_000_000_000_000", "economics.revenue_usd_per_worker_day=1000000"}));
+}
+
 TEST_CASE("Names with control characters are refused at load, descriptions may have line breaks", "[unit][hostile]") {
   SECTION("an escape sequence in the scenario's name") {
     const auto errors = errors_of([&] { return load_with({"name=\"\\u001b[31mred\""}); });
