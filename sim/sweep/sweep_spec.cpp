@@ -36,33 +36,45 @@ const char* design_name(DesignKind kind) {
   return "?";
 }
 
+namespace {
+
+/// a * b, or the largest int64 if that overflows (or either is negative): sizes saturate rather than wrap into
+/// negative counts, and load_sweep refuses anything above max_sweep_runs.
+std::int64_t saturating_product(std::int64_t a, std::int64_t b) {
+  std::int64_t product = 0;
+  if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &product)) return std::numeric_limits<std::int64_t>::max();
+  return product;
+}
+
+}  // namespace
+
 std::int64_t SweepSpec::design_points() const {
   const auto k = static_cast<std::int64_t>(parameters.size());
   switch (design) {
     case DesignKind::grid: {
       std::int64_t product = 1;
       for (const SweepParameter& p : parameters) {
-        const auto n = static_cast<std::int64_t>(grid_values(p.range).size());
-        // Saturate rather than overflow: load_sweep refuses anything above max_sweep_runs.
-        product = product > std::numeric_limits<std::int64_t>::max() / std::max<std::int64_t>(n, 1)
-                      ? std::numeric_limits<std::int64_t>::max()
-                      : product * n;
+        product = saturating_product(product, static_cast<std::int64_t>(grid_values(p.range).size()));
       }
       return product;
     }
     case DesignKind::lhs:
       return points;
     case DesignKind::saltelli:
-      return base_points * (k + 2);
+      return saturating_product(base_points, k + 2);
     case DesignKind::morris:
-      return trajectories * (k + 1);
+      return saturating_product(trajectories, k + 1);
   }
   return 0;
 }
 
+std::int64_t SweepSpec::runs() const { return saturating_product(design_points(), replicates); }
+
 std::string value_text(const SweepSpec& spec, const SweepParameter& parameter, double value) {
   switch (parameter.type) {
     case ValueType::integer:
+      // Beyond int64 llround has no answer: write the number as it is, for the scenario to refuse as too large.
+      if (!(std::abs(value) < 9.2e18)) break;
       return fmt::format("{}", std::llround(value));
     case ValueType::date:
       return spec.base.run.start_date.plus_days(static_cast<int>(std::llround(value))).to_string();
@@ -483,15 +495,37 @@ class SweepLoader {
       return;
     }
     const auto k = static_cast<std::int64_t>(spec_.parameters.size());
-    const SourceLocation where = design ? TableReader(*design, "design", name_, diagnostics_).where() : root.where();
+    const TableReader reader =
+        design ? TableReader(*design, "design", name_, diagnostics_) : TableReader(root.raw(), {}, name_, diagnostics_);
+    SourceLocation where = reader.where();
     if (spec_.design == DesignKind::saltelli && 2 * k > sobol_max_dimensions) {
       diagnostics_.error(where, "design",
                          fmt::format("a saltelli design takes at most {} parameters", sobol_max_dimensions / 2));
     }
-    if (points < 1 || points > max_sweep_runs / spec_.replicates) {
-      diagnostics_.error(where, "design",
-                         fmt::format("{} points x {} replicates is more than the {} runs a sweep may have", points,
-                                     spec_.replicates, max_sweep_runs));
+    // The size in words, from the key that sets it, so that the error names that key's line.
+    constexpr auto most = std::numeric_limits<std::int64_t>::max();
+    const auto count = [&](std::int64_t n, std::string_view what) {
+      return n == most ? fmt::format("more {} than an int64 can count", what) : fmt::format("{} {}", n, what);
+    };
+    const std::string k_parameters = fmt::format("{} parameter{}", k, k == 1 ? "" : "s");
+    std::string size = count(points, "points");
+    std::string key = "design";
+    const auto sized_by = [&](const char* name, std::int64_t value, std::string_view plus) {
+      where = reader.where(name);
+      key = reader.key_path(name);
+      size = fmt::format("{} = {} gives {} x ({} + {}) = {}", name, value, value, k_parameters, plus, size);
+    };
+    if (spec_.design == DesignKind::grid) size = "the grid's levels give " + size;
+    if (spec_.design == DesignKind::saltelli) sized_by("base_points", spec_.base_points, "2");
+    if (spec_.design == DesignKind::morris) sized_by("trajectories", spec_.trajectories, "1");
+    const std::int64_t runs = saturating_product(points, spec_.replicates);
+    if (points < 1) {
+      diagnostics_.error(where, key, "the design has no points");
+    } else if (runs > max_sweep_runs) {
+      diagnostics_.error(
+          where, key,
+          fmt::format("design too large: {}, x {} replicate{} = {}; a sweep has at most {} runs", size,
+                      spec_.replicates, spec_.replicates == 1 ? "" : "s", count(runs, "runs"), max_sweep_runs));
     }
   }
 
