@@ -138,8 +138,12 @@ std::vector<CountryId> read_countries(TableReader& r, std::string_view key, cons
 OutcomeSpec read_outcome(TableReader& r, const scenario::Scenario& s) {
   Diagnostics& diagnostics = r.diagnostics();
   OutcomeSpec o;
-  o.name = r.string("name", Need::required).value_or("");
-  o.description = r.string("description").value_or("");
+  o.name = r.name("name", Need::required).value_or("");
+  if (o.name.empty() && r.raw().get_as<std::string>("name")) {
+    // It names the outcome's dataset and column: refused here, not when the output is written.
+    diagnostics.error(r.where("name"), r.key_path("name"), "an outcome's name cannot be empty");
+  }
+  o.description = r.text("description").value_or("");
   const std::string metric = r.string("metric", Need::required).value_or("");
   const bool has_countries = r.raw().contains("countries");
   const bool has_outside = r.raw().contains("outside");

@@ -293,6 +293,42 @@ std::optional<toml::table> parse_override_value(std::string_view text, const std
   return std::nullopt;  // e.g. invalid UTF-8
 }
 
+/// Whether `text` is written as a decimal number (1e400, -12, 3.5): one that TOML refuses is out of range,
+/// not a string, whatever the fallback to strings would make of it.
+bool looks_like_number(std::string_view text) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '_')) ++i;
+    return i > start;
+  };
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  if (!digits()) return false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+/// Why --set cannot address element `segment` of the array at `walked`.
+std::string no_element(const toml::array& array, std::string_view walked, std::string_view segment) {
+  if (array.empty()) return fmt::format("'{}' is empty: it has no element '{}'", walked, segment);
+  const std::size_t last = array.size() - 1;
+  if (walked == "events") {
+    return fmt::format("'{}' has no element '{}' (give a position from 0 to {} or an event's id)", walked, segment,
+                       last);
+  }
+  // Only events have ids; other arrays of tables (operations) are addressed by position alone.
+  return fmt::format("'{}' has no element '{}': its elements are addressed by position, from 0 to {}", walked, segment,
+                     last);
+}
+
 /// The position in an array of the element named by index ("3") or by its table's `id`.
 std::optional<std::size_t> find_in_array(const toml::array& array, const std::string& segment) {
   if (!segment.empty() && std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -335,6 +371,14 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
     return;
   }
   auto holder = parse_override_value(value_text, display);
+  if (holder && holder->get("v")->is_string() && looks_like_number(value_text)) {
+    diagnostics.error(where, key_path,
+                      fmt::format("{} is not a number TOML can hold: out of range (a number must be finite, at "
+                                  "most about 1.8e308; a whole number at most 9.2e18) or written with a leading "
+                                  "zero; to give it as text, quote it ('\"{}\"')",
+                                  value_text, value_text));
+    return;
+  }
   if (!holder) {
     diagnostics.error(where, key_path, "the value is neither TOML nor valid UTF-8 text");
     return;
@@ -359,11 +403,7 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
     } else if (auto* array = current->as_array()) {
       const auto index = find_in_array(*array, segment);
       if (!index) {
-        diagnostics.error(where, key_path,
-                          array->empty()
-                              ? fmt::format("'{}' is empty: it has no element '{}'", walked, segment)
-                              : fmt::format("'{}' has no element '{}' (give an index from 0 to {} or an event's id)",
-                                            walked, segment, array->size() - 1));
+        diagnostics.error(where, key_path, no_element(*array, walked, segment));
         return;
       }
       if (last) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "sim/core/text.hpp"
 #include "sim/run/input_reader.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
@@ -166,7 +167,12 @@ class SweepLoader {
     if (!diagnostics_.empty() || spec_.scenario.empty()) throw SetupError(diagnostics_.sorted());
 
     // The base as every run starts from it: its own errors are the user's too.
-    spec_.base = scenario::load_scenario(spec_.scenario, spec_.overrides);
+    try {
+      spec_.base = scenario::load_scenario(spec_.scenario, spec_.overrides);
+    } catch (const SetupError&) {
+      refuse_if_sweep_file(root);
+      throw;
+    }
     resolved_ = toml::parse(spec_.base.resolved_toml);
 
     if (design) {
@@ -194,14 +200,18 @@ class SweepLoader {
     const auto scenario_name = root.string("scenario", Need::required);
     if (scenario_name) {
       spec_.scenario = (file_.parent_path() / *scenario_name).lexically_normal();
-      std::error_code ec;
-      if (!fs::is_regular_file(spec_.scenario, ec)) {
+      if (const std::string bad = first_control_character(*scenario_name); !bad.empty()) {
+        // A NUL would silently cut the path short; other control characters make a name no one can type.
         diagnostics_.error(root.where("scenario"), "scenario",
-                           fmt::format("the scenario file '{}' does not exist", spec_.scenario.string()));
+                           fmt::format("a file name cannot hold control characters (it holds {})", bad));
+        spec_.scenario.clear();
+      } else if (const std::string problem = scenario_file_problem(spec_.scenario); !problem.empty()) {
+        diagnostics_.error(root.where("scenario"), "scenario",
+                           fmt::format("the scenario file '{}' {}", spec_.scenario.string(), problem));
       }
     }
-    spec_.name = root.string("name").value_or(file_.stem().string());
-    spec_.description = root.string("description").value_or("");
+    spec_.name = root.name("name").value_or(file_.stem().string());
+    spec_.description = root.text("description").value_or("");
     spec_.replicates = root.integer("replicates").value_or(1);
     if (spec_.replicates < 1 || spec_.replicates > 100000) {
       diagnostics_.error(root.where("replicates"), "replicates", "must be between 1 and 100000");
@@ -214,13 +224,43 @@ class SweepLoader {
     spec_.overrides.insert(spec_.overrides.end(), command_line_.begin(), command_line_.end());
   }
 
+  // Why the file a sweep names as its scenario cannot be one, or empty: checked without opening it, so that
+  // a missing file or a folder is named here, at the sweep's line.
+  static std::string scenario_file_problem(const fs::path& path) {
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (!fs::exists(status)) return "does not exist";
+    if (fs::is_directory(status)) return "is a directory; name a scenario file in it";
+    if (!fs::is_regular_file(status)) return "is not a regular file";
+    return {};
+  }
+
+  // A sweep file named as the scenario fails the scenario's schema with "missing required key": say what it is.
+  void refuse_if_sweep_file(TableReader& root) {
+    Diagnostics ignored;
+    const auto doc = run::parse_input_file(spec_.scenario, spec_.scenario.string(), ignored);
+    if (!doc || !doc->contains("scenario") || !(doc->contains("design") || doc->contains("parameter"))) return;
+    diagnostics_.error(root.where("scenario"), "scenario",
+                       fmt::format("'{}' is a sweep file, not a scenario: name the scenario file the sweep varies "
+                                   "(the one that sweep file names)",
+                                   spec_.scenario.string()));
+    throw SetupError(diagnostics_.sorted());
+  }
+
   void read_design(TableReader& r) {
     const std::string kind = r.string("kind", Need::required).value_or("");
     const auto design = find_design(kind);
     if (!design) {
-      if (!kind.empty()) {
-        diagnostics_.error(r.where("kind"), r.key_path("kind"),
-                           "expected \"grid\", \"lhs\", \"saltelli\" or \"morris\"");
+      if (r.raw().contains("kind") && r.raw().get("kind")->is_string()) {
+        static const std::vector<std::string> kinds = {"grid", "lhs", "saltelli", "morris"};
+        std::string message =
+            kind.empty() ? std::string("the design kind is empty") : fmt::format("unknown design kind '{}'", kind);
+        if (const std::string guess = closest_match(kind, kinds); !guess.empty() && !kind.empty()) {
+          message += fmt::format("; did you mean '{}'?", guess);
+        } else {
+          message += "; expected \"grid\", \"lhs\", \"saltelli\" or \"morris\"";
+        }
+        diagnostics_.error(r.where("kind"), r.key_path("kind"), std::move(message));
       }
       r.accept("points");
       r.accept("base_points");

@@ -111,6 +111,24 @@ TEST_CASE("A file that cannot be read says why", "[unit][hostile]") {
   CHECK(errors[0].message == "file '" + through_a_file.string() + "' cannot be read: Not a directory");
 }
 
+TEST_CASE("A --set of a number beyond a double says so, not that it got a string", "[unit][hostile]") {
+  for (const std::string value : {"1e400", "-1e400", "99999999999999999999"}) {
+    INFO(value);
+    const auto errors = errors_of([&] { return load_with({"run.years=" + value}); });
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message.find("not a number TOML can hold: out of range") != std::string::npos);
+    CHECK(errors[0].message.find("string") == std::string::npos);
+  }
+}
+
+TEST_CASE("A --set of an operation that does not exist says operations go by position", "[unit][hostile]") {
+  const auto errors = errors_of([&] { return load_with({"operations.5.workers=10"}); });
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message.find("'operations' has no element '5': its elements are addressed by position") !=
+        std::string::npos);
+  CHECK(errors[0].message.find("event") == std::string::npos);
+}
+
 TEST_CASE("Amounts near the int64 limit are refused, whether written in the file or with --set", "[unit][hostile]") {
   // 9,223,372,036,854,775,807 passed validation and became -9.2e18 dollars in v0.3's output.
   for (const std::string flag :
