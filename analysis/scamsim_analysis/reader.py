@@ -31,7 +31,7 @@ import xarray as xr
 
 from .countries import fallback_countries
 from .errors import MissingSeriesError, ResultFileError
-from .validate import check_run_file
+from .validate import check_run_file, open_regular_file
 
 #: The newest result schema version this package reads (docs/OUTPUT.md, section 6).
 SUPPORTED_SCHEMA_VERSION = 1
@@ -199,17 +199,7 @@ class _File:
 def _open(path: str | Path) -> h5py.File:
     """Opens a file read-only, turning every way it can fail into a ResultFileError that says why."""
     path = Path(path)
-    if not path.exists():
-        raise ResultFileError(path, "no such file")
-    if path.is_dir():
-        raise ResultFileError(path, "is a folder, not a result file")
-    try:
-        with path.open("rb") as stream:
-            signature = stream.read(8)
-    except OSError as error:
-        raise ResultFileError(path, f"cannot be read: {error.strerror or error}")
-    if path.stat().st_size == 0:
-        raise ResultFileError(path, "is empty (0 bytes), not a scamsim result file")
+    signature = open_regular_file(path)  # a FIFO or a file of /proc is refused here, not waited on
     if not h5py.is_hdf5(str(path)):
         what = "a text file" if signature[:1].isascii() and signature.isascii() else "some other kind of file"
         raise ResultFileError(path, f"is not an HDF5 file ({what}), so not a scamsim result file")

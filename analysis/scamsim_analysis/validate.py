@@ -1,12 +1,16 @@
 """The checks a run file passes before anything of it is used: those `scamsim summary` makes (sim/io/results.cpp,
 class Reader), so that a file summary refuses is refused here too, with a one-line reason that names the file,
-rather than drawn from or failing with a traceback halfway through a report.
+rather than drawn from or failing with a traceback halfway through a report. Also the check that an input is a
+regular file, made without waiting on it (a FIFO or a file of /proc would block a plain open or read forever).
 """
 
 from __future__ import annotations
 
 import datetime
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,52 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Root attributes of a run file and their kinds, as summary reads them (docs/OUTPUT.md section 2).
 _STRING_ATTRIBUTES = ("git_commit", "created_utc", "scenario_name", "scenario_toml", "command_line", "start_date")
 _INTEGER_ATTRIBUTES = ("seed", "replicates", "dt_days", "steps", "replicates_written")
+
+
+def _what_it_is(mode: int) -> str:
+    """What a file that is not a regular file is, for "is a ..., not a result file"."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def open_regular_file(path: Path) -> bytes:
+    """The first 8 bytes of `path` (its signature), after checking that it is a non-empty regular file. A FIFO, a
+    device or a folder is refused by what it is without being opened for reading, so nothing waits on it; so is an
+    empty file, which is also what files of /proc look like (size 0, and some block when read)."""
+    try:
+        before = os.stat(path)
+    except FileNotFoundError:
+        raise ResultFileError(path, "no such file")
+    except OSError as error:
+        raise ResultFileError(path, f"cannot be read: {error.strerror or error}")
+    if stat.S_ISDIR(before.st_mode):
+        raise ResultFileError(path, "is a folder, not a result file")
+    if not stat.S_ISREG(before.st_mode):
+        raise ResultFileError(path, f"is {_what_it_is(before.st_mode)}, not a result file")
+    if before.st_size == 0:
+        raise ResultFileError(path, "is empty (0 bytes), not a scamsim result file")
+    try:
+        # O_NONBLOCK: should the path become a FIFO after the look above, neither the open nor the read waits.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as error:
+        raise ResultFileError(path, f"cannot be read: {error.strerror or error}")
+    try:
+        opened = os.fstat(descriptor)
+        if not stat.S_ISREG(opened.st_mode):
+            raise ResultFileError(path, f"is {_what_it_is(opened.st_mode)}, not a result file")
+        return os.read(descriptor, 8)
+    except OSError as error:
+        reason = "it would block" if error.errno == errno.EAGAIN else (error.strerror or str(error))
+        raise ResultFileError(path, f"cannot be read: {reason}")
+    finally:
+        os.close(descriptor)
 
 
 def _attribute(path: Path, attrs: dict[str, Any], name: str, kind: type) -> Any:

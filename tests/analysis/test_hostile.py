@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Careless and hostile inputs of analysis/report (issue 12): doctored run files are refused as `scamsim summary`
-refuses them (exit 1, one line naming the file, no traceback).
+refuses them (exit 1, one line naming the file, no traceback), and an input that is not a regular file is refused
+without waiting on it.
 
 Uses $ANALYSIS_TEST_OUT/crackdown.h5 (from make_run_files.py) to make the doctored copies.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -128,6 +130,37 @@ class DoctoredRunFiles(unittest.TestCase):
 
     def test_more_replicates_written_than_the_run_has(self) -> None:
         self.check("written_huge.h5", "replicates_written is 1000000000000, but the run has 3 replicates")
+
+
+class InputsThatAreNotFiles(unittest.TestCase):
+    """A FIFO blocked v0.3's report forever; devices and files of /proc are refused by what they are too."""
+
+    def library_refuses_at_once(self, path: Path, phrase: str) -> None:
+        def hung(signum, frame):  # noqa: ARG001
+            raise AssertionError(f"open_result({path}) did not return within 10 s")
+        previous = signal.signal(signal.SIGALRM, hung)
+        signal.alarm(10)
+        try:
+            with self.assertRaises(ResultFileError) as caught:
+                open_result(path)
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+        self.assertIn(phrase, str(caught.exception))
+
+    def test_a_fifo(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            fifo = Path(folder) / "results.h5"
+            os.mkfifo(fifo)
+            self.library_refuses_at_once(fifo, "is a FIFO (named pipe), not a result file")
+            result = run_report(str(fifo), "-o", str(Path(folder) / "report"), timeout=60)
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn("FIFO", result.stderr)
+            self.assertFalse((Path(folder) / "report").exists())
+
+    def test_a_device_and_a_file_of_proc(self) -> None:
+        self.library_refuses_at_once(Path("/dev/zero"), "is a device")
+        self.library_refuses_at_once(Path("/proc/self/status"), "is empty")
 
 
 if __name__ == "__main__":
