@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Careless and hostile inputs of analysis/report (issue 12): doctored run files are refused as `scamsim summary`
-refuses them (exit 1, one line naming the file, no traceback), and an input that is not a regular file is refused
-without waiting on it.
+refuses them (exit 1, one line naming the file, no traceback), an input that is not a regular file is refused without
+waiting on it, and the report writes only into a new or empty folder or one holding an earlier report.
 
 Uses $ANALYSIS_TEST_OUT/crackdown.h5 (from make_run_files.py) to make the doctored copies.
 """
@@ -161,6 +161,47 @@ class InputsThatAreNotFiles(unittest.TestCase):
     def test_a_device_and_a_file_of_proc(self) -> None:
         self.library_refuses_at_once(Path("/dev/zero"), "is a device")
         self.library_refuses_at_once(Path("/proc/self/status"), "is empty")
+
+
+class OutputFolder(unittest.TestCase):
+    """-o writes only into a new or empty folder or an earlier report's; other folders need --force. v0.3 wrote
+    index.html into any folder."""
+
+    def test_a_folder_of_other_files_is_refused_and_left_alone(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder)
+            (target / "index.html").write_text("my own page\n")
+            (target / "notes.txt").write_text("keep me\n")
+            result = run_report(str(good_file()), "-o", str(target))
+            self.assertEqual(result.returncode, 1, result.stderr)
+            self.assertIn("holds files and no earlier report", result.stderr)
+            self.assertIn("--force", result.stderr)
+            self.assertNotIn("Traceback", result.stderr)
+            self.assertEqual((target / "index.html").read_text(), "my own page\n")
+            self.assertEqual(sorted(p.name for p in target.iterdir()), ["index.html", "notes.txt"])
+
+            forced = run_report(str(good_file()), "-o", str(target), "--force", "--quiet")
+            self.assertEqual(forced.returncode, 0, forced.stderr)
+            self.assertIn("<!DOCTYPE html>", (target / "index.html").read_text())
+            self.assertEqual((target / "notes.txt").read_text(), "keep me\n")
+
+    def test_a_new_folder_then_the_same_folder_again(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "report"
+            first = run_report(str(good_file()), "-o", str(target), "--quiet")
+            self.assertEqual(first.returncode, 0, first.stderr)
+            self.assertTrue((target / ".scamsim-report").is_file())
+            again = run_report(str(good_file()), "-o", str(target), "--quiet")
+            self.assertEqual(again.returncode, 0, again.stderr)
+
+    def test_an_empty_folder_and_a_report_made_before_the_marker(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder)
+            result = run_report(str(good_file()), "-o", str(target), "--quiet")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            (target / ".scamsim-report").unlink()  # as v0.3 left its folders: index.html and manifest.json
+            again = run_report(str(good_file()), "-o", str(target), "--quiet")
+            self.assertEqual(again.returncode, 0, again.stderr)
 
 
 if __name__ == "__main__":
