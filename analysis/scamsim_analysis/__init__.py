@@ -9,8 +9,9 @@ report's figures.
 See analysis/README.md.
 """
 
+from .errors import MissingSeriesError
 from .reader import (SUPPORTED_SCHEMA_VERSION, ResultFileError, RunResult, ScenarioEvent, SweepResult, file_kind,
                      open_result, read_run, read_sweep)
 
-__all__ = ["SUPPORTED_SCHEMA_VERSION", "ResultFileError", "RunResult", "ScenarioEvent", "SweepResult", "file_kind",
-           "open_result", "read_run", "read_sweep"]
+__all__ = ["SUPPORTED_SCHEMA_VERSION", "MissingSeriesError", "ResultFileError", "RunResult", "ScenarioEvent",
+           "SweepResult", "file_kind", "open_result", "read_run", "read_sweep"]

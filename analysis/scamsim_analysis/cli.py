@@ -39,7 +39,10 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("files", nargs="+", metavar="FILE.h5", help="scamsim run or sweep result files")
     p.add_argument("-o", "--output", required=True, metavar="FOLDER",
-                   help="report folder to write (created if missing; files in it are overwritten)")
+                   help="report folder to write: a new or empty folder, or one that holds an earlier report (whose "
+                        "files are overwritten)")
+    p.add_argument("--force", action="store_true",
+                   help="write into FOLDER even if it holds other files (files of the same names are overwritten)")
     p.add_argument("--title", help="the report's title (default: from the scenario names)")
     p.add_argument("--label", action="append", metavar="NAME",
                    help="a name for each run file, in order, for legends and tables (repeat it once per run file)")
@@ -56,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file_kind(path)  # a bad file fails here, at once, before the plotting libraries load
         from .report import make_report  # matplotlib and friends: only once the inputs look right
 
-        report = make_report(args.files, args.output, title=args.title, labels=args.label, svg=not args.no_svg)
+        report = make_report(args.files, args.output, title=args.title, labels=args.label, svg=not args.no_svg,
+                             force=args.force)
     except (ResultFileError, ReportError) as error:
         print(f"report: error: {error}", file=sys.stderr)
         return 1

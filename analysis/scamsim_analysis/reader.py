@@ -30,6 +30,8 @@ import pandas as pd
 import xarray as xr
 
 from .countries import fallback_countries
+from .errors import MissingSeriesError, ResultFileError
+from .validate import check_run_file, open_regular_file
 
 #: The newest result schema version this package reads (docs/OUTPUT.md, section 6).
 SUPPORTED_SCHEMA_VERSION = 2
@@ -44,15 +46,6 @@ _BOOKKEEPING_ATTRIBUTES = {"DIMENSION_LIST", "DIMENSION_LABELS", "REFERENCE_LIST
 _EXTENSIVE_UNITS = re.compile(r"^(people|operations|raids|USD)(/(step|year|day|month))?$")
 
 _TIME_UNITS = re.compile(r"^\s*(days|hours|minutes|seconds)\s+since\s+(\d{4}-\d{2}-\d{2})", re.IGNORECASE)
-
-
-class ResultFileError(Exception):
-    """A result file that cannot be read: the message names the file and what is wrong with it."""
-
-    def __init__(self, path: str | Path, message: str) -> None:
-        self.path = Path(path)
-        self.reason = message
-        super().__init__(f"{path}: {message}")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -206,17 +199,7 @@ class _File:
 def _open(path: str | Path) -> h5py.File:
     """Opens a file read-only, turning every way it can fail into a ResultFileError that says why."""
     path = Path(path)
-    if not path.exists():
-        raise ResultFileError(path, "no such file")
-    if path.is_dir():
-        raise ResultFileError(path, "is a folder, not a result file")
-    try:
-        with path.open("rb") as stream:
-            signature = stream.read(8)
-    except OSError as error:
-        raise ResultFileError(path, f"cannot be read: {error.strerror or error}")
-    if path.stat().st_size == 0:
-        raise ResultFileError(path, "is empty (0 bytes), not a scamsim result file")
+    signature = open_regular_file(path)  # a FIFO or a file of /proc is refused here, not waited on
     if not h5py.is_hdf5(str(path)):
         what = "a text file" if signature[:1].isascii() and signature.isascii() else "some other kind of file"
         raise ResultFileError(path, f"is not an HDF5 file ({what}), so not a scamsim result file")
@@ -239,6 +222,8 @@ def _check_schema(f: _File, attrs: dict[str, Any]) -> None:
     if not isinstance(version, int):
         raise ResultFileError(f.path, "is not a scamsim result file: its 'schema_version' root attribute is missing "
                               "or not a whole number")
+    if version < 1:
+        raise ResultFileError(f.path, f"is not a scamsim result file: schema_version {version} is not a version")
     if version > SUPPORTED_SCHEMA_VERSION:
         raise ResultFileError(f.path, f"was written with result schema version {version} by scamsim "
                               f"{attrs.get('scamsim_version')}; this analysis reads versions up to "
@@ -418,12 +403,14 @@ class RunResult:
         dimensions and coordinates, units in .attrs['units']. KeyError naming the choices if there is none."""
         if group not in self.metrics or metric not in self.metrics[group]:
             known = ", ".join(self.metrics.get(group, [])) or "none"
-            raise KeyError(f"{self.path}: no series '{metric}' in /{group} (it has: {known})")
+            raise MissingSeriesError(self.path, f"has no series '{metric}' in /{group} (it has: {known})")
         key = (group, metric)
         if key not in self._cache:
             handle = _open(self.path)
             try:
                 array = _File(self.path, handle).labelled(f"{group}/{metric}", self.coordinates)
+            except (OSError, RuntimeError, ValueError) as error:
+                raise ResultFileError(self.path, f"cannot read '/{group}/{metric}' (damaged?): {error}")
             finally:
                 handle.close()
             if "replicate" in array.dims and "replicate" in self.coordinates:
@@ -604,19 +591,14 @@ def read_run(path: str | Path) -> RunResult:
         kind = _kind(f, attrs)
         if kind != "run":
             raise ResultFileError(path, f"is a scamsim {kind} file, not a run file")
-        for required in ("start_date", "time", "country", "replicate", "by_country"):
-            if required not in attrs and f.get(required) is None:
-                raise ResultFileError(path, f"is not a complete scamsim run file: it has no '{required}'")
+        # Everything `scamsim summary` checks, before anything is used: a file it refuses is refused here too.
+        written = check_run_file(path, handle, attrs)
+        replicates = int(attrs["replicates"])
         coordinates = _coordinates(f)
         for name in ("time", "country", "replicate"):
             if name not in coordinates:
                 coordinates[name] = _coordinate_values(f.dataset(name))
-        replicates = int(attrs.get("replicates", len(coordinates["replicate"])))
-        written = int(attrs.get("replicates_written", replicates))
         warnings = []
-        if written <= 0:
-            raise ResultFileError(path, "holds no complete replicate (replicates_written = 0): the run was "
-                                  "interrupted before its first replicate was written")
         if written < replicates:
             warnings.append(f"{path}: only {written} of {replicates} replicates were written (an interrupted run); "
                             f"using those {written}")
@@ -638,7 +620,7 @@ def read_run(path: str | Path) -> RunResult:
             metrics=_groups(f, ("by_country", "global")),
             warnings=warnings,
         )
-    except (OSError, RuntimeError) as error:
+    except (OSError, RuntimeError, ValueError) as error:
         raise ResultFileError(path, f"cannot be read (damaged or truncated?): {error}")
     finally:
         handle.close()
@@ -758,8 +740,8 @@ class SweepResult:
     def series(self, metric: str, group: str = "by_country") -> xr.DataArray:
         """An optional kept series (run, time, country), as RunResult.series; KeyError if the sweep kept none."""
         if metric not in self.metrics.get(group, []):
-            raise KeyError(f"{self.path}: no series '{metric}' in /{group} (the sweep kept: "
-                           f"{', '.join(self.metrics.get(group, [])) or 'none'})")
+            raise MissingSeriesError(self.path, f"has no series '{metric}' in /{group} (the sweep kept: "
+                                     f"{', '.join(self.metrics.get(group, [])) or 'none'})")
         key = (group, metric)
         if key not in self._cache:
             handle = _open(self.path)
@@ -920,7 +902,7 @@ def read_sweep(path: str | Path) -> SweepResult:
                            sensitivity=sensitivity,
                            metrics=_groups(f, ("by_country", "global")), warnings=warnings,
                            country_names=country_names)
-    except (OSError, RuntimeError) as error:
+    except (OSError, RuntimeError, ValueError) as error:
         raise ResultFileError(path, f"cannot be read (damaged or truncated?): {error}")
     finally:
         handle.close()

@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from .errors import ReportError
+from .output_folder import check_output_folder, mark_output_folder
 from .reader import ResultFileError, RunResult, SweepResult, open_result
 from .run_figures import make_run_figures
 from .style import EventMark, FigureFile, format_number
@@ -354,12 +355,12 @@ def _default_title(runs: Sequence[RunResult], labels: Sequence[str], sweeps: Seq
 
 
 def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | None = None,
-                labels: Sequence[str] | None = None, svg: bool = True) -> Report:
+                labels: Sequence[str] | None = None, svg: bool = True, force: bool = False) -> Report:
     """Reads the result files, draws the figures into FOLDER/figures and writes FOLDER/index.html and
-    FOLDER/manifest.json. Raises ResultFileError for a bad input file and ReportError for a bad output folder."""
+    FOLDER/manifest.json. Raises ResultFileError for a bad input file and ReportError for a bad output folder:
+    one that holds files but no earlier report is refused unless `force` (output_folder.py)."""
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ReportError(f"{folder}: exists and is not a folder; choose another output folder")
+    check_output_folder(folder, force)
     results = [open_result(path) for path in paths]
     # Counts and money of a smaller (or larger) world, shown as those of the full region.
     runs = [r.at_full_scale() for r in results if isinstance(r, RunResult)]
@@ -367,6 +368,7 @@ def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | No
     run_labels = _run_labels(runs, labels)
     try:
         (folder / FIGURES_FOLDER).mkdir(parents=True, exist_ok=True)
+        mark_output_folder(folder)  # at once, so that a report that fails halfway may be made again in its folder
     except OSError as error:
         raise ReportError(f"{folder}: cannot create the output folder: {error.strerror or error}")
     report = Report(folder=folder, index=folder / "index.html")

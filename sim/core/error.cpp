@@ -2,19 +2,23 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/text.hpp"
+
 namespace scamsim {
 
 std::string Diagnostic::format() const {
+  // File names, keys and the values messages quote come from the user's files: printable() keeps their control
+  // characters (a colour escape, a NUL) off the terminal the message is printed on.
   std::string out;
   if (!where.file.empty()) {
-    out += where.file;
+    out += printable(where.file);
     if (where.line > 0) out += fmt::format(":{}", where.line);
     if (where.line > 0 && where.column > 0) out += fmt::format(":{}", where.column);
     out += ": ";
   }
   out += "error: ";
-  if (!key_path.empty()) out += key_path + ": ";
-  out += message;
+  if (!key_path.empty()) out += printable(key_path) + ": ";
+  out += printable(message);
   return out;
 }
 

@@ -1,7 +1,11 @@
 #include "sim/core/text.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <limits>
+
+#include <fmt/format.h>
 
 namespace scamsim {
 
@@ -86,6 +90,89 @@ std::string wrap(std::string_view text, std::size_t indent, std::size_t width) {
 
 std::string cut(std::string_view text, std::size_t width) {
   return text.size() <= width ? std::string(text) : std::string(text.substr(0, width - 1)) + "~";
+}
+
+namespace {
+
+/// One character of UTF-8 text: its code point and length in bytes, or (for a byte that does not start a valid
+/// sequence: stray continuation bytes, overlong forms, surrogates, beyond U+10FFFF) length 1 and valid false.
+struct Utf8Char {
+  char32_t code = 0;
+  std::size_t length = 1;
+  bool valid = false;
+};
+
+Utf8Char decode_utf8(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(at);
+  if (lead < 0x80) return {lead, 1, true};
+  // The lead byte gives the length and the first bits; below `smallest` the form is overlong.
+  struct Form {
+    unsigned char mask, pattern;
+    std::size_t length;
+    char32_t smallest;
+  };
+  constexpr Form forms[] = {{0xe0, 0xc0, 2, 0x80}, {0xf0, 0xe0, 3, 0x800}, {0xf8, 0xf0, 4, 0x10000}};
+  const auto form =
+      std::find_if(std::begin(forms), std::end(forms), [&](const Form& f) { return (lead & f.mask) == f.pattern; });
+  if (form == std::end(forms)) return {};
+  const std::size_t length = form->length;
+  char32_t code = lead & static_cast<unsigned char>(~form->mask);
+  if (at + length > text.size()) return {};
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(at + i) & 0xc0) != 0x80) return {};
+    code = (code << 6) | (byte(at + i) & 0x3fu);
+  }
+  if (code < form->smallest || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return {};
+  return {code, length, true};
+}
+
+bool is_control(char32_t code) { return code < 0x20 || (code >= 0x7f && code <= 0x9f); }
+
+/// How printable() writes a control character or a byte that is not UTF-8.
+std::string escape(const Utf8Char& c, unsigned char first_byte) {
+  if (!c.valid) return fmt::format("\\x{:02x}", first_byte);
+  switch (c.code) {
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    default:
+      break;
+  }
+  return c.code < 0x80 ? fmt::format("\\x{:02x}", static_cast<unsigned>(c.code))
+                       : fmt::format("\\u{:04x}", static_cast<unsigned>(c.code));
+}
+
+}  // namespace
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const Utf8Char c = decode_utf8(text, i);
+    if (c.valid && !is_control(c.code)) {
+      out.append(text.substr(i, c.length));
+    } else {
+      out += escape(c, static_cast<unsigned char>(text[i]));
+    }
+    i += c.length;
+  }
+  return out;
+}
+
+std::string first_control_character(std::string_view text, LineBreaks line_breaks) {
+  for (std::size_t i = 0; i < text.size();) {
+    const Utf8Char c = decode_utf8(text, i);
+    const bool line_break = c.valid && (c.code == '\n' || c.code == '\r' || c.code == '\t');
+    if (!c.valid || (is_control(c.code) && !(line_break && line_breaks == LineBreaks::allowed))) {
+      return escape(c, static_cast<unsigned char>(text[i]));
+    }
+    i += c.length;
+  }
+  return {};
 }
 
 }  // namespace scamsim

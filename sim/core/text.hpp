@@ -28,4 +28,18 @@ std::string wrap(std::string_view text, std::size_t indent, std::size_t width);
 /// table columns stay aligned and the reader sees that something was cut.
 std::string cut(std::string_view text, std::size_t width);
 
+/// `text` safe to print on a terminal: control characters (C0, DEL and C1, e.g. ESC, which starts colour and
+/// cursor sequences) and bytes that are not UTF-8 become escapes ("\x1b", "\n", "\u009b", "\xff"), so
+/// that a name read from a shared file cannot recolour, clear or retitle the reader's terminal. Everything else,
+/// UTF-8 letters included, is unchanged. Use it wherever text from a file reaches the screen.
+std::string printable(std::string_view text);
+
+/// Which control characters a piece of text may hold.
+enum class LineBreaks : unsigned char { refused, allowed };
+
+/// The first control character of `text` (C0, DEL or C1) or its first byte that is not UTF-8, as
+/// printable() writes it ("\x1b"); empty if there is none. With LineBreaks::allowed, newlines, carriage
+/// returns and tabs pass: descriptions may span lines, names and paths may not.
+std::string first_control_character(std::string_view text, LineBreaks line_breaks = LineBreaks::refused);
+
 }  // namespace scamsim

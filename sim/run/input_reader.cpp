@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 #include "sim/scenario/loader.hpp"
 
@@ -16,33 +14,14 @@ using scenario::detail::Need;
 using scenario::detail::TableReader;
 
 std::optional<toml::table> parse_input_file(const fs::path& file, const std::string& name, Diagnostics& diagnostics) {
-  std::error_code ec;
-  const auto status = fs::status(file, ec);
-  if (ec || !fs::exists(status)) {
-    diagnostics.error({name, 0, 0}, {}, "no such file");
-    return std::nullopt;
-  }
-  if (!fs::is_regular_file(status)) {
-    diagnostics.error({name, 0, 0}, {}, "not a regular file");
-    return std::nullopt;
-  }
-  // The same bound as scenario files: a data file named by mistake is refused before it is read.
-  const auto size = fs::file_size(file, ec);
-  if (!ec && size > scenario::max_scenario_file_bytes) {
-    diagnostics.error({name, 0, 0}, {},
-                      fmt::format("file is {:.1f} MiB; input files are limited to {} MiB",
-                                  static_cast<double>(size) / (1 << 20), scenario::max_scenario_file_bytes >> 20));
-    return std::nullopt;
-  }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) {
-    diagnostics.error({name, 0, 0}, {}, "cannot read the file");
+  // The same checks and bound as scenario files: a FIFO or a data file named by mistake is refused unread.
+  scenario::detail::FileText text = scenario::detail::read_input_file(file, scenario::max_scenario_file_bytes);
+  if (!text.text) {
+    diagnostics.error({name, 0, 0}, {}, fmt::format("file '{}' {}", name, text.problem));
     return std::nullopt;
   }
   try {
-    return toml::parse(std::move(text).str(), name);
+    return toml::parse(*text.text, name);
   } catch (const toml::parse_error& e) {
     diagnostics.error(location_of(e.source(), name), {}, fmt::format("not valid TOML: {}", e.description()));
     return std::nullopt;
@@ -159,8 +138,12 @@ std::vector<CountryId> read_countries(TableReader& r, std::string_view key, cons
 OutcomeSpec read_outcome(TableReader& r, const scenario::Scenario& s) {
   Diagnostics& diagnostics = r.diagnostics();
   OutcomeSpec o;
-  o.name = r.string("name", Need::required).value_or("");
-  o.description = r.string("description").value_or("");
+  o.name = r.name("name", Need::required).value_or("");
+  if (o.name.empty() && r.raw().get_as<std::string>("name")) {
+    // It names the outcome's dataset and column: refused here, not when the output is written.
+    diagnostics.error(r.where("name"), r.key_path("name"), "an outcome's name cannot be empty");
+  }
+  o.description = r.text("description").value_or("");
   const std::string metric = r.string("metric", Need::required).value_or("");
   const bool has_countries = r.raw().contains("countries");
   const bool has_outside = r.raw().contains("outside");

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/text.hpp"
 #include "sim/scenario/fields.hpp"
 
 namespace scamsim::scenario {
@@ -64,10 +65,16 @@ void append_matrix(std::string& out, const Scenario& s, std::string_view title, 
 
 std::string describe(const Scenario& s) {
   std::string out;
-  out += fmt::format("Scenario: {}\n", s.name);
-  if (!s.description.empty()) out += fmt::format("  {}\n", s.description);
+  // Names, descriptions and file names come from files that may be someone else's: printable() keeps their
+  // control characters (a colour escape, say) from reaching the terminal.
+  out += fmt::format("Scenario: {}\n", printable(s.name));
+  for (std::size_t start = 0; start < s.description.size();) {  // line by line, each escaped
+    const std::size_t end = std::min(s.description.find('\n', start), s.description.size());
+    out += fmt::format("  {}\n", printable(std::string_view(s.description).substr(start, end - start)));
+    start = end + 1;
+  }
   out += "Files:";
-  for (const auto& f : s.files) out += fmt::format(" {}", f);
+  for (const auto& f : s.files) out += fmt::format(" {}", printable(f));
   out += '\n';
   out += fmt::format("Run: {} to {} ({:g} year{}, {} steps of {} day{}), seed {}, {} replicate{}, scale {:g}\n",
                      s.run.start_date.to_string(), s.run.end_date().to_string(), s.run.years,
@@ -79,9 +86,9 @@ std::string describe(const Scenario& s) {
                      "corruption", "pressure", "raids/yr", "GDP bn USD");
   for (const auto& c : s.countries) {
     const std::string roles = c.host && c.origin ? "host, origin" : c.host ? "host" : "origin";
-    out += fmt::format("  {:<14} {:<18} {:<13} {:>10.2f} {:>10.2f} {:>8.2f} {:>9g} {:>12.1f}\n", c.id, c.name, roles,
-                       c.governance, c.corruption, c.initial_pressure, c.enforcement_capacity_raids_per_year,
-                       static_cast<double>(c.gdp_usd) / 1e9);
+    out += fmt::format("  {:<14} {:<18} {:<13} {:>10.2f} {:>10.2f} {:>8.2f} {:>9g} {:>12.1f}\n", c.id,
+                       printable(c.name), roles, c.governance, c.corruption, c.initial_pressure,
+                       c.enforcement_capacity_raids_per_year, static_cast<double>(c.gdp_usd) / 1e9);
   }
   out += "Hosts:\n";
   for (const auto& c : s.countries) {
@@ -103,14 +110,14 @@ std::string describe(const Scenario& s) {
 
   out += fmt::format("\nSites ({}):\n", s.sites.size());
   for (const auto& site : s.sites) {
-    out += fmt::format("  {:<22} {:<28} in {:<12} {}\n", site.id, site.name, s.country(site.country).id,
+    out += fmt::format("  {:<22} {:<28} in {:<12} {}\n", site.id, printable(site.name), s.country(site.country).id,
                        site_kind_name(site.kind));
   }
   out += fmt::format("\nNetworks ({}):\n", s.networks.size());
   for (const auto& n : s.networks) {
-    out += fmt::format("  {:<20} {} (head: {}), home {}, capital {} USD, protection {:g}, tech {:g}\n", n.id, n.name,
-                       n.head.empty() ? "unknown" : n.head, s.country(n.home_country).id, group_digits(n.capital_usd),
-                       n.protection, n.tech);
+    out += fmt::format("  {:<20} {} (head: {}), home {}, capital {} USD, protection {:g}, tech {:g}\n", n.id,
+                       printable(n.name), n.head.empty() ? "unknown" : printable(n.head), s.country(n.home_country).id,
+                       group_digits(n.capital_usd), n.protection, n.tech);
   }
   std::int64_t operations = 0;
   std::int64_t workers = 0;

@@ -38,6 +38,10 @@ inline constexpr std::optional<double> required{};  ///< no default: the scenari
 inline constexpr Range share{0, 1};
 inline constexpr Range nonnegative{0, inf};
 inline constexpr Range positive{0, inf, true};
+// The bounds of money, counts and durations (parameters.hpp, docs/MODEL.md section 7.9).
+inline constexpr Range money{0, max_input_usd};
+inline constexpr Range money_per_day{0, max_input_usd_per_day};
+inline constexpr Range duration{0, max_input_days, true};
 }  // namespace table_values
 
 /// The ValueKind of a member type.

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -137,34 +136,14 @@ std::optional<toml::table> parse_document(std::string_view text, const std::stri
   }
 }
 
-/// Reads a whole file, refusing what is not a regular file or is too large.
+/// Reads a whole file, refusing what is not a regular file or is too large; errors are located at `referrer`
+/// (the `base` key naming the file, or the file itself).
 std::optional<std::string> read_file(const fs::path& path, const std::string& name, SourceLocation referrer,
                                      std::string_view key, Diagnostics& diagnostics) {
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) {
-    diagnostics.error(std::move(referrer), std::string(key), fmt::format("file '{}' does not exist", name));
-    return std::nullopt;
-  }
-  if (!fs::is_regular_file(status)) {
-    diagnostics.error(std::move(referrer), std::string(key), fmt::format("'{}' is not a regular file", name));
-    return std::nullopt;
-  }
-  const auto size = fs::file_size(path, ec);
-  if (!ec && size > max_scenario_file_bytes) {
-    diagnostics.error({name, 0, 0}, {},
-                      fmt::format("file is {:.1f} MiB; scenario files are limited to {} MiB",
-                                  static_cast<double>(size) / (1 << 20), max_scenario_file_bytes >> 20));
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in && !in.eof()) {
-    diagnostics.error(std::move(referrer), std::string(key), fmt::format("cannot read '{}'", name));
-    return std::nullopt;
-  }
-  return std::move(buffer).str();
+  detail::FileText file = detail::read_input_file(path, max_scenario_file_bytes);
+  if (!file.text)
+    diagnostics.error(std::move(referrer), std::string(key), fmt::format("file '{}' {}", name, file.problem));
+  return std::move(file.text);
 }
 
 std::optional<std::string> event_id(const toml::node& node) {
@@ -230,6 +209,11 @@ struct DocumentLoader {
       return std::nullopt;
     }
     const SourceLocation where = location_of(base_node->source(), name);
+    if (const std::string bad = first_control_character(**base_name); !bad.empty()) {
+      // A NUL would silently cut the path short; other control characters make a name no one can type.
+      diagnostics.error(where, "base", fmt::format("a file name cannot hold control characters (it holds {})", bad));
+      return std::nullopt;
+    }
     if (static_cast<int>(chain.size()) > max_base_depth) {  // chain: this file and those based on it
       diagnostics.error(where, "base", fmt::format("scenarios are based on others more than {} deep", max_base_depth));
       return std::nullopt;
@@ -300,6 +284,42 @@ std::optional<toml::table> parse_override_value(std::string_view text, const std
   return std::nullopt;  // e.g. invalid UTF-8
 }
 
+/// Whether `text` is written as a decimal number (1e400, -12, 3.5): one that TOML refuses is out of range,
+/// not a string, whatever the fallback to strings would make of it.
+bool looks_like_number(std::string_view text) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '_')) ++i;
+    return i > start;
+  };
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  if (!digits()) return false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+/// Why --set cannot address element `segment` of the array at `walked`.
+std::string no_element(const toml::array& array, std::string_view walked, std::string_view segment) {
+  if (array.empty()) return fmt::format("'{}' is empty: it has no element '{}'", walked, segment);
+  const std::size_t last = array.size() - 1;
+  if (walked == "events") {
+    return fmt::format("'{}' has no element '{}' (give a position from 0 to {} or an event's id)", walked, segment,
+                       last);
+  }
+  // Only events have ids; other arrays of tables (operations) are addressed by position alone.
+  return fmt::format("'{}' has no element '{}': its elements are addressed by position, from 0 to {}", walked, segment,
+                     last);
+}
+
 /// The position in an array of the element named by index ("3") or by its table's `id`.
 std::optional<std::size_t> find_in_array(const toml::array& array, const std::string& segment) {
   if (!segment.empty() && std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -342,6 +362,14 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
     return;
   }
   auto holder = parse_override_value(value_text, display);
+  if (holder && holder->get("v")->is_string() && looks_like_number(value_text)) {
+    diagnostics.error(where, key_path,
+                      fmt::format("{} is not a number TOML can hold: out of range (a number must be finite, at "
+                                  "most about 1.8e308; a whole number at most 9.2e18) or written with a leading "
+                                  "zero; to give it as text, quote it ('\"{}\"')",
+                                  value_text, value_text));
+    return;
+  }
   if (!holder) {
     diagnostics.error(where, key_path, "the value is neither TOML nor valid UTF-8 text");
     return;
@@ -366,11 +394,7 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
     } else if (auto* array = current->as_array()) {
       const auto index = find_in_array(*array, segment);
       if (!index) {
-        diagnostics.error(where, key_path,
-                          array->empty()
-                              ? fmt::format("'{}' is empty: it has no element '{}'", walked, segment)
-                              : fmt::format("'{}' has no element '{}' (give an index from 0 to {} or an event's id)",
-                                            walked, segment, array->size() - 1));
+        diagnostics.error(where, key_path, no_element(*array, walked, segment));
         return;
       }
       if (last) {
@@ -404,8 +428,8 @@ class SchemaReader {
   Scenario read() {
     TableReader r(root_, {}, file_, diagnostics_);
     Scenario s;
-    s.name = r.string("name").value_or(fs::path(file_).stem().string());
-    s.description = r.string("description").value_or("");
+    s.name = r.name("name").value_or(fs::path(file_).stem().string());
+    s.description = r.text("description").value_or("");
     r.accept("base");  // consumed by stage 1; only a non-string is left here
     read_run(r, s.run);
     read_parameters(r, s.params);
@@ -497,7 +521,7 @@ class SchemaReader {
     for_each_entity(root, "countries", Need::required, [&](const std::string& id, TableReader& r) {
       CountrySpec c;
       c.id = id;
-      c.name = r.string("name").value_or(id);
+      c.name = r.name("name").value_or(id);
       r.fields(detail::country_fields(), c);
       if (const toml::table* host = r.table("host")) {
         TableReader hr(*host, r.key_path("host"), file_, diagnostics_);
@@ -528,7 +552,7 @@ class SchemaReader {
     for_each_entity(root, "sites", Need::optional, [&](const std::string& id, TableReader& r) {
       SiteSpec site;
       site.id = id;
-      site.name = r.string("name").value_or(id);
+      site.name = r.name("name").value_or(id);
       if (auto country = host_reference(r, "country", s)) site.country = *country;
       if (auto kind = r.string("kind")) {
         static const std::vector<std::string> kinds = {"special_economic_zone", "border_town", "city_district",
@@ -552,8 +576,8 @@ class SchemaReader {
     for_each_entity(root, "networks", Need::optional, [&](const std::string& id, TableReader& r) {
       NetworkSpec n;
       n.id = id;
-      n.name = r.string("name").value_or(id);
-      n.head = r.string("head").value_or("");
+      n.name = r.name("name").value_or(id);
+      n.head = r.name("head").value_or("");
       if (auto home = reference(r, "home_country", s.countries, "country")) n.home_country = id_at<CountryId>(*home);
       r.fields(detail::network_fields(), n);
       s.networks.push_back(std::move(n));
@@ -620,19 +644,22 @@ class SchemaReader {
       for (std::size_t j = 0; j < n; ++j) {
         const toml::node& cell = *row->get(j);
         const std::string cell_path = fmt::format("{}[{}]", row_path, j);
-        std::optional<double> value;
+        // Whole numbers stay int64 from the reader to the matrix: no conversion through double to wrap.
+        std::optional<T> value;
         if constexpr (std::is_same_v<T, double>) {
           value = detail::node_number(cell, cell_path, diagnostics_);
-        } else if (auto v = detail::node_integer(cell, cell_path, diagnostics_)) {
-          value = static_cast<double>(*v);
+        } else {
+          value = detail::node_integer(cell, cell_path, diagnostics_);
         }
         if (!value) continue;
-        if (!info.range.contains(*value)) {
-          diagnostics_.error(location_of(cell.source(), file_), cell_path,
-                             fmt::format("value {:g} is out of range: must be {}", *value, info.range.describe()));
+        if (!info.range.contains(static_cast<double>(*value))) {
+          diagnostics_.error(
+              location_of(cell.source(), file_), cell_path,
+              fmt::format("value {:g} is out of range: must be {}{}", static_cast<double>(*value),
+                          info.range.describe(), info.unit == "-" ? std::string() : fmt::format(" ({})", info.unit)));
           continue;
         }
-        out[order[i] * n + order[j]] = static_cast<T>(*value);
+        out[order[i] * n + order[j]] = *value;
       }
     }
     return out;

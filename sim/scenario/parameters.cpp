@@ -44,12 +44,12 @@ const Field<RunSettings> run_table[] = {
 #define P(member, ...) SCAMSIM_FIELD(Parameters, "", member, __VA_ARGS__)
 const Field<Parameters> model_parameter_table[] = {
     // 4.1 operator economics and the size trade-off
-    P(economics.revenue_usd_per_worker_day, 340.0, nonnegative, "USD/worker-day",
+    P(economics.revenue_usd_per_worker_day, 340.0, money_per_day, "USD/worker-day",
       "Gross scam revenue of one held worker per day at infrastructure 1, no AI, no victim awareness.",
       "USIP 2024 (12.5 bn USD/yr in Cambodia) / OHCHR 2023 (100,000 held) = 342; to be calibrated"),
-    P(economics.fixed_cost_usd_per_day, 2000.0, nonnegative, "USD/operation-day",
+    P(economics.fixed_cost_usd_per_day, 2000.0, money_per_day, "USD/operation-day",
       "Fixed cost of running one operation: rent, guards, equipment.", "assumption"),
-    P(economics.visibility_reference_workers, 200.0, positive, "workers",
+    P(economics.visibility_reference_workers, 200.0, {0, 1e8, true}, "workers",
       "Size s0 at which an operation has visibility 1: visibility = (workers/s0)^beta.",
       "assumption; Amnesty 2025 (compounds hold hundreds to thousands)"),
     P(economics.visibility_exponent, 1.0, {0, 3}, "-", "Exponent beta of visibility in size.",
@@ -68,7 +68,7 @@ const Field<Parameters> model_parameter_table[] = {
     P(economics.small_operation_workers, 50.0, {1, 1e6}, "workers",
       "Operations of at most this many workers count as small, hidden cells in the output.",
       "assumption; seed (decentralisation into small cells)"),
-    P(economics.loss_horizon_days, 180.0, positive, "days",
+    P(economics.loss_horizon_days, 180.0, duration, "days",
       "Days of profit an operator expects to lose if dismantled; also the period over which it weighs a move's cost.",
       "assumption: about half a year, because compounds often operate again after raids (Amnesty 2025); at 365 "
       "a Cambodian crackdown emptied the country within two months"),
@@ -84,7 +84,7 @@ const Field<Parameters> model_parameter_table[] = {
     P(money.seizure_share, 0.3, share, "share", "Share of an operation's capital seized by a successful raid.",
       "assumption"),
     // 4.2 pressure and will
-    P(pressure.half_life_days, 180.0, positive, "days", "Half-life of international pressure.",
+    P(pressure.half_life_days, 180.0, duration, "days", "Half-life of international pressure.",
       "MODEL.md §4.2 (e.g. 6 months); seed (durability of pressure)"),
     P(pressure.will_base, 0.1, share, "-",
       "Domestic will to enforce at governance 1, before damping by corruption and dependence.", "assumption"),
@@ -105,7 +105,7 @@ const Field<Parameters> model_parameter_table[] = {
       "Share of its workers an operator releases when a raid on it is leaked.", "assumption"),
     P(enforcement.intelligence_detection_gain, 1.0, {0, 10}, "-",
       "Detection of an operator that moved in from a partner is multiplied by 1 + gain x sharing.", "MODEL.md §4.3"),
-    P(enforcement.risk_memory_days, 30.0, positive, "days", "Averaging time of an operator's perceived risk.",
+    P(enforcement.risk_memory_days, 30.0, duration, "days", "Averaging time of an operator's perceived risk.",
       "assumption: operators hear of raids and sanctions within weeks (seed: releases within weeks)"),
     // 4.4 relocation
     P(relocation.decision_interval_days, 30.0, {1, 3650}, "days",
@@ -137,9 +137,9 @@ const Field<Parameters> model_parameter_table[] = {
     P(workers.retraffick_hazard_per_year, 0.02, {0, 365}, "1/year",
       "Hazard of a repatriated person being trafficked again.", "assumption"),
     // 4.5 aftercare
-    P(aftercare.cost_usd_per_person_day, 20.0, nonnegative, "USD/person-day",
+    P(aftercare.cost_usd_per_person_day, 20.0, money_per_day, "USD/person-day",
       "Cost of one aftercare place for a day: shelter, care, paperwork.", "assumption (no public figure, MODEL.md §7)"),
-    P(aftercare.programme_days, 90.0, positive, "days", "Length of the aftercare programme before repatriation.",
+    P(aftercare.programme_days, 90.0, duration, "days", "Length of the aftercare programme before repatriation.",
       "assumption"),
     P(aftercare.effectiveness, 0.8, share, "share", "Share of re-recruitment hazard removed while in aftercare.",
       "assumption; seed (aftercare prevents re-recruitment)"),
@@ -165,26 +165,26 @@ const Field<CountrySpec> country_table[] = {
     C(corruption, required, share, "-",
       "Elite complicity: chance a raid on a fully protected operator leaks; damps will.",
       "scenario (e.g. TI CPI); TIP 2024"),
-    C(enforcement_capacity_raids_per_year, 0.0, nonnegative, "raids/year", "Raids the country can mount at full will.",
-      "scenario"),
+    C(enforcement_capacity_raids_per_year, 0.0, {0, max_input_raids_per_year}, "raids/year",
+      "Raids the country can mount at full will.", "scenario"),
     C(initial_pressure, 0.0, share, "-", "International pressure at the start.", "scenario"),
-    C(gdp_usd, required, positive, "USD/year", "Formal GDP, to report scam revenue as a share of it.",
+    C(gdp_usd, required, {0, max_input_usd, true}, "USD/year", "Formal GDP, to report scam revenue as a share of it.",
       "scenario (World Bank)"),
 };
 #undef C
 
 #define H(member, ...) SCAMSIM_FIELD(HostRole, "countries.<id>.host.", member, __VA_ARGS__)
 const Field<HostRole> host_table[] = {
-    H(aftercare_budget_usd_per_year, 0.0, nonnegative, "USD/year",
+    H(aftercare_budget_usd_per_year, 0.0, money, "USD/year",
       "Aftercare budget (safe housing, support, repatriation help).", "scenario; seed"),
-    H(labour_cost_usd_per_day, 5.0, nonnegative, "USD/worker-day", "Upkeep of one held worker.", "assumption"),
+    H(labour_cost_usd_per_day, 5.0, money_per_day, "USD/worker-day", "Upkeep of one held worker.", "assumption"),
     H(infrastructure, 1.0, {0, 10}, "-", "Scam productivity multiplier (connectivity, power, premises).", "assumption"),
 };
 #undef H
 
 #define O(member, ...) SCAMSIM_FIELD(OriginRole, "countries.<id>.origin.", member, __VA_ARGS__)
 const Field<OriginRole> origin_table[] = {
-    O(vulnerable_population, required, nonnegative, "persons",
+    O(vulnerable_population, required, {0, max_input_people}, "persons",
       "People exposed to deceptive job offers (young, unemployed, online).", "scenario"),
     O(recruitment_susceptibility, 0.5, share, "-", "Propensity of the vulnerable to accept a deceptive offer.",
       "assumption"),
@@ -200,7 +200,7 @@ const Field<OriginRole> origin_table[] = {
 
 #define N(member, ...) SCAMSIM_FIELD(NetworkSpec, "networks.<id>.", member, __VA_ARGS__)
 const Field<NetworkSpec> network_table[] = {
-    N(capital_usd, required, nonnegative, "USD", "Capital at the start, shared among its operations by workforce.",
+    N(capital_usd, required, money, "USD", "Capital at the start, shared among its operations by workforce.",
       "scenario"),
     N(protection, 0.5, share, "-", "Paid political cover of its operations at the start.", "assumption; TIP 2024"),
     N(tech, 0.2, share, "-", "AI tooling of its operations at the start.", "assumption; seed"),
@@ -216,10 +216,15 @@ const Field<OperationGroupSpec> operation_table[] = {
 
 // Matrix entries are checked element by element; they fill no single member.
 const ParameterInfo matrix_table[] = {
-    {"matrices.relocation_cost_usd", ValueKind::integer, required, nonnegative, "USD",
+    {"matrices.relocation_cost_usd", ValueKind::integer, required, money, "USD",
      "Cost for an operation to move from the row country to the column country.", "assumption"},
-    {"matrices.transit_days", ValueKind::real, required, nonnegative, "days",
-     "Travel time from the row country to the column country (trafficking and relocation).", "assumption"},
+    {"matrices.transit_days",
+     ValueKind::real,
+     required,
+     {0, max_input_days},
+     "days",
+     "Travel time from the row country to the column country (trafficking and relocation).",
+     "assumption"},
     {"matrices.intelligence_sharing", ValueKind::real, 0.0, share, "-",
      "Intelligence sharing between two countries; events can raise it.", "MODEL.md §4.3 (0 by default)"},
 };
@@ -266,7 +271,9 @@ std::vector<ParameterInfo> build_table() {
 std::string format_number(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   if (std::trunc(v) == v && std::abs(v) < 1e15) return fmt::format("{:.0f}", v);  // 1000000, not 1e+06
-  return fmt::format("{:g}", v);
+  std::string text = fmt::format("{:g}", v);
+  if (const auto plus = text.find("e+"); plus != std::string::npos) text.erase(plus + 1, 1);  // 1e15, as TOML reads
+  return text;
 }
 
 std::string_view kind_name(ValueKind kind) {

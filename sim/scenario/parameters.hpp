@@ -33,6 +33,24 @@ struct Range {
   [[nodiscard]] std::string describe() const;
 };
 
+// Upper bounds of the inputs that the run multiplies into money and counts (docs/MODEL.md section 7.9). Each
+// is far above any real figure yet keeps every product the model forms from inputs well inside int64 (9.2e18),
+// so a value the schema accepts cannot wrap around into a negative amount.
+
+/// Any amount of money, or money per year (capital, GDP, budgets, relocation costs): 1e15 USD, about ten
+/// times world GDP (105 trillion USD in 2023) and 1/9,000 of int64's range.
+inline constexpr double max_input_usd = 1e15;
+/// Any money per person- or operation-day (revenue, upkeep, fixed cost, aftercare): 1 million USD, about
+/// 3,000 times the calibrated revenue per worker-day; times the 4.3e9 people a run can hold at most (32-bit
+/// ids), a week's step and the largest multipliers (x10 infrastructure, x11 AI) it stays below 3.4e18.
+inline constexpr double max_input_usd_per_day = 1e6;
+/// Any population: 1e10 people, above the world's 8.1e9.
+inline constexpr double max_input_people = 1e10;
+/// Any duration in days (transit, aftercare programme, memories, horizons): 100 years, the longest run.
+inline constexpr double max_input_days = 36500;
+/// Raids a country can mount per year: 100,000, about 270 a day (a crackdown multiplies it by at most 100).
+inline constexpr double max_input_raids_per_year = 1e5;
+
 /// One numeric input of the model. In `key`, "<id>" stands for the name of
 /// a country, network or site, and "<kind>" for an event kind.
 struct ParameterInfo {

@@ -1,13 +1,87 @@
 #include "sim/scenario/toml_reader.hpp"
 
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 #include <fmt/format.h>
 
 #include "sim/core/text.hpp"
 
 namespace scamsim::scenario::detail {
+
+namespace {
+
+/// What a file that is not a regular file is, for "'x' is ...".
+std::string_view not_regular(mode_t mode) {
+  if (S_ISDIR(mode)) return "is a directory, not a regular file";
+  if (S_ISFIFO(mode)) return "is a FIFO (named pipe), not a regular file";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "is a device, not a regular file";
+  if (S_ISSOCK(mode)) return "is a socket, not a regular file";
+  return "is not a regular file";
+}
+
+/// Closes a descriptor when it goes out of scope.
+struct Descriptor {
+  int fd = -1;
+  explicit Descriptor(int opened) : fd(opened) {}
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::string size_problem(std::uintmax_t bytes, std::uintmax_t max_bytes) {
+  return fmt::format("is {:.1f} MiB; input files are limited to {} MiB (a data file named by mistake?)",
+                     static_cast<double>(bytes) / (1 << 20), max_bytes >> 20);
+}
+
+}  // namespace
+
+FileText read_input_file(const std::filesystem::path& path, std::uintmax_t max_bytes) {
+  const auto failed = [](std::string problem) { return FileText{std::nullopt, std::move(problem)}; };
+  const auto reason = [](int error) {
+    return error == ENOENT ? std::string("does not exist") : fmt::format("cannot be read: {}", std::strerror(error));
+  };
+  // Look before opening: opening some devices does something, and a FIFO's open would wait for a writer.
+  struct stat before {};
+  if (::stat(path.c_str(), &before) != 0) return failed(reason(errno));
+  if (!S_ISREG(before.st_mode)) return failed(std::string(not_regular(before.st_mode)));
+  // O_NONBLOCK: should the path be swapped for a FIFO after the look, neither the open nor a read waits.
+  Descriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
+  if (file.fd < 0) return failed(reason(errno));
+  struct stat opened {};
+  if (::fstat(file.fd, &opened) != 0) return failed(reason(errno));
+  if (!S_ISREG(opened.st_mode)) return failed(std::string(not_regular(opened.st_mode)));
+  struct statfs system {};
+  if (::fstatfs(file.fd, &system) == 0 && (system.f_type == PROC_SUPER_MAGIC || system.f_type == SYSFS_MAGIC)) {
+    return failed("is a file of the kernel's /proc or /sys, not an input file");
+  }
+  if (static_cast<std::uintmax_t>(opened.st_size) > max_bytes)
+    return failed(size_problem(static_cast<std::uintmax_t>(opened.st_size), max_bytes));
+  std::string text;
+  char buffer[1 << 16];
+  while (true) {
+    const ssize_t got = ::read(file.fd, buffer, sizeof buffer);
+    if (got == 0) break;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return failed(reason(errno));
+    }
+    text.append(buffer, static_cast<std::size_t>(got));
+    // A file that grows while it is read is cut off here, not followed forever.
+    if (text.size() > max_bytes) return failed(size_problem(text.size(), max_bytes));
+  }
+  return FileText{std::move(text), {}};
+}
 
 void Diagnostics::error(SourceLocation where, std::string key_path, std::string message) {
   items_.push_back(Diagnostic{std::move(where), std::move(key_path), std::move(message)});
@@ -148,6 +222,28 @@ std::optional<std::string> TableReader::string(std::string_view key, Need need) 
   if (const auto* s = node->as_string()) return **s;
   wrong_type(key, *node, "a string");
   return std::nullopt;
+}
+
+std::optional<std::string> TableReader::checked_string(std::string_view key, Need need, LineBreaks line_breaks) {
+  auto value = string(key, need);
+  if (!value) return value;
+  if (const std::string bad = first_control_character(*value, line_breaks); !bad.empty()) {
+    diagnostics_.error(where(key), key_path(key),
+                       fmt::format("holds a control character ({}){}", bad,
+                                   line_breaks == LineBreaks::allowed
+                                       ? "; only line breaks and tabs may be written in text"
+                                       : "; names are printed in tables and messages, so they hold none"));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::string> TableReader::name(std::string_view key, Need need) {
+  return checked_string(key, need, LineBreaks::refused);
+}
+
+std::optional<std::string> TableReader::text(std::string_view key, Need need) {
+  return checked_string(key, need, LineBreaks::allowed);
 }
 
 std::optional<Date> TableReader::date(std::string_view key, Need need) {

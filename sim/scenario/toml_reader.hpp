@@ -4,6 +4,7 @@
 // scenario module; nothing outside it sees TOML.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,9 +14,23 @@
 
 #include "sim/core/date.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 #include "sim/scenario/fields.hpp"
 
 namespace scamsim::scenario::detail {
+
+/// The contents of an input file, or why it cannot be read.
+struct FileText {
+  std::optional<std::string> text;  ///< the whole file, if it was read
+  std::string problem;              ///< else what is wrong, to follow the file's name: "is a FIFO (named pipe), ..."
+};
+
+/// Reads a whole input file (scenario, base, sweep, calibration or outcomes file). Only a regular file is
+/// read, and only up to `max_bytes`: a FIFO, device, socket or directory is refused by what it is, and so
+/// is a file of the kernel's /proc or /sys (their "regular" files can block forever, as /proc/kmsg does),
+/// all without waiting on them. The type is checked on the opened file, so a swap between check and read
+/// cannot slip a FIFO in.
+FileText read_input_file(const std::filesystem::path& path, std::uintmax_t max_bytes);
 
 /// Collects every problem found while a document is read.
 class Diagnostics {
@@ -50,6 +65,11 @@ class TableReader {
   std::optional<double> number(std::string_view key, Need need = Need::optional);
   std::optional<std::int64_t> integer(std::string_view key, Need need = Need::optional);
   std::optional<std::string> string(std::string_view key, Need need = Need::optional);
+  /// A string printed as a label (a name): one without control characters, which could drive the terminal
+  /// of whoever reads the output or split a line of it.
+  std::optional<std::string> name(std::string_view key, Need need = Need::optional);
+  /// A string of prose (a description, a note): no control characters but line breaks and tabs.
+  std::optional<std::string> text(std::string_view key, Need need = Need::optional);
   std::optional<Date> date(std::string_view key, Need need = Need::optional);
   const toml::table* table(std::string_view key, Need need = Need::optional);
   const toml::array* array(std::string_view key, Need need = Need::optional);
@@ -81,6 +101,7 @@ class TableReader {
  private:
   const toml::node* get(std::string_view key, Need need);
   void wrong_type(std::string_view key, const toml::node& node, std::string_view expected);
+  std::optional<std::string> checked_string(std::string_view key, Need need, LineBreaks line_breaks);
   bool check_range(std::string_view key, const ParameterInfo& info, double value);
 
   const toml::table& table_;

@@ -163,9 +163,12 @@ UnitDesign saltelli(std::int64_t base, std::int64_t parameters, std::uint64_t se
           fmt::format("Saltelli design: parameters must be from 1 to {} (got {}); A and B need twice as many "
                       "Sobol' dimensions",
                       sobol_max_dimensions / 2, parameters));
-  const UnitDesign ab = scrambled_sobol(base, 2 * parameters, seed);
   const std::int64_t k = parameters;
-  UnitDesign out(base * (k + 2), k);
+  std::int64_t rows = 0;
+  require(!__builtin_mul_overflow(base, k + 2, &rows),
+          fmt::format("Saltelli design: {} x ({} + 2) rows are more than can be counted", base, k));
+  const UnitDesign ab = scrambled_sobol(base, 2 * parameters, seed);
+  UnitDesign out(rows, k);
   for (std::int64_t j = 0; j < base; ++j) {
     const std::int64_t first = j * (k + 2);
     const auto a = ab.row(j).head(k);
@@ -203,12 +206,15 @@ MorrisDesign morris(std::int64_t trajectories, std::int64_t parameters, std::int
   };
 
   const std::int64_t k = parameters;
+  std::int64_t rows = 0;
+  require(!__builtin_mul_overflow(trajectories, k + 1, &rows),
+          fmt::format("Morris design: {} x ({} + 1) rows are more than can be counted", trajectories, k));
   MorrisDesign out;
   out.trajectories = trajectories;
   out.levels = levels;
-  out.points.resize(trajectories * (k + 1), k);
-  out.changed.assign(static_cast<std::size_t>(trajectories * (k + 1)), -1);
-  out.step.assign(static_cast<std::size_t>(trajectories * (k + 1)), 0.0);
+  out.points.resize(rows, k);
+  out.changed.assign(static_cast<std::size_t>(rows), -1);
+  out.step.assign(static_cast<std::size_t>(rows), 0.0);
   const auto kk = static_cast<std::size_t>(k);
   std::vector<std::int64_t> base(kk);
   std::vector<bool> up(kk);

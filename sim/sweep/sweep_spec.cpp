@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "sim/core/text.hpp"
 #include "sim/run/input_reader.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
@@ -36,33 +37,45 @@ const char* design_name(DesignKind kind) {
   return "?";
 }
 
+namespace {
+
+/// a * b, or the largest int64 if that overflows (or either is negative): sizes saturate rather than wrap into
+/// negative counts, and load_sweep refuses anything above max_sweep_runs.
+std::int64_t saturating_product(std::int64_t a, std::int64_t b) {
+  std::int64_t product = 0;
+  if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &product)) return std::numeric_limits<std::int64_t>::max();
+  return product;
+}
+
+}  // namespace
+
 std::int64_t SweepSpec::design_points() const {
   const auto k = static_cast<std::int64_t>(parameters.size());
   switch (design) {
     case DesignKind::grid: {
       std::int64_t product = 1;
       for (const SweepParameter& p : parameters) {
-        const auto n = static_cast<std::int64_t>(grid_values(p.range).size());
-        // Saturate rather than overflow: load_sweep refuses anything above max_sweep_runs.
-        product = product > std::numeric_limits<std::int64_t>::max() / std::max<std::int64_t>(n, 1)
-                      ? std::numeric_limits<std::int64_t>::max()
-                      : product * n;
+        product = saturating_product(product, static_cast<std::int64_t>(grid_values(p.range).size()));
       }
       return product;
     }
     case DesignKind::lhs:
       return points;
     case DesignKind::saltelli:
-      return base_points * (k + 2);
+      return saturating_product(base_points, k + 2);
     case DesignKind::morris:
-      return trajectories * (k + 1);
+      return saturating_product(trajectories, k + 1);
   }
   return 0;
 }
 
+std::int64_t SweepSpec::runs() const { return saturating_product(design_points(), replicates); }
+
 std::string value_text(const SweepSpec& spec, const SweepParameter& parameter, double value) {
   switch (parameter.type) {
     case ValueType::integer:
+      // Beyond int64 llround has no answer: write the number as it is, for the scenario to refuse as too large.
+      if (!(std::abs(value) < 9.2e18)) break;
       return fmt::format("{}", std::llround(value));
     case ValueType::date:
       return spec.base.run.start_date.plus_days(static_cast<int>(std::llround(value))).to_string();
@@ -154,7 +167,12 @@ class SweepLoader {
     if (!diagnostics_.empty() || spec_.scenario.empty()) throw SetupError(diagnostics_.sorted());
 
     // The base as every run starts from it: its own errors are the user's too.
-    spec_.base = scenario::load_scenario(spec_.scenario, spec_.overrides);
+    try {
+      spec_.base = scenario::load_scenario(spec_.scenario, spec_.overrides);
+    } catch (const SetupError&) {
+      refuse_if_sweep_file(root);
+      throw;
+    }
     resolved_ = toml::parse(spec_.base.resolved_toml);
 
     if (design) {
@@ -182,14 +200,18 @@ class SweepLoader {
     const auto scenario_name = root.string("scenario", Need::required);
     if (scenario_name) {
       spec_.scenario = (file_.parent_path() / *scenario_name).lexically_normal();
-      std::error_code ec;
-      if (!fs::is_regular_file(spec_.scenario, ec)) {
+      if (const std::string bad = first_control_character(*scenario_name); !bad.empty()) {
+        // A NUL would silently cut the path short; other control characters make a name no one can type.
         diagnostics_.error(root.where("scenario"), "scenario",
-                           fmt::format("the scenario file '{}' does not exist", spec_.scenario.string()));
+                           fmt::format("a file name cannot hold control characters (it holds {})", bad));
+        spec_.scenario.clear();
+      } else if (const std::string problem = scenario_file_problem(spec_.scenario); !problem.empty()) {
+        diagnostics_.error(root.where("scenario"), "scenario",
+                           fmt::format("the scenario file '{}' {}", spec_.scenario.string(), problem));
       }
     }
-    spec_.name = root.string("name").value_or(file_.stem().string());
-    spec_.description = root.string("description").value_or("");
+    spec_.name = root.name("name").value_or(file_.stem().string());
+    spec_.description = root.text("description").value_or("");
     spec_.replicates = root.integer("replicates").value_or(1);
     if (spec_.replicates < 1 || spec_.replicates > 100000) {
       diagnostics_.error(root.where("replicates"), "replicates", "must be between 1 and 100000");
@@ -202,13 +224,43 @@ class SweepLoader {
     spec_.overrides.insert(spec_.overrides.end(), command_line_.begin(), command_line_.end());
   }
 
+  // Why the file a sweep names as its scenario cannot be one, or empty: checked without opening it, so that
+  // a missing file or a folder is named here, at the sweep's line.
+  static std::string scenario_file_problem(const fs::path& path) {
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (!fs::exists(status)) return "does not exist";
+    if (fs::is_directory(status)) return "is a directory; name a scenario file in it";
+    if (!fs::is_regular_file(status)) return "is not a regular file";
+    return {};
+  }
+
+  // A sweep file named as the scenario fails the scenario's schema with "missing required key": say what it is.
+  void refuse_if_sweep_file(TableReader& root) {
+    Diagnostics ignored;
+    const auto doc = run::parse_input_file(spec_.scenario, spec_.scenario.string(), ignored);
+    if (!doc || !doc->contains("scenario") || !(doc->contains("design") || doc->contains("parameter"))) return;
+    diagnostics_.error(root.where("scenario"), "scenario",
+                       fmt::format("'{}' is a sweep file, not a scenario: name the scenario file the sweep varies "
+                                   "(the one that sweep file names)",
+                                   spec_.scenario.string()));
+    throw SetupError(diagnostics_.sorted());
+  }
+
   void read_design(TableReader& r) {
     const std::string kind = r.string("kind", Need::required).value_or("");
     const auto design = find_design(kind);
     if (!design) {
-      if (!kind.empty()) {
-        diagnostics_.error(r.where("kind"), r.key_path("kind"),
-                           "expected \"grid\", \"lhs\", \"saltelli\" or \"morris\"");
+      if (r.raw().contains("kind") && r.raw().get("kind")->is_string()) {
+        static const std::vector<std::string> kinds = {"grid", "lhs", "saltelli", "morris"};
+        std::string message =
+            kind.empty() ? std::string("the design kind is empty") : fmt::format("unknown design kind '{}'", kind);
+        if (const std::string guess = closest_match(kind, kinds); !guess.empty() && !kind.empty()) {
+          message += fmt::format("; did you mean '{}'?", guess);
+        } else {
+          message += "; expected \"grid\", \"lhs\", \"saltelli\" or \"morris\"";
+        }
+        diagnostics_.error(r.where("kind"), r.key_path("kind"), std::move(message));
       }
       r.accept("points");
       r.accept("base_points");
@@ -491,15 +543,37 @@ class SweepLoader {
       return;
     }
     const auto k = static_cast<std::int64_t>(spec_.parameters.size());
-    const SourceLocation where = design ? TableReader(*design, "design", name_, diagnostics_).where() : root.where();
+    const TableReader reader =
+        design ? TableReader(*design, "design", name_, diagnostics_) : TableReader(root.raw(), {}, name_, diagnostics_);
+    SourceLocation where = reader.where();
     if (spec_.design == DesignKind::saltelli && 2 * k > sobol_max_dimensions) {
       diagnostics_.error(where, "design",
                          fmt::format("a saltelli design takes at most {} parameters", sobol_max_dimensions / 2));
     }
-    if (points < 1 || points > max_sweep_runs / spec_.replicates) {
-      diagnostics_.error(where, "design",
-                         fmt::format("{} points x {} replicates is more than the {} runs a sweep may have", points,
-                                     spec_.replicates, max_sweep_runs));
+    // The size in words, from the key that sets it, so that the error names that key's line.
+    constexpr auto most = std::numeric_limits<std::int64_t>::max();
+    const auto count = [&](std::int64_t n, std::string_view what) {
+      return n == most ? fmt::format("more {} than an int64 can count", what) : fmt::format("{} {}", n, what);
+    };
+    const std::string k_parameters = fmt::format("{} parameter{}", k, k == 1 ? "" : "s");
+    std::string size = count(points, "points");
+    std::string key = "design";
+    const auto sized_by = [&](const char* name, std::int64_t value, std::string_view plus) {
+      where = reader.where(name);
+      key = reader.key_path(name);
+      size = fmt::format("{} = {} gives {} x ({} + {}) = {}", name, value, value, k_parameters, plus, size);
+    };
+    if (spec_.design == DesignKind::grid) size = "the grid's levels give " + size;
+    if (spec_.design == DesignKind::saltelli) sized_by("base_points", spec_.base_points, "2");
+    if (spec_.design == DesignKind::morris) sized_by("trajectories", spec_.trajectories, "1");
+    const std::int64_t runs = saturating_product(points, spec_.replicates);
+    if (points < 1) {
+      diagnostics_.error(where, key, "the design has no points");
+    } else if (runs > max_sweep_runs) {
+      diagnostics_.error(
+          where, key,
+          fmt::format("design too large: {}, x {} replicate{} = {}; a sweep has at most {} runs", size,
+                      spec_.replicates, spec_.replicates == 1 ? "" : "s", count(runs, "runs"), max_sweep_runs));
     }
   }
 

@@ -73,11 +73,11 @@ struct SweepSpec {
   std::vector<run::OutcomeSpec> outcomes;
   std::vector<model::CountryMetric> keep_series;  ///< per-country series kept for every run
 
-  /// Points of the design (before replicates); throws std::invalid_argument from the design functions only
-  /// for specs load_sweep did not make.
+  /// Points of the design (before replicates), the largest int64 if they are too many to count; throws
+  /// std::invalid_argument from the design functions only for specs load_sweep did not make.
   [[nodiscard]] std::int64_t design_points() const;
-  /// Runs in all: design_points() * replicates.
-  [[nodiscard]] std::int64_t runs() const { return design_points() * replicates; }
+  /// Runs in all: design_points() * replicates (saturating, as design_points() does, at the largest int64).
+  [[nodiscard]] std::int64_t runs() const;
 };
 
 /// At most this many runs in a sweep: the output preallocates a row per run (and its outcomes in memory).

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/error.hpp"
 #include "sim/core/text.hpp"
 
 using namespace scamsim;
@@ -58,4 +59,42 @@ TEST_CASE("Cutting keeps text that fits and marks text that does not", "[unit][t
   CHECK(cut("abcd", 3) == "ab~");
   CHECK(cut("abcd", 1) == "~");
   CHECK(cut("ab", 10) == "ab");
+}
+
+TEST_CASE("Text from a file is printed with its control characters escaped", "[unit][text]") {
+  // ESC starts the colour and cursor sequences a shared file could use to rewrite the reader's terminal.
+  CHECK(printable("\x1b[31mred\x1b[0m") == "\\x1b[31mred\\x1b[0m");
+  CHECK(printable(std::string("a\0b", 3)) == "a\\x00b");
+  CHECK(printable("tab\there\nnext\rback") == "tab\\there\\nnext\\rback");
+  CHECK(printable("del\x7f") == "del\\x7f");
+  CHECK(printable("\xc2\x9b"
+                  "2J") == "\\u009b2J");  // C1 CSI, the one-character form of ESC [
+  CHECK(printable("bad \xff byte, cut \xe2\x82") == "bad \\xff byte, cut \\xe2\\x82");
+  CHECK(printable("\xc0\xaf") == "\\xc0\\xaf");  // an overlong '/'
+  // Everything printable, letters of any script included, is left as it is.
+  CHECK(printable("Cambodia, Lào, ミャンマー, ≥ 0 ±") == "Cambodia, Lào, ミャンマー, ≥ 0 ±");
+  CHECK(printable("").empty());
+}
+
+TEST_CASE("The first control character of a name is found, line breaks only where text may have them", "[unit][text]") {
+  CHECK(first_control_character("Cambodia").empty());
+  CHECK(first_control_character("Lào ≥").empty());
+  CHECK(first_control_character("\x1b[31m") == "\\x1b");
+  CHECK(first_control_character(std::string("a\0b", 3)) == "\\x00");
+  CHECK(first_control_character("two\nlines") == "\\n");
+  CHECK(first_control_character("two\nlines\tand a tab", LineBreaks::allowed).empty());
+  CHECK(first_control_character("two\nlines \x1b", LineBreaks::allowed) == "\\x1b");
+  CHECK(first_control_character("\xc2\x85") == "\\u0085");
+  CHECK(first_control_character("\xff") == "\\xff");
+}
+
+TEST_CASE("An error message prints what it quotes from a file with control characters escaped", "[unit][text]") {
+  Diagnostic d;
+  d.where = {"evil\x1b]0;title\x07.toml", 3, 1};
+  d.key_path = "countries.\x1b[2J";
+  d.message = "unknown key '\x1b[31m'";
+  const std::string text = d.format();
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\x07') == std::string::npos);
+  CHECK(text == "evil\\x1b]0;title\\x07.toml:3:1: error: countries.\\x1b[2J: unknown key '\\x1b[31m'");
 }

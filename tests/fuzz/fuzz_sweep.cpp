@@ -50,6 +50,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     const auto spec = scamsim::sweep::load_sweep(input_path());
+    // A sweep that loads has a size in range: the checked products of the design (base_points x (k + 2),
+    // trajectories x (k + 1), x replicates) never wrap into a negative or oversized count that was let through.
+    const std::int64_t points = spec.design_points();
+    const std::int64_t runs = spec.runs();
+    if (points < 1 || runs < points || runs > scamsim::sweep::max_sweep_runs) __builtin_trap();
     // A sweep that loads must expand into runs whose scenarios load or are refused with a located error.
     // Large designs are only counted, so that one input cannot take the fuzzer's whole time.
     if (spec.runs() <= 2'000) {

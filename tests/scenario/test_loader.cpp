@@ -868,7 +868,7 @@ TEST_CASE("The resolved TOML of a scenario loads back to the same scenario", "[u
   SECTION("values from --set, awkward text and numbers included") {
     round_trip(
         load_with({"run.scale=0.05", "pressure.will_base=0.123456789012345678", "economics.visibility_exponent=1e-300",
-                   "events.sanctions.note=He said \"hi\" \\ ünïcode", "countries.alpha.name=Tab\there",
+                   "events.sanctions.note=He said \"hi\" \\ ünïcode", "description=Tab\there, and \"quotes\"",
                    "run.seed=9000000000000000000", "events.0.date=2026-02-28"}));
   }
 }

@@ -81,6 +81,15 @@ TEST_CASE("Designs reject impossible sizes", "[validation][design]") {
   CHECK_THROWS_WITH(morris(4, 3, 1, 1), Catch::Contains("levels must be at least 2"));
 }
 
+TEST_CASE("Design sizes that overflow int64 are refused, not wrapped into negative counts", "[unit][design]") {
+  // base x (k + 2) and trajectories x (k + 1) overflowed in v0.3 (UBSan), giving negative sizes.
+  constexpr auto most = std::numeric_limits<std::int64_t>::max();
+  CHECK_THROWS_WITH(saltelli(most, 2, 1), Catch::Contains("more than can be counted"));
+  CHECK_THROWS_WITH(saltelli(most / 3, 2, 1), Catch::Contains("more than can be counted"));
+  CHECK_THROWS_WITH(morris(most, 2, 4, 1), Catch::Contains("more than can be counted"));
+  CHECK_THROWS_WITH(morris(most / 2, 2, 4, 1), Catch::Contains("more than can be counted"));
+}
+
 TEST_CASE("The Sobol' sequence starts with the published points", "[unit][design]") {
   // Joe & Kuo's sobol.cc and SciPy's qmc.Sobol(d=2, scramble=False) begin with these eight points.
   const double expected[8][2] = {{0, 0},         {0.5, 0.5},     {0.75, 0.25},   {0.25, 0.75},

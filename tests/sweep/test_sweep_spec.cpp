@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -208,4 +209,29 @@ TEST_CASE("A sweep's errors name the sweep file and line, and a bad --set names 
   } catch (const SetupError& e) {
     CHECK(e.diagnostics().front().where.file == "--set run.scale=0");
   }
+}
+
+TEST_CASE("A sweep's size saturates instead of wrapping into a negative count", "[unit][sweep]") {
+  // The spec as load_sweep would make it from saltelli/morris files with huge sizes; v0.3 overflowed.
+  SweepSpec spec = load_sweep(sweeps_dir / "tiny_saltelli.toml");
+  const auto k = static_cast<std::int64_t>(spec.parameters.size());
+  constexpr auto most = std::numeric_limits<std::int64_t>::max();
+  spec.base_points = most / (k + 2) + 1;
+  CHECK(spec.design_points() == most);
+  CHECK(spec.runs() == most);
+  spec.base_points = 1000;
+  spec.replicates = most / 2;
+  CHECK(spec.design_points() == 1000 * (k + 2));
+  CHECK(spec.runs() == most);
+  spec.design = DesignKind::morris;
+  spec.trajectories = most / (k + 1) + 1;
+  CHECK(spec.design_points() == most);
+}
+
+TEST_CASE("A sweep's integer values beyond int64 are written as numbers for the scenario to refuse", "[unit][sweep]") {
+  const SweepSpec spec = load_sweep(sweeps_dir / "tiny_lhs.toml");
+  REQUIRE(spec.parameters[3].type == ValueType::integer);
+  CHECK(value_text(spec, spec.parameters[3], 1e300) == "1e+300");
+  CHECK(value_text(spec, spec.parameters[3], -1e19) == "-1e+19");
+  CHECK(value_text(spec, spec.parameters[3], 9.1e18) == "9100000000000000000");
 }

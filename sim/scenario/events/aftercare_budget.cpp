@@ -7,7 +7,7 @@ namespace scamsim::scenario {
 namespace {
 using namespace detail::table_values;
 const detail::Field<AftercareBudget> table[] = {
-    SCAMSIM_EVENT_FIELD(AftercareBudget, "aftercare_budget", budget_usd_per_year, required, nonnegative, "USD/year",
+    SCAMSIM_EVENT_FIELD(AftercareBudget, "aftercare_budget", budget_usd_per_year, required, money, "USD/year",
                         "The new yearly aftercare budget.", "scenario"),
 };
 }  // namespace

@@ -9,7 +9,7 @@ using namespace detail::table_values;
 const detail::Field<Crackdown> table[] = {
     SCAMSIM_EVENT_FIELD(Crackdown, "crackdown", capacity_factor, required, {0, 100}, "-", "Factor on raid capacity.",
                         "scenario"),
-    SCAMSIM_EVENT_FIELD(Crackdown, "crackdown", duration_days, required, {0, 36500, true}, "days",
+    SCAMSIM_EVENT_FIELD(Crackdown, "crackdown", duration_days, required, duration, "days",
                         "How long the campaign lasts.", "scenario"),
 };
 }  // namespace

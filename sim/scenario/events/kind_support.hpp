@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/text.hpp"
 #include "sim/scenario/describe.hpp"
 #include "sim/scenario/events/reader.hpp"
 #include "sim/scenario/fields.hpp"
@@ -20,7 +21,7 @@ namespace scamsim::scenario::detail {
 /// "prince_group (head: Chen Zhi)", or the id alone when the head is unknown.
 inline std::string network_with_head(const Scenario& s, NetworkId id) {
   const NetworkSpec& n = s.network(id);
-  return n.head.empty() ? n.id : fmt::format("{} (head: {})", n.id, n.head);
+  return n.head.empty() ? n.id : fmt::format("{} (head: {})", n.id, printable(n.head));
 }
 
 }  // namespace scamsim::scenario::detail
