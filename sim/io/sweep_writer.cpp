@@ -54,6 +54,10 @@ struct SweepWriter::Impl {
   // A failed write into a file this writer made and recorded nothing in leaves nothing worth resuming, only
   // a file as large as the whole sweep (on a full disk, the reason it failed) that would block the next try:
   // it goes. One that holds finished runs stays, for --resume.
+  std::int64_t done_or_failed() const {
+    return std::count_if(status.begin(), status.end(), [](RunStatus s) { return s != RunStatus::pending; });
+  }
+
   void remove_if_worthless() noexcept {
     if (!created_here || recorded > 0) return;
     datasets = {};
@@ -100,6 +104,17 @@ struct SweepWriter::Impl {
       write_elements(datasets.status, status_memory.get(), &code, run, 1);
       file.flush();
       sync_to_disk(path);
+    } catch (const h5::Error& e) {
+      failed_write = true;
+      remove_if_worthless();
+      if (file.valid() && done_or_failed() > 0) {
+        // Kept: say what it holds and how to go on, or the next try only meets "holds an unfinished sweep".
+        throw h5::Error(
+            fmt::format("{}; the {} runs finished so far are kept in '{}': make room and add "
+                        "--resume to go on",
+                        e.what(), done_or_failed(), path.string()));
+      }
+      throw;
     } catch (...) {
       failed_write = true;
       remove_if_worthless();

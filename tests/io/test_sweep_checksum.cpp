@@ -123,3 +123,46 @@ TEST_CASE("Resuming a file whose every status was set to done without rows runs 
   // Nothing finished, so finishing refuses rather than writing a file of NaNs.
   CHECK_THROWS(io::finish_sweep(partial, dir.file("s.h5"), spec, plan, "scamsim sweep s"));
 }
+
+TEST_CASE("A sweep's in-progress file is removed when its first write fails, kept once it holds a run",
+          "[unit][sweep][io]") {
+  const test::TempDir dir("scamsim-test-sweep-checksum");
+  const sweep::SweepSpec spec = sweep::load_sweep(sweep_file("tiny_grid.toml"));
+  const sweep::SweepPlan plan = sweep::plan_sweep(spec);
+  const auto outputs = run_all(spec, plan);
+  // A series one value short fails while the run's rows are being written, as a full disk does.
+  RunOutput broken = outputs.at(1);
+  broken.series.front().pop_back();
+
+  const fs::path fresh = dir.file("fresh.h5.partial");
+  {
+    io::SweepWriter writer = io::SweepWriter::create(fresh, spec, plan, "scamsim sweep fresh");
+    CHECK_THROWS_AS(writer.write_run(broken), io::h5::Error);
+  }
+  CHECK(!fs::exists(fresh));  // nothing was recorded: nothing to resume, nothing to block the next try
+
+  const fs::path started = dir.file("started.h5.partial");
+  {
+    io::SweepWriter writer = io::SweepWriter::create(started, spec, plan, "scamsim sweep started");
+    writer.write_run(outputs.at(0));
+    try {
+      writer.write_run(broken);
+      FAIL("a broken run was recorded");
+    } catch (const io::h5::Error& e) {
+      CHECK_THAT(e.what(), Catch::Contains("1 runs finished so far are kept") && Catch::Contains("--resume"));
+    }
+  }
+  REQUIRE(fs::exists(started));
+  CHECK(io::SweepWriter::resume(started, spec, plan).done() == 1);
+
+  // A resumed file is never removed: what it holds was there before this writer.
+  {
+    io::SweepWriter writer = io::SweepWriter::create(dir.file("r.h5.partial"), spec, plan, "scamsim sweep r");
+    writer.close();
+  }
+  {
+    io::SweepWriter writer = io::SweepWriter::resume(dir.file("r.h5.partial"), spec, plan);
+    CHECK_THROWS_AS(writer.write_run(broken), io::h5::Error);
+  }
+  CHECK(fs::exists(dir.file("r.h5.partial")));
+}
