@@ -1,8 +1,7 @@
 #pragma once
-// The HDF5 sweep file: the one place that knows its layout (docs/SWEEPS.md,
-// section "Output"). Root attributes, coordinates and series attributes
-// follow the run files of results.hpp, with the run of the sweep as the
-// first dimension where run files have the replicate.
+// The HDF5 sweep file: what it holds and the calls that write and read it (the layout is sweep_layout.hpp's;
+// docs/SWEEPS.md, section "Output"). Root attributes, coordinates and series attributes follow the run files of
+// results.hpp, with the run of the sweep as the first dimension where run files have the replicate.
 //
 // A sweep is written in two files. While it runs, every run's rows go into
 // an in-progress file (SWEEP.h5.partial) whose datasets all have their final
