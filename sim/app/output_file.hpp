@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "sim/scenario/spec.hpp"
+
 namespace scamsim::app {
 
 /// What a command's work will need of the machine, to refuse before the work what cannot succeed.
@@ -66,9 +68,9 @@ void refuse_non_regular(const std::filesystem::path& path, const std::string& di
 /// with kill -9 (or by a power loss) left while writing. Files of live processes are left alone.
 void remove_stale_temporaries(const std::filesystem::path& folder, std::string_view prefix);
 
-/// What `scamsim run` will need: today every replicate's series in memory until the end, and the series in the
-/// file. One function, so that a better estimate (the io module's) can replace it in one place.
-MachineNeeds run_needs(std::int64_t replicates, std::int64_t steps, std::int64_t countries);
+/// What `scamsim run` of `scenario` on `threads` threads will need: the replicates in flight in memory (the
+/// file is written replicate by replicate), and the file on disk, both from the io module's estimates.
+MachineNeeds run_needs(const scenario::Scenario& scenario, int threads);
 
 /// Bytes for people: "812 B", "3.4 MB", "28.6 TB" (decimal units, as disks are sold).
 std::string bytes_text(std::uint64_t bytes);

@@ -15,6 +15,7 @@
 #include "sim/io/h5.hpp"
 #include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
+#include "sim/io/run_file.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
 
@@ -51,30 +52,24 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
   if (o.replicates >= 0) overrides.push_back(fmt::format("run.replicates={}", o.replicates));
   const scenario::Scenario s = scenario::load_scenario(o.scenario, overrides);
   output.refuse_input(s.files, "a file the scenario is based on");
-  output.prepare(run_needs(s.run.replicates, s.run.steps(), static_cast<std::int64_t>(s.countries.size())));
+  output.prepare(run_needs(s, o.threads));
 
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));
   const run::RunOptions options = replicate_options(o.threads, signals, bar);
 
+  // Each replicate is written as soon as it and those before it are done (docs/OUTPUT.md 3.6).
   run::RunResult result;
   try {
-    result = run::run_replicates(s, options);
+    result = io::run_into_file(s, options, output.temporary(), o.command_line);
   } catch (const run::Interrupted&) {
     bar.finish();
     return signals.report_nothing_written(err);
-  }
-  bar.finish();
-
-  try {
-    io::ResultsWriter writer(output.temporary(), io::RunMetadata::from_scenario(s, o.command_line));
-    for (std::size_t r = 0; r < result.replicates.size(); ++r) {
-      writer.write_replicate(static_cast<std::int64_t>(r), result.replicates[r]);
-    }
-    writer.finish();
   } catch (const io::h5::Error& e) {
+    bar.finish();
     throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", o.output, e.what()));
   }
+  bar.finish();
   if (signals.requested()) return signals.report_nothing_written(err);
   output.refuse_appeared(o.force);
   output.publish();

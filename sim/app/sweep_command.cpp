@@ -167,6 +167,10 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   try {
     if (o.resume && fs::exists(partial)) {
       writer.emplace(io::SweepWriter::resume(partial, spec, plan));
+      if (!writer->discarded().empty()) {
+        err << fmt::format("scamsim: {} finished runs in {} do not match their checksum (damaged); they run again\n",
+                           writer->discarded().size(), partial_name);
+      }
       if (!o.quiet) {
         err << fmt::format("scamsim: resuming {}: {} of {} runs done, {} failed\n", partial_name, writer->done(), runs,
                            writer->failed());

@@ -1,7 +1,8 @@
 #pragma once
-// The HDF5 result file: the one place that knows its layout and its schema
-// version. The engine hands over one model::RunRecord per replicate; analysis
-// code (and `scamsim summary`) reads the file back. docs/OUTPUT.md documents
+// The HDF5 result file of a run: its schema version, what it records and the
+// calls that write and read it (the layout itself is run_layout.hpp's). The
+// engine hands over one model::RunRecord per replicate; analysis code (and
+// `scamsim summary`) reads the file back. docs/OUTPUT.md documents
 // the layout for users of h5py, xarray, pandas and R; keep the two in step.
 
 #include <cstdint>

@@ -10,6 +10,7 @@
 #include "sim/core/version.hpp"
 #include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
+#include "sim/io/sweep_checksum.hpp"
 #include "sim/io/sweep_results.hpp"
 #include "sim/model/metrics.hpp"
 
@@ -147,7 +148,7 @@ void write_root(h5::File& file, const sweep::SweepSpec& spec, const sweep::Sweep
 }
 
 void write_series(h5::Dataset& dataset, model::CountryMetric metric, std::int64_t run, std::span<const double> values,
-                  std::int64_t steps, std::size_t countries) {
+                  std::int64_t steps, std::size_t countries, RunChecksum* checksum) {
   const model::MetricInfo& info = model::country_metrics()[static_cast<std::size_t>(metric)];
   const h5::Shape offset = {static_cast<hsize_t>(run), 0, 0};
   const h5::Shape block = {1, extent(steps), extent(countries)};
@@ -156,6 +157,7 @@ void write_series(h5::Dataset& dataset, model::CountryMetric metric, std::int64_
   }
   if (!stored_as_integer(info.kind)) {
     dataset.write_block<double>(offset, block, values);
+    if (checksum != nullptr) checksum->add<double>(values);
     return;
   }
   std::vector<std::int64_t> integers(values.size());
@@ -167,6 +169,7 @@ void write_series(h5::Dataset& dataset, model::CountryMetric metric, std::int64_
     integers[i] = std::llround(values[i]);
   }
   dataset.write_block<std::int64_t>(offset, block, integers);
+  if (checksum != nullptr) checksum->add<std::int64_t>(integers);
 }
 
 // The coordinates, the design and empty outcome and series datasets. `final_layout` chooses compressed chunks
@@ -313,6 +316,14 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
     const std::string empty;
     d.message.write_block<std::string>({0}, {1}, std::span(&empty, 1));
   }
+  if (!final_layout) {
+    d.checksum = file.create_dataset<std::int64_t>(checksum_path, {runs});
+    d.checksum.write<std::int64_t>(std::vector<std::int64_t>(plan.runs.size(), 0));
+    describe(d.checksum, "checksum of each finished run's stored rows",
+             "FNV-1a of the run's status, outcomes, series and message as stored; 0 while pending. A resumed "
+             "sweep runs again every finished run whose rows do not match it.");
+    attach(d.checksum, {{&d.run_scale, "run"}});
+  }
 
   file.create_group(outcomes_group);
   const std::vector<double> not_yet(plan.runs.size(), std::numeric_limits<double>::quiet_NaN());
@@ -395,6 +406,7 @@ Datasets open_layout(const h5::File& file, const fs::path& path, const sweep::Sw
     const std::string name(model::country_metrics()[static_cast<std::size_t>(m)].name);
     d.series.push_back(required_dataset(file, path, fmt::format("{}/{}", by_country_group, name)));
   }
+  if (file.exists(checksum_path)) d.checksum = file.open_dataset(checksum_path);
   return d;
 }
 

@@ -51,6 +51,8 @@ inline constexpr const char* seed_path = "design/seed";
 inline constexpr const char* status_path = "design/status";
 inline constexpr const char* message_path = "design/message";
 inline constexpr const char* set_path = "design/set";
+// In-progress files only: each finished run's checksum (sweep_checksum.hpp), 0 while pending.
+inline constexpr const char* checksum_path = "design/checksum";
 inline constexpr const char* outcomes_group = "outcomes";
 inline constexpr const char* by_country_group = "by_country";
 inline constexpr const char* sensitivity_group = "sensitivity";
@@ -65,6 +67,7 @@ inline constexpr int deflate_level = 4;
 struct Datasets {
   h5::Dataset run_scale, parameter_scale, outcome_scale, time_scale, country_scale;
   h5::Dataset values, unit, point, replicate, seed, status, message, set;
+  h5::Dataset checksum;               ///< in-progress files only; empty in final ones and older partials
   std::vector<h5::Dataset> outcomes;  ///< per spec outcome
   std::vector<h5::Dataset> series;    ///< per kept metric
 };
@@ -90,9 +93,12 @@ std::string fit_message(const std::string& message);
 
 /// The root attributes: everything needed to repeat the sweep and to trust the file.
 void write_root(h5::File& file, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, const RootFacts& facts);
-/// Stores one run's series block; counts and dollars as int64, as run files do.
+class RunChecksum;
+
+/// Stores one run's series block; counts and dollars as int64, as run files do. The bytes stored are added to
+/// `checksum` when one is given.
 void write_series(h5::Dataset& dataset, model::CountryMetric metric, std::int64_t run, std::span<const double> values,
-                  std::int64_t steps, std::size_t countries);
+                  std::int64_t steps, std::size_t countries, RunChecksum* checksum = nullptr);
 /// The coordinates, the design and empty outcome and series datasets. `final_layout` chooses compressed chunks
 /// for the series and messages (the final file, written once); otherwise every dataset is contiguous and
 /// allocated now, so that writing a run never changes the file's structure (the in-progress file).

@@ -1,8 +1,7 @@
 #pragma once
-// The HDF5 sweep file: the one place that knows its layout (docs/SWEEPS.md,
-// section "Output"). Root attributes, coordinates and series attributes
-// follow the run files of results.hpp, with the run of the sweep as the
-// first dimension where run files have the replicate.
+// The HDF5 sweep file: what it holds and the calls that write and read it (the layout is sweep_layout.hpp's;
+// docs/SWEEPS.md, section "Output"). Root attributes, coordinates and series attributes follow the run files of
+// results.hpp, with the run of the sweep as the first dimension where run files have the replicate.
 //
 // A sweep is written in two files. While it runs, every run's rows go into
 // an in-progress file (SWEEP.h5.partial) whose datasets all have their final
@@ -43,8 +42,9 @@ class SweepWriter {
   static SweepWriter create(const std::filesystem::path& path, const sweep::SweepSpec& spec,
                             const sweep::SweepPlan& plan, const std::string& command_line);
   /// Opens an in-progress file to go on with it. Throws SetupError, naming the file, if it is not an HDF5
-  /// file, is truncated or corrupt, is not a scamsim sweep file, is a finished one, or was written for another
-  /// sweep (other sweep file, base scenario, command-line --set or design).
+  /// file, is truncated or corrupt, is not a scamsim sweep file, is a finished one, was written for another
+  /// sweep (other sweep file, base scenario, command-line --set or design), or has no checksums (an older
+  /// scamsim's). Finished runs whose stored rows fail their checksum are set back to pending (discarded()).
   static SweepWriter resume(const std::filesystem::path& path, const sweep::SweepSpec& spec,
                             const sweep::SweepPlan& plan);
 
@@ -57,11 +57,14 @@ class SweepWriter {
 
   /// The runs still pending, in run order.
   [[nodiscard]] std::vector<std::int64_t> pending() const;
+  /// The finished runs that resume() found damaged (rows not matching their checksum) and set back to pending.
+  [[nodiscard]] const std::vector<std::int64_t>& discarded() const;
   /// Runs recorded as done, and as failed.
   [[nodiscard]] std::int64_t done() const;
   [[nodiscard]] std::int64_t failed() const;
-  /// Records a finished (done or failed) run: its outcomes, series and message, synced to disk, then its
-  /// status, synced. Throws h5::Error on a write failure or a run that is not pending.
+  /// Records a finished (done or failed) run: its outcomes, series, message and their checksum, synced to disk,
+  /// then its status, synced. Throws h5::Error on a write failure or a run that is not pending; a failure
+  /// before any run was recorded into a file this writer created removes the file (nothing to resume).
   void write_run(const sweep::RunOutput& output);
   /// Closes the file, throwing on failure.
   void close();

@@ -11,6 +11,7 @@
 #include "sim/io/file_support.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/open_file.hpp"
+#include "sim/io/sweep_checksum.hpp"
 #include "sim/io/sweep_layout.hpp"
 #include "sim/io/sweep_results.hpp"
 
@@ -45,7 +46,25 @@ struct SweepWriter::Impl {
   Datasets datasets;
   std::vector<RunStatus> status;
   h5::Handle status_memory = status_enum();
-  bool failed_write = false;  // a write threw: what is in the file is no longer known
+  bool failed_write = false;            // a write threw: what is in the file is no longer known
+  bool created_here = false;            // this writer made the file (create), rather than resuming one
+  std::int64_t recorded = 0;            // runs recorded by this writer
+  std::vector<std::int64_t> discarded;  // finished runs whose rows failed their checksum on resume
+
+  // A failed write into a file this writer made and recorded nothing in leaves nothing worth resuming, only
+  // a file as large as the whole sweep (on a full disk, the reason it failed) that would block the next try:
+  // it goes. One that holds finished runs stays, for --resume.
+  std::int64_t done_or_failed() const {
+    return std::count_if(status.begin(), status.end(), [](RunStatus s) { return s != RunStatus::pending; });
+  }
+
+  void remove_if_worthless() noexcept {
+    if (!created_here || recorded > 0) return;
+    datasets = {};
+    file = {};
+    std::error_code ignored;
+    fs::remove(path, ignored);
+  }
 
   void record(const sweep::RunOutput& out) {
     if (failed_write) throw h5::Error(fmt::format("'{}': an earlier write failed", path.string()));
@@ -64,28 +83,45 @@ struct SweepWriter::Impl {
                                   spec.keep_series.size()));
     }
     try {
-      // The rows first, on disk; only then the status that says they are there.
+      // The rows and their checksum first, on disk; only then the status that says they are there.
+      RunChecksum checksum = start_checksum(out.status, out.outcomes);
       for (std::size_t o = 0; o < spec.outcomes.size(); ++o) {
         datasets.outcomes[o].write_block<double>({run}, {1}, std::span(&out.outcomes[o], 1));
       }
       if (done) {
         for (std::size_t m = 0; m < spec.keep_series.size(); ++m) {
-          write_series(datasets.series[m], spec.keep_series[m], out.run, out.series[m], steps, countries);
+          write_series(datasets.series[m], spec.keep_series[m], out.run, out.series[m], steps, countries, &checksum);
         }
       }
       const std::string message = fit_message(out.message);
       datasets.message.write_block<std::string>({run}, {1}, std::span(&message, 1));
+      finish_checksum(checksum, message);
+      const std::int64_t sum = checksum.value();
+      datasets.checksum.write_block<std::int64_t>({run}, {1}, std::span(&sum, 1));
       file.flush();
       sync_to_disk(path);
       const auto code = static_cast<std::int8_t>(out.status);
       write_elements(datasets.status, status_memory.get(), &code, run, 1);
       file.flush();
       sync_to_disk(path);
+    } catch (const h5::Error& e) {
+      failed_write = true;
+      remove_if_worthless();
+      if (file.valid() && done_or_failed() > 0) {
+        // Kept: say what it holds and how to go on, or the next try only meets "holds an unfinished sweep".
+        throw h5::Error(
+            fmt::format("{}; the {} runs finished so far are kept in '{}': make room and add "
+                        "--resume to go on",
+                        e.what(), done_or_failed(), path.string()));
+      }
+      throw;
     } catch (...) {
       failed_write = true;
+      remove_if_worthless();
       throw;
     }
     status[run] = out.status;
+    ++recorded;
   }
 };
 
@@ -113,7 +149,15 @@ SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& sp
     fs::remove(building, ignored);
     throw;
   }
-  return resume(path, spec, plan);
+  try {
+    SweepWriter writer = resume(path, spec, plan);
+    writer.impl_->created_here = true;
+    return writer;
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+    throw;
+  }
 }
 
 SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan) {
@@ -128,6 +172,22 @@ SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& sp
     impl->datasets = open_layout(impl->file, path, spec);
     impl->status = read_status(impl->datasets.status);
     if (impl->status.size() != plan.runs.size()) refuse(path, "/design/status does not have one row per run");
+    if (!impl->datasets.checksum.valid()) {
+      refuse(path,
+             "has no /design/checksum (an in-progress file of an older scamsim), so its finished runs cannot be "
+             "checked; start over with --force");
+    }
+    // Finished runs whose rows do not match their checksum are run again: set back to pending, on disk.
+    impl->discarded = runs_failing_checksum(impl->datasets, spec, impl->status);
+    for (const std::int64_t run : impl->discarded) {
+      const auto pending = static_cast<std::int8_t>(RunStatus::pending);
+      write_elements(impl->datasets.status, impl->status_memory.get(), &pending, static_cast<hsize_t>(run), 1);
+      impl->status[static_cast<std::size_t>(run)] = RunStatus::pending;
+    }
+    if (!impl->discarded.empty()) {
+      impl->file.flush();
+      sync_to_disk(path);
+    }
   } catch (const h5::Error& e) {
     refuse(path, fmt::format("sweep file is truncated or corrupt ({})", e.what()));
   }
@@ -141,6 +201,8 @@ std::vector<std::int64_t> SweepWriter::pending() const {
   }
   return out;
 }
+
+const std::vector<std::int64_t>& SweepWriter::discarded() const { return impl_->discarded; }
 
 std::int64_t SweepWriter::done() const {
   return std::count(impl_->status.begin(), impl_->status.end(), RunStatus::done);

@@ -1,6 +1,10 @@
 #include "sim/run/runner.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <map>
+#include <mutex>
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -41,17 +45,60 @@ RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& o
   SharedSteps steps(options, total);
 
   RunResult result;
-  result.replicates.resize(replicates);
+  const bool keep = !options.on_replicate;
+  if (keep) result.replicates.resize(replicates);
   const auto start = std::chrono::steady_clock::now();
+
+  // Replicates start in index order, whichever thread takes the next one: a finished replicate then waits
+  // for the sink only behind replicates still in flight, so at most about one per thread waits in memory.
+  std::atomic<std::size_t> next_to_start{0};
+  std::mutex sink_mutex;
+  std::map<std::size_t, model::RunRecord> waiting;  // finished, not yet handed to the sink
+  std::size_t next_to_hand = 0;
+  std::exception_ptr sink_failure;
+  std::atomic<bool> sink_failed{false};
+  std::atomic<bool> skipped{false};
+  double handed_worker_steps = 0;  // summed in replicate order, as from the kept records
+  const auto hand_over = [&](std::size_t r, model::RunRecord&& record) {
+    const std::lock_guard lock(sink_mutex);
+    waiting.emplace(r, std::move(record));
+    while (!sink_failed && !waiting.empty() && waiting.begin()->first == next_to_hand) {
+      model::RunRecord ready = std::move(waiting.begin()->second);
+      waiting.erase(waiting.begin());
+      handed_worker_steps += ready.worker_steps;
+      try {
+        options.on_replicate(next_to_hand, std::move(ready));
+      } catch (...) {
+        sink_failure = std::current_exception();
+        sink_failed = true;
+      }
+      ++next_to_hand;
+    }
+  };
+
   // Replicates run side by side; each writes only its own record.
-  tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t r) {
-    if (steps.should_stop()) return;
+  tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t /*slot*/) {
+    const std::size_t r = next_to_start++;
+    if (sink_failed || steps.should_stop()) {
+      skipped = true;  // not started: a stop or a failed sink ends the run
+      return;
+    }
     model::Simulation sim(scenario, static_cast<std::uint32_t>(r));
-    if (steps.run_to_end(sim)) result.replicates[r] = sim.take_record();
+    if (!steps.run_to_end(sim)) return;
+    if (keep) {
+      result.replicates[r] = sim.take_record();
+    } else {
+      hand_over(r, sim.take_record());
+    }
   });
-  if (steps.interrupted()) throw Interrupted();
+  if (sink_failure) std::rethrow_exception(sink_failure);
+  if (steps.interrupted() || skipped) throw Interrupted();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (const auto& record : result.replicates) result.worker_steps += record.worker_steps;
+  if (keep) {
+    for (const auto& record : result.replicates) result.worker_steps += record.worker_steps;
+  } else {
+    result.worker_steps = handed_worker_steps;
+  }
   return result;
 }
 

@@ -27,11 +27,19 @@ class Interrupted : public std::runtime_error {
 /// Progress of a run: steps done and steps in all, over all replicates.
 using ProgressFn = std::function<void(std::int64_t done, std::int64_t total)>;
 
+/// Takes a finished replicate's record: its index and the record, handed over.
+using ReplicateSink = std::function<void(std::size_t replicate, model::RunRecord&& record)>;
+
 /// How to run.
 struct RunOptions {
   int threads = 0;                          ///< 0: all cores
   const std::atomic<bool>* stop = nullptr;  ///< checked every step; set it to interrupt
   ProgressFn progress;                      ///< called from any thread, often; may be empty
+  /// When set, run_replicates hands each record here instead of keeping it (RunResult::replicates stays
+  /// empty): in replicate order, one call at a time, as soon as the replicate and every one before it are
+  /// done, so that memory holds only the replicates in flight (docs/OUTPUT.md 3.6). What it throws stops the
+  /// run (replicates not yet started are skipped) and is rethrown.
+  ReplicateSink on_replicate;
 };
 
 /// What replicates run side by side share while they step (run_replicates, run_pairs): the steps done of all,
