@@ -179,3 +179,32 @@ def check_run_file(path: Path, handle: h5py.File, attrs: dict[str, Any]) -> int:
     _check_rows(path, handle, "events", replicates)
     _check_rows(path, handle, "operators/final", replicates)
     return written
+
+
+def damaged_global_heap(path: Path) -> str | None:
+    """What is wrong with the file's first damaged HDF5 global heap collection, if any (sim/io/heap_check.cpp
+    does the same for `scamsim summary`). Variable-length strings live in those collections, and HDF5 1.10.8
+    trusts the object sizes written there: a damaged size crashes the process (h5py included) instead of raising,
+    so the collections are walked before h5py reads them."""
+    data = Path(path).read_bytes()
+    at = data.find(b"GCOL")
+    while at >= 0:
+        if at + 16 > len(data):
+            return f"its global heap collection at byte {at} is cut off"
+        if data[at + 4] == 1:  # else the four letters were data, not a version-1 collection
+            size = int.from_bytes(data[at + 8:at + 16], "little")
+            if size < 16 or size > len(data) - at:
+                return f"its global heap collection at byte {at} claims {size} bytes, past the end of the file"
+            offset = 16
+            while offset + 16 <= size:
+                index = int.from_bytes(data[at + offset:at + offset + 2], "little")
+                object_size = int.from_bytes(data[at + offset + 8:at + offset + 16], "little")
+                if index == 0:
+                    break  # the free space: the rest of the collection
+                room = size - offset - 16
+                if object_size > room:
+                    return (f"its global heap collection at byte {at} holds an object of {object_size} bytes where "
+                            f"{room} are left")
+                offset += 16 + (object_size + 7) // 8 * 8
+        at = data.find(b"GCOL", at + 1)
+    return None

@@ -12,6 +12,7 @@
 
 #include "sim/core/version.hpp"
 #include "sim/io/file_support.hpp"
+#include "sim/io/heap_check.hpp"
 #include "sim/io/results.hpp"
 
 namespace scamsim::io {
@@ -133,6 +134,9 @@ h5::File open_scamsim_file(const fs::path& path, FileKind kind, bool writable) {
     refuse(path, fmt::format("cannot {} the file: {}", writable ? "write" : "read", std::strerror(errno)));
   }
   if (!has_hdf5_signature(path)) refuse(path, fmt::format("not an HDF5 file, so not a scamsim {} file", noun(kind)));
+  if (const auto damage = detail::damaged_global_heap(path)) {
+    refuse(path, fmt::format("HDF5 file is damaged: {}", *damage));
+  }
   h5::File file;
   try {
     file = writable ? h5::File::open_read_write(path) : h5::File::open_read_only(path);
@@ -152,7 +156,7 @@ h5::File open_scamsim_file(const fs::path& path, FileKind kind, bool writable) {
 std::string file_kind(const fs::path& path) {
   try {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec) || !has_hdf5_signature(path)) return "";
+    if (!fs::is_regular_file(path, ec) || !has_hdf5_signature(path) || detail::damaged_global_heap(path)) return "";
     const h5::File file = h5::File::open_read_only(path);
     if (file.has_attribute("file_kind")) return file.attribute<std::string>("file_kind");
     return file.has_attribute("scenario_toml") ? "run" : "";
