@@ -1,5 +1,5 @@
 """What every scamsim HDF5 file shares: opening it (with an error that names the file and says why), the schema
-and file-kind checks, dimension scales as coordinates, and attribute decoding. Used by the run and sweep
+and file-kind checks, dimension scales as coordinates, and attribute decoding. Used by the run, sweep and compare
 readers (reader.py is the entry point)."""
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ def _check_schema(f: _File, attrs: dict[str, Any]) -> None:
 
 
 def file_kind(path: str | Path) -> str:
-    """'run' or 'sweep': what kind of scamsim result the file is (ResultFileError if neither)."""
+    """'run', 'sweep' or 'compare': what kind of scamsim result the file is (ResultFileError if none)."""
     handle = _open(path)
     try:
         return _kind(_File(Path(path), handle), _attributes(handle))
@@ -229,10 +229,11 @@ def _kind(f: _File, attrs: dict[str, Any]) -> str:
     its /by_country group and /replicate scale."""
     _check_schema(f, attrs)
     kind = attrs.get("file_kind")
-    if kind in ("run", "sweep"):
+    if kind in ("run", "sweep", "compare"):
         return kind
     if kind is not None:
-        raise ResultFileError(f.path, f"has file_kind '{kind}'; this analysis reads 'run' and 'sweep' files")
+        raise ResultFileError(f.path, f"has file_kind '{kind}'; this analysis reads 'run', 'sweep' and 'compare' "
+                              "files")
     if isinstance(f.get("by_country"), h5py.Group) and isinstance(f.get("replicate"), h5py.Dataset):
         return "run"
     raise ResultFileError(f.path, "is a scamsim file but neither a run result (no /by_country group and /replicate "
