@@ -12,7 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from .errors import ResultFileError
-from .result_file import _attributes, _coordinate_values, _coordinates, _File, _kind, _open, _strings
+from .result_file import FileMetadata, _attributes, _coordinate_values, _coordinates, _File, _strings, opened
 
 #: The statistics of /summary, per outcome, as `scamsim compare` writes them (sim/io/compare_results.cpp).
 SUMMARY_STATISTICS = ("mean_a", "mean_b", "sd_a", "sd_b", "mean_difference", "sd_difference", "ci_low", "ci_high",
@@ -20,7 +20,7 @@ SUMMARY_STATISTICS = ("mean_a", "mean_b", "sd_a", "sd_b", "mean_difference", "sd
 
 
 @dataclass
-class CompareResult:
+class CompareResult(FileMetadata):
     """A scamsim compare file: scenario A (the baseline) against B (the policy), run as pairs on common random numbers.
 
     `values` holds every outcome of both sides of every pair, (outcome, pair, side) with side 'a' or 'b';
@@ -57,11 +57,6 @@ class CompareResult:
     def confidence(self) -> float:
         """The level of the paired and unpaired intervals, e.g. 0.95."""
         return float(self.attrs["confidence"])
-
-    @property
-    def seed(self) -> int:
-        """The run.seed both sides share."""
-        return int(self.attrs["seed"])
 
     @property
     def start_date(self) -> pd.Timestamp:
@@ -101,13 +96,7 @@ def _outcome_array(f: _File, group: str, names: list[str], coordinates: dict[str
 def read_compare(path: str | Path) -> CompareResult:
     """Reads a compare file. ResultFileError if it is not a complete, readable scamsim compare file."""
     path = Path(path)
-    handle = _open(path)
-    f = _File(path, handle)
-    try:
-        attrs = _attributes(handle)
-        kind = _kind(f, attrs)
-        if kind != "compare":
-            raise ResultFileError(path, f"is a scamsim {kind} file, not a compare file")
+    with opened(path, "compare") as (f, attrs):
         for name in ("confidence", "seed", "replicates", "start_date"):
             if name not in attrs:
                 raise ResultFileError(path, f"is not a complete compare file: it has no root attribute '{name}'")
@@ -135,8 +124,4 @@ def read_compare(path: str | Path) -> CompareResult:
         outcome_info = pd.DataFrame(info, index=pd.Index(names, name="outcome"))
         return CompareResult(path=path, attrs=attrs, outcome_names=names, values=values, differences=differences,
                              summary=summary, outcome_info=outcome_info)
-    except (OSError, RuntimeError, ValueError) as error:
-        raise ResultFileError(path, f"cannot be read (damaged or truncated?): {error}")
-    finally:
-        handle.close()
 

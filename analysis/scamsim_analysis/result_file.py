@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import h5py
 import numpy as np
@@ -247,3 +248,49 @@ def _coordinates(f: _File) -> dict[str, np.ndarray]:
         if isinstance(obj, h5py.Dataset) and _is_scale(obj):
             coordinates[_scale_name(obj)] = _coordinate_values(obj) if obj.shape != () else np.array([])
     return coordinates
+
+
+@contextmanager
+def opened(path: Path, kind: str) -> Iterator[tuple[_File, dict[str, Any]]]:
+    """Opens a scamsim file of one kind for a reader: yields the file and its decoded root attributes, refuses a file
+    of another kind by name, turns a read error in the reader into a ResultFileError, and closes the file."""
+    handle = _open(path)
+    f = _File(path, handle)
+    try:
+        attrs = _attributes(handle)
+        found = _kind(f, attrs)
+        if found != kind:
+            raise ResultFileError(path, f"is a scamsim {found} file, not a {kind} file")
+        yield f, attrs
+    except (OSError, RuntimeError, ValueError) as error:
+        raise ResultFileError(path, f"cannot be read (damaged or truncated?): {error}")
+    finally:
+        handle.close()
+
+
+def read_labelled(path: Path, name: str, coordinates: dict[str, np.ndarray]) -> xr.DataArray:
+    """One dataset of a file, labelled by its scales (_File.labelled), read when asked for: a series of a run or
+    sweep file."""
+    handle = _open(path)
+    try:
+        return _File(path, handle).labelled(name, coordinates)
+    except (OSError, RuntimeError, ValueError) as error:
+        raise ResultFileError(path, f"cannot read '/{name}' (damaged?): {error}")
+    finally:
+        handle.close()
+
+
+class FileMetadata:
+    """What every result (run, sweep, compare) reads alike from its root attributes, `attrs`."""
+
+    attrs: dict[str, Any]
+
+    @property
+    def seed(self) -> int:
+        """The seed the file's runs derive from (the run's, the sweep's, or the pairs' shared run.seed)."""
+        return int(self.attrs.get("seed", -1))
+
+    @property
+    def version(self) -> str:
+        """'scamsim X.Y.Z (commit C)': what wrote the file."""
+        return f"scamsim {self.attrs.get('scamsim_version', '?')} (commit {self.attrs.get('git_commit', '?')})"

@@ -13,8 +13,8 @@ import pandas as pd
 import xarray as xr
 
 from .countries import fallback_countries
-from .errors import MissingSeriesError, ResultFileError
-from .result_file import (_attributes, _coordinate_values, _coordinates, _File, _kind, _open, _strings,
+from .errors import MissingSeriesError
+from .result_file import (FileMetadata, _coordinate_values, _coordinates, _File, _strings, opened, read_labelled,
                           scales_with_run_scale, scenario_scale)
 from .validate import check_run_file
 
@@ -52,7 +52,7 @@ def _parse_fields(text: str) -> dict[str, str]:
 
 
 @dataclass
-class RunResult:
+class RunResult(FileMetadata):
     """A scamsim run file: its metadata, coordinates and tables, with series read on demand.
 
     Series come back as xarray.DataArray with named dimensions (replicate, time, country) and coordinates (dates,
@@ -98,16 +98,6 @@ class RunResult:
     def name(self) -> str:
         """The scenario's name."""
         return str(self.attrs.get("scenario_name", self.path.stem))
-
-    @property
-    def seed(self) -> int:
-        """The run's seed."""
-        return int(self.attrs.get("seed", -1))
-
-    @property
-    def version(self) -> str:
-        """'scamsim X.Y.Z (commit C)': what wrote the file."""
-        return f"scamsim {self.attrs.get('scamsim_version', '?')} (commit {self.attrs.get('git_commit', '?')})"
 
     @property
     def scenario_toml(self) -> str:
@@ -156,13 +146,7 @@ class RunResult:
             raise MissingSeriesError(self.path, f"has no series '{metric}' in /{group} (it has: {known})")
         key = (group, metric)
         if key not in self._cache:
-            handle = _open(self.path)
-            try:
-                array = _File(self.path, handle).labelled(f"{group}/{metric}", self.coordinates)
-            except (OSError, RuntimeError, ValueError) as error:
-                raise ResultFileError(self.path, f"cannot read '/{group}/{metric}' (damaged?): {error}")
-            finally:
-                handle.close()
+            array = read_labelled(self.path, f"{group}/{metric}", self.coordinates)
             if "replicate" in array.dims and "replicate" in self.coordinates:
                 # Only the complete replicates of an interrupted file (the rest are zeros), with their numbers.
                 complete = self.coordinates["replicate"]
@@ -334,15 +318,9 @@ def read_run(path: str | Path) -> RunResult:
     """Reads a run file's metadata and tables (series are read when asked for). ResultFileError if it is not a
     complete, readable scamsim run file."""
     path = Path(path)
-    handle = _open(path)
-    f = _File(path, handle)
-    try:
-        attrs = _attributes(handle)
-        kind = _kind(f, attrs)
-        if kind != "run":
-            raise ResultFileError(path, f"is a scamsim {kind} file, not a run file")
+    with opened(path, "run") as (f, attrs):
         # Everything `scamsim summary` checks, before anything is used: a file it refuses is refused here too.
-        written = check_run_file(path, handle, attrs)
+        written = check_run_file(path, f.handle, attrs)
         replicates = int(attrs["replicates"])
         coordinates = _coordinates(f)
         for name in ("time", "country", "replicate"):
@@ -370,7 +348,3 @@ def read_run(path: str | Path) -> RunResult:
             metrics=_groups(f, ("by_country", "global")),
             warnings=warnings,
         )
-    except (OSError, RuntimeError, ValueError) as error:
-        raise ResultFileError(path, f"cannot be read (damaged or truncated?): {error}")
-    finally:
-        handle.close()

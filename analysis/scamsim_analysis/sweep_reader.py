@@ -14,12 +14,12 @@ import xarray as xr
 
 from .countries import fallback_countries
 from .errors import MissingSeriesError, ResultFileError
-from .result_file import (_attributes, _coordinate_values, _coordinates, _File, _is_scale, _kind, _open,
-                          scales_with_run_scale, scenario_scale)
+from .result_file import (FileMetadata, _attributes, _coordinate_values, _coordinates, _File, _is_scale, opened,
+                          read_labelled, scales_with_run_scale, scenario_scale)
 from .run_reader import ScenarioEvent, _fallback_headline, _groups, _label
 
 @dataclass
-class SweepResult:
+class SweepResult(FileMetadata):
     """A scamsim sweep file: the design (one row per run), the outcomes of every run, and, for Saltelli and Morris
     designs, the sensitivity indices. Optional parts (/by_country series, /sensitivity) are None or empty when the
     file does not have them.
@@ -100,16 +100,6 @@ class SweepResult:
         return str(self.attrs.get("design", "unknown"))
 
     @property
-    def seed(self) -> int:
-        """The sweep's seed."""
-        return int(self.attrs.get("seed", -1))
-
-    @property
-    def version(self) -> str:
-        """'scamsim X.Y.Z (commit C)': what wrote the file."""
-        return f"scamsim {self.attrs.get('scamsim_version', '?')} (commit {self.attrs.get('git_commit', '?')})"
-
-    @property
     def scenario_toml(self) -> str:
         """The base scenario's text."""
         return str(self.attrs.get("base_scenario_toml", ""))
@@ -131,11 +121,7 @@ class SweepResult:
                                      f"{', '.join(self.metrics.get(group, [])) or 'none'})")
         key = (group, metric)
         if key not in self._cache:
-            handle = _open(self.path)
-            try:
-                self._cache[key] = _File(self.path, handle).labelled(f"{group}/{metric}", self.coordinates)
-            finally:
-                handle.close()
+            self._cache[key] = read_labelled(self.path, f"{group}/{metric}", self.coordinates)
         return self._cache[key]
 
     @property
@@ -194,13 +180,7 @@ def read_sweep(path: str | Path) -> SweepResult:
     """Reads a sweep file: design, run status, outcomes, and the sensitivity indices and series if it has them.
     ResultFileError if it is not a readable scamsim sweep file."""
     path = Path(path)
-    handle = _open(path)
-    f = _File(path, handle)
-    try:
-        attrs = _attributes(handle)
-        kind = _kind(f, attrs)
-        if kind != "sweep":
-            raise ResultFileError(path, f"is a scamsim {kind} file, not a sweep file")
+    with opened(path, "sweep") as (f, attrs):
         coordinates = _coordinates(f)
         for name in ("run", "parameter", "outcome"):
             if name not in coordinates:
@@ -254,7 +234,7 @@ def read_sweep(path: str | Path) -> SweepResult:
         outcomes.columns.name = "outcome"
         # Root datasets along /parameter (parameter_units, parameter_distribution, ...): "units", "distribution".
         parameter_info = pd.DataFrame(index=pd.Index(parameters, name="parameter"))
-        for name, item in handle.items():
+        for name, item in f.handle.items():
             if (isinstance(item, h5py.Dataset) and not _is_scale(item) and item.ndim == 1
                     and f.dimension_names(item) == ["parameter"]):
                 values_along = f.labelled(name, coordinates).to_pandas()
@@ -289,7 +269,3 @@ def read_sweep(path: str | Path) -> SweepResult:
                            sensitivity=sensitivity,
                            metrics=_groups(f, ("by_country", "global")), warnings=warnings,
                            country_names=country_names)
-    except (OSError, RuntimeError, ValueError) as error:
-        raise ResultFileError(path, f"cannot be read (damaged or truncated?): {error}")
-    finally:
-        handle.close()
