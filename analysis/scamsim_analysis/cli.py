@@ -8,7 +8,7 @@ import sys
 import traceback
 from typing import Sequence
 
-from .errors import ReportError
+from .errors import COMPARE_NOT_REPORTED, ReportError
 from .reader import ResultFileError, file_kind
 
 DESCRIPTION = """\
@@ -56,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         for path in args.files:
-            file_kind(path)  # a bad file fails here, at once, before the plotting libraries load
+            # A bad file fails here, at once, before the plotting libraries load.
+            if file_kind(path) == "compare":
+                raise ResultFileError(path, COMPARE_NOT_REPORTED)
         from .report import make_report  # matplotlib and friends: only once the inputs look right
 
         report = make_report(args.files, args.output, title=args.title, labels=args.label, svg=not args.no_svg,

@@ -14,9 +14,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import ReportError
+from .errors import COMPARE_NOT_REPORTED, ReportError
 from .output_folder import check_output_folder, mark_output_folder
-from .reader import ResultFileError, RunResult, SweepResult, open_result
+from .reader import CompareResult, ResultFileError, RunResult, SweepResult, open_result
 from .run_figures import make_run_figures
 from .style import EventMark, FigureFile, format_number
 from .summary import country_groups, country_table, event_marks, key_figures
@@ -362,6 +362,9 @@ def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | No
     folder = Path(folder)
     check_output_folder(folder, force)
     results = [open_result(path) for path in paths]
+    for result in results:
+        if isinstance(result, CompareResult):
+            raise ResultFileError(result.path, COMPARE_NOT_REPORTED)
     # Counts and money of a smaller (or larger) world, shown as those of the full region.
     runs = [r.at_full_scale() for r in results if isinstance(r, RunResult)]
     sweeps = [r for r in results if isinstance(r, SweepResult)]

@@ -1,0 +1,92 @@
+"""What every run figure shares: the context (runs, labels, country groups, events, folder) and the helpers
+for time axes, panels and legends (run_figures.py draws them all)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import xarray as xr
+from matplotlib.lines import Line2D
+
+from .reader import RunResult
+from .style import EventMark, colour, date_axis, mark_events
+from .summary import CountryGroup, grouped
+
+
+@dataclass
+class RunFigureContext:
+    """What every run figure needs: the runs, their labels, the country groups, the events, and where to write."""
+
+    runs: list[RunResult]
+    labels: list[str]
+    groups: list[CountryGroup]
+    events: list[EventMark]
+    folder: Path
+    svg: bool = True
+
+    @property
+    def single(self) -> bool:
+        """Whether there is one run (colours are then countries)."""
+        return len(self.runs) == 1
+
+    def time(self, run: RunResult) -> pd.DatetimeIndex:
+        """A run's dates (the first day of each step)."""
+        return run.time
+
+
+def key_height(events: Sequence[EventMark]) -> float:
+    """Height in inches that the events list under a figure needs."""
+    if not events:
+        return 0.0
+    rows = len(events) if len(events) <= 4 else (len(events) + 1) // 2
+    return 0.35 + 0.16 * rows
+
+
+def _finish_time_axes(axes: Sequence[plt.Axes], context: RunFigureContext, numbers_on: Sequence[plt.Axes]) -> None:
+    """Dates on every time axis and the events marked, numbered on the axes in `numbers_on`."""
+    for ax in axes:
+        width_in = ax.get_position().width * ax.figure.get_figwidth()
+        date_axis(ax, narrow=width_in < 2.8)
+        mark_events(ax, context.events, numbers=ax in numbers_on)
+
+
+def _x_limits(axes: Sequence[plt.Axes], runs: Sequence[RunResult]) -> None:
+    """The whole of the longest run on every time axis."""
+    start = min(run.time[0] for run in runs)
+    end = max(run.time[-1] for run in runs)
+    for ax in axes:
+        ax.set_xlim(start, end)
+
+
+def _panel_grid(fig: plt.Figure, panels: int, ncols: int, top: float = 0) -> list[plt.Axes]:
+    """`panels` axes in a grid `ncols` wide, sharing the time axis."""
+    nrows = math.ceil(panels / ncols)
+    grid = fig.add_gridspec(nrows, ncols)
+    axes: list[plt.Axes] = []
+    for index in range(panels):
+        ax = fig.add_subplot(grid[index // ncols, index % ncols], sharex=axes[0] if axes else None)
+        axes.append(ax)
+    return axes
+
+
+def run_line(index: int) -> str:
+    """The line style of run number `index` (solid, dashed, dash-dot, dotted), so that runs whose lines coincide
+    stay visible and runs differ by more than colour."""
+    return ("-", "--", "-.", ":")[index % 4]
+
+
+def _run_legend(ax: plt.Axes, context: RunFigureContext) -> None:
+    """A legend of the runs' colours and line styles (several runs)."""
+    handles = [Line2D([], [], color=colour(i), linestyle=run_line(i), label=label)
+               for i, label in enumerate(context.labels)]
+    ax.legend(handles=handles, loc="upper left", fontsize=8)
+
+
+def _group_series(run: RunResult, metric: str, context: RunFigureContext) -> xr.DataArray:
+    """A by_country series summed into the report's country groups: (replicate, time, group)."""
+    return grouped(run.series(metric).astype(float), context.groups)
