@@ -17,7 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from .errors import ResultFileError
-from .validate import open_regular_file
+from .validate import damaged_global_heap, open_regular_file
 
 #: The newest result schema version this package reads (docs/OUTPUT.md, section 6).
 SUPPORTED_SCHEMA_VERSION = 2
@@ -189,6 +189,9 @@ def _open(path: str | Path) -> h5py.File:
     if not h5py.is_hdf5(str(path)):
         what = "a text file" if signature[:1].isascii() and signature.isascii() else "some other kind of file"
         raise ResultFileError(path, f"is not an HDF5 file ({what}), so not a scamsim result file")
+    damage = damaged_global_heap(path)  # before h5py reads it: HDF5 1.10.8 crashes on these
+    if damage:
+        raise ResultFileError(path, f"is a damaged HDF5 file: {damage}")
     try:
         return h5py.File(path, "r")
     except OSError as error:

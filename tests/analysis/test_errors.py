@@ -44,6 +44,11 @@ class BadInputs(unittest.TestCase):
         (cls.folder / "truncated.h5").write_bytes(data[: len(data) // 2])
         (cls.folder / "notes.h5").write_text("these are not results\n")
         (cls.folder / "empty.h5").write_bytes(b"")
+        # A global heap object whose size runs past its collection: HDF5 1.10.8 crashes (segfault) reading it.
+        heap = data.find(b"GCOL")
+        damaged = bytearray(data)
+        damaged[heap + 24:heap + 32] = (1701669236).to_bytes(8, "little")
+        (cls.folder / "damaged_heap.h5").write_bytes(bytes(damaged))
         with h5py.File(cls.folder / "other.h5", "w") as f:
             f["temperature"] = np.arange(3.0)
         with h5py.File(cls.folder / "unknown_kind.h5", "w") as f:
@@ -69,6 +74,9 @@ class BadInputs(unittest.TestCase):
 
     def test_a_truncated_file(self) -> None:
         self.check("truncated.h5", "truncated")
+
+    def test_a_damaged_global_heap(self) -> None:
+        self.check("damaged_heap.h5", "damaged HDF5 file: its global heap collection")
 
     def test_a_text_file(self) -> None:
         self.check("notes.h5", "not an HDF5 file")
