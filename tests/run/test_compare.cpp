@@ -228,7 +228,16 @@ TEST_CASE("Scenarios over other days or countries cannot be compared, and the er
                               std::vector<std::string>{"run.start_date=2025-01-01", "run.years=2"});
   CHECK_THAT(test::error_message<SetupError>([&] { check_comparable(a, "a.toml", region, "b.toml"); }),
              Catch::Contains("same countries") && Catch::Contains("alpha, beta, gamma"));
-  CHECK_NOTHROW(check_comparable(a, "a.toml", tiny({"pressure.half_life_days=90"}), "b.toml"));
+  // A policy that changes a parameter, not the days or the countries, is accepted, and the comparison has
+  // the outcomes of A against itself: the two share their events, so no event adds a share outside.
+  const scenario::Scenario policy = tiny({"pressure.half_life_days=90"});
+  REQUIRE(policy.params.pressure.half_life_days != a.params.pressure.half_life_days);
+  CHECK_NOTHROW(check_comparable(a, "a.toml", policy, "b.toml"));
+  const std::vector<OutcomeSpec> accepted = headline_outcomes(a, policy);
+  REQUIRE(!accepted.empty());
+  const std::vector<OutcomeSpec> same = headline_outcomes(a, a);
+  REQUIRE(accepted.size() == same.size());
+  for (std::size_t i = 0; i < accepted.size(); ++i) CHECK(accepted[i].name == same[i].name);
 }
 
 TEST_CASE("Outcome files are read like a sweep's outcomes, their errors located", "[unit][compare]") {
