@@ -9,8 +9,11 @@
 
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/bits.hpp"
+#include "tests/support/source.hpp"
 
 using namespace scamsim;
+using scamsim::test::same_bits;
 
 namespace {
 
@@ -23,15 +26,8 @@ scenario::Scenario crackdown_world(std::vector<std::string> extra = {}) {
                                         // Several chunks of the worker phase, so threads really share it.
                                         "operations.0.workers=50000", "operations.0.operations=40"};
   overrides.insert(overrides.end(), extra.begin(), extra.end());
-  return scenario::load_scenario(std::filesystem::path(SCAMSIM_SOURCE_DIR) / "tests/scenarios/tiny.toml", overrides);
+  return test::tiny_scenario(overrides);
 }
-
-bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
-// The same bits: doubles compared as their bit patterns, so -0.0 and 0.0, or two NaNs, are told apart.
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
 
 // Compared field by field below: a field added to either record changes its size and stops the build here
 // until it is compared too.
@@ -107,8 +103,8 @@ TEST_CASE("The same seed gives bitwise identical results with 1, 2 and 4 threads
     INFO(threads << " threads");
     const auto many = run::run_replicates(s, with_threads(threads));
     for (std::size_t r = 0; r < 2; ++r) {
-      CHECK(bitwise_equal(one.replicates[r].by_country, many.replicates[r].by_country));
-      CHECK(bitwise_equal(one.replicates[r].global, many.replicates[r].global));
+      CHECK(same_bits(one.replicates[r].by_country, many.replicates[r].by_country));
+      CHECK(same_bits(one.replicates[r].global, many.replicates[r].global));
       CHECK(first_event_difference(one.replicates[r].events, many.replicates[r].events) == "");
       CHECK(first_operator_difference(one.replicates[r].final_operators, many.replicates[r].final_operators) == "");
       CHECK(same_bits(one.replicates[r].worker_steps, many.replicates[r].worker_steps));
@@ -119,8 +115,8 @@ TEST_CASE("The same seed gives bitwise identical results with 1, 2 and 4 threads
 TEST_CASE("Another seed, or another replicate, gives different results", "[determinism]") {
   const auto a = run::run_replicates(crackdown_world(), with_threads(2));
   const auto b = run::run_replicates(crackdown_world({"run.seed=43"}), with_threads(2));
-  CHECK_FALSE(bitwise_equal(a.replicates[0].by_country, b.replicates[0].by_country));
-  CHECK_FALSE(bitwise_equal(a.replicates[0].by_country, a.replicates[1].by_country));
+  CHECK_FALSE(same_bits(a.replicates[0].by_country, b.replicates[0].by_country));
+  CHECK_FALSE(same_bits(a.replicates[0].by_country, a.replicates[1].by_country));
 }
 
 TEST_CASE("A run asked to stop throws Interrupted", "[unit][run]") {
