@@ -5,16 +5,14 @@
 # interruption by a signal.
 # Usage: compare_cli_test.sh SCAMSIM SOURCE_DIR WORK_DIR CASE
 set -euo pipefail
+# shellcheck source=tests/app/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scamsim=$1
 src=$2
 work=$3
 case_name=$4
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
+fresh_work_dir "$work"
 tiny="$src/tests/scenarios/tiny.toml"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-no_temporaries() { if ls -a | grep -q '\.tmp-'; then fail "a temporary file was left behind: $(ls -a)"; fi; }
 
 # The policy: tiny with a little more aftercare in alpha.
 cat > policy.toml <<TOML

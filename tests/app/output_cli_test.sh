@@ -7,16 +7,14 @@
 # Usage: output_cli_test.sh SCAMSIM SOURCE_DIR WORK_DIR CASE
 # Exit 77 (ctest's "skipped") when the machine cannot stage the case, with the reason.
 set -euo pipefail
+# shellcheck source=tests/app/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scamsim=$1
 src=$2
 work=$3
 case_name=$4
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
+fresh_work_dir "$work"
 tiny="$src/tests/scenarios/tiny.toml"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
 
 # A calibration file and its scenario, copied here so that a command that wrongly overwrote them could only
 # damage the copies.
@@ -31,11 +29,8 @@ copy_sweep() {
 
 # `expect RC PATTERN CMD...`: runs CMD, which must exit RC with stderr matching PATTERN (grep -E).
 expect() {
-  local rc_expected=$1 pattern=$2
-  shift 2
-  local rc=0
-  "$@" > out.txt 2> err.txt || rc=$?
-  [[ $rc -eq $rc_expected ]] || fail "'$*': expected exit $rc_expected, got $rc: $(cat err.txt)"
+  local pattern=$2
+  expect_exit "$1" "${@:3}"
   grep -Eq -- "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
 }
 

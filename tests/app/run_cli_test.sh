@@ -4,6 +4,8 @@
 # that do not depend on the number of threads.
 # Usage: run_cli_test.sh SCAMSIM SOURCE_DIR WORK_DIR CASE
 set -euo pipefail
+# shellcheck source=tests/app/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scamsim=$1
 src=$2
 work=$3
@@ -11,26 +13,6 @@ case_name=$4
 mkdir -p "$work"
 cd "$work"
 tiny="$src/tests/scenarios/tiny.toml"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# Waits (up to 60 s) until process $1 catches SIGINT, i.e. the run has loaded its scenario and started: a
-# signal sent earlier would kill it by default and prove nothing.
-wait_until_catching() {
-  local mask
-  for _ in $(seq 600); do
-    mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2> /dev/null || true)
-    [[ -n $mask ]] && (((16#$mask >> 1) & 1)) && return 0
-    sleep 0.1
-  done
-  fail "the run did not start within 60 s"
-}
-
-# Waits for background process $1; sets rc to its exit status and ms to the milliseconds since $2 (in ns).
-wait_timed() {
-  rc=0
-  wait "$1" || rc=$?
-  ms=$((($(date +%s%N) - $2) / 1000000))
-}
 
 case "$case_name" in
   refuses_overwrite)
@@ -58,7 +40,7 @@ case "$case_name" in
     set -e
     [[ $rc -eq 130 ]] || fail "expected exit 130 after SIGINT, got $rc: $(cat err.txt)"
     [[ "$(cat target.h5)" == "old results" ]] || fail "the old file was touched"
-    if ls -a | grep -q '\.tmp-'; then fail "a temporary file was left behind: $(ls -a)"; fi
+    no_temporaries
     grep -q "interrupted" err.txt || fail "no message on interruption"
     ;;
   many_replicates_stop_at_once)
@@ -74,7 +56,7 @@ case "$case_name" in
     grep -q "interrupted by signal 2; no results written" err.txt || fail "no message on interruption: $(cat err.txt)"
     [[ $ms -lt 3000 ]] || fail "it took $ms ms to stop"
     [[ ! -e target.h5 ]] || fail "an output was written"
-    if ls -a | grep -q '\.tmp-'; then fail "a temporary file was left behind: $(ls -a)"; fi
+    no_temporaries
     ;;
   second_signal_ends_at_once)
     # A replicate that takes seconds to build its world (a 20x baseline) cannot stop cleanly before it is

@@ -6,16 +6,15 @@
 # sweeps' files are refused; a failed run is recorded and the sweep goes on.
 # Usage: sweep_cli_test.sh SCAMSIM SOURCE_DIR WORK_DIR CASE
 set -euo pipefail
+# shellcheck source=tests/app/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scamsim=$1
 src=$2
 work=$3
 case_name=$4
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
+fresh_work_dir "$work"
 sweeps="$src/tests/scenarios/sweeps"
 python=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Two sweep files with kept series hold the same results (the root attributes differ: dates, command lines).
 same_sweep() {
@@ -26,23 +25,13 @@ same_sweep() {
 
 # Waits (up to 10 s) for a sweep's in-progress file to appear, then a little longer, so that a signal
 # sent next lands while runs are being recorded, whatever the machine's load.
-wait_for_partial() {
-  for _ in $(seq 200); do
-    [[ -e "$1" ]] && break
-    sleep 0.05
-  done
-  sleep "${2:-0.2}"
-}
+wait_for_partial() { wait_for_file "$1" "${2:-0.2}" 200; }
 
 # Runs a command that must fail with exit code $1 and a message matching $2 on stderr.
 expect_failure() {
   local rc_expected=$1 pattern=$2
   shift 2
-  set +e
-  "$@" > out.txt 2> err.txt
-  local rc=$?
-  set -e
-  [[ $rc -eq $rc_expected ]] || fail "expected exit $rc_expected, got $rc from: $* ($(cat err.txt))"
+  expect_exit "$rc_expected" "$@"
   grep -q -- "$pattern" err.txt || fail "message does not match '$pattern': $(cat err.txt)"
 }
 
@@ -50,7 +39,7 @@ case "$case_name" in
   end_to_end)
     "$scamsim" sweep "$sweeps/tiny_grid.toml" -o grid.h5 -q
     [[ -f grid.h5 && ! -e grid.h5.partial ]] || fail "no output, or the in-progress file was left: $(ls -a)"
-    if ls -a | grep -q '\.tmp-'; then fail "a temporary file was left behind: $(ls -a)"; fi
+    no_temporaries
     "$scamsim" summary grid.h5 > summary.txt
     grep -q "6 done, 0 failed, 0 pending" summary.txt || fail "summary: $(cat summary.txt)"
     grep -q "rerecruited_alpha" summary.txt || fail "summary lacks an outcome: $(cat summary.txt)"
@@ -94,7 +83,7 @@ EOF
       fail "resume failed: $(cat err.txt)"
     [[ -f killed.h5 && ! -e killed.h5.partial ]] || fail "resume did not finish the file: $(ls -a)"
     same_sweep whole.h5 killed.h5
-    if ls -a | grep -q '\.tmp-'; then fail "a temporary file was left behind: $(ls -a)"; fi
+    no_temporaries
     ;;
   interrupted_then_resumed)
     "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2

@@ -5,17 +5,16 @@
 # recorded; errors are reported once and every rank exits non-zero.
 # Usage: sweep_mpi_test.sh SCAMSIM SOURCE_DIR WORK_DIR CASE MPIEXEC
 set -euo pipefail
+# shellcheck source=tests/app/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scamsim=$1
 src=$2
 work=$3
 case_name=$4
 mpiexec=$5
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
+fresh_work_dir "$work"
 sweeps="$src/tests/scenarios/sweeps"
 python=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Root in containers needs --allow-run-as-root; --oversubscribe lets 3 ranks share fewer cores; the shared-memory
 # transport's single-copy mechanism (CMA) needs ptrace rights that containers often lack, and copying through
@@ -41,23 +40,14 @@ same_sweep() {
   done
 }
 
-wait_for_partial() {
-  for _ in $(seq 400); do
-    [[ -e "$1" ]] && break
-    sleep 0.05
-  done
-  sleep "${2:-0.2}"
-}
+# Waits (up to 20 s: three ranks start slowly) for a sweep's in-progress file, then a little longer.
+wait_for_partial() { wait_for_file "$1" "${2:-0.2}" 400; }
 
 # Runs a command that must fail with exit code $1 and a message matching $2 on stderr, printed once.
 expect_failure_once() {
   local rc_expected=$1 pattern=$2
   shift 2
-  set +e
-  "$@" > out.txt 2> err.txt
-  local rc=$?
-  set -e
-  [[ $rc -eq $rc_expected ]] || fail "expected exit $rc_expected, got $rc from: $* ($(cat err.txt))"
+  expect_exit "$rc_expected" "$@"
   local n
   n=$(grep -c -- "$pattern" err.txt || true)
   [[ $n -eq 1 ]] || fail "message '$pattern' printed $n times: $(cat err.txt)"
@@ -136,7 +126,7 @@ case "$case_name" in
     fi
     [[ -f stopped.h5 && ! -e stopped.h5.partial ]] || fail "resume did not finish the file: $(ls -a)"
     same_sweep whole.h5 stopped.h5
-    if ls -a | grep -q '\.tmp-'; then fail "a temporary file was left behind: $(ls -a)"; fi
+    no_temporaries
     ;;
   failed_run_recorded)
     "$scamsim" sweep "$sweeps/tiny_failing.toml" -o one.h5 -q

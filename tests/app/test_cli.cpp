@@ -16,12 +16,13 @@
 #include "sim/core/version.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
+#include "tests/support/source.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path scenarios_dir = fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios";
+const fs::path scenarios_dir = scamsim::test::test_scenarios_dir();
 const std::string tiny = (scenarios_dir / "tiny.toml").string();
 const std::string bad_typo = (scenarios_dir / "bad" / "unknown_key_typo.toml").string();
 

@@ -21,16 +21,13 @@
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 #include "tests/support/error_message.hpp"
+#include "tests/support/source.hpp"
 
 using namespace scamsim;
 using namespace scamsim::distributed;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path sweep_file(const std::string& name) {
-  return fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "sweeps" / name;
-}
 
 // What a fake worker reports as its outcomes: recognisable, so the test can tell its runs from rank 0's.
 constexpr double fake_outcome = -12345;
@@ -98,7 +95,7 @@ class FakeWorkers final : public Transport {
 
 TEST_CASE("The coordinator hands out every run once, records each once and stops every worker once",
           "[unit][distributed]") {
-  const sweep::SweepSpec spec = sweep::load_sweep(sweep_file("tiny_grid.toml"));
+  const sweep::SweepSpec spec = sweep::load_sweep(scamsim::test::test_sweep_path("tiny_grid.toml"));
   const sweep::SweepPlan plan = sweep::plan_sweep(spec);
   std::vector<std::int64_t> todo(plan.runs.size());
   std::iota(todo.begin(), todo.end(), std::int64_t{0});
@@ -132,7 +129,7 @@ TEST_CASE("The coordinator hands out every run once, records each once and stops
 
 TEST_CASE("A worker that cannot load the sweep stops the sweep with a setup error naming its rank",
           "[unit][distributed]") {
-  const sweep::SweepSpec spec = sweep::load_sweep(sweep_file("tiny_grid.toml"));
+  const sweep::SweepSpec spec = sweep::load_sweep(scamsim::test::test_sweep_path("tiny_grid.toml"));
   const sweep::SweepPlan plan = sweep::plan_sweep(spec);
   std::vector<std::int64_t> todo(plan.runs.size());
   std::iota(todo.begin(), todo.end(), std::int64_t{0});
@@ -176,7 +173,7 @@ class ScriptedCoordinator final : public Transport {
 }  // namespace
 
 TEST_CASE("A worker says ready, answers each run with its result and a stop with bye", "[unit][distributed]") {
-  const sweep::SweepSpec spec = sweep::load_sweep(sweep_file("tiny_grid.toml"));
+  const sweep::SweepSpec spec = sweep::load_sweep(scamsim::test::test_sweep_path("tiny_grid.toml"));
   const sweep::SweepPlan plan = sweep::plan_sweep(spec);
   ScriptedCoordinator rank0({{0, Tag::run, encode_index(3)}, {0, Tag::run, encode_index(99)}, {0, Tag::stop, {}}});
   run_worker(rank0, &spec, &plan, true, 1, {});

@@ -18,6 +18,7 @@
 #include "sim/run/compare.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/support/error_message.hpp"
+#include "tests/support/source.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace scamsim;
@@ -27,8 +28,7 @@ namespace {
 
 // Two outcomes of three pairs, with a NaN in the second outcome's last pair.
 io::CompareResults example() {
-  const scenario::Scenario s =
-      scenario::load_scenario(fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "tiny.toml", {});
+  const scenario::Scenario s = test::tiny_scenario();
   const std::vector<run::OutcomeSpec> outcomes = run::headline_outcomes(s, s);
   io::CompareResults r;
   r.command_line = "scamsim compare a.toml b.toml -o cmp.h5";

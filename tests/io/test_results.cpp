@@ -36,6 +36,7 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/spec.hpp"
 #include "tests/support/error_message.hpp"
+#include "tests/support/source.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -43,6 +44,7 @@ namespace h5 = scamsim::io::h5;
 namespace io = scamsim::io;
 namespace model = scamsim::model;
 using Catch::Matchers::Contains;
+using scamsim::test::read_text;
 
 namespace {
 
@@ -220,11 +222,6 @@ bool same_operator(const model::OperatorRecord& a, const model::OperatorRecord& 
          a.state == b.state && a.workers == b.workers && a.target_workers == b.target_workers &&
          a.capital_usd == b.capital_usd && a.protection == b.protection && a.tech == b.tech &&
          a.perceived_risk == b.perceived_risk;
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // Every stored (compressed) chunk of a dataset, in chunk order: the bytes on disk, not their decoding.
@@ -595,7 +592,7 @@ TEST_CASE("A run with no events, operators or scenario events, and a long scenar
 }
 
 TEST_CASE("RunMetadata takes the run, countries, networks, sites and events from the scenario", "[unit][io]") {
-  const fs::path tiny = fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "tiny.toml";
+  const fs::path tiny = scamsim::test::test_scenario_path("tiny.toml");
   const scamsim::scenario::Scenario scenario = scamsim::scenario::load_scenario(tiny);
   const io::RunMetadata meta = io::RunMetadata::from_scenario(scenario, "scamsim run tiny.toml");
   CHECK(meta.scenario_name == "tiny");
@@ -679,7 +676,7 @@ TEST_CASE("summarize shows each host country and the headline columns", "[unit][
 }
 
 TEST_CASE("docs/OUTPUT.md documents every metric with its units", "[unit][io]") {
-  const std::string doc = read_text(fs::path(SCAMSIM_SOURCE_DIR) / "docs" / "OUTPUT.md");
+  const std::string doc = read_text(scamsim::test::source_path("docs/OUTPUT.md"));
   REQUIRE(!doc.empty());
   // The row of the schema table whose first cell is `path`.
   const auto row_of = [&](const std::string& path) {

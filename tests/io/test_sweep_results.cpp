@@ -15,30 +15,20 @@
 #include "sim/io/open_file.hpp"
 #include "sim/io/sweep_results.hpp"
 #include "sim/sweep/sweep_runner.hpp"
+#include "tests/support/bits.hpp"
+#include "tests/support/source.hpp"
+#include "tests/support/sweep_runs.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace scamsim;
 namespace fs = std::filesystem;
+using scamsim::test::run_all;
+using scamsim::test::same_bits;
+using scamsim::test::test_sweep_path;
 using sweep::RunOutput;
 using sweep::RunStatus;
 
 namespace {
-
-fs::path sweep_file(const std::string& name) {
-  return fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "sweeps" / name;
-}
-
-std::map<std::int64_t, RunOutput> run_all(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan) {
-  std::vector<std::int64_t> todo;
-  for (const auto& r : plan.runs) todo.push_back(r.run);
-  std::map<std::int64_t, RunOutput> out;
-  sweep::run_sweep(spec, plan, todo, {.threads = 2}, [&](RunOutput&& o) { out.emplace(o.run, std::move(o)); });
-  return out;
-}
-
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
 
 std::string refusal(const fs::path& path, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan) {
   try {
@@ -70,7 +60,7 @@ std::map<std::string, std::vector<double>> numbers_of(const fs::path& path, cons
 
 TEST_CASE("A sweep stopped halfway and resumed gives the file of one that never stopped", "[sweep][io]") {
   const test::TempDir dir("scamsim-test-sweep-io");
-  const sweep::SweepSpec spec = sweep::load_sweep(sweep_file("tiny_grid.toml"));
+  const sweep::SweepSpec spec = sweep::load_sweep(test_sweep_path("tiny_grid.toml"));
   const sweep::SweepPlan plan = sweep::plan_sweep(spec);
   const auto outputs = run_all(spec, plan);
 
@@ -122,16 +112,16 @@ TEST_CASE("A sweep stopped halfway and resumed gives the file of one that never 
 
 TEST_CASE("The in-progress file is refused for another sweep, a finished or foreign file, and garbage", "[sweep][io]") {
   const test::TempDir dir("scamsim-test-sweep-io");
-  const sweep::SweepSpec spec = sweep::load_sweep(sweep_file("tiny_grid.toml"));
+  const sweep::SweepSpec spec = sweep::load_sweep(test_sweep_path("tiny_grid.toml"));
   const sweep::SweepPlan plan = sweep::plan_sweep(spec);
   const fs::path partial = dir.file("s.h5.partial");
   io::SweepWriter::create(partial, spec, plan, "scamsim sweep").close();
   CHECK(refusal(partial, spec, plan) == "accepted");
 
   const std::vector<std::string> other_set = {"run.scale=0.01"};
-  const sweep::SweepSpec other_base = sweep::load_sweep(sweep_file("tiny_grid.toml"), other_set);
+  const sweep::SweepSpec other_base = sweep::load_sweep(test_sweep_path("tiny_grid.toml"), other_set);
   CHECK_THAT(refusal(partial, other_base, sweep::plan_sweep(other_base)), Catch::Contains("different base scenario"));
-  const sweep::SweepSpec other_sweep = sweep::load_sweep(sweep_file("tiny_failing.toml"));
+  const sweep::SweepSpec other_sweep = sweep::load_sweep(test_sweep_path("tiny_failing.toml"));
   CHECK_THAT(refusal(partial, other_sweep, sweep::plan_sweep(other_sweep)), Catch::Contains("different sweep file"));
 
   const fs::path garbage = dir.write("garbage.h5", "not an HDF5 file at all");
@@ -158,7 +148,7 @@ TEST_CASE("The in-progress file is refused for another sweep, a finished or fore
 
 TEST_CASE("An unfinished sweep cannot be finished, and its file reads as incomplete", "[sweep][io]") {
   const test::TempDir dir("scamsim-test-sweep-io");
-  const sweep::SweepSpec spec = sweep::load_sweep(sweep_file("tiny_failing.toml"));
+  const sweep::SweepSpec spec = sweep::load_sweep(test_sweep_path("tiny_failing.toml"));
   const sweep::SweepPlan plan = sweep::plan_sweep(spec);
   const fs::path partial = dir.file("f.h5.partial");
   {
@@ -181,7 +171,7 @@ TEST_CASE("Saltelli and Morris sweeps carry their sensitivity indices in the fin
   const test::TempDir dir("scamsim-test-sweep-io");
   for (const char* name : {"tiny_saltelli.toml", "tiny_morris.toml"}) {
     INFO(name);
-    const sweep::SweepSpec spec = sweep::load_sweep(sweep_file(name));
+    const sweep::SweepSpec spec = sweep::load_sweep(test_sweep_path(name));
     const sweep::SweepPlan plan = sweep::plan_sweep(spec);
     const fs::path partial = dir.file("x.h5.partial");
     {

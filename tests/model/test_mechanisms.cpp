@@ -11,6 +11,7 @@
 #include "sim/model/random.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/source.hpp"
 
 using namespace scamsim;
 using namespace scamsim::model;
@@ -18,7 +19,7 @@ using namespace scamsim::model;
 namespace {
 
 scenario::Scenario quiet(std::vector<std::string> overrides = {}) {
-  return scenario::load_scenario(std::filesystem::path(SCAMSIM_SOURCE_DIR) / "tests/scenarios/quiet.toml", overrides);
+  return scenario::load_scenario(test::test_scenario_path("quiet.toml"), overrides);
 }
 
 double total(const RunRecord& r, CountryMetric m, std::int64_t country = -1) {

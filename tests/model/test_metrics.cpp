@@ -7,17 +7,10 @@
 #include "sim/model/metrics.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/source.hpp"
 
 using namespace scamsim;
 using namespace scamsim::model;
-
-namespace {
-
-scenario::Scenario load(const std::string& relative, std::vector<std::string> overrides = {}) {
-  return scenario::load_scenario(std::filesystem::path(SCAMSIM_SOURCE_DIR) / relative, overrides);
-}
-
-}  // namespace
 
 TEST_CASE("Every flow metric is counted by some phase in a crackdown run", "[invariant][metrics]") {
   // The Cambodian crackdown of 2025 at 5% over two years has every kind of
@@ -25,7 +18,8 @@ TEST_CASE("Every flow metric is counted by some phase in a crackdown run", "[inv
   // repatriation, re-recruitment, splits, merges and moves. A flow whose
   // series is zero everywhere here has lost its producer (MODEL.md §3). No
   // flow is documented as possibly absent from this run.
-  const auto s = load("scenarios/cambodia_crackdown_2025.toml", {"run.scale=0.05", "run.years=2"});
+  const auto s =
+      test::load_source_scenario("scenarios/cambodia_crackdown_2025.toml", {"run.scale=0.05", "run.years=2"});
   Simulation sim(s, 0);
   sim.run_to_end();
   const RunRecord& r = sim.record();
@@ -45,7 +39,7 @@ TEST_CASE("Every flow metric is counted by some phase in a crackdown run", "[inv
 
 TEST_CASE("Stock metrics are the kept stocks, and global stocks and flows sum their country series",
           "[invariant][metrics]") {
-  const auto s = load("tests/scenarios/tiny.toml", {"run.years=1"});
+  const auto s = test::load_source_scenario("tests/scenarios/tiny.toml", {"run.years=1"});
   Simulation sim(s, 0);
   const auto nc = static_cast<std::int64_t>(s.countries.size());
   while (!sim.finished()) {

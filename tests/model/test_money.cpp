@@ -10,6 +10,7 @@
 #include "sim/model/tallies.hpp"
 #include "sim/model/units.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/source.hpp"
 
 using namespace scamsim;
 using namespace scamsim::model;
@@ -50,8 +51,7 @@ TEST_CASE("A capital near the int64 limit stops the run with a clear error inste
   // Built here rather than read from a file, so that the test does not
   // depend on the parameter table's upper bounds (which should refuse such a
   // file first): the engine's own arithmetic must not wrap either.
-  auto s = scenario::load_scenario(std::filesystem::path(SCAMSIM_SOURCE_DIR) / "tests/scenarios/tiny.toml",
-                                   std::vector<std::string>{"run.years=1"});
+  auto s = scenario::load_scenario(test::test_scenario_path("tiny.toml"), std::vector<std::string>{"run.years=1"});
   REQUIRE(s.networks.size() == 1);
   s.networks[0].capital_usd = max_usd;
   bool stopped = false;

@@ -5,15 +5,12 @@
 
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/source.hpp"
 
 using namespace scamsim;
 using namespace scamsim::model;
 
 namespace {
-
-scenario::Scenario load(const std::string& relative, std::vector<std::string> overrides = {}) {
-  return scenario::load_scenario(std::filesystem::path(SCAMSIM_SOURCE_DIR) / relative, overrides);
-}
 
 std::int64_t total_people(const Simulation& sim) {
   std::int64_t total = 0;
@@ -29,7 +26,7 @@ std::int64_t total_people(const Simulation& sim) {
 
 TEST_CASE("Every worker is in exactly one state every step, and the kept stocks match a recount",
           "[invariant][simulation]") {
-  const auto s = load("tests/scenarios/tiny.toml", {"run.years=1"});
+  const auto s = test::load_source_scenario("tests/scenarios/tiny.toml", {"run.years=1"});
   Simulation sim(s, 0);
   while (!sim.finished()) {
     sim.step();
@@ -62,9 +59,10 @@ TEST_CASE("Money is conserved every step: the change in capital is what came in 
   std::int64_t seized = 0;
   std::int64_t frozen = 0;
   for (const char* inertia : {"relocation.inertia=10", "relocation.inertia=0"}) {
-    const auto s = load("tests/scenarios/tiny.toml",
-                        {"run.years=1", "countries.alpha.governance=0.9", "countries.alpha.corruption=0.3",
-                         "pressure.will_base=0.6", "countries.alpha.enforcement_capacity_raids_per_year=200", inertia});
+    const auto s = test::load_source_scenario(
+        "tests/scenarios/tiny.toml",
+        {"run.years=1", "countries.alpha.governance=0.9", "countries.alpha.corruption=0.3", "pressure.will_base=0.6",
+         "countries.alpha.enforcement_capacity_raids_per_year=200", inertia});
     Simulation sim(s, 0);
     std::int64_t capital = 0;
     for (std::size_t o = 0; o < sim.operators().size(); ++o) capital += sim.operators().capital_usd[o];
@@ -86,9 +84,10 @@ TEST_CASE("Money is conserved every step: the change in capital is what came in 
 }
 
 TEST_CASE("Operators' releases appear in the event log with the people they let go", "[unit][simulation]") {
-  const auto s = load("tests/scenarios/tiny.toml",
-                      {"run.years=1", "countries.alpha.governance=0.9", "countries.alpha.corruption=0.3",
-                       "pressure.will_base=0.6", "countries.alpha.enforcement_capacity_raids_per_year=200"});
+  const auto s =
+      test::load_source_scenario("tests/scenarios/tiny.toml",
+                                 {"run.years=1", "countries.alpha.governance=0.9", "countries.alpha.corruption=0.3",
+                                  "pressure.will_base=0.6", "countries.alpha.enforcement_capacity_raids_per_year=200"});
   Simulation sim(s, 0);
   sim.run_to_end();
   const auto& r = sim.record();

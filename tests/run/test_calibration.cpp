@@ -4,17 +4,14 @@
 
 #include "sim/run/calibration.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/source.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace scamsim;
 namespace fs = std::filesystem;
 
-namespace {
-fs::path source(const std::string& relative) { return fs::path(SCAMSIM_SOURCE_DIR) / relative; }
-}  // namespace
-
 TEST_CASE("Calibration recovers a parameter whose answer is known", "[calibration]") {
-  const auto spec = run::load_calibration(source("tests/scenarios/calibration/quiet_revenue.toml"));
+  const auto spec = run::load_calibration(scamsim::test::source_path("tests/scenarios/calibration/quiet_revenue.toml"));
   REQUIRE(spec.parameters.size() == 1);
   CHECK(spec.parameters[0].integer);  // USD per worker-day is whole dollars
   const auto result = run::calibrate(spec, 2);
@@ -35,7 +32,7 @@ TEST_CASE("Calibration recovers a parameter whose answer is known", "[calibratio
 
 TEST_CASE("Calibration files are checked strictly, with located errors", "[unit][calibration]") {
   const test::TempDir dir("scamsim-test-calibration");
-  const std::string scenario = source("tests/scenarios/quiet.toml").string();
+  const std::string scenario = scamsim::test::source_path("tests/scenarios/quiet.toml").string();
   const auto errors = [&](const std::string& body) {
     const auto file = dir.write("c.toml", "scenario = \"" + scenario + "\"\n" + body);
     try {

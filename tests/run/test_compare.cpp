@@ -20,6 +20,7 @@
 #include "sim/run/compare.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/support/error_message.hpp"
+#include "tests/support/source.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace scamsim;
@@ -27,12 +28,6 @@ using namespace scamsim::run;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path scenario_file(const std::string& name) { return fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / name; }
-
-scenario::Scenario tiny(std::vector<std::string> overrides) {
-  return scenario::load_scenario(scenario_file("tiny.toml"), overrides);
-}
 
 std::size_t index_of_outcome(const std::vector<OutcomeSpec>& outcomes, const std::string& name) {
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
@@ -109,7 +104,7 @@ TEST_CASE("Paired statistics leave out pairs with a missing side and need two pa
 }
 
 TEST_CASE("Headline outcomes cover the region, each host and the country the first event aims at", "[unit][compare]") {
-  const scenario::Scenario s = tiny({"run.years=1"});
+  const scenario::Scenario s = test::tiny_scenario({"run.years=1"});
   const std::vector<OutcomeSpec> outcomes = headline_outcomes(s, s);
   std::vector<std::string> names;
   for (const OutcomeSpec& o : outcomes) names.push_back(o.name);
@@ -135,18 +130,18 @@ TEST_CASE("Headline outcomes cover the region, each host and the country the fir
   CHECK(outcome_units(outcomes[index_of_outcome(outcomes, "revenue_per_year")]) == "USD/year");
   CHECK(outcome_units(outcomes[index_of_outcome(outcomes, "rerecruited")]) == "people");
   // The policy's own event decides: B moves the crackdown to beta, so the share is of the held outside beta.
-  const scenario::Scenario moved = tiny({"run.years=1", "events.1.country=beta"});
+  const scenario::Scenario moved = test::tiny_scenario({"run.years=1", "events.1.country=beta"});
   CHECK(headline_outcomes(s, moved).back().name == "share_held_outside_beta_end");
   CHECK(headline_outcomes(moved, s).back().name == "share_held_outside_alpha_end");  // and the other way round
   // Without events there is no country to single out.
-  const scenario::Scenario quiet = scenario::load_scenario(scenario_file("quiet.toml"), {});
+  const scenario::Scenario quiet = scenario::load_scenario(test::test_scenario_path("quiet.toml"), {});
   const std::vector<OutcomeSpec> plain = headline_outcomes(quiet, quiet);
   for (const OutcomeSpec& o : plain) CHECK_FALSE(o.name.starts_with("share_held_outside"));
 }
 
 TEST_CASE("Identical scenarios differ by exactly 0 in every pair", "[unit][compare]") {
-  const scenario::Scenario a = tiny({"run.years=1", "run.replicates=3"});
-  const scenario::Scenario b = tiny({"run.years=1", "run.replicates=3"});
+  const scenario::Scenario a = test::tiny_scenario({"run.years=1", "run.replicates=3"});
+  const scenario::Scenario b = test::tiny_scenario({"run.years=1", "run.replicates=3"});
   const std::vector<OutcomeSpec> outcomes = headline_outcomes(a, b);
   const PairedRuns runs = run_pairs(a, b, outcomes, {});
   REQUIRE(runs.a.size() == 3 * outcomes.size());
@@ -166,9 +161,9 @@ TEST_CASE("Identical scenarios differ by exactly 0 in every pair", "[unit][compa
 }
 
 TEST_CASE("Paired runs do not depend on the number of threads", "[unit][compare]") {
-  const scenario::Scenario a = tiny({"run.years=1", "run.replicates=2"});
-  const scenario::Scenario b =
-      tiny({"run.years=1", "run.replicates=2", "countries.alpha.host.aftercare_budget_usd_per_year=3000000"});
+  const scenario::Scenario a = test::tiny_scenario({"run.years=1", "run.replicates=2"});
+  const scenario::Scenario b = test::tiny_scenario(
+      {"run.years=1", "run.replicates=2", "countries.alpha.host.aftercare_budget_usd_per_year=3000000"});
   const std::vector<OutcomeSpec> outcomes = headline_outcomes(a, b);
   RunOptions one;
   one.threads = 1;
@@ -179,7 +174,8 @@ TEST_CASE("Paired runs do not depend on the number of threads", "[unit][compare]
   REQUIRE(x.a.size() == y.a.size());
   CHECK(std::memcmp(x.a.data(), y.a.data(), x.a.size() * sizeof(double)) == 0);
   CHECK(std::memcmp(x.b.data(), y.b.data(), x.b.size() * sizeof(double)) == 0);
-  CHECK_THROWS_AS(run_pairs(a, tiny({"run.years=1", "run.replicates=3"}), outcomes, one), std::invalid_argument);
+  CHECK_THROWS_AS(run_pairs(a, test::tiny_scenario({"run.years=1", "run.replicates=3"}), outcomes, one),
+                  std::invalid_argument);
 }
 
 TEST_CASE("Pairing reduces the variance of a small policy change's differences", "[unit][compare]") {
@@ -188,12 +184,12 @@ TEST_CASE("Pairing reduces the variance of a small policy change's differences",
   // does not.
   constexpr int pairs = 12;
   const std::vector<std::string> common = {"run.replicates=" + std::to_string(pairs), "run.seed=42"};
-  const scenario::Scenario a = tiny(common);
+  const scenario::Scenario a = test::tiny_scenario(common);
   std::vector<std::string> policy = common;
   policy.push_back("countries.alpha.host.aftercare_budget_usd_per_year=1200000");
-  const scenario::Scenario b = tiny(policy);
+  const scenario::Scenario b = test::tiny_scenario(policy);
   policy.push_back("run.seed=4242");  // the same policy, unpaired: other random streams
-  const scenario::Scenario b_unpaired = tiny(policy);
+  const scenario::Scenario b_unpaired = test::tiny_scenario(policy);
   const std::vector<OutcomeSpec> outcomes = headline_outcomes(a, b);
   const std::array<const scenario::Scenario*, 3> all = {&a, &b, &b_unpaired};
   const std::vector<std::vector<double>> values = run_outcomes(all, outcomes, {});
@@ -212,28 +208,37 @@ TEST_CASE("Pairing reduces the variance of a small policy change's differences",
 
 TEST_CASE("Scenarios over other days or countries cannot be compared, and the error names both files",
           "[unit][compare]") {
-  const scenario::Scenario a = tiny({});
-  const scenario::Scenario shorter = tiny({"run.years=1"});
+  const scenario::Scenario a = test::tiny_scenario({});
+  const scenario::Scenario shorter = test::tiny_scenario({"run.years=1"});
   const std::string message =
       test::error_message<SetupError>([&] { check_comparable(a, "a.toml", shorter, "b.toml"); });
   CHECK_THAT(message, Catch::Contains("a.toml") && Catch::Contains("b.toml") && Catch::Contains("730 steps") &&
                           Catch::Contains("365 steps"));
-  const scenario::Scenario weekly = tiny({"run.dt_days=7"});
+  const scenario::Scenario weekly = test::tiny_scenario({"run.dt_days=7"});
   CHECK_THROWS_AS(check_comparable(a, "a.toml", weekly, "b.toml"), SetupError);
-  const scenario::Scenario later = tiny({"run.start_date=2025-02-01"});
+  const scenario::Scenario later = test::tiny_scenario({"run.start_date=2025-02-01"});
   CHECK_THROWS_AS(check_comparable(a, "a.toml", later, "b.toml"), SetupError);
   // The shipped baseline over tiny's two years: same days, other countries.
   const scenario::Scenario region =
-      scenario::load_scenario(fs::path(SCAMSIM_SOURCE_DIR) / "scenarios" / "baseline.toml",
+      scenario::load_scenario(test::source_path("scenarios/baseline.toml"),
                               std::vector<std::string>{"run.start_date=2025-01-01", "run.years=2"});
   CHECK_THAT(test::error_message<SetupError>([&] { check_comparable(a, "a.toml", region, "b.toml"); }),
              Catch::Contains("same countries") && Catch::Contains("alpha, beta, gamma"));
-  CHECK_NOTHROW(check_comparable(a, "a.toml", tiny({"pressure.half_life_days=90"}), "b.toml"));
+  // A policy that changes a parameter, not the days or the countries, is accepted, and the comparison has
+  // the outcomes of A against itself: the two share their events, so no event adds a share outside.
+  const scenario::Scenario policy = test::tiny_scenario({"pressure.half_life_days=90"});
+  REQUIRE(policy.params.pressure.half_life_days != a.params.pressure.half_life_days);
+  CHECK_NOTHROW(check_comparable(a, "a.toml", policy, "b.toml"));
+  const std::vector<OutcomeSpec> accepted = headline_outcomes(a, policy);
+  REQUIRE(!accepted.empty());
+  const std::vector<OutcomeSpec> same = headline_outcomes(a, a);
+  REQUIRE(accepted.size() == same.size());
+  for (std::size_t i = 0; i < accepted.size(); ++i) CHECK(accepted[i].name == same[i].name);
 }
 
 TEST_CASE("Outcome files are read like a sweep's outcomes, their errors located", "[unit][compare]") {
   const test::TempDir dir;
-  const scenario::Scenario s = tiny({});
+  const scenario::Scenario s = test::tiny_scenario({});
   const fs::path good = dir.write("outcomes.toml", R"([[outcome]]
 name = "rerecruited_alpha"
 metric = "rerecruited"

@@ -23,58 +23,20 @@
 
 #include "sim/core/error.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/expectations.hpp"
 
 namespace fs = std::filesystem;
 using scamsim::Diagnostic;
 using scamsim::SetupError;
 using scamsim::scenario::load_scenario;
+using scamsim::test::Expectations;
+using scamsim::test::read_expectations;
 
 namespace {
 
-const fs::path bad_dir = fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "bad";
+const fs::path bad_dir = scamsim::test::test_scenario_path("bad");
 
-struct Expectations {
-  std::vector<std::string> errors;
-  std::vector<int> lines;
-  std::optional<std::size_t> count;
-  std::optional<std::string> file;
-};
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-/// The expectations in the leading comment block of a catalogue file.
-Expectations read_expectations(const fs::path& path) {
-  Expectations e;
-  std::istringstream text(read_bytes(path));
-  std::string line;
-  const auto value_of = [&](std::string_view tag) -> std::optional<std::string> {
-    const std::string prefix = "# " + std::string(tag) + ":";
-    if (!line.starts_with(prefix)) return std::nullopt;
-    std::string v = line.substr(prefix.size());
-    v.erase(0, v.find_first_not_of(' '));
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.pop_back();
-    return v;
-  };
-  while (std::getline(text, line) && line.starts_with("#")) {
-    if (auto v = value_of("expect-error")) e.errors.push_back(*v);
-    if (auto v = value_of("expect-line")) e.lines.push_back(std::stoi(*v));
-    if (auto v = value_of("expect-count")) e.count = static_cast<std::size_t>(std::stoul(*v));
-    if (auto v = value_of("expect-file")) e.file = *v;
-  }
-  return e;
-}
-
-std::vector<fs::path> catalogue_files() {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(bad_dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+std::vector<fs::path> catalogue_files() { return scamsim::test::toml_files(bad_dir); }
 
 std::string all_messages(const std::vector<Diagnostic>& diagnostics) {
   std::string out;

@@ -17,6 +17,8 @@
 #include "sim/scenario/describe.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "tests/support/diagnostics.hpp"
+#include "tests/support/source.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -27,29 +29,13 @@ using scamsim::test::TempDir;
 
 namespace {
 
-const fs::path tiny_path = fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "tiny.toml";
-
+using scamsim::test::errors_of;
+using scamsim::test::formatted;
+const fs::path tiny_path = scamsim::test::test_scenario_path("tiny.toml");
 /// tiny.toml with these --set flags.
-scamsim::scenario::Scenario load_with(const std::vector<std::string>& overrides) {
-  return load_scenario(tiny_path, overrides);
-}
-
-template <class Load>
-std::vector<Diagnostic> errors_of(Load&& load) {
-  try {
-    (void)load();
-  } catch (const SetupError& e) {
-    return e.diagnostics();
-  }
-  FAIL("the input loaded without error");
-  return {};
-}
-
-std::string all_of(const std::vector<Diagnostic>& diagnostics) {
-  std::string out;
-  for (const auto& d : diagnostics) out += d.format() + "\n";
-  return out;
-}
+const auto load_with = [](const std::vector<std::string>& overrides) {
+  return scamsim::test::tiny_scenario(overrides);
+};
 
 /// A FIFO in `dir`; nothing ever writes to it, so a plain open or read of it waits forever.
 fs::path make_fifo(const TempDir& dir, const std::string& name) {
@@ -64,7 +50,7 @@ void refused_at_once(Load&& load, const std::string& fragment) {
   const auto start = std::chrono::steady_clock::now();
   const auto errors = errors_of(load);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
-  INFO(all_of(errors));
+  INFO(formatted(errors));
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message.find(fragment) != std::string::npos);
 }
@@ -138,7 +124,7 @@ TEST_CASE("Amounts near the int64 limit are refused, whether written in the file
         "aftercare.programme_days=1e300", "matrices.transit_days=[[0, 1e300, 5], [3, 0, 5], [5, 5, 0]]"}) {
     INFO(flag);
     const auto errors = errors_of([&] { return load_with({flag}); });
-    INFO(all_of(errors));
+    INFO(formatted(errors));
     CHECK(std::any_of(errors.begin(), errors.end(),
                       [](const Diagnostic& d) { return d.message.find("is out of range") != std::string::npos; }));
   }

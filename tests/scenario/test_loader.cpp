@@ -18,6 +18,8 @@
 #include "sim/scenario/fields.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
+#include "tests/support/diagnostics.hpp"
+#include "tests/support/source.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -26,9 +28,10 @@ using namespace scamsim::scenario;
 
 namespace {
 
-const fs::path source_dir = fs::path(SCAMSIM_SOURCE_DIR);
-const fs::path scenarios_dir = source_dir / "tests" / "scenarios";
-const fs::path tiny_path = scenarios_dir / "tiny.toml";
+using scamsim::test::errors_of;
+using scamsim::test::formatted;
+const fs::path scenarios_dir = scamsim::test::test_scenarios_dir();
+const fs::path tiny_path = scamsim::test::test_scenario_path("tiny.toml");
 
 Date date(std::string_view text) {
   const auto d = Date::parse(text);
@@ -50,24 +53,6 @@ std::string quoted(const fs::path& path) {
   std::string out = "'";  // built by appending: `"'" + string` trips GCC 12's -Wrestrict
   out += path.string();
   out += '\'';
-  return out;
-}
-
-/// The diagnostics a load throws; fails the test if it does not throw.
-template <class Load>
-std::vector<Diagnostic> errors_of(Load&& load) {
-  try {
-    (void)load();
-  } catch (const SetupError& e) {
-    return e.diagnostics();
-  }
-  FAIL("the scenario loaded without error");
-  return {};
-}
-
-std::string formatted(const std::vector<Diagnostic>& diagnostics) {
-  std::string out;
-  for (const auto& d : diagnostics) out += d.format() + "\n";
   return out;
 }
 
@@ -416,12 +401,10 @@ TEST_CASE("Weekly steps round the run up to whole steps", "[unit]") {
   CHECK(half.run.end_date() == date("2025-01-01").plus_days(183));
 }
 
-TEST_CASE("The shipped baseline scenario, once written, is a plausible world", "[unit]") {
-  const fs::path baseline = source_dir / "scenarios" / "baseline.toml";
-  if (!fs::exists(baseline)) {
-    WARN("scenarios/baseline.toml does not exist yet; nothing checked");
-    return;
-  }
+TEST_CASE("The shipped baseline scenario is a plausible world", "[unit]") {
+  const fs::path baseline = scamsim::test::source_path("scenarios/baseline.toml");
+  INFO(baseline.string());
+  REQUIRE(fs::exists(baseline));
   const Scenario s = load_scenario(baseline);
   const auto hosts =
       std::count_if(s.countries.begin(), s.countries.end(), [](const CountrySpec& c) { return c.host.has_value(); });

@@ -72,7 +72,12 @@ TEST_CASE("Designs reject impossible sizes", "[validation][design]") {
   CHECK_THROWS_AS(sobol_sequence(4, sobol_max_dimensions + 1), std::invalid_argument);
   CHECK_THROWS_AS(sobol_sequence(4, 2, -1), std::invalid_argument);
   CHECK_THROWS_AS(sobol_sequence(2, 1, (std::int64_t{1} << 32) - 1), std::invalid_argument);
-  CHECK_NOTHROW(sobol_sequence(1, 1, (std::int64_t{1} << 32) - 1));
+  // The last point there is: point 2^32 - 1 has Gray code 2^31, so dimension 0 gives the last direction
+  // number alone, 2^-32, the smallest step the 32-bit sequence can take.
+  const UnitDesign last = sobol_sequence(1, 1, (std::int64_t{1} << 32) - 1);
+  REQUIRE(last.rows() == 1);
+  REQUIRE(last.cols() == 1);
+  CHECK(last(0, 0) == std::ldexp(1.0, -32));
   CHECK_THROWS_AS(saltelli(0, 3, 1), std::invalid_argument);
   CHECK_THROWS_AS(saltelli(8, sobol_max_dimensions / 2 + 1, 1), std::invalid_argument);
   CHECK_THROWS_AS(morris(0, 3, 4, 1), std::invalid_argument);
@@ -324,6 +329,10 @@ TEST_CASE("Bad ranges and coordinates are refused with the key in the message", 
   bad(range(Distribution::uniform, 0, 1, -3));
   const ParameterRange ok = range(Distribution::uniform, 0, 1);
   CHECK_NOTHROW(check_range(ok));
+  // The range accepted is the one used: its ends exactly, and linear in between.
+  CHECK(value_at(ok, 0) == 0);
+  CHECK(value_at(ok, 0.25) == 0.25);
+  CHECK(value_at(ok, 1) == 1);
   CHECK_THROWS_AS(value_at(ok, -0.1), std::invalid_argument);
   CHECK_THROWS_AS(value_at(ok, 1.1), std::invalid_argument);
   CHECK_THROWS_AS(value_at(ok, std::nan("")), std::invalid_argument);

@@ -200,7 +200,15 @@ TEST_CASE("Sobol' index intervals repeat for a seed and change with it", "[deter
 
 TEST_CASE("Sobol' indices refuse outputs that do not fit the design", "[validation][sensitivity]") {
   const std::vector<double> y(40, 1.0);
-  CHECK_NOTHROW(sobol_indices(y, 8, 3, 10, 0.9, 1));
+  // 8 x (3 + 2) = 40 outputs fit; a constant output has no variance, so every index is NaN, over all 8 rows.
+  const SobolIndices fitting = sobol_indices(y, 8, 3, 10, 0.9, 1);
+  CHECK(fitting.base_rows_used == 8);
+  REQUIRE(fitting.first.size() == 3);
+  REQUIRE(fitting.total.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(std::isnan(fitting.first[i].estimate));
+    CHECK(std::isnan(fitting.total[i].estimate));
+  }
   CHECK_THROWS_WITH(sobol_indices(y, 8, 2, 10, 0.9, 1), Catch::Contains("40 outputs"));
   CHECK_THROWS_AS(sobol_indices(y, 0, 3, 10, 0.9, 1), std::invalid_argument);
   CHECK_THROWS_AS(sobol_indices(y, 8, 3, -1, 0.9, 1), std::invalid_argument);
@@ -306,7 +314,20 @@ TEST_CASE("Morris indices drop trajectories with a NaN output", "[unit][sensitiv
 TEST_CASE("Morris indices refuse outputs or designs that do not fit", "[validation][sensitivity]") {
   const MorrisDesign d = morris(4, 3, 4, 1);
   const std::vector<double> y(16, 1.0);
-  CHECK_NOTHROW(morris_indices(d, y, 10, 0.9, 1));
+  // 4 trajectories x (3 + 1) = 16 outputs fit; a constant output has no elementary effects at all.
+  const MorrisIndices fitting = morris_indices(d, y, 10, 0.9, 1);
+  CHECK(fitting.trajectories_used == 4);
+  REQUIRE(fitting.mu.size() == 3);
+  REQUIRE(fitting.mu_star.size() == 3);
+  REQUIRE(fitting.sigma.size() == 3);
+  REQUIRE(fitting.mu_star_ci.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(fitting.mu[i] == 0);
+    CHECK(fitting.mu_star[i] == 0);
+    CHECK(fitting.sigma[i] == 0);
+    CHECK(fitting.mu_star_ci[i].low == 0);
+    CHECK(fitting.mu_star_ci[i].high == 0);
+  }
   CHECK_THROWS_AS(morris_indices(d, std::vector<double>(15, 1.0), 10, 0.9, 1), std::invalid_argument);
   CHECK_THROWS_AS(morris_indices(d, y, -1, 0.9, 1), std::invalid_argument);
   CHECK_THROWS_AS(morris_indices(d, y, 10, 1.5, 1), std::invalid_argument);

@@ -19,37 +19,20 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "tests/support/bits.hpp"
+#include "tests/support/source.hpp"
+#include "tests/support/sweep_runs.hpp"
 
 using namespace scamsim;
 using namespace scamsim::sweep;
 namespace fs = std::filesystem;
-
-namespace {
-
-fs::path sweep_file(const std::string& name) {
-  return fs::path(SCAMSIM_SOURCE_DIR) / "tests" / "scenarios" / "sweeps" / name;
-}
-
-// Same bits, NaN included: what "bitwise equal" means for results.
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
-
-std::map<std::int64_t, RunOutput> run_all(const SweepSpec& spec, const SweepPlan& plan, int threads) {
-  std::vector<std::int64_t> todo;
-  for (const RunPlan& r : plan.runs) todo.push_back(r.run);
-  std::map<std::int64_t, RunOutput> out;
-  SweepRunOptions options;
-  options.threads = threads;
-  run_sweep(spec, plan, todo, options, [&](RunOutput&& o) { out.emplace(o.run, std::move(o)); });
-  return out;
-}
-
-}  // namespace
+using scamsim::test::run_all;
+using scamsim::test::same_bits;
+using scamsim::test::test_sweep_path;
 
 TEST_CASE("Run seeds derive from the sweep seed and the replicate, or the run without common random numbers",
           "[unit][sweep]") {
-  const SweepSpec grid = load_sweep(sweep_file("tiny_grid.toml"));
+  const SweepSpec grid = load_sweep(test_sweep_path("tiny_grid.toml"));
   const SweepPlan plan = plan_sweep(grid);
   REQUIRE(plan.runs.size() == 6);
   // Common random numbers: replicate r of every point shares its seed; replicates differ.
@@ -60,7 +43,7 @@ TEST_CASE("Run seeds derive from the sweep seed and the replicate, or the run wi
   CHECK(plan.runs[3].replicate == 1);
   CHECK(plan.runs[0].seed == run_seed(11, 0));
 
-  const SweepSpec lhs = load_sweep(sweep_file("tiny_lhs.toml"));
+  const SweepSpec lhs = load_sweep(test_sweep_path("tiny_lhs.toml"));
   std::set<std::int64_t> seeds;
   for (const RunPlan& r : plan_sweep(lhs).runs) {
     CHECK(r.seed >= 0);
@@ -74,7 +57,7 @@ TEST_CASE("Run seeds derive from the sweep seed and the replicate, or the run wi
 
 TEST_CASE("A grid runs every combination, the last parameter fastest, with unit coordinates on the grid",
           "[unit][sweep]") {
-  const SweepSpec spec = load_sweep(sweep_file("tiny_failing.toml"));
+  const SweepSpec spec = load_sweep(test_sweep_path("tiny_failing.toml"));
   const SweepPlan plan = plan_sweep(spec);
   REQUIRE(plan.runs.size() == 4);
   CHECK(plan.runs[0].values == std::vector<double>{0, 0});
@@ -90,7 +73,7 @@ TEST_CASE("A grid runs every combination, the last parameter fastest, with unit 
 TEST_CASE("Designs of every kind expand into points whose values lie in their ranges", "[unit][sweep]") {
   for (const char* name : {"tiny_lhs.toml", "tiny_saltelli.toml", "tiny_morris.toml"}) {
     INFO(name);
-    const SweepSpec spec = load_sweep(sweep_file(name));
+    const SweepSpec spec = load_sweep(test_sweep_path(name));
     const SweepPlan plan = plan_sweep(spec);
     CHECK(static_cast<std::int64_t>(plan.runs.size()) == spec.runs());
     for (const RunPlan& r : plan.runs) {
@@ -103,7 +86,7 @@ TEST_CASE("Designs of every kind expand into points whose values lie in their ra
     }
   }
   // Whole-number keys take whole values, dates whole days.
-  const SweepSpec lhs = load_sweep(sweep_file("tiny_lhs.toml"));
+  const SweepSpec lhs = load_sweep(test_sweep_path("tiny_lhs.toml"));
   for (const RunPlan& r : plan_sweep(lhs).runs) {
     CHECK(r.values[0] == std::floor(r.values[0]));
     CHECK(r.values[3] == std::floor(r.values[3]));
@@ -111,7 +94,7 @@ TEST_CASE("Designs of every kind expand into points whose values lie in their ra
 }
 
 TEST_CASE("A sweep gives the same rows whatever the number of threads", "[sweep][determinism]") {
-  const SweepSpec spec = load_sweep(sweep_file("tiny_grid.toml"));
+  const SweepSpec spec = load_sweep(test_sweep_path("tiny_grid.toml"));
   const SweepPlan plan = plan_sweep(spec);
   const auto one = run_all(spec, plan, 1);
   const auto two = run_all(spec, plan, 2);
@@ -131,7 +114,7 @@ TEST_CASE("A sweep gives the same rows whatever the number of threads", "[sweep]
 }
 
 TEST_CASE("A run of a sweep repeated alone from its resolved scenario equals its row bitwise", "[sweep][determinism]") {
-  const SweepSpec spec = load_sweep(sweep_file("tiny_lhs.toml"));
+  const SweepSpec spec = load_sweep(test_sweep_path("tiny_lhs.toml"));
   const SweepPlan plan = plan_sweep(spec);
   for (const std::size_t n : {std::size_t{0}, std::size_t{13}, std::size_t{31}}) {
     INFO("run " << n);
@@ -161,7 +144,7 @@ TEST_CASE("A run of a sweep repeated alone from its resolved scenario equals its
 }
 
 TEST_CASE("A run the scenario refuses is recorded as failed with its message, and the others run", "[sweep]") {
-  const SweepSpec spec = load_sweep(sweep_file("tiny_failing.toml"));
+  const SweepSpec spec = load_sweep(test_sweep_path("tiny_failing.toml"));
   const SweepPlan plan = plan_sweep(spec);
   const auto out = run_all(spec, plan, 2);
   REQUIRE(out.size() == 4);
@@ -176,7 +159,7 @@ TEST_CASE("A run the scenario refuses is recorded as failed with its message, an
 }
 
 TEST_CASE("A stopped sweep reports the runs that finished and throws Interrupted", "[sweep]") {
-  const SweepSpec spec = load_sweep(sweep_file("tiny_lhs.toml"));
+  const SweepSpec spec = load_sweep(test_sweep_path("tiny_lhs.toml"));
   const SweepPlan plan = plan_sweep(spec);
   std::vector<std::int64_t> todo;
   for (const RunPlan& r : plan.runs) todo.push_back(r.run);
@@ -224,7 +207,7 @@ TEST_CASE("Sensitivity is analysed on each point's mean over its finished replic
   CHECK(means[0] == 2);         // (1 + 3) / 2
   CHECK(means[1] == 5);         // the failed replicate left out
   CHECK(std::isnan(means[2]));  // nothing finished
-  const SweepSpec saltelli_spec = load_sweep(sweep_file("tiny_saltelli.toml"));
+  const SweepSpec saltelli_spec = load_sweep(test_sweep_path("tiny_saltelli.toml"));
   const SweepPlan plan = plan_sweep(saltelli_spec);
   const auto out = run_all(saltelli_spec, plan, 2);
   std::vector<double> values;
@@ -240,12 +223,12 @@ TEST_CASE("Sensitivity is analysed on each point's mean over its finished replic
   CHECK(s->tables[0].first == "first");
   CHECK(s->tables[0].second.size() == 2 * 2);
   CHECK(s->used == std::vector<std::int64_t>{4, 4});
-  CHECK_FALSE(
-      analyse(load_sweep(sweep_file("tiny_grid.toml")), plan_sweep(load_sweep(sweep_file("tiny_grid.toml"))), {}, {}));
+  CHECK_FALSE(analyse(load_sweep(test_sweep_path("tiny_grid.toml")),
+                      plan_sweep(load_sweep(test_sweep_path("tiny_grid.toml"))), {}, {}));
 }
 
 TEST_CASE("A run that cannot be recorded stops the sweep with the recorder's error", "[sweep]") {
-  const SweepSpec spec = load_sweep(sweep_file("tiny_lhs.toml"));
+  const SweepSpec spec = load_sweep(test_sweep_path("tiny_lhs.toml"));
   const SweepPlan plan = plan_sweep(spec);
   std::vector<std::int64_t> todo;
   for (const RunPlan& r : plan.runs) todo.push_back(r.run);

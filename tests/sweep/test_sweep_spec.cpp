@@ -20,6 +20,8 @@
 
 #include "sim/core/error.hpp"
 #include "sim/sweep/sweep_spec.hpp"
+#include "tests/support/expectations.hpp"
+#include "tests/support/source.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace scamsim;
@@ -28,48 +30,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path source(const std::string& relative) { return fs::path(SCAMSIM_SOURCE_DIR) / relative; }
-const fs::path sweeps_dir = source("tests/scenarios/sweeps");
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct Expectations {
-  std::vector<std::string> errors;
-  std::vector<int> lines;
-  std::optional<std::size_t> count;
-};
-
-Expectations read_expectations(const fs::path& path) {
-  Expectations e;
-  std::istringstream text(read_text(path));
-  std::string line;
-  const auto value_of = [&](std::string_view tag) -> std::optional<std::string> {
-    const std::string prefix = "# " + std::string(tag) + ":";
-    if (!line.starts_with(prefix)) return std::nullopt;
-    std::string v = line.substr(prefix.size());
-    v.erase(0, v.find_first_not_of(' '));
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.pop_back();
-    return v;
-  };
-  while (std::getline(text, line) && line.starts_with("#")) {
-    if (auto v = value_of("expect-error")) e.errors.push_back(*v);
-    if (auto v = value_of("expect-line")) e.lines.push_back(std::stoi(*v));
-    if (auto v = value_of("expect-count")) e.count = static_cast<std::size_t>(std::stoul(*v));
-  }
-  return e;
-}
-
-std::vector<fs::path> toml_files(const fs::path& dir) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
+using scamsim::test::Expectations;
+using scamsim::test::read_expectations;
+using scamsim::test::source_path;
+using scamsim::test::toml_files;
+const fs::path sweeps_dir = scamsim::test::test_scenario_path("sweeps");
 
 std::string messages_of(const fs::path& file) {
   try {
@@ -136,7 +101,7 @@ TEST_CASE("The command line's --set applies to the base after the sweep's own se
 
 TEST_CASE("Every good sweep file of the tests and every shipped one loads", "[unit][sweep]") {
   std::vector<fs::path> files = toml_files(sweeps_dir);
-  for (const auto& f : toml_files(source("scenarios/sweeps"))) files.push_back(f);
+  for (const auto& f : toml_files(source_path("scenarios/sweeps"))) files.push_back(f);
   CHECK(files.size() >= 8);
   for (const auto& file : files) {
     INFO(file.string());
@@ -188,7 +153,7 @@ TEST_CASE("Every bad sweep in the catalogue fails with the errors its header ann
 
 TEST_CASE("A sweep's errors name the sweep file and line, and a bad --set names the flag", "[unit][sweep]") {
   const test::TempDir dir("scamsim-test-sweep");
-  const std::string base = source("tests/scenarios/tiny.toml").string();
+  const std::string base = scamsim::test::test_scenario_path("tiny.toml").string();
   const std::string body =
       "[design]\nkind = \"lhs\"\npoints = 4\n"
       "[[parameter]]\nkey = \"pressure.half_life_dayz\"\nmin = 10\nmax = 100\n"
