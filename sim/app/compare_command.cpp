@@ -10,8 +10,8 @@
 
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
-#include "sim/app/output_file.hpp"
 #include "sim/app/compare_summary.hpp"
+#include "sim/app/output_file.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/compare_results.hpp"
 #include "sim/io/h5.hpp"
