@@ -189,17 +189,21 @@ def _open(path: str | Path) -> h5py.File:
     if not h5py.is_hdf5(str(path)):
         what = "a text file" if signature[:1].isascii() and signature.isascii() else "some other kind of file"
         raise ResultFileError(path, f"is not an HDF5 file ({what}), so not a scamsim result file")
-    damage = damaged_global_heap(path)  # before h5py reads it: HDF5 1.10.8 crashes on these
-    if damage:
-        raise ResultFileError(path, f"is a damaged HDF5 file: {damage}")
     try:
-        return h5py.File(path, "r")
+        handle = h5py.File(path, "r")
     except OSError as error:
         text = str(error)
         if "truncated" in text:
             raise ResultFileError(path, "is truncated: the file is shorter than its HDF5 header says (an interrupted "
                                   "run, copy or download?); run it again or copy it again")
         raise ResultFileError(path, f"cannot be opened as HDF5 (damaged?): {text}")
+    # After the open, which finds a truncated file and says so; before any attribute or dataset is read, which is
+    # where a damaged heap would crash HDF5 1.10.8 (and Python with it).
+    damage = damaged_global_heap(path)
+    if damage:
+        handle.close()
+        raise ResultFileError(path, f"is a damaged HDF5 file: {damage}")
+    return handle
 
 
 def _check_schema(f: _File, attrs: dict[str, Any]) -> None:

@@ -15,9 +15,12 @@ std::atomic<int> stop_signal{0};
 extern "C" void on_stop_signal(int signal) {
   int none = 0;
   stop_signal.compare_exchange_strong(none, signal);  // the first signal names the exit status; set before the flag
-  if (stop_requested.exchange(true)) {
-    // A second signal: the user does not want to wait for the clean stop. Die of it at once, as if never caught;
+  if (stop_requested.exchange(true) && signal == SIGINT) {
+    // A second Ctrl-C: the user does not want to wait for the clean stop. Die of it at once, as if never caught;
     // a temporary output left behind is removed by the next command writing there (remove_stale_temporaries).
+    // Only SIGINT: SIGTERM comes from batch systems and mpirun, which may send it more than once (to the job
+    // step and to its processes) and follow it with SIGKILL when they stop waiting; a repeated SIGTERM must not
+    // cut short the clean stop that tells how to resume (tests/app/sweep_mpi_test.sh, resume_after_mpi_stop).
     struct sigaction fallback {};
     fallback.sa_handler = SIG_DFL;
     sigemptyset(&fallback.sa_mask);

@@ -134,9 +134,6 @@ h5::File open_scamsim_file(const fs::path& path, FileKind kind, bool writable) {
     refuse(path, fmt::format("cannot {} the file: {}", writable ? "write" : "read", std::strerror(errno)));
   }
   if (!has_hdf5_signature(path)) refuse(path, fmt::format("not an HDF5 file, so not a scamsim {} file", noun(kind)));
-  if (const auto damage = detail::damaged_global_heap(path)) {
-    refuse(path, fmt::format("HDF5 file is damaged: {}", *damage));
-  }
   h5::File file;
   try {
     file = writable ? h5::File::open_read_write(path) : h5::File::open_read_only(path);
@@ -144,6 +141,11 @@ h5::File open_scamsim_file(const fs::path& path, FileKind kind, bool writable) {
     refuse(path, std::string(h5::locked_file_advice));
   } catch (const h5::Error& e) {
     refuse(path, fmt::format("HDF5 file is truncated or corrupt ({})", e.what()));
+  }
+  // After the open, which finds a truncated file and says so; before any attribute or dataset is read, which is
+  // where a damaged heap would crash HDF5.
+  if (const auto damage = detail::damaged_global_heap(path)) {
+    refuse(path, fmt::format("HDF5 file is damaged: {}", *damage));
   }
   try {
     check_identity(file, path, kind);
@@ -156,8 +158,9 @@ h5::File open_scamsim_file(const fs::path& path, FileKind kind, bool writable) {
 std::string file_kind(const fs::path& path) {
   try {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec) || !has_hdf5_signature(path) || detail::damaged_global_heap(path)) return "";
+    if (!fs::is_regular_file(path, ec) || !has_hdf5_signature(path)) return "";
     const h5::File file = h5::File::open_read_only(path);
+    if (detail::damaged_global_heap(path)) return "";
     if (file.has_attribute("file_kind")) return file.attribute<std::string>("file_kind");
     return file.has_attribute("scenario_toml") ? "run" : "";
   } catch (const h5::Error&) {
