@@ -65,9 +65,12 @@ case "$case_name" in
       --set run.scale=20 --set run.years=0.1 2> err.txt &
     pid=$!
     wait_until_catching $pid
+    # The stop flag is checked before a replicate builds its world: wait until the build is under way (it takes
+    # seconds), so that the first signal asks for a clean stop the build delays, and the second one finds it.
+    sleep 0.5
     kill -INT $pid
     sleep 0.2
-    kill -INT $pid
+    kill -INT $pid 2> /dev/null || fail "the run ended within 0.2 s of the first signal: $(cat err.txt)"
     wait_timed $pid "$(date +%s%N)"
     [[ $rc -eq 130 ]] || fail "expected exit 130 after SIGINT, got $rc: $(cat err.txt)"
     [[ $ms -lt 1000 ]] || fail "it took $ms ms to end after the second signal"

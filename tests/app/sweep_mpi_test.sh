@@ -102,7 +102,11 @@ case "$case_name" in
     "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2 "${slow[@]}"
     # An MPI sweep stopped as a batch system stops a job: SIGTERM to mpirun, which passes it to every rank.
     # Not through mpi(): in the background a function runs in a subshell, and $! would be the subshell's.
-    "${mpirun_[@]}" -np 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 -q --threads 1 "${slow[@]}" \
+    # mpirun SIGKILLs its ranks 1 s after passing on a SIGTERM (odls_base_sigkill_timeout); a loaded machine can
+    # take longer to finish the step, close the file and print how to resume, so give them the 10 s docs/CLUSTER.md
+    # recommends.
+    "${mpirun_[@]}" --mca odls_base_sigkill_timeout 10 -np 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 \
+      -q --threads 1 "${slow[@]}" \
       > out.txt 2> err.txt &
     pid=$!
     wait_for_partial stopped.h5.partial 1
