@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "sim/core/text.hpp"
 #include "sim/core/version.hpp"
 #include "sim/run/input_reader.hpp"
 #include "sim/run/nelder_mead.hpp"
@@ -89,6 +90,12 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   TableReader root(*doc, {}, name, diagnostics);
   const auto scenario_name = root.string("scenario", Need::required);
   if (scenario_name) spec.scenario = (file.parent_path() / *scenario_name).lexically_normal();
+  if (const std::string bad = scenario_name ? first_control_character(*scenario_name) : std::string(); !bad.empty()) {
+    // A NUL would silently cut the path short; other control characters make a name no one can type.
+    diagnostics.error(root.where("scenario"), "scenario",
+                      fmt::format("a file name cannot hold control characters (it holds {})", bad));
+    throw SetupError(diagnostics.sorted());
+  }
   spec.replicates = root.integer("replicates").value_or(3);
   spec.scale = root.number("scale").value_or(0.1);
   spec.max_evaluations = root.integer("max_evaluations").value_or(80);

@@ -60,3 +60,18 @@ TEST_CASE("Calibration files are checked strictly, with located errors", "[unit]
              Catch::Contains("must lie inside the run"));
   CHECK_THAT(errors(parameter), Catch::Contains("target: missing required key"));
 }
+
+TEST_CASE("A calibration file's scenario path with a control character is refused, not cut short",
+          "[unit][calibration]") {
+  const test::TempDir dir("scamsim-test-calibration");
+  const std::string scenario = scamsim::test::source_path("tests/scenarios/quiet.toml").string();
+  // TOML's \u0000 is a NUL in the string: as a C path it would name only what comes before it.
+  const auto file = dir.write("c.toml", "scenario = \"" + scenario +
+                                            "\\u0000.toml\"\n"
+                                            "[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\n"
+                                            "[[target]]\nname = \"t\"\nmetric = \"workers_held\"\nvalue = 700\n"
+                                            "tolerance = 0.1\nsource = \"s\"\n");
+  CHECK_THROWS_WITH(
+      run::load_calibration(file),
+      Catch::Contains("c.toml:1:") && Catch::Contains("scenario: a file name cannot hold control characters"));
+}
