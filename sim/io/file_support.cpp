@@ -50,6 +50,18 @@ bool stored_as_integer(model::MetricKind kind) { return kind != model::MetricKin
 
 std::string cell_methods(std::string_view units) { return units.ends_with("/step") ? "time: sum" : "time: point"; }
 
+h5::Dataset create_metric_series(h5::Group& group, const model::MetricInfo& info, const h5::Shape& shape,
+                                 const h5::DatasetOptions& options) {
+  const std::string name(info.name);
+  h5::Dataset series = stored_as_integer(info.kind) ? group.create_dataset<std::int64_t>(name, shape, options)
+                                                    : group.create_dataset<double>(name, shape, options);
+  series.set_attribute("long_name", info.name);
+  series.set_attribute("units", info.units);
+  series.set_attribute("description", info.description);
+  series.set_attribute("cell_methods", cell_methods(info.units));
+  return series;
+}
+
 void sync_to_disk(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw h5::Error(fmt::format("cannot open '{}' to sync it: {}", path.string(), std::strerror(errno)));

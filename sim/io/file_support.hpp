@@ -45,6 +45,12 @@ bool stored_as_integer(model::MetricKind kind);
 /// else is the state at the end of the step; tools that resample then sum flows and take the last of stocks.
 std::string cell_methods(std::string_view units);
 
+/// The dataset of one metric's series at `group`/its name: int64 or double by its kind, chunked and deflated as
+/// `options` say, with its long_name, units, description and cell_methods. The one place run and sweep files
+/// make a series, so the two describe a metric alike.
+h5::Dataset create_metric_series(h5::Group& group, const model::MetricInfo& info, const h5::Shape& shape,
+                                 const h5::DatasetOptions& options);
+
 /// Makes a file's writes durable: HDF5 flushes to the operating system, fdatasync to the disk. Throws
 /// h5::Error naming the file when it cannot.
 void sync_to_disk(const std::filesystem::path& path);

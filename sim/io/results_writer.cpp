@@ -172,14 +172,7 @@ struct ResultsWriter::Impl {
     chunk[0] = 1;
     chunk[1] = std::min(shape[1], series_chunk_steps);
     const h5::DatasetOptions options{.chunk = chunk, .deflate = deflate_level, .shuffle = true};
-    const std::string path(info.name);
-    h5::Dataset dataset = stored_as_integer(info.kind) ? group.create_dataset<std::int64_t>(path, shape, options)
-                                                       : group.create_dataset<double>(path, shape, options);
-    dataset.set_attribute("long_name", info.name);
-    dataset.set_attribute("units", info.units);
-    dataset.set_attribute("description", info.description);
-    dataset.set_attribute("cell_methods", cell_methods(info.units));
-    return dataset;
+    return detail::create_metric_series(group, info, shape, options);
   }
 
   void create_series(const Scales& scales) {

@@ -349,13 +349,7 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
     }
     for (const model::CountryMetric m : spec.keep_series) {
       const model::MetricInfo& info = model::country_metrics()[static_cast<std::size_t>(m)];
-      const std::string name(info.name);
-      h5::Dataset series = stored_as_integer(info.kind) ? group.create_dataset<std::int64_t>(name, shape, options)
-                                                        : group.create_dataset<double>(name, shape, options);
-      series.set_attribute("long_name", info.name);
-      series.set_attribute("units", info.units);
-      series.set_attribute("description", info.description);
-      series.set_attribute("cell_methods", cell_methods(info.units));
+      h5::Dataset series = create_metric_series(group, info, shape, options);
       attach(series, {{&d.run_scale, "run"}, {&d.time_scale, "time"}, {&d.country_scale, "country"}});
       if (allocate) {
         const std::vector<double> zeros(static_cast<std::size_t>(steps) * countries, 0.0);
