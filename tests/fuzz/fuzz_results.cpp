@@ -13,10 +13,10 @@
 #include <fstream>
 #include <string>
 
+#include <sstream>
+
+#include "sim/app/summary_command.hpp"
 #include "sim/core/error.hpp"
-#include "sim/io/compare_results.hpp"
-#include "sim/io/results.hpp"
-#include "sim/io/sweep_results.hpp"
 
 namespace fs = std::filesystem;
 
@@ -28,17 +28,10 @@ const fs::path& input_path() {
   return path;
 }
 
-/// What `scamsim summary FILE` does (sim/app: summary_command), without printing.
+/// What `scamsim summary FILE` does: the command itself, printing into a string.
 void summarise(const fs::path& path) {
-  namespace io = scamsim::io;
-  const std::string kind = io::file_kind(path);
-  if (kind == "sweep") {
-    (void)io::summarize_sweep(io::read_sweep(path));
-  } else if (kind == "compare") {
-    (void)io::summarize_compare(io::read_compare(path));
-  } else {
-    (void)io::summarize(io::read_results(path));
-  }
+  std::ostringstream out;
+  (void)scamsim::app::summary_command(path.string(), out);
 }
 
 }  // namespace
