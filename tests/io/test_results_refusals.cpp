@@ -38,12 +38,7 @@
 #include "tests/support/source.hpp"
 #include "tests/support/temp_dir.hpp"
 
-namespace fs = std::filesystem;
-namespace h5 = scamsim::io::h5;
-namespace io = scamsim::io;
-namespace model = scamsim::model;
-using Catch::Matchers::Contains;
-using scamsim::test::read_text;
+// fs, h5, io, model, Contains, read_text and the sample run come from results_checks.hpp.
 using namespace scamsim::test::results_checks;
 
 TEST_CASE("read_results refuses what is not a whole scamsim result, naming the file", "[unit][io]") {
