@@ -5,6 +5,7 @@
 
 #include "sim/io/h5.hpp"
 #include "sim/io/h5_detail.hpp"
+#include "sim/io/heap_check.hpp"
 
 namespace scamsim::io::h5 {
 
@@ -34,6 +35,11 @@ void write_values(hid_t dataset, const void* data, std::size_t count, hid_t mem_
   op.check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, offset.data(), nullptr, block.data(), nullptr));
   const Handle memory_space(op.check(H5Screate_simple(static_cast<int>(rank), block.data(), nullptr)));
   op.check(H5Dwrite(dataset, mem_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data));
+}
+
+// Refuses to read a dataset whose heap IDs are damaged, which HDF5 would follow out of bounds (heap_check.hpp).
+void check_heap_ids(hid_t dataset, const Operation& op) {
+  if (const auto damage = io::detail::damaged_heap_references(dataset)) op.fail(*damage);
 }
 
 // Grows the first dimension by count / (elements per row) and writes the new rows.
@@ -116,6 +122,7 @@ std::vector<T> Dataset::read() const {
   if constexpr (std::same_as<T, std::string>) {
     const Operation op("read", id());
     const Handle stored(op.check(H5Dget_type(id())));
+    check_heap_ids(id(), op);
     return read_strings(stored.get(), size(), op, [this](hid_t type, void* out) {
       return H5Dread(id(), type, whole_space(), whole_space(), H5P_DEFAULT, out);
     });
@@ -146,6 +153,7 @@ void Dataset::read_raw(void* data, std::size_t count, hid_t mem_type) const {
   require_same_kind(stored.get(), mem_type, op);
   const std::size_t expected = element_count(id(), op);
   if (count != expected) op.fail(fmt::format("room for {} values given for {} elements", count, expected));
+  check_heap_ids(id(), op);
   // HDF5 rejects a null buffer even when there is nothing to read.
   if (count > 0) op.check(H5Dread(id(), mem_type, whole_space(), whole_space(), H5P_DEFAULT, data));
 }
