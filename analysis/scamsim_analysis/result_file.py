@@ -17,7 +17,8 @@ import pandas as pd
 import xarray as xr
 
 from .errors import ResultFileError
-from .validate import damaged_global_heap, open_regular_file
+from .heap_check import damaged_global_heap, read_checked
+from .validate import open_regular_file
 
 #: The newest result schema version this package reads (docs/OUTPUT.md, section 6).
 SUPPORTED_SCHEMA_VERSION = 2
@@ -108,7 +109,7 @@ def _scale_name(scale: h5py.Dataset) -> str:
 
 def _coordinate_values(scale: h5py.Dataset) -> np.ndarray:
     """A dimension scale's values: decoded strings, dates for a CF time axis, numbers as stored."""
-    values = scale[()]
+    values = read_checked(scale)
     if values.dtype.kind in ("S", "O", "U"):
         return _strings(values)
     units = decode(scale.attrs.get("units", ""))
@@ -141,9 +142,10 @@ class _File:
         return obj
 
     def read(self, dataset: h5py.Dataset) -> np.ndarray:
-        """All of a dataset's values; a read error becomes a ResultFileError naming the dataset."""
+        """All of a dataset's values, its heap IDs checked first; a read error becomes a ResultFileError naming the
+        dataset."""
         try:
-            return dataset[()]
+            return read_checked(dataset, self.path)
         except (OSError, RuntimeError, ValueError) as error:
             raise ResultFileError(self.path, f"cannot read '{dataset.name}' (the file may be damaged or truncated): "
                                   f"{error}")

@@ -18,6 +18,7 @@ import h5py
 import numpy as np
 
 from .errors import ResultFileError
+from .heap_check import read_checked
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -86,13 +87,14 @@ def _attribute(path: Path, attrs: dict[str, Any], name: str, kind: type) -> Any:
 
 
 def _read(path: Path, handle: h5py.File, name: str, kind: type = h5py.Dataset) -> Any:
-    """The dataset or group at `name`, all of a dataset's values read (so a damaged one fails here)."""
+    """The dataset or group at `name`, all of a dataset's values read (so a damaged one fails here), its heap IDs
+    checked first."""
     try:
         item = handle.get(name)
         if not isinstance(item, kind):
             what = "group" if kind is h5py.Group else "dataset"
             raise ResultFileError(path, f"is not a complete scamsim run file: the {what} '/{name}' is missing")
-        return item[()] if kind is h5py.Dataset else item
+        return read_checked(item, path) if kind is h5py.Dataset else item
     except (OSError, RuntimeError, ValueError, TypeError, KeyError) as error:
         raise ResultFileError(path, f"cannot read '/{name}' (the file is damaged or truncated): {error}")
 
@@ -120,7 +122,7 @@ def _check_series(path: Path, handle: h5py.File, group_name: str, shape: tuple[i
                                       f"expected {shape})")
             if dataset.dtype.kind not in "iuf":
                 raise ResultFileError(path, f"'/{full}' holds neither integers nor reals")
-            dataset[()]
+            read_checked(dataset, path)
             list(dataset.dims)  # the dimension scales the figures label axes by
         except (OSError, RuntimeError, ValueError, TypeError) as error:
             raise ResultFileError(path, f"cannot read '/{full}' (the file is damaged or truncated): {error}")
@@ -180,31 +182,3 @@ def check_run_file(path: Path, handle: h5py.File, attrs: dict[str, Any]) -> int:
     _check_rows(path, handle, "operators/final", replicates)
     return written
 
-
-def damaged_global_heap(path: Path) -> str | None:
-    """What is wrong with the file's first damaged HDF5 global heap collection, if any (sim/io/heap_check.cpp
-    does the same for `scamsim summary`). Variable-length strings live in those collections, and HDF5 1.10.8
-    trusts the object sizes written there: a damaged size crashes the process (h5py included) instead of raising,
-    so the collections are walked before h5py reads them."""
-    data = Path(path).read_bytes()
-    at = data.find(b"GCOL")
-    while at >= 0:
-        if at + 16 > len(data):
-            return f"its global heap collection at byte {at} is cut off"
-        if data[at + 4] == 1:  # else the four letters were data, not a version-1 collection
-            size = int.from_bytes(data[at + 8:at + 16], "little")
-            if size < 16 or size > len(data) - at:
-                return f"its global heap collection at byte {at} claims {size} bytes, past the end of the file"
-            offset = 16
-            while offset + 16 <= size:
-                index = int.from_bytes(data[at + offset:at + offset + 2], "little")
-                object_size = int.from_bytes(data[at + offset + 8:at + offset + 16], "little")
-                if index == 0:
-                    break  # the free space: the rest of the collection
-                room = size - offset - 16
-                if object_size > room:
-                    return (f"its global heap collection at byte {at} holds an object of {object_size} bytes where "
-                            f"{room} are left")
-                offset += 16 + (object_size + 7) // 8 * 8
-        at = data.find(b"GCOL", at + 1)
-    return None
