@@ -35,7 +35,7 @@ _OBJECT_HEADER_BYTES = 16
 _HEAP_ID_BYTES = 16
 
 
-def walk_collection(data: bytes | mmap.mmap, start: int, size: int, at: int) -> dict[int, int] | str:
+def _walk_collection(data: bytes | mmap.mmap, start: int, size: int, at: int) -> dict[int, int] | str:
     """The objects (index -> size) of the collection whose `size` bytes begin at `start` in `data`, walked as HDF5
     1.10.8 walks it (H5HG__cache_heap_deserialize); or, if HDF5 would copy past it or loop on it, what is wrong. `at`
     is the collection's address in the file, for the message."""
@@ -77,7 +77,7 @@ def _read_collection(file: BinaryIO, at: int, file_size: int) -> dict[int, int] 
     collection = file.read(size)
     if len(collection) != size:
         return f"its global heap collection at byte {at} cannot be read"
-    return walk_collection(collection, 0, size, at)
+    return _walk_collection(collection, 0, size, at)
 
 
 def damaged_global_heap(path: str | Path) -> str | None:
@@ -97,7 +97,7 @@ def damaged_global_heap(path: str | Path) -> str | None:
                     size = int.from_bytes(data[at + 8:at + 16], "little")
                     if size < _HEADER_BYTES or size > file_size - at:
                         return f"its global heap collection at byte {at} claims {size} bytes, past the end of the file"
-                    objects = walk_collection(data, at, size, at)
+                    objects = _walk_collection(data, at, size, at)
                     if isinstance(objects, str):
                         return objects
                 at = data.find(_SIGNATURE, at + 1)
