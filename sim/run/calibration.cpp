@@ -19,9 +19,11 @@
 namespace scamsim::run {
 
 namespace fs = std::filesystem;
-using scenario::detail::Diagnostics;
-using scenario::detail::Need;
-using scenario::detail::TableReader;
+using scenario::Diagnostics;
+using scenario::for_each_table;
+using scenario::Need;
+using scenario::parse_input_file;
+using scenario::TableReader;
 
 namespace {
 
@@ -104,7 +106,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   }
   if (!(spec.scale > 0 && spec.scale <= 100)) diagnostics.error(root.where("scale"), "scale", "must be in (0, 100]");
   if (spec.max_evaluations < 1) diagnostics.error(root.where("max_evaluations"), "max_evaluations", "must be >= 1");
-  spec.overrides = read_strings(root, "set");
+  spec.overrides = root.strings("set");
   spec.overrides.insert(spec.overrides.end(), overrides.begin(), overrides.end());
   const toml::array* parameters = root.array("parameter", Need::required);
   const toml::array* targets = root.array("target", Need::required);

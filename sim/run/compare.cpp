@@ -212,10 +212,12 @@ std::vector<OutcomeSpec> headline_outcomes(const scenario::Scenario& a, const sc
 }
 
 std::vector<OutcomeSpec> load_outcomes(const std::filesystem::path& file, const scenario::Scenario& scenario) {
-  using scenario::detail::Need;
-  using scenario::detail::TableReader;
+  using scenario::for_each_table;
+  using scenario::Need;
+  using scenario::parse_input_file;
+  using scenario::TableReader;
   const std::string name = file.lexically_normal().string();
-  scenario::detail::Diagnostics diagnostics;
+  scenario::Diagnostics diagnostics;
   const std::optional<toml::table> doc = parse_input_file(file, name, diagnostics);
   if (!doc) throw SetupError(diagnostics.sorted());
   TableReader root(*doc, {}, name, diagnostics);

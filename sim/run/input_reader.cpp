@@ -8,50 +8,10 @@
 namespace scamsim::run {
 
 namespace fs = std::filesystem;
-using scenario::detail::Diagnostics;
-using scenario::detail::location_of;
-using scenario::detail::Need;
-using scenario::detail::TableReader;
-
-std::optional<toml::table> parse_input_file(const fs::path& file, const std::string& name, Diagnostics& diagnostics) {
-  // The same checks and bound as scenario files: a FIFO or a data file named by mistake is refused unread.
-  scenario::detail::FileText text = scenario::detail::read_input_file(file, scenario::max_scenario_file_bytes);
-  if (!text.text) {
-    diagnostics.error({name, 0, 0}, {}, fmt::format("file '{}' {}", name, text.problem));
-    return std::nullopt;
-  }
-  try {
-    return toml::parse(*text.text, name);
-  } catch (const toml::parse_error& e) {
-    diagnostics.error(location_of(e.source(), name), {}, fmt::format("not valid TOML: {}", e.description()));
-    return std::nullopt;
-  }
-}
-
-std::optional<bool> read_boolean(TableReader& reader, std::string_view key) {
-  reader.accept(key);
-  const toml::node* node = reader.raw().get(key);
-  if (!node) return std::nullopt;
-  if (const auto value = node->value_exact<bool>()) return *value;
-  reader.diagnostics().error(reader.where(key), reader.key_path(key),
-                             fmt::format("expected true or false, got {}", scenario::detail::describe_node(*node)));
-  return std::nullopt;
-}
-
-std::vector<std::string> read_strings(TableReader& reader, std::string_view key) {
-  std::vector<std::string> out;
-  const toml::array* items = reader.array(key);
-  if (!items) return out;
-  for (const auto& item : *items) {
-    if (const auto* text = item.as_string()) {
-      out.push_back(**text);
-    } else {
-      reader.diagnostics().error(location_of(item.source(), reader.fallback_file()), reader.key_path(key),
-                                 fmt::format("expected strings, got {}", scenario::detail::describe_node(item)));
-    }
-  }
-  return out;
-}
+using scenario::Diagnostics;
+using scenario::location_of;
+using scenario::Need;
+using scenario::TableReader;
 
 const toml::node* node_at(const toml::table& resolved, std::string_view key) {
   const toml::node* at = &resolved;
@@ -180,7 +140,7 @@ OutcomeSpec read_outcome(TableReader& r, const scenario::Scenario& s) {
     diagnostics.error(r.where("reduction"), r.key_path("reduction"),
                       fmt::format("expected one of {}", reduction_names_quoted()));
   }
-  o.share = read_boolean(r, "share").value_or(false);
+  o.share = r.boolean("share").value_or(false);
   if (o.share) {
     const bool known = o.series.country_metric || o.series.global_metric;
     if (known && (!o.series.country_metric || kind_of(o.series) == model::MetricKind::real)) {

@@ -18,10 +18,10 @@
 namespace scamsim::sweep {
 
 namespace fs = std::filesystem;
-using scenario::detail::Diagnostics;
-using scenario::detail::location_of;
-using scenario::detail::Need;
-using scenario::detail::TableReader;
+using scenario::Diagnostics;
+using scenario::location_of;
+using scenario::Need;
+using scenario::TableReader;
 
 const char* design_name(DesignKind kind) {
   switch (kind) {
@@ -149,7 +149,7 @@ class SweepLoader {
       : file_(file), name_(file.lexically_normal().string()), command_line_(overrides.begin(), overrides.end()) {}
 
   SweepSpec load() {
-    const std::optional<toml::table> doc = run::parse_input_file(file_, name_, diagnostics_);
+    const std::optional<toml::table> doc = scenario::parse_input_file(file_, name_, diagnostics_);
     if (!doc) throw SetupError(diagnostics_.sorted());
     spec_.file = name_;
     {
@@ -162,7 +162,7 @@ class SweepLoader {
     const toml::table* design = root.table("design", Need::required);
     const toml::array* parameters = root.array("parameter", Need::required);
     const toml::array* outcomes = root.array("outcome", Need::required);
-    const std::vector<std::string> keep = run::read_strings(root, "keep_series");
+    const std::vector<std::string> keep = root.strings("keep_series");
     root.report_unknown_keys();
     if (!diagnostics_.empty() || spec_.scenario.empty()) throw SetupError(diagnostics_.sorted());
 
@@ -179,13 +179,13 @@ class SweepLoader {
       TableReader reader(*design, "design", name_, diagnostics_);
       read_design(reader);
     }
-    run::for_each_table(parameters, "parameter", name_, diagnostics_,
-                        [&](const std::string& /*path*/, TableReader& r) { read_parameter(r); });
+    scenario::for_each_table(parameters, "parameter", name_, diagnostics_,
+                             [&](const std::string& /*path*/, TableReader& r) { read_parameter(r); });
     if (parameters && parameters->empty()) {
       diagnostics_.error(root.where("parameter"), "parameter", "a sweep varies at least one parameter");
     }
-    run::for_each_table(outcomes, "outcome", name_, diagnostics_,
-                        [&](const std::string& /*path*/, TableReader& r) { read_outcome(r); });
+    scenario::for_each_table(outcomes, "outcome", name_, diagnostics_,
+                             [&](const std::string& /*path*/, TableReader& r) { read_outcome(r); });
     if (outcomes && outcomes->empty()) {
       diagnostics_.error(root.where("outcome"), "outcome", "a sweep records at least one outcome");
     }
@@ -219,8 +219,8 @@ class SweepLoader {
     const std::int64_t seed = root.integer("seed").value_or(1);
     if (seed < 0) diagnostics_.error(root.where("seed"), "seed", "must be 0 or more");
     spec_.seed = static_cast<std::uint64_t>(std::max<std::int64_t>(seed, 0));
-    spec_.common_random_numbers = run::read_boolean(root, "common_random_numbers").value_or(true);
-    spec_.overrides = run::read_strings(root, "set");
+    spec_.common_random_numbers = root.boolean("common_random_numbers").value_or(true);
+    spec_.overrides = root.strings("set");
     spec_.overrides.insert(spec_.overrides.end(), command_line_.begin(), command_line_.end());
   }
 
@@ -238,7 +238,7 @@ class SweepLoader {
   // A sweep file named as the scenario fails the scenario's schema with "missing required key": say what it is.
   void refuse_if_sweep_file(TableReader& root) {
     Diagnostics ignored;
-    const auto doc = run::parse_input_file(spec_.scenario, spec_.scenario.string(), ignored);
+    const auto doc = scenario::parse_input_file(spec_.scenario, spec_.scenario.string(), ignored);
     if (!doc || !doc->contains("scenario") || !(doc->contains("design") || doc->contains("parameter"))) return;
     diagnostics_.error(root.where("scenario"), "scenario",
                        fmt::format("'{}' is a sweep file, not a scenario: name the scenario file the sweep varies "
@@ -341,7 +341,7 @@ class SweepLoader {
     const std::string path = r.key_path("levels");
     for (const toml::node& item : *items) {
       if (type != ValueType::date) {
-        if (const auto v = scenario::detail::node_number(item, path, diagnostics_)) out.push_back(*v);
+        if (const auto v = scenario::node_number(item, path, diagnostics_)) out.push_back(*v);
         continue;
       }
       std::optional<Date> date;
@@ -349,7 +349,7 @@ class SweepLoader {
       if (const auto* s = item.as_string()) date = Date::parse(**s);
       if (!date) {
         diagnostics_.error(location_of(item.source(), name_), path,
-                           fmt::format("expected dates (YYYY-MM-DD), got {}", scenario::detail::describe_node(item)));
+                           fmt::format("expected dates (YYYY-MM-DD), got {}", scenario::describe_node(item)));
         continue;
       }
       out.push_back(static_cast<double>(date->days_after(spec_.base.run.start_date)));
