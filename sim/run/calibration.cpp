@@ -13,6 +13,7 @@
 #include "sim/run/input_reader.hpp"
 #include "sim/run/nelder_mead.hpp"
 #include "sim/run/runner.hpp"
+#include "sim/scenario/key_paths.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
 
@@ -22,6 +23,8 @@ namespace fs = std::filesystem;
 using scenario::Diagnostics;
 using scenario::for_each_table;
 using scenario::Need;
+using scenario::node_at;
+using scenario::parameter_entry;
 using scenario::parse_input_file;
 using scenario::TableReader;
 

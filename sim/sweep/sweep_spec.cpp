@@ -12,6 +12,7 @@
 
 #include "sim/core/text.hpp"
 #include "sim/run/input_reader.hpp"
+#include "sim/scenario/key_paths.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
 
@@ -125,10 +126,10 @@ std::optional<DesignKind> find_design(const std::string& name) {
 
 /// What a key's values are, from the resolved scenario and the parameter table.
 ValueType value_type_of(const std::string& key, const toml::table& resolved) {
-  const toml::node* node = run::node_at(resolved, key);
+  const toml::node* node = scenario::node_at(resolved, key);
   if (node && node->is_date()) return ValueType::date;
   if (key.ends_with(".date")) return ValueType::date;  // an event's date, in any file or none yet
-  if (const auto* info = run::parameter_entry(key, resolved)) {
+  if (const auto* info = scenario::parameter_entry(key, resolved)) {
     if (info->kind == scenario::ValueKind::integer) return ValueType::integer;
     if (info->kind == scenario::ValueKind::date) return ValueType::date;
     return ValueType::real;
@@ -139,7 +140,7 @@ ValueType value_type_of(const std::string& key, const toml::table& resolved) {
 
 std::string units_of(const std::string& key, ValueType type, const toml::table& resolved, Date start) {
   if (type == ValueType::date) return fmt::format("days since {}", start.to_string());
-  if (const auto* info = run::parameter_entry(key, resolved)) return std::string(info->unit);
+  if (const auto* info = scenario::parameter_entry(key, resolved)) return std::string(info->unit);
   return "";
 }
 
@@ -489,7 +490,7 @@ class SweepLoader {
       values.emplace_back(range.min, "min");
       values.emplace_back(range.max, "max");
     }
-    const bool known_key = run::node_at(resolved_, range.key) || run::parameter_entry(range.key, resolved_);
+    const bool known_key = scenario::node_at(resolved_, range.key) || scenario::parameter_entry(range.key, resolved_);
     for (const auto& [value, from] : values) {
       std::vector<std::string> probe = spec_.overrides;
       probe.push_back(fmt::format("{}={}", range.key, value_text(spec_, p, value)));
