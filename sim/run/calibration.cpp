@@ -10,8 +10,8 @@
 
 #include "sim/core/text.hpp"
 #include "sim/core/version.hpp"
-#include "sim/run/input_reader.hpp"
 #include "sim/run/nelder_mead.hpp"
+#include "sim/run/outcome_reader.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/key_paths.hpp"
 #include "sim/scenario/loader.hpp"

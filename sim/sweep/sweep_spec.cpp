@@ -11,7 +11,7 @@
 #include <toml++/toml.h>
 
 #include "sim/core/text.hpp"
-#include "sim/run/input_reader.hpp"
+#include "sim/run/outcome_reader.hpp"
 #include "sim/scenario/key_paths.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"

@@ -1,16 +1,22 @@
-#include "sim/run/input_reader.hpp"
+#include "sim/run/outcome_reader.hpp"
 
 #include <algorithm>
 #include <optional>
 #include <vector>
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "sim/core/error.hpp"
+#include "sim/core/text.hpp"
 
 namespace scamsim::run {
 
 using scenario::Diagnostics;
+using scenario::for_each_table;
 using scenario::location_of;
 using scenario::Need;
+using scenario::parse_input_file;
 using scenario::TableReader;
 
 namespace {
@@ -116,42 +122,32 @@ OutcomeSpec read_outcome(TableReader& r, const scenario::Scenario& s) {
   return o;
 }
 
-std::string define_outcome(const OutcomeSpec& o, const scenario::Scenario& s) {
-  const auto date_of = [&](std::int64_t step) {
-    return s.run.start_date.plus_days(static_cast<int>(step * s.run.dt_days)).to_string();
-  };
-  const std::string window = fmt::format("[{}, {})", date_of(o.from_step), date_of(o.to_step));
-  std::string what;
-  switch (o.reduction) {
-    case Reduction::mean:
-      what = "mean over the steps of " + window;
-      break;
-    case Reduction::end:
-      what = "value at the last step of " + window;
-      break;
-    case Reduction::sum:
-      what = "sum over the steps of " + window;
-      break;
-    case Reduction::sum_per_year:
-      what = "sum per year over " + window;
-      break;
-    case Reduction::change:
-      what = "change from the first to the last step of " + window;
-      break;
-  }
-  const model::MetricInfo& info = info_of(o.series);
-  std::string where;
-  if (o.series.global_metric) {
-    where = "the whole region";
-  } else {
-    std::string names;
-    for (const CountryId c : o.series.countries) names += (names.empty() ? "" : ", ") + s.country(c).id;
-    where = o.series.countries.empty() ? "every country" : o.series.outside ? "every country except " + names : names;
-  }
-  std::string out = fmt::format("{} of {} ({}) summed over {}", what, info.name, info.units, where);
-  if (o.series.global_metric) out = fmt::format("{} of {} ({}) for {}", what, info.name, info.units, where);
-  if (o.share) out += ", divided by the same over every country";
-  if (scales_with_world(o)) out += "; at scale 1 (divided by run.scale)";
+std::vector<OutcomeSpec> load_outcomes(const std::filesystem::path& file, const scenario::Scenario& scenario) {
+  const std::string name = file.lexically_normal().string();
+  Diagnostics diagnostics;
+  const std::optional<toml::table> doc = parse_input_file(file, name, diagnostics);
+  if (!doc) throw SetupError(diagnostics.sorted());
+  TableReader root(*doc, {}, name, diagnostics);
+  const toml::array* tables = root.array("outcome", Need::required);
+  root.report_unknown_keys();
+  std::vector<OutcomeSpec> out;
+  for_each_table(tables, "outcome", name, diagnostics, [&](const std::string& /*path*/, TableReader& r) {
+    OutcomeSpec o = read_outcome(r, scenario);
+    r.report_unknown_keys();
+    // The name names datasets of the output, as in sweep files.
+    if (!o.name.empty() && !is_identifier(o.name)) {
+      diagnostics.error(r.where("name"), r.key_path("name"),
+                        fmt::format("'{}' is not a name of letters, digits and _ (at most 64, not starting with a "
+                                    "digit): it names a dataset of the output",
+                                    o.name));
+    }
+    const bool twice =
+        std::any_of(out.begin(), out.end(), [&](const OutcomeSpec& other) { return other.name == o.name; });
+    if (twice) diagnostics.error(r.where("name"), r.key_path("name"), fmt::format("'{}' is named twice", o.name));
+    out.push_back(std::move(o));
+  });
+  if (tables && tables->empty()) diagnostics.error(root.where("outcome"), "outcome", "name at least one outcome");
+  if (!diagnostics.empty()) throw SetupError(diagnostics.sorted());
   return out;
 }
 
