@@ -17,6 +17,7 @@
 #include "sim/io/h5.hpp"
 #include "sim/io/sweep_results.hpp"
 #include "sim/run/compare.hpp"
+#include "sim/run/outcome_reader.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
 

@@ -10,18 +10,23 @@
 
 #include "sim/core/text.hpp"
 #include "sim/core/version.hpp"
-#include "sim/run/input_reader.hpp"
 #include "sim/run/nelder_mead.hpp"
+#include "sim/run/outcome_reader.hpp"
 #include "sim/run/runner.hpp"
+#include "sim/scenario/key_paths.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
 
 namespace scamsim::run {
 
 namespace fs = std::filesystem;
-using scenario::detail::Diagnostics;
-using scenario::detail::Need;
-using scenario::detail::TableReader;
+using scenario::Diagnostics;
+using scenario::for_each_table;
+using scenario::Need;
+using scenario::node_at;
+using scenario::parameter_entry;
+using scenario::parse_input_file;
+using scenario::TableReader;
 
 namespace {
 
@@ -104,7 +109,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   }
   if (!(spec.scale > 0 && spec.scale <= 100)) diagnostics.error(root.where("scale"), "scale", "must be in (0, 100]");
   if (spec.max_evaluations < 1) diagnostics.error(root.where("max_evaluations"), "max_evaluations", "must be >= 1");
-  spec.overrides = read_strings(root, "set");
+  spec.overrides = root.strings("set");
   spec.overrides.insert(spec.overrides.end(), overrides.begin(), overrides.end());
   const toml::array* parameters = root.array("parameter", Need::required);
   const toml::array* targets = root.array("target", Need::required);

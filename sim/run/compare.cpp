@@ -17,9 +17,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "sim/core/error.hpp"
-#include "sim/core/text.hpp"
 #include "sim/model/simulation.hpp"
-#include "sim/run/input_reader.hpp"
 
 namespace scamsim::run {
 
@@ -208,37 +206,6 @@ std::vector<OutcomeSpec> headline_outcomes(const scenario::Scenario& a, const sc
     add("share_held_outside_" + c.id + "_end", outside, Reduction::end,
         fmt::format("Share of the held who are outside {} at the end", c.name), true);
   }
-  return out;
-}
-
-std::vector<OutcomeSpec> load_outcomes(const std::filesystem::path& file, const scenario::Scenario& scenario) {
-  using scenario::detail::Need;
-  using scenario::detail::TableReader;
-  const std::string name = file.lexically_normal().string();
-  scenario::detail::Diagnostics diagnostics;
-  const std::optional<toml::table> doc = parse_input_file(file, name, diagnostics);
-  if (!doc) throw SetupError(diagnostics.sorted());
-  TableReader root(*doc, {}, name, diagnostics);
-  const toml::array* tables = root.array("outcome", Need::required);
-  root.report_unknown_keys();
-  std::vector<OutcomeSpec> out;
-  for_each_table(tables, "outcome", name, diagnostics, [&](const std::string& /*path*/, TableReader& r) {
-    OutcomeSpec o = read_outcome(r, scenario);
-    r.report_unknown_keys();
-    // The name names datasets of the output, as in sweep files.
-    if (!o.name.empty() && !is_identifier(o.name)) {
-      diagnostics.error(r.where("name"), r.key_path("name"),
-                        fmt::format("'{}' is not a name of letters, digits and _ (at most 64, not starting with a "
-                                    "digit): it names a dataset of the output",
-                                    o.name));
-    }
-    const bool twice =
-        std::any_of(out.begin(), out.end(), [&](const OutcomeSpec& other) { return other.name == o.name; });
-    if (twice) diagnostics.error(r.where("name"), r.key_path("name"), fmt::format("'{}' is named twice", o.name));
-    out.push_back(std::move(o));
-  });
-  if (tables && tables->empty()) diagnostics.error(root.where("outcome"), "outcome", "name at least one outcome");
-  if (!diagnostics.empty()) throw SetupError(diagnostics.sorted());
   return out;
 }
 

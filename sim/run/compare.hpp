@@ -13,7 +13,6 @@
 // so A and B with the same run.seed share replicate r's streams.
 
 #include <cstdint>
-#include <filesystem>
 #include <span>
 #include <string>
 #include <vector>
@@ -59,10 +58,6 @@ double student_t_quantile(double p, double df);
 /// that B removes, else the first of either (a network's event targets its home country). `a` and `b` must
 /// be comparable (check_comparable).
 std::vector<OutcomeSpec> headline_outcomes(const scenario::Scenario& a, const scenario::Scenario& b);
-
-/// The outcomes of an outcomes file: its [[outcome]] tables (and nothing else), each read as a sweep file's
-/// (docs/SWEEPS.md section 4) against `scenario`. Throws SetupError with every problem located in the file.
-std::vector<OutcomeSpec> load_outcomes(const std::filesystem::path& file, const scenario::Scenario& scenario);
 
 /// Throws SetupError, naming both files, unless A and B share their start date, step length and number of
 /// steps (so that outcome windows mean the same days) and their countries (so that outcomes name the same

@@ -6,6 +6,8 @@
 #include <limits>
 #include <string_view>
 
+#include <fmt/format.h>
+
 namespace scamsim::run {
 
 std::optional<model::CountryMetric> find_country_metric(const std::string& name) {
@@ -153,6 +155,45 @@ std::string reduction_names_quoted() {
     out += reduction_name(r);
     out += '"';
   }
+  return out;
+}
+
+std::string define_outcome(const OutcomeSpec& o, const scenario::Scenario& s) {
+  const auto date_of = [&](std::int64_t step) {
+    return s.run.start_date.plus_days(static_cast<int>(step * s.run.dt_days)).to_string();
+  };
+  const std::string window = fmt::format("[{}, {})", date_of(o.from_step), date_of(o.to_step));
+  std::string what;
+  switch (o.reduction) {
+    case Reduction::mean:
+      what = "mean over the steps of " + window;
+      break;
+    case Reduction::end:
+      what = "value at the last step of " + window;
+      break;
+    case Reduction::sum:
+      what = "sum over the steps of " + window;
+      break;
+    case Reduction::sum_per_year:
+      what = "sum per year over " + window;
+      break;
+    case Reduction::change:
+      what = "change from the first to the last step of " + window;
+      break;
+  }
+  const model::MetricInfo& info = info_of(o.series);
+  std::string where;
+  if (o.series.global_metric) {
+    where = "the whole region";
+  } else {
+    std::string names;
+    for (const CountryId c : o.series.countries) names += (names.empty() ? "" : ", ") + s.country(c).id;
+    where = o.series.countries.empty() ? "every country" : o.series.outside ? "every country except " + names : names;
+  }
+  std::string out = fmt::format("{} of {} ({}) summed over {}", what, info.name, info.units, where);
+  if (o.series.global_metric) out = fmt::format("{} of {} ({}) for {}", what, info.name, info.units, where);
+  if (o.share) out += ", divided by the same over every country";
+  if (scales_with_world(o)) out += "; at scale 1 (divided by run.scale)";
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "sim/core/ids.hpp"
 #include "sim/model/metrics.hpp"
+#include "sim/scenario/spec.hpp"
 
 namespace scamsim::run {
 
@@ -74,5 +75,8 @@ const char* reduction_name(Reduction reduction);
 std::optional<Reduction> find_reduction(const std::string& name);
 /// Every reduction's name, quoted and joined, for messages: "\"mean\", \"end\", ...".
 std::string reduction_names_quoted();
+
+/// The outcome in words, e.g. "sum over [2025-10-15, 2027-01-01) of rerecruited in cambodia, at scale 1".
+std::string define_outcome(const OutcomeSpec& outcome, const scenario::Scenario& scenario);
 
 }  // namespace scamsim::run

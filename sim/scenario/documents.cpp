@@ -101,7 +101,7 @@ std::shared_ptr<const std::string> source_path(std::string name) {
 /// (the `base` key naming the file, or the file itself).
 std::optional<std::string> read_file(const fs::path& path, const std::string& name, SourceLocation referrer,
                                      std::string_view key, Diagnostics& diagnostics) {
-  detail::FileText file = detail::read_input_file(path, max_scenario_file_bytes);
+  FileText file = read_input_file(path, max_scenario_file_bytes);
   if (!file.text)
     diagnostics.error(std::move(referrer), std::string(key), fmt::format("file '{}' {}", name, file.problem));
   return std::move(file.text);
@@ -164,7 +164,7 @@ std::optional<toml::table> DocumentLoader::load(std::string_view text, const std
   const auto* base_name = base_node->as_string();
   if (!base_name) {
     diagnostics.error(location_of(base_node->source(), name), "base",
-                      fmt::format("expected a string (a file name), got {}", detail::describe_node(*base_node)));
+                      fmt::format("expected a string (a file name), got {}", describe_node(*base_node)));
     return std::nullopt;
   }
   const SourceLocation where = location_of(base_node->source(), name);

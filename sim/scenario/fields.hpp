@@ -14,6 +14,7 @@
 #include "sim/core/date.hpp"
 #include "sim/scenario/parameters.hpp"
 #include "sim/scenario/spec.hpp"
+#include "sim/scenario/toml_reader.hpp"
 
 namespace scamsim::scenario::detail {
 
@@ -75,5 +76,34 @@ std::span<const Field<HostRole>> host_fields();
 std::span<const Field<OriginRole>> origin_fields();
 std::span<const Field<NetworkSpec>> network_fields();
 std::span<const Field<OperationGroupSpec>> operation_fields();
+
+/// Reads one parameter-table field of the table `r` reads into `out`, applying its default and range.
+template <class Spec>
+void read_field(TableReader& r, const Field<Spec>& f, Spec& out) {
+  const ParameterInfo& info = f.info;
+  const std::string_view key = f.leaf();
+  const Need need = info.default_value ? Need::optional : Need::required;
+  std::visit(
+      [&](auto access) {
+        auto& member = access(out);
+        using T = std::remove_cvref_t<decltype(member)>;
+        if constexpr (std::is_same_v<T, Date>) {
+          if (auto v = r.date(key, need)) member = *v;
+        } else if constexpr (std::is_same_v<T, double>) {
+          if (info.default_value) member = *info.default_value;
+          if (auto v = r.number(key, need); v && r.check_range(key, info, *v)) member = *v;
+        } else {
+          if (info.default_value) member = static_cast<std::int64_t>(*info.default_value);
+          if (auto v = r.integer(key, need); v && r.check_range(key, info, static_cast<double>(*v))) member = *v;
+        }
+      },
+      f.access);
+}
+
+/// Reads every field of a table.
+template <class Spec>
+void read_fields(TableReader& r, std::span<const Field<Spec>> fs, Spec& out) {
+  for (const auto& f : fs) read_field(r, f, out);
+}
 
 }  // namespace scamsim::scenario::detail

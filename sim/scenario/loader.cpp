@@ -22,7 +22,6 @@
 namespace scamsim::scenario {
 
 namespace fs = std::filesystem;
-using detail::Diagnostics;
 
 // ---- Run settings ----------------------------------------------------------
 

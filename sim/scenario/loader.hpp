@@ -1,6 +1,8 @@
 #pragma once
-// Scenario files in, validated Scenario out (MODEL.md section 6). The loader
-// is the only code that sees TOML; see docs/SCENARIOS.md for the format.
+// Scenario files in, validated Scenario out (MODEL.md section 6); see
+// docs/SCENARIOS.md for the format. The other input files (sweep,
+// calibration, outcome files) are read with the same strict TOML toolkit,
+// toml_reader.hpp.
 
 #include <cstdint>
 #include <filesystem>

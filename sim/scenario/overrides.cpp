@@ -181,9 +181,8 @@ void apply_override(toml::table& root, const std::string& flag, Diagnostics& dia
       }
       current = array->get(*index);
     } else {
-      diagnostics.error(
-          where, key_path,
-          fmt::format("'{}' is {}, which has no key '{}'", walked, detail::describe_node(*current), segment));
+      diagnostics.error(where, key_path,
+                        fmt::format("'{}' is {}, which has no key '{}'", walked, describe_node(*current), segment));
       return;
     }
     walked += (walked.empty() ? "" : ".") + segment;

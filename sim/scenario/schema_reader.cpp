@@ -68,7 +68,7 @@ class SchemaReader {
     if (!table) return;  // one error for the missing table, not one per key
     const std::size_t errors_before = diagnostics_.size();
     TableReader r(*table, "run", file_, diagnostics_);
-    r.fields(detail::run_fields(), run);
+    read_fields(r, detail::run_fields(), run);
     r.report_unknown_keys();
     run_ok_ = diagnostics_.size() == errors_before;
     if (!run_ok_) return;
@@ -95,7 +95,7 @@ class SchemaReader {
       const toml::table* table = root.table(group);
       TableReader r(table ? *table : empty_table(), std::string(group), file_, diagnostics_);
       for (const auto& f : detail::parameter_fields()) {
-        if (f.info.key.starts_with(group) && f.info.key[group.size()] == '.') r.field(f, params);
+        if (f.info.key.starts_with(group) && f.info.key[group.size()] == '.') read_field(r, f, params);
       }
       r.report_unknown_keys();
     }
@@ -119,7 +119,7 @@ class SchemaReader {
       const auto* entity = node.as_table();
       if (!entity) {
         diagnostics_.error(location_of(node.source(), file_), path,
-                           fmt::format("expected a table, got {}", detail::describe_node(node)));
+                           fmt::format("expected a table, got {}", describe_node(node)));
         continue;
       }
       TableReader r(*entity, path, file_, diagnostics_);
@@ -133,17 +133,17 @@ class SchemaReader {
       CountrySpec c;
       c.id = id;
       c.name = r.name("name").value_or(id);
-      r.fields(detail::country_fields(), c);
+      read_fields(r, detail::country_fields(), c);
       if (const toml::table* host = r.table("host")) {
         TableReader hr(*host, r.key_path("host"), file_, diagnostics_);
-        hr.fields(detail::host_fields(), c.host.emplace());
+        read_fields(hr, detail::host_fields(), c.host.emplace());
         hr.report_unknown_keys();
       } else if (r.raw().contains("host")) {
         c.host.emplace();  // of the wrong type, reported: still a host, so its sites raise no more errors
       }
       if (const toml::table* origin = r.table("origin")) {
         TableReader orr(*origin, r.key_path("origin"), file_, diagnostics_);
-        orr.fields(detail::origin_fields(), c.origin.emplace());
+        read_fields(orr, detail::origin_fields(), c.origin.emplace());
         orr.report_unknown_keys();
       } else if (r.raw().contains("origin")) {
         c.origin.emplace();  // likewise
@@ -190,7 +190,7 @@ class SchemaReader {
       n.name = r.name("name").value_or(id);
       n.head = r.name("head").value_or("");
       if (auto home = reference(r, "home_country", s.countries, "country")) n.home_country = id_at<CountryId>(*home);
-      r.fields(detail::network_fields(), n);
+      read_fields(r, detail::network_fields(), n);
       s.networks.push_back(std::move(n));
     });
   }
@@ -206,7 +206,7 @@ class SchemaReader {
       const auto* table = node.as_table();
       if (!table) {
         diagnostics_.error(location_of(node.source(), file_), path,
-                           fmt::format("expected a table ([[{}]]), got {}", key, detail::describe_node(node)));
+                           fmt::format("expected a table ([[{}]]), got {}", key, describe_node(node)));
         continue;
       }
       TableReader r(*table, path, file_, diagnostics_);
@@ -220,7 +220,7 @@ class SchemaReader {
       OperationGroupSpec g;
       const auto network = reference(r, "network", s.networks, "network");
       const auto site = reference(r, "site", s.sites, "site");
-      r.fields(detail::operation_fields(), g);
+      read_fields(r, detail::operation_fields(), g);
       if (network && site) {
         g.network = id_at<NetworkId>(*network);
         g.site = id_at<SiteId>(*site);
@@ -249,7 +249,7 @@ class SchemaReader {
       if (!row || row->size() != n) {
         diagnostics_.error(location_of(row_node.source(), file_), row_path,
                            row ? fmt::format("row has {} columns; expected {}", row->size(), n)
-                               : fmt::format("expected a row (an array), got {}", detail::describe_node(row_node)));
+                               : fmt::format("expected a row (an array), got {}", describe_node(row_node)));
         continue;
       }
       for (std::size_t j = 0; j < n; ++j) {
@@ -258,9 +258,9 @@ class SchemaReader {
         // Whole numbers stay int64 from the reader to the matrix: no conversion through double to wrap.
         std::optional<T> value;
         if constexpr (std::is_same_v<T, double>) {
-          value = detail::node_number(cell, cell_path, diagnostics_);
+          value = node_number(cell, cell_path, diagnostics_);
         } else {
-          value = detail::node_integer(cell, cell_path, diagnostics_);
+          value = node_integer(cell, cell_path, diagnostics_);
         }
         if (!value) continue;
         if (!info.range.contains(static_cast<double>(*value))) {
@@ -291,7 +291,7 @@ class SchemaReader {
         const auto* name = node.as_string();
         if (!name) {
           diagnostics_.error(location_of(node.source(), file_), path,
-                             fmt::format("expected a country id, got {}", detail::describe_node(node)));
+                             fmt::format("expected a country id, got {}", describe_node(node)));
           continue;
         }
         const auto index = find_entity(std::string(**name), s.countries, "country", location_of(node.source(), file_),

@@ -14,8 +14,9 @@
 #include <fmt/format.h>
 
 #include "sim/core/text.hpp"
+#include "sim/scenario/loader.hpp"
 
-namespace scamsim::scenario::detail {
+namespace scamsim::scenario {
 
 namespace {
 
@@ -81,6 +82,22 @@ FileText read_input_file(const std::filesystem::path& path, std::uintmax_t max_b
     if (text.size() > max_bytes) return failed(size_problem(text.size(), max_bytes));
   }
   return FileText{std::move(text), {}};
+}
+
+std::optional<toml::table> parse_input_file(const std::filesystem::path& file, const std::string& name,
+                                            Diagnostics& diagnostics) {
+  // The same checks and bound as scenario files: a FIFO or a data file named by mistake is refused unread.
+  FileText text = read_input_file(file, max_scenario_file_bytes);
+  if (!text.text) {
+    diagnostics.error({name, 0, 0}, {}, fmt::format("file '{}' {}", name, text.problem));
+    return std::nullopt;
+  }
+  try {
+    return toml::parse(*text.text, name);
+  } catch (const toml::parse_error& e) {
+    diagnostics.error(location_of(e.source(), name), {}, fmt::format("not valid TOML: {}", e.description()));
+    return std::nullopt;
+  }
 }
 
 void Diagnostics::error(SourceLocation where, std::string key_path, std::string message) {
@@ -265,6 +282,29 @@ std::optional<Date> TableReader::date(std::string_view key, Need need) {
   return std::nullopt;
 }
 
+std::optional<bool> TableReader::boolean(std::string_view key, Need need) {
+  const toml::node* node = get(key, need);
+  if (!node) return std::nullopt;
+  if (const auto value = node->value_exact<bool>()) return *value;
+  wrong_type(key, *node, "true or false");
+  return std::nullopt;
+}
+
+std::vector<std::string> TableReader::strings(std::string_view key, Need need) {
+  std::vector<std::string> out;
+  const toml::array* items = array(key, need);
+  if (!items) return out;
+  for (const auto& item : *items) {
+    if (const auto* text = item.as_string()) {
+      out.push_back(**text);
+    } else {
+      diagnostics_.error(location_of(item.source(), fallback_file_), key_path(key),
+                         fmt::format("expected strings, got {}", describe_node(item)));
+    }
+  }
+  return out;
+}
+
 const toml::table* TableReader::table(std::string_view key, Need need) {
   const toml::node* node = get(key, need);
   if (!node) return nullptr;
@@ -304,4 +344,4 @@ void TableReader::report_unknown_keys() {
   }
 }
 
-}  // namespace scamsim::scenario::detail
+}  // namespace scamsim::scenario

@@ -1,8 +1,13 @@
 #pragma once
-// Reading TOML against a schema: typed getters that report wrong types with
-// their location, and a check for keys nobody asked for. Internal to the
-// scenario module; nothing outside it sees TOML.
+// Reading TOML input files strictly: typed getters that report wrong types
+// with their location, and a check for keys nobody asked for. Scenario files
+// are read with it, and so are the other input files that sit beside them
+// (sweep files, calibration files, outcome files), whose readers live with
+// the types they fill (sim/sweep/, sim/run/): those types name metrics and
+// designs, which the scenario module sits below. This header is the scenario
+// module's public toolkit for them; everything in `detail` stays internal.
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -10,14 +15,15 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "sim/core/date.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/text.hpp"
-#include "sim/scenario/fields.hpp"
+#include "sim/scenario/parameters.hpp"
 
-namespace scamsim::scenario::detail {
+namespace scamsim::scenario {
 
 /// The contents of an input file, or why it cannot be read.
 struct FileText {
@@ -73,17 +79,16 @@ class TableReader {
   std::optional<Date> date(std::string_view key, Need need = Need::optional);
   const toml::table* table(std::string_view key, Need need = Need::optional);
   const toml::array* array(std::string_view key, Need need = Need::optional);
+  /// A `true`/`false` value.
+  std::optional<bool> boolean(std::string_view key, Need need = Need::optional);
+  /// An array of strings (`set = ["run.years=1"]`); an item of another type is reported and skipped.
+  std::vector<std::string> strings(std::string_view key, Need need = Need::optional);
   /// Marks a key as known without reading it (it is read elsewhere).
   void accept(std::string_view key);
 
-  /// Reads one parameter-table field into `out`, applying its default and range.
-  template <class Spec>
-  void field(const Field<Spec>& f, Spec& out);
-  /// Reads every field of a table.
-  template <class Spec>
-  void fields(std::span<const Field<Spec>> fs, Spec& out) {
-    for (const auto& f : fs) field(f, out);
-  }
+  /// Reports `value` of `key` if it lies outside the parameter's range (naming the range and the unit);
+  /// true if it lies inside.
+  bool check_range(std::string_view key, const ParameterInfo& info, double value);
 
   /// Reports each key that no getter asked for, with the closest known key.
   void report_unknown_keys();
@@ -102,7 +107,6 @@ class TableReader {
   const toml::node* get(std::string_view key, Need need);
   void wrong_type(std::string_view key, const toml::node& node, std::string_view expected);
   std::optional<std::string> checked_string(std::string_view key, Need need, LineBreaks line_breaks);
-  bool check_range(std::string_view key, const ParameterInfo& info, double value);
 
   const toml::table& table_;
   std::string path_;
@@ -115,26 +119,28 @@ class TableReader {
 std::optional<double> node_number(const toml::node& node, const std::string& key_path, Diagnostics& diagnostics);
 std::optional<std::int64_t> node_integer(const toml::node& node, const std::string& key_path, Diagnostics& diagnostics);
 
-template <class Spec>
-void TableReader::field(const Field<Spec>& f, Spec& out) {
-  const ParameterInfo& info = f.info;
-  const std::string_view key = f.leaf();
-  const Need need = info.default_value ? Need::optional : Need::required;
-  std::visit(
-      [&](auto access) {
-        auto& member = access(out);
-        using T = std::remove_cvref_t<decltype(member)>;
-        if constexpr (std::is_same_v<T, Date>) {
-          if (auto v = date(key, need)) member = *v;
-        } else if constexpr (std::is_same_v<T, double>) {
-          if (info.default_value) member = *info.default_value;
-          if (auto v = number(key, need); v && check_range(key, info, *v)) member = *v;
-        } else {
-          if (info.default_value) member = static_cast<std::int64_t>(*info.default_value);
-          if (auto v = integer(key, need); v && check_range(key, info, static_cast<double>(*v))) member = *v;
-        }
-      },
-      f.access);
+/// Parses an input file named `name` in messages, refusing one that is missing, not a regular file, larger
+/// than scenario files may be, or not valid TOML: records the located error and returns nullopt.
+std::optional<toml::table> parse_input_file(const std::filesystem::path& file, const std::string& name,
+                                            Diagnostics& diagnostics);
+
+/// Calls `read(path, reader)` for each table of an array of tables (`[[key]]`), reporting any element that
+/// is not a table. `path` is "key.index", the element's key path in messages; `file` names the file for
+/// elements that carry no source.
+template <class Read>
+void for_each_table(const toml::array* array, std::string_view key, const std::string& file, Diagnostics& diagnostics,
+                    Read&& read) {
+  for (std::size_t i = 0; array && i < array->size(); ++i) {
+    const toml::node& node = *array->get(i);
+    const std::string path = fmt::format("{}.{}", key, i);
+    const auto* table = node.as_table();
+    if (!table) {
+      diagnostics.error(location_of(node.source(), file), path, "expected a table");
+      continue;
+    }
+    TableReader reader(*table, path, file, diagnostics);
+    read(path, reader);
+  }
 }
 
-}  // namespace scamsim::scenario::detail
+}  // namespace scamsim::scenario

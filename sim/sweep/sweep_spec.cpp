@@ -11,17 +11,18 @@
 #include <toml++/toml.h>
 
 #include "sim/core/text.hpp"
-#include "sim/run/input_reader.hpp"
+#include "sim/run/outcome_reader.hpp"
+#include "sim/scenario/key_paths.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/parameters.hpp"
 
 namespace scamsim::sweep {
 
 namespace fs = std::filesystem;
-using scenario::detail::Diagnostics;
-using scenario::detail::location_of;
-using scenario::detail::Need;
-using scenario::detail::TableReader;
+using scenario::Diagnostics;
+using scenario::location_of;
+using scenario::Need;
+using scenario::TableReader;
 
 const char* design_name(DesignKind kind) {
   switch (kind) {
@@ -125,10 +126,10 @@ std::optional<DesignKind> find_design(const std::string& name) {
 
 /// What a key's values are, from the resolved scenario and the parameter table.
 ValueType value_type_of(const std::string& key, const toml::table& resolved) {
-  const toml::node* node = run::node_at(resolved, key);
+  const toml::node* node = scenario::node_at(resolved, key);
   if (node && node->is_date()) return ValueType::date;
   if (key.ends_with(".date")) return ValueType::date;  // an event's date, in any file or none yet
-  if (const auto* info = run::parameter_entry(key, resolved)) {
+  if (const auto* info = scenario::parameter_entry(key, resolved)) {
     if (info->kind == scenario::ValueKind::integer) return ValueType::integer;
     if (info->kind == scenario::ValueKind::date) return ValueType::date;
     return ValueType::real;
@@ -139,7 +140,7 @@ ValueType value_type_of(const std::string& key, const toml::table& resolved) {
 
 std::string units_of(const std::string& key, ValueType type, const toml::table& resolved, Date start) {
   if (type == ValueType::date) return fmt::format("days since {}", start.to_string());
-  if (const auto* info = run::parameter_entry(key, resolved)) return std::string(info->unit);
+  if (const auto* info = scenario::parameter_entry(key, resolved)) return std::string(info->unit);
   return "";
 }
 
@@ -149,7 +150,7 @@ class SweepLoader {
       : file_(file), name_(file.lexically_normal().string()), command_line_(overrides.begin(), overrides.end()) {}
 
   SweepSpec load() {
-    const std::optional<toml::table> doc = run::parse_input_file(file_, name_, diagnostics_);
+    const std::optional<toml::table> doc = scenario::parse_input_file(file_, name_, diagnostics_);
     if (!doc) throw SetupError(diagnostics_.sorted());
     spec_.file = name_;
     {
@@ -162,7 +163,7 @@ class SweepLoader {
     const toml::table* design = root.table("design", Need::required);
     const toml::array* parameters = root.array("parameter", Need::required);
     const toml::array* outcomes = root.array("outcome", Need::required);
-    const std::vector<std::string> keep = run::read_strings(root, "keep_series");
+    const std::vector<std::string> keep = root.strings("keep_series");
     root.report_unknown_keys();
     if (!diagnostics_.empty() || spec_.scenario.empty()) throw SetupError(diagnostics_.sorted());
 
@@ -179,13 +180,13 @@ class SweepLoader {
       TableReader reader(*design, "design", name_, diagnostics_);
       read_design(reader);
     }
-    run::for_each_table(parameters, "parameter", name_, diagnostics_,
-                        [&](const std::string& /*path*/, TableReader& r) { read_parameter(r); });
+    scenario::for_each_table(parameters, "parameter", name_, diagnostics_,
+                             [&](const std::string& /*path*/, TableReader& r) { read_parameter(r); });
     if (parameters && parameters->empty()) {
       diagnostics_.error(root.where("parameter"), "parameter", "a sweep varies at least one parameter");
     }
-    run::for_each_table(outcomes, "outcome", name_, diagnostics_,
-                        [&](const std::string& /*path*/, TableReader& r) { read_outcome(r); });
+    scenario::for_each_table(outcomes, "outcome", name_, diagnostics_,
+                             [&](const std::string& /*path*/, TableReader& r) { read_outcome(r); });
     if (outcomes && outcomes->empty()) {
       diagnostics_.error(root.where("outcome"), "outcome", "a sweep records at least one outcome");
     }
@@ -219,8 +220,8 @@ class SweepLoader {
     const std::int64_t seed = root.integer("seed").value_or(1);
     if (seed < 0) diagnostics_.error(root.where("seed"), "seed", "must be 0 or more");
     spec_.seed = static_cast<std::uint64_t>(std::max<std::int64_t>(seed, 0));
-    spec_.common_random_numbers = run::read_boolean(root, "common_random_numbers").value_or(true);
-    spec_.overrides = run::read_strings(root, "set");
+    spec_.common_random_numbers = root.boolean("common_random_numbers").value_or(true);
+    spec_.overrides = root.strings("set");
     spec_.overrides.insert(spec_.overrides.end(), command_line_.begin(), command_line_.end());
   }
 
@@ -238,7 +239,7 @@ class SweepLoader {
   // A sweep file named as the scenario fails the scenario's schema with "missing required key": say what it is.
   void refuse_if_sweep_file(TableReader& root) {
     Diagnostics ignored;
-    const auto doc = run::parse_input_file(spec_.scenario, spec_.scenario.string(), ignored);
+    const auto doc = scenario::parse_input_file(spec_.scenario, spec_.scenario.string(), ignored);
     if (!doc || !doc->contains("scenario") || !(doc->contains("design") || doc->contains("parameter"))) return;
     diagnostics_.error(root.where("scenario"), "scenario",
                        fmt::format("'{}' is a sweep file, not a scenario: name the scenario file the sweep varies "
@@ -341,7 +342,7 @@ class SweepLoader {
     const std::string path = r.key_path("levels");
     for (const toml::node& item : *items) {
       if (type != ValueType::date) {
-        if (const auto v = scenario::detail::node_number(item, path, diagnostics_)) out.push_back(*v);
+        if (const auto v = scenario::node_number(item, path, diagnostics_)) out.push_back(*v);
         continue;
       }
       std::optional<Date> date;
@@ -349,7 +350,7 @@ class SweepLoader {
       if (const auto* s = item.as_string()) date = Date::parse(**s);
       if (!date) {
         diagnostics_.error(location_of(item.source(), name_), path,
-                           fmt::format("expected dates (YYYY-MM-DD), got {}", scenario::detail::describe_node(item)));
+                           fmt::format("expected dates (YYYY-MM-DD), got {}", scenario::describe_node(item)));
         continue;
       }
       out.push_back(static_cast<double>(date->days_after(spec_.base.run.start_date)));
@@ -489,7 +490,7 @@ class SweepLoader {
       values.emplace_back(range.min, "min");
       values.emplace_back(range.max, "max");
     }
-    const bool known_key = run::node_at(resolved_, range.key) || run::parameter_entry(range.key, resolved_);
+    const bool known_key = scenario::node_at(resolved_, range.key) || scenario::parameter_entry(range.key, resolved_);
     for (const auto& [value, from] : values) {
       std::vector<std::string> probe = spec_.overrides;
       probe.push_back(fmt::format("{}={}", range.key, value_text(spec_, p, value)));

@@ -18,6 +18,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/run/compare.hpp"
+#include "sim/run/outcome_reader.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/support/error_message.hpp"
 #include "tests/support/source.hpp"

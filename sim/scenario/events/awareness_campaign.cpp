@@ -16,7 +16,7 @@ std::span<const detail::Field<AwarenessCampaign>> fields(const AwarenessCampaign
 
 bool read_references(detail::EventReader& r, AwarenessCampaign& event) {
   if (!r.has("country")) return true;  // aimed at victims
-  event.country = r.country("country", detail::Need::optional);
+  event.country = r.country("country", Need::optional);
   if (event.country && !r.scenario().country(*event.country).origin) {
     r.error("country", fmt::format("country '{}' has no [origin] table; leave 'country' out to aim the campaign at "
                                    "victims",

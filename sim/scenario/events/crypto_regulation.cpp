@@ -16,7 +16,7 @@ std::span<const detail::Field<CryptoRegulation>> fields(const CryptoRegulation& 
 
 bool read_references(detail::EventReader& r, CryptoRegulation& event) {
   if (!r.has("country")) return true;  // region-wide
-  event.country = r.country("country", detail::Need::optional);
+  event.country = r.country("country", Need::optional);
   return event.country.has_value();
 }
 

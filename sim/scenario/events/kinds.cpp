@@ -93,7 +93,7 @@ bool read_event(EventReader& r, EventPayload& payload) {
   return std::visit(
       [&](auto& event) {
         const bool references_ok = read_references(r, event);
-        r.table().fields(fields(event), event);
+        read_fields(r.table(), fields(event), event);
         return references_ok;
       },
       payload);
