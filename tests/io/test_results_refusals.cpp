@@ -192,7 +192,8 @@ TEST_CASE("RunMetadata takes the run, countries, networks, sites and events from
   CHECK(meta.scenario_events[1].target == "syndicate");
 }
 
-TEST_CASE("A run file records run.scale; one written before that attribute takes it from its scenario", "[unit][io]") {
+TEST_CASE("A run file records run.scale, and one written before that attribute takes it from its scenario",
+          "[unit][io]") {
   const TempDir dir;
   const fs::path path = dir.file("old.h5");
   io::RunMetadata meta = sample_meta();

@@ -208,7 +208,7 @@ TEST_CASE("Crackdown: mass releases within weeks, decentralisation, geographic s
   }
 }
 
-TEST_CASE("Pressure that decays lets the industry return; pressure that is sustained keeps it down",
+TEST_CASE("Pressure that decays lets the industry return, and pressure that is sustained keeps it down",
           "[validation][pressure]") {
   const Runs decays = run_scenario("scenarios/pressure_decays.toml", one_to_one);
   const Runs sustained = run_scenario("scenarios/pressure_sustained.toml", one_to_one);
