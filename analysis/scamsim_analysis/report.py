@@ -38,6 +38,7 @@ h2 { font-size: 1.4rem; margin: 2.4rem 0 0.8rem; border-bottom: 1px solid var(--
 h3 { font-size: 1.15rem; margin: 1.6rem 0 0.5rem; }
 p.meta { color: var(--muted); margin: 0.2rem 0; font-size: 0.95rem; }
 nav ol { columns: 2; font-size: 0.95rem; }
+.preview { border: 2px solid var(--accent); padding: 0.4rem 0.8rem; margin: 0.6rem 0; font-weight: 600; }
 .note { background: var(--bg-soft); border-left: 4px solid var(--accent); padding: 0.6rem 1rem; margin: 1rem 0; }
 table { border-collapse: collapse; margin: 0.6rem 0 1.2rem; font-size: 0.92rem; display: block; max-width: 100%;
         overflow-x: auto; }
@@ -151,11 +152,21 @@ def _runs_header(runs: Sequence[RunResult], labels: Sequence[str]) -> str:
         lines.append(f"<p class=meta><strong>{_e(label)}</strong>: scenario <code>{_e(run.name)}</code>, seed "
                      f"{run.seed}, {len(run.replicates)} replicates, "
                      + (f"simulated at {run.scale:.3g} of the region's size (<code>run.scale</code>), shown scaled "
-                        "to the full region, " if run.scale != 1.0 else "")
+                        "to the full region, " if run.scale != 1.0 else "run.scale 1 (1:1), ")
                      + f"{run.time[0]:%d %b %Y} to {run.time[-1]:%d %b %Y}"
                      f" ({run.dt_days}-day steps); written {_e(run.attrs.get('created_utc', '?'))} by "
                      f"{_e(run.version)}; file <code>{_e(run.path.name)}</code></p>")
     return "".join(lines)
+
+
+def _preview_banner(runs: Sequence[RunResult], sweeps: Sequence[SweepResult]) -> str:
+    """Under the title, when any input ran below 1:1: its figures are a preview (issue 13)."""
+    smaller = sorted({run.scale for run in runs if run.scale < 1} | {sweep.scale for sweep in sweeps if sweep.scale < 1})
+    if not smaller:
+        return ""
+    scales = ", ".join(f"{s:.3g}" for s in smaller)
+    return (f'<p class="preview">run.scale = {scales}: a preview at reduced scale; findings come from 1:1 runs. '
+            "Shares and sizes of a smaller world differ from 1:1 (docs/MODEL.md section 8).</p>")
 
 
 def _scale_note(runs: Sequence[RunResult], sweeps: Sequence[SweepResult]) -> str:
@@ -413,8 +424,9 @@ def _body(title: str, runs: Sequence[RunResult], labels: Sequence[str], events: 
     parts = [f"<header><h1>{_e(title)}</h1>{_runs_header(runs, labels)}"]
     for sweep in sweeps:
         parts.append(f"<p class=meta><strong>Sweep {_e(sweep.name)}</strong>: design {_e(sweep.design)}, "
-                     f"{len(sweep.runs)} runs, seed {sweep.seed}, written by {_e(sweep.version)}; file "
+                     f"{len(sweep.runs)} runs, seed {sweep.seed}, run.scale {sweep.scale:.3g}, written by {_e(sweep.version)}; file "
                      f"<code>{_e(sweep.path.name)}</code></p>")
+    parts.append(_preview_banner(runs, sweeps))
     parts.append("</header>")
     toc = []
     if runs:

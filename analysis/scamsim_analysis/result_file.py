@@ -80,6 +80,18 @@ def scales_with_run_scale(units: str) -> bool:
     return bool(_EXTENSIVE_UNITS.match(str(units or "").strip()))
 
 
+def file_scale(attrs: dict[str, Any], attribute: str, toml_text: str) -> float:
+    """run.scale as a file records it: its root attribute `attribute` (files since issue 13), else the scenario's."""
+    if attribute in attrs:
+        try:
+            scale = float(attrs[attribute])
+        except (TypeError, ValueError):
+            scale = float("nan")
+        if np.isfinite(scale) and scale > 0:
+            return scale
+    return scenario_scale(toml_text)
+
+
 def scenario_scale(toml_text: str) -> float:
     """run.scale of a resolved scenario's TOML text (1 if it does not say)."""
     try:

@@ -15,7 +15,7 @@ import xarray as xr
 from .countries import fallback_countries
 from .errors import MissingSeriesError
 from .result_file import (FileMetadata, _coordinate_values, _coordinates, _File, _strings, opened, read_labelled,
-                          scales_with_run_scale, scenario_scale)
+                          file_scale, scales_with_run_scale)
 from .validate import check_run_file
 
 @dataclass
@@ -77,8 +77,9 @@ class RunResult(FileMetadata):
 
     @property
     def scale(self) -> float:
-        """The run's run.scale (0.1: a 10% world), from its resolved scenario."""
-        return scenario_scale(self.scenario_toml)
+        """The run's run.scale (0.1: a 10% world): the root attribute run_scale, or in files written before it
+        existed, the resolved scenario's."""
+        return file_scale(self.attrs, "run_scale", self.scenario_toml)
 
     def at_full_scale(self) -> "RunResult":
         """A copy whose series of people, operations, raids and money, and the event log's counts and amounts, are

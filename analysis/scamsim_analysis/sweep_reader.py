@@ -15,7 +15,7 @@ import xarray as xr
 from .countries import fallback_countries
 from .errors import MissingSeriesError, ResultFileError
 from .result_file import (FileMetadata, _attributes, _coordinate_values, _coordinates, _File, _is_scale, opened,
-                          read_labelled, scales_with_run_scale, scenario_scale)
+                          read_labelled, file_scale, scales_with_run_scale)
 from .run_reader import ScenarioEvent, _fallback_headline, _groups, _label
 
 @dataclass
@@ -126,8 +126,9 @@ class SweepResult(FileMetadata):
 
     @property
     def scale(self) -> float:
-        """The base scenario's run.scale (the runs' own, unless the sweep varies run.scale)."""
-        return scenario_scale(self.scenario_toml)
+        """The base scenario's run.scale (the runs' own, unless the sweep varies run.scale): the root attribute
+        run_scale, or in files written before it existed, the base scenario's."""
+        return file_scale(self.attrs, "run_scale", self.scenario_toml)
 
     def run_scales(self) -> pd.Series:
         """Each run's run.scale: the parameter's value where the sweep varies it, else the base scenario's."""

@@ -101,6 +101,8 @@ int compare_command(const CompareCommandOptions& o, std::ostream& out, std::ostr
   results.toml_a = a.resolved_toml;
   results.toml_b = b.resolved_toml;
   results.seed = a.run.seed;
+  results.scale_a = a.run.scale;
+  results.scale_b = b.run.scale;
   results.pairs = a.run.replicates;
   results.confidence = o.confidence;
   results.start_date = a.run.start_date;

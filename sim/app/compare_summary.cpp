@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "sim/app/scale_note.hpp"
 #include "sim/core/text.hpp"
 #include "sim/scenario/describe.hpp"
 
@@ -50,6 +51,12 @@ std::string summarize_compare(const io::CompareResults& r) {
                      r.dt_days, r.dt_days == 1 ? "" : "s", r.seed, r.pairs, r.pairs == 1 ? "" : "s");
   if (!r.created_utc.empty()) {
     out += fmt::format("  written  {} by scamsim {} (commit {})\n", r.created_utc, r.scamsim_version, r.git_commit);
+  }
+  if (r.scale_a == r.scale_b) {
+    out += scale_note(r.scale_a, "outcomes below are scaled up to the full region");
+  } else {
+    out += fmt::format("  scale    A at run.scale = {:g}, B at run.scale = {:g}{}\n", r.scale_a, r.scale_b,
+                       std::min(r.scale_a, r.scale_b) < 1 ? ": a preview; findings come from 1:1 runs" : "");
   }
   out += fmt::format(
       "  columns  means over the pairs (at scale 1); B - A: the mean difference; {:g}% CI paired: Student-t over "

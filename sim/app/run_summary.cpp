@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/app/scale_note.hpp"
 #include "sim/core/date.hpp"
 #include "sim/scenario/describe.hpp"
 
@@ -164,6 +165,9 @@ std::string summarize_run(const io::Results& results) {
                      meta.dt_days == 1 ? "" : "s", meta.seed, meta.replicates, meta.replicates == 1 ? "" : "s");
   out += fmt::format("  written  {} by scamsim {} (commit {}), result schema version {}\n", results.created_utc,
                      results.scamsim_version, results.git_commit, results.schema_version);
+  out += scale_note(meta.scale, fmt::format("people, operations, raids and money below are of a world {:g} the "
+                                            "region's size, not scaled up",
+                                            meta.scale));
   if (meta.replicates > 1) {
     out += fmt::format("  figures  medians across the {} replicates (each figure separately)\n", meta.replicates);
   }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/app/scale_note.hpp"
 #include "sim/core/text.hpp"
 #include "sim/scenario/describe.hpp"
 
@@ -65,6 +66,11 @@ std::string summarize_sweep(const io::SweepResults& r) {
                      r.points == 1 ? "" : "s", r.replicates, r.replicates == 1 ? "" : "s", r.runs, r.seed);
   out += fmt::format("  written  {} by scamsim {} (commit {}), result schema version {}\n", r.created_utc,
                      r.scamsim_version, r.git_commit, r.schema_version);
+  if (std::find(r.parameters.begin(), r.parameters.end(), "run.scale") != r.parameters.end()) {
+    out += "  scale    run.scale varies across the sweep (a parameter); findings come from 1:1 runs\n";
+  } else {
+    out += scale_note(r.scale, "outcomes below are scaled up to the full region");
+  }
   out += fmt::format("  runs     {} done, {} failed, {} pending\n", count(RunStatus::done), count(RunStatus::failed),
                      count(RunStatus::pending));
   std::size_t shown_failures = 0;

@@ -118,6 +118,8 @@ void write_compare(const fs::path& path, const CompareResults& r) {
   file.set_attribute("scenario_a_toml", r.toml_a);
   file.set_attribute("scenario_b_toml", r.toml_b);
   file.set_attribute("seed", r.seed);
+  file.set_attribute("scenario_a_run_scale", r.scale_a);
+  file.set_attribute("scenario_b_run_scale", r.scale_b);
   file.set_attribute("replicates", r.pairs);
   file.set_attribute("confidence", r.confidence);
   file.set_attribute("start_date", r.start_date.to_string());
@@ -205,6 +207,8 @@ CompareResults read_compare(const fs::path& path) {
     r.toml_a = attribute<std::string>(file, path, "scenario_a_toml");
     r.toml_b = attribute<std::string>(file, path, "scenario_b_toml");
     r.seed = attribute<std::int64_t>(file, path, "seed");
+    r.scale_a = read_run_scale(file, path, "scenario_a_run_scale", r.toml_a);
+    r.scale_b = read_run_scale(file, path, "scenario_b_run_scale", r.toml_b);
     r.pairs = attribute<std::int64_t>(file, path, "replicates");
     r.confidence = attribute<double>(file, path, "confidence");
     r.dt_days = attribute<std::int64_t>(file, path, "dt_days");

@@ -24,6 +24,8 @@ struct CompareResults {
   std::string file_a, file_b;                            ///< the scenario files as given
   std::string toml_a, toml_b;  ///< the resolved scenarios (after base, --set, seed and replicates)
   std::int64_t seed = 0;       ///< run.seed of both sides
+  double scale_a = 1;          ///< run.scale of side A (outcomes are at scale 1 whatever it is)
+  double scale_b = 1;          ///< run.scale of side B
   std::int64_t pairs = 0;      ///< replicates of each side
   double confidence = 0.95;    ///< two-sided level of the intervals
   Date start_date;             ///< the shared time axis

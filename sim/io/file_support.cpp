@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include "sim/core/error.hpp"
 
@@ -31,6 +33,25 @@ void refuse(const std::filesystem::path& path, const std::string& message) {
 h5::Dataset required_dataset(const h5::File& file, const std::filesystem::path& path, const std::string& name) {
   if (!file.exists(name)) refuse(path, fmt::format("the dataset '/{}' is missing", name));
   return file.open_dataset(name);
+}
+
+double read_run_scale(const h5::File& file, const std::filesystem::path& path, const std::string& attribute,
+                      const std::string& scenario_toml) {
+  double scale = 1;
+  if (file.has_attribute(attribute)) {
+    scale = file.attribute<double>(attribute);
+  } else {
+    // Older files: the resolved scenario holds every value, run.scale included.
+    toml::table doc;
+    try {
+      doc = toml::parse(scenario_toml);
+    } catch (const toml::parse_error&) {
+      refuse(path, fmt::format("'{}' is missing and the recorded scenario is not TOML", attribute));
+    }
+    scale = doc["run"]["scale"].value<double>().value_or(1.0);
+  }
+  if (!(scale > 0) || !std::isfinite(scale)) refuse(path, fmt::format("{} is {}: must be above 0", attribute, scale));
+  return scale;
 }
 
 void attach(h5::Dataset& d, std::span<const std::pair<const h5::Dataset*, const char*>> scales) {

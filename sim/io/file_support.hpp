@@ -23,6 +23,12 @@ std::string utc_now();
 /// The dataset at `name`, refusing the file when it is missing rather than failing deep in HDF5.
 h5::Dataset required_dataset(const h5::File& file, const std::filesystem::path& path, const std::string& name);
 
+/// A file's run.scale: its root attribute `attribute` (a double above 0), or, in files written before that
+/// attribute existed, `[run] scale` of the scenario text it recorded (1, the default, when that has none).
+/// Refuses the file if the value is not above 0 or the scenario text is not TOML.
+double read_run_scale(const h5::File& file, const std::filesystem::path& path, const std::string& attribute,
+                      const std::string& scenario_toml);
+
 /// A 1-D coordinate at `path` that is also the dimension scale of that name.
 template <class T>
 h5::Dataset write_scale(h5::Group& root, const std::string& path, std::span<const T> values) {

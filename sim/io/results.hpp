@@ -38,6 +38,7 @@ struct RunMetadata {
   Date start_date;                         ///< the first day of step 0
   std::int64_t dt_days = 1;                ///< days per step
   std::int64_t steps = 0;                  ///< steps per replicate
+  double scale = 1;                        ///< run.scale: below 1 a smaller world, a preview (issue 13)
   std::vector<std::string> country_ids;    ///< in CountryId order: what series and event rows index
   std::vector<std::string> country_names;  ///< display names, parallel to country_ids
   std::vector<double> latitude_deg;        ///< parallel to country_ids

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "sim/io/file_support.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
@@ -76,6 +77,7 @@ class Reader {
     meta.replicates = attribute<std::int64_t>(file_, "replicates");
     meta.dt_days = attribute<std::int64_t>(file_, "dt_days");
     meta.steps = attribute<std::int64_t>(file_, "steps");
+    meta.scale = detail::read_run_scale(file_, path_, run_scale_attribute, meta.resolved_toml);
     const std::string start = attribute<std::string>(file_, "start_date");
     const std::optional<Date> start_date = Date::parse(start);
     if (!start_date) fail(fmt::format("start_date '{}' is not a YYYY-MM-DD date", start));

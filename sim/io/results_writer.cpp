@@ -83,6 +83,7 @@ struct ResultsWriter::Impl {
     if (meta.replicates < 1) fail(fmt::format("{} replicates: a run has at least one", meta.replicates));
     if (meta.steps < 1) fail(fmt::format("{} steps: a run has at least one", meta.steps));
     if (meta.dt_days < 1) fail(fmt::format("a step of {} days: steps last at least a day", meta.dt_days));
+    if (!(meta.scale > 0) || !std::isfinite(meta.scale)) fail(fmt::format("run.scale {}: must be above 0", meta.scale));
     const std::size_t countries = meta.country_ids.size();
     if (countries == 0) fail("the run has no countries");
     if (meta.country_names.size() != countries || meta.latitude_deg.size() != countries ||
@@ -112,6 +113,7 @@ struct ResultsWriter::Impl {
     file.set_attribute("start_date", meta.start_date.to_string());
     file.set_attribute("dt_days", meta.dt_days);
     file.set_attribute("steps", meta.steps);
+    file.set_attribute(run_scale_attribute, meta.scale);
   }
 
   struct Scales {

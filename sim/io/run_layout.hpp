@@ -54,6 +54,10 @@ inline constexpr const char* operator_record_type_path = "operators/operator_rec
 // Root attribute counting the replicates completely stored: a file where it
 // is below `replicates` was left by a run that never finished.
 inline constexpr const char* replicates_written_attribute = "replicates_written";
+// Root attribute holding the run's run.scale (double): below 1 the file is a
+// preview of a smaller world. Files written before it existed carry the
+// value only in their scenario_toml, which the reader falls back on.
+inline constexpr const char* run_scale_attribute = "run_scale";
 
 // Table rows grow by a replicate's events at a time; 4096 rows of ~45 bytes
 // is a chunk of ~180 KiB, a good size for deflate and for reading.

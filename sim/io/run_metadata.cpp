@@ -22,6 +22,7 @@ RunMetadata RunMetadata::from_scenario(const scenario::Scenario& s, std::string 
   meta.start_date = s.run.start_date;
   meta.dt_days = s.run.dt_days;
   meta.steps = s.run.steps();
+  meta.scale = s.run.scale;
   for (const scenario::CountrySpec& c : s.countries) {
     meta.country_ids.push_back(c.id);
     meta.country_names.push_back(c.name);

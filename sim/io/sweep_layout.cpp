@@ -139,6 +139,8 @@ void write_root(h5::File& file, const sweep::SweepSpec& spec, const sweep::Sweep
   file.set_attribute("start_date", spec.base.run.start_date.to_string());
   file.set_attribute("dt_days", spec.base.run.dt_days);
   file.set_attribute("steps", spec.base.run.steps());
+  // The base scenario's run.scale (every run's, unless the design varies run.scale): below 1, a preview.
+  file.set_attribute("run_scale", spec.base.run.scale);
   file.set_attribute("complete", std::int64_t{facts.complete ? 1 : 0});
   if (spec.design == sweep::DesignKind::saltelli) file.set_attribute("base_points", spec.base_points);
   if (spec.design == sweep::DesignKind::morris) {

@@ -32,6 +32,7 @@ SweepResults read_sweep(const fs::path& path) {
     out.runs = attribute<std::int64_t>(file, path, "runs");
     out.complete = file.has_attribute("complete") && file.attribute<std::int64_t>("complete") != 0;
     out.dt_days = attribute<std::int64_t>(file, path, "dt_days");
+    out.scale = read_run_scale(file, path, "run_scale", out.base_scenario_toml);
     const auto start = Date::parse(attribute<std::string>(file, path, "start_date"));
     if (!start) refuse(path, "start_date is not a YYYY-MM-DD date");
     out.start_date = *start;

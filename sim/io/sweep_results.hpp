@@ -95,6 +95,7 @@ struct SweepResults {
   bool complete = false;  ///< false for an in-progress file
   Date start_date;
   std::int64_t dt_days = 1;
+  double scale = 1;  ///< the base scenario's run.scale (each run's unless `parameters` holds run.scale)
   std::vector<std::string> parameters, parameter_units;
   std::vector<std::string> outcomes, outcome_units, outcome_definitions;
   std::vector<double> values;  ///< [run][parameter]

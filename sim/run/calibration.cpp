@@ -102,7 +102,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     throw SetupError(diagnostics.sorted());
   }
   spec.replicates = root.integer("replicates").value_or(3);
-  spec.scale = root.number("scale").value_or(0.1);
+  spec.scale = root.number("scale").value_or(1.0);
   spec.max_evaluations = root.integer("max_evaluations").value_or(80);
   if (spec.replicates < 1 || spec.replicates > 1000) {
     diagnostics.error(root.where("replicates"), "replicates", "must be between 1 and 1000");
@@ -126,6 +126,11 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     p.key = r.string("key", Need::required).value_or("");
     p.min = r.number("min", Need::required).value_or(0);
     p.max = r.number("max", Need::required).value_or(0);
+    // Written in the file, never taken from the scenario: a scenario's value of a fitted parameter is
+    // usually the last fit's output, so starting there would make the fit depend on what ran before it
+    // (issue 13).
+    const std::optional<double> start = r.number("start", Need::required);
+    p.start = start.value_or(0);
     const std::string scale = r.string("scale").value_or("linear");
     r.report_unknown_keys();
     if (scale != "linear" && scale != "log") {
@@ -135,6 +140,10 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     if (const auto* info = parameter_entry(p.key, resolved)) p.integer = info->kind == scenario::ValueKind::integer;
     if (!(p.min < p.max)) diagnostics.error(r.where("max"), r.key_path("max"), "must be greater than min");
     if (p.log_scale && !(p.min > 0)) diagnostics.error(r.where("min"), r.key_path("min"), "a log scale needs min > 0");
+    if (start && p.min < p.max && !(p.min <= p.start && p.start <= p.max)) {
+      diagnostics.error(r.where("start"), r.key_path("start"),
+                        fmt::format("must lie within [min, max] = [{}, {}]", p.min, p.max));
+    }
     if (!p.key.empty() && p.min < p.max) {
       // The key must be a number the scenario accepts, across its whole range.
       for (const double v : {p.min, p.max}) {
@@ -148,16 +157,6 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
           break;
         }
       }
-      // Start from the scenario's value: written in it, else the table's default.
-      double current = from_unit(p, 0.5);
-      const toml::node* written = node_at(resolved, p.key);
-      const auto* info = parameter_entry(p.key, resolved);
-      if (written && written->value<double>()) {
-        current = *written->value<double>();
-      } else if (info && info->default_value) {
-        current = *info->default_value;
-      }
-      p.start = std::clamp(current, p.min, p.max);
     }
     spec.parameters.push_back(p);
   });

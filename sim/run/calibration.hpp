@@ -26,7 +26,7 @@ struct FreeParameter {
   double max = 0;
   bool log_scale = false;
   bool integer = false;  ///< a whole-number parameter (money, counts): values are rounded
-  double start = 0;      ///< the scenario's value (or the middle of the bounds if it has none)
+  double start = 0;      ///< where the search starts: the file's `start`, never the scenario's current value
 };
 
 /// A figure to reproduce: an outcome's mean over replicates should be `value`
@@ -44,7 +44,7 @@ struct CalibrationSpec {
   std::filesystem::path scenario;      ///< the scenario to fit
   std::vector<std::string> overrides;  ///< applied to the scenario first (file's `set`, then --set)
   std::int64_t replicates = 3;
-  double scale = 0.1;
+  double scale = 1;  ///< run.scale of the fitting runs: findings come from 1:1 (issue 13)
   std::int64_t max_evaluations = 80;
   double dt_days = 1;
   std::vector<FreeParameter> parameters;

@@ -155,6 +155,19 @@ class RunFileReading(unittest.TestCase):
         np.testing.assert_array_equal(self.result.series("workers_held").values,
                                       read_run(self.path).series("workers_held").values)  # the original is as stored
 
+    def test_scale_is_the_run_scale_attribute_or_in_older_files_the_scenarios(self) -> None:
+        with h5py.File(self.path, "r") as f:
+            self.assertEqual(float(f.attrs["run_scale"]), 0.02)
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "copy.h5"
+            shutil.copyfile(self.path, copy)
+            with h5py.File(copy, "r+") as f:
+                f.attrs["run_scale"] = 0.5  # the attribute wins over the scenario text (which says 0.02)
+            self.assertEqual(read_run(copy).scale, 0.5)
+            with h5py.File(copy, "r+") as f:
+                del f.attrs["run_scale"]  # as written before the attribute existed
+            self.assertEqual(read_run(copy).scale, 0.02)
+
     def test_an_interrupted_file_gives_only_its_complete_replicates(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
             copy = Path(folder) / "interrupted.h5"

@@ -149,7 +149,7 @@ class OneRun(Checks):
             first_line = f.attrs["scenario_toml"].decode().splitlines()[0]
             events = len(f["scenario_event"])
         for text in (name, f"seed {seed}", f"scamsim {version}", "Key figures", "90% of replicates",
-                     html.escape(first_line)):
+                     html.escape(first_line), "run.scale = 0.02: a preview at reduced scale; findings come from 1:1 runs"):
             self.assertTrue(text in report.page, f"index.html does not say '{text}'")
         self.assertGreaterEqual(report.parsed.details, 1, "the scenario text is folded away in <details>")
         self.assertEqual(report.page.count("<tr><td class=num>"), events, "one row per scenario event")

@@ -67,6 +67,7 @@ inline io::RunMetadata sample_meta() {
   meta.start_date = *scamsim::Date::parse("2025-03-01");
   meta.dt_days = 7;
   meta.steps = steps;
+  meta.scale = 0.25;  // not the scenario text's (which has none, so 1): the attribute must be what is read
   meta.country_ids = {"alpha", "beta", "gamma"};
   meta.country_names = {"Alpha", "Béta", "Gamma"};
   meta.latitude_deg = {11.5, 20.0, -6.2};

@@ -39,6 +39,8 @@ io::CompareResults example() {
   r.toml_a = s.resolved_toml;
   r.toml_b = s.resolved_toml + "\n# b\n";
   r.seed = 42;
+  r.scale_a = 0.5;  // not the scenario text's, so that the attributes are what is read back
+  r.scale_b = 2;
   r.pairs = 3;
   r.confidence = 0.9;
   r.start_date = s.run.start_date;
@@ -67,6 +69,8 @@ TEST_CASE("A comparison file is read back as written", "[unit][compare][io]") {
   CHECK(back.file_b == r.file_b);
   CHECK(back.toml_b == r.toml_b);
   CHECK(back.seed == 42);
+  CHECK(back.scale_a == 0.5);
+  CHECK(back.scale_b == 2);
   CHECK(back.pairs == 3);
   CHECK(back.confidence == 0.9);
   CHECK(back.steps == r.steps);

@@ -59,6 +59,7 @@ TEST_CASE("A results file reads back every series, attribute, event and operator
   CHECK(meta.start_date == expected.start_date);
   CHECK(meta.dt_days == expected.dt_days);
   CHECK(meta.steps == expected.steps);
+  CHECK(meta.scale == expected.scale);
   CHECK(meta.country_ids == expected.country_ids);
   CHECK(meta.country_names == expected.country_names);
   CHECK(meta.latitude_deg == expected.latitude_deg);

@@ -177,6 +177,7 @@ TEST_CASE("RunMetadata takes the run, countries, networks, sites and events from
   CHECK(meta.start_date.to_string() == "2025-01-01");
   CHECK(meta.dt_days == scenario.run.dt_days);
   CHECK(meta.steps == scenario.run.steps());
+  CHECK(meta.scale == scenario.run.scale);
   CHECK(meta.country_ids == std::vector<std::string>{"alpha", "beta", "gamma"});
   CHECK(meta.country_names == std::vector<std::string>{"Alpha", "Beta", "Gamma"});
   CHECK(meta.latitude_deg == std::vector<double>{11.5, 20.0, -6.2});
@@ -189,6 +190,43 @@ TEST_CASE("RunMetadata takes the run, countries, networks, sites and events from
   CHECK(meta.scenario_events[0].target == "alpha");
   CHECK(meta.scenario_events[1].kind == "sanctions_network");
   CHECK(meta.scenario_events[1].target == "syndicate");
+}
+
+TEST_CASE("A run file records run.scale, and one written before that attribute takes it from its scenario",
+          "[unit][io]") {
+  const TempDir dir;
+  const fs::path path = dir.file("old.h5");
+  io::RunMetadata meta = sample_meta();
+  meta.resolved_toml = "name = \"sample\"\n[run]\nseed = 7\nscale = 0.125\n";
+  {
+    io::ResultsWriter writer(path, meta);
+    for (std::int64_t r = 0; r < replicates; ++r) writer.write_replicate(r, sample_record(r));
+    writer.finish();
+  }
+  CHECK(io::read_results(path).meta.scale == 0.25);  // the attribute, not the scenario text
+  {
+    h5::File file = h5::File::open_read_write(path);
+    REQUIRE(H5Adelete(file.id(), "run_scale") >= 0);
+    file.close();
+  }
+  CHECK(io::read_results(path).meta.scale == 0.125);
+  {
+    h5::File file = h5::File::open_read_write(path);
+    file.set_attribute("run_scale", -1.0);
+    file.close();
+  }
+  CHECK_THAT(setup_error([&] { (void)io::read_results(path); }), Contains(path.string()) && Contains("run_scale"));
+}
+
+TEST_CASE("summarize says a run below 1:1 is a preview, and a 1:1 run that it is whole", "[unit][io]") {
+  io::Results results;
+  results.meta = sample_meta();
+  results.meta.scale = 0.2;
+  CHECK_THAT(scamsim::app::summarize_run(results),
+             Contains("run.scale = 0.2: a preview at reduced scale; findings come from 1:1 runs"));
+  results.meta.scale = 1;
+  const std::string whole = scamsim::app::summarize_run(results);
+  CHECK_THAT(whole, Contains("run.scale = 1") && !Contains("preview"));
 }
 
 TEST_CASE("summarize shows each host country and the headline columns", "[unit][io]") {

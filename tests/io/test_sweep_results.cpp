@@ -101,6 +101,7 @@ TEST_CASE("A sweep stopped halfway and resumed gives the file of one that never 
   const io::SweepResults read = io::read_sweep(dir.file("b.h5"));
   CHECK(read.complete);
   CHECK(read.runs == 6);
+  CHECK(read.scale == spec.base.run.scale);
   CHECK(read.status == std::vector<RunStatus>(6, RunStatus::done));
   CHECK(same_bits(read.outcome_values, io::read_sweep(dir.file("a.h5")).outcome_values));
   CHECK(read.parameters == std::vector<std::string>{"countries.alpha.host.aftercare_budget_usd_per_year"});

@@ -49,7 +49,7 @@ TEST_CASE("Pressure halves after one half-life", "[unit][mechanism]") {
   CHECK(r.at(CountryMetric::pressure, 59, alpha) == Approx(0.2).epsilon(1e-12));
 }
 
-TEST_CASE("A pressure shock raises will and the raid rate; none of them without capacity", "[unit][mechanism]") {
+TEST_CASE("A pressure shock raises will and the raid rate, and none of them without capacity", "[unit][mechanism]") {
   const auto r =
       run(quiet({"pressure.will_base=0", "countries.alpha.enforcement_capacity_raids_per_year=100",
                  R"(events=[{kind="pressure_shock", date=2025-03-01, country="alpha", pressure_shock=0.5}])"}));

@@ -42,14 +42,14 @@ TEST_CASE("Calibration files are checked strictly, with located errors", "[unit]
     }
     return std::string("no error");
   };
-  const std::string parameter = "[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\n";
+  const std::string parameter = "[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\nstart = 100\n";
   const std::string target =
       "[[target]]\nname = \"t\"\nmetric = \"workers_held\"\nvalue = 700\ntolerance = 0.1\nsource = \"s\"\n";
   CHECK(errors(parameter + target) == "no error");
   CHECK_THAT(errors("replicatez = 3\n" + parameter + target), Catch::Contains("did you mean 'replicates'"));
-  CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_dayz\"\nmin = 10\nmax = 400\n" + target),
+  CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_dayz\"\nmin = 10\nmax = 400\nstart = 100\n" + target),
              Catch::Contains("refuses"));
-  CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 400\nmax = 10\n" + target),
+  CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 400\nmax = 10\nstart = 100\n" + target),
              Catch::Contains("must be greater than min"));
   CHECK_THAT(errors(parameter + "[[target]]\nname = \"t\"\nmetric = \"nonsense\"\nvalue = 1\ntolerance = 0.1\nsource = "
                                 "\"s\"\n"),
@@ -59,6 +59,11 @@ TEST_CASE("Calibration files are checked strictly, with located errors", "[unit]
                     "tolerance = 0.1\nsource = \"s\"\nfrom = 2030-01-01\n"),
              Catch::Contains("must lie inside the run"));
   CHECK_THAT(errors(parameter), Catch::Contains("target: missing required key"));
+  // The start point is the file's, always written (issue 13), and inside the bounds.
+  CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\n" + target),
+             Catch::Contains("start") && Catch::Contains("missing required key"));
+  CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\nstart = 500\n" + target),
+             Catch::Contains("c.toml:6:9") && Catch::Contains("parameter.0.start") && Catch::Contains("must lie within [min, max] = [10, 400]"));
 }
 
 TEST_CASE("A calibration file's scenario path with a control character is refused, not cut short",
@@ -66,11 +71,12 @@ TEST_CASE("A calibration file's scenario path with a control character is refuse
   const test::TempDir dir("scamsim-test-calibration");
   const std::string scenario = scamsim::test::source_path("tests/scenarios/quiet.toml").string();
   // TOML's \u0000 is a NUL in the string: as a C path it would name only what comes before it.
-  const auto file = dir.write("c.toml", "scenario = \"" + scenario +
-                                            "\\u0000.toml\"\n"
-                                            "[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\n"
-                                            "[[target]]\nname = \"t\"\nmetric = \"workers_held\"\nvalue = 700\n"
-                                            "tolerance = 0.1\nsource = \"s\"\n");
+  const auto file =
+      dir.write("c.toml", "scenario = \"" + scenario +
+                              "\\u0000.toml\"\n"
+                              "[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\nstart = 100\n"
+                              "[[target]]\nname = \"t\"\nmetric = \"workers_held\"\nvalue = 700\n"
+                              "tolerance = 0.1\nsource = \"s\"\n");
   CHECK_THROWS_WITH(
       run::load_calibration(file),
       Catch::Contains("c.toml:1:") && Catch::Contains("scenario: a file name cannot hold control characters"));

@@ -45,3 +45,26 @@ TEST_CASE("The calibrated values in baseline.toml are those the calibration stag
   }
   CHECK(compared >= 6);
 }
+
+TEST_CASE("Stage 2 holds fixed exactly the values stage 1 found", "[scenario][calibration]") {
+  // Stage 2 takes stage 1's output from its own `set`, not from baseline.toml, so that it repeats bit for
+  // bit (issue 13): the copy must be exact.
+  const std::filesystem::path folder = std::filesystem::path(SCAMSIM_SOURCE_DIR) / "scenarios/calibration";
+  const toml::table fitted = toml::parse_file((folder / "baseline_fitted.toml").string());
+  const toml::table stage2 = toml::parse_file((folder / "crackdown_response.toml").string());
+  const toml::array* set = stage2["set"].as_array();
+  REQUIRE(set != nullptr);
+  int compared = 0;
+  for (const auto& entry : *set) {
+    const std::string text = entry.value<std::string>().value_or("");
+    const auto equals = text.find('=');
+    REQUIRE(equals != std::string::npos);
+    const std::string key = text.substr(0, equals);
+    INFO(key);
+    const auto found = toml::at_path(fitted, key).value<double>();
+    if (!found) continue;  // a setting of the run, not a fitted value
+    CHECK(std::stod(text.substr(equals + 1)) == *found);
+    ++compared;
+  }
+  CHECK(compared == 3);
+}
