@@ -63,7 +63,8 @@ TEST_CASE("Calibration files are checked strictly, with located errors", "[unit]
   CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\n" + target),
              Catch::Contains("start") && Catch::Contains("missing required key"));
   CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\nstart = 500\n" + target),
-             Catch::Contains("c.toml:6:9") && Catch::Contains("parameter.0.start") && Catch::Contains("must lie within [min, max] = [10, 400]"));
+             Catch::Contains("c.toml:6:9") && Catch::Contains("parameter.0.start") &&
+                 Catch::Contains("must lie within [min, max] = [10, 400]"));
 }
 
 TEST_CASE("A calibration file's scenario path with a control character is refused, not cut short",
