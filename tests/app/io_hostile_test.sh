@@ -5,15 +5,13 @@
 # are skipped (exit 77) otherwise or where mounting fails.
 # Usage: io_hostile_test.sh SCAMSIM SOURCE_DIR WORK_DIR CASE
 set -euo pipefail
+# shellcheck source=tests/app/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 scamsim=$1
 src=$2
 work=$3
 case_name=$4
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*" >&2; exit 77; }
+fresh_work_dir "$work"
 small=(--set run.scale=0.05 --set run.years=2)
 
 # A 2 MiB tmpfs at ./disk, filled up to $1 KiB, unmounted when the script ends.
