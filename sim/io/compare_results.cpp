@@ -104,11 +104,7 @@ void write_compare(const fs::path& path, const CompareResults& r) {
   }
   h5::File file = h5::File::create(path);
   file.set_attribute("title", fmt::format("scamsim compare: {} (A) vs {} (B)", r.name_a, r.name_b));
-  file.set_attribute("source", fmt::format("scamsim {} (commit {})", version(), git_commit()));
-  file.set_attribute("scamsim_version", version());
-  file.set_attribute("git_commit", git_commit());
-  file.set_attribute("schema_version", results_schema_version);
-  file.set_attribute("file_kind", file_kind_name(FileKind::compare));
+  detail::write_identity(file, FileKind::compare);
   file.set_attribute("created_utc", r.created_utc.empty() ? utc_now() : r.created_utc);
   file.set_attribute("command_line", r.command_line);
   file.set_attribute("scenario_a_name", r.name_a);

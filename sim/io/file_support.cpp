@@ -12,6 +12,8 @@
 #include <toml++/toml.h>
 
 #include "sim/core/error.hpp"
+#include "sim/core/version.hpp"
+#include "sim/io/results.hpp"
 
 namespace scamsim::io::detail {
 
@@ -21,6 +23,14 @@ std::string utc_now() {
   gmtime_r(&now, &utc);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
                      utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+void write_identity(h5::Object& root, FileKind kind) {
+  root.set_attribute("source", fmt::format("scamsim {} (commit {})", version(), git_commit()));
+  root.set_attribute("scamsim_version", version());
+  root.set_attribute("git_commit", git_commit());
+  root.set_attribute("schema_version", results_schema_version);
+  root.set_attribute("file_kind", file_kind_name(kind));
 }
 
 void refuse(const std::filesystem::path& path, const std::string& message) {

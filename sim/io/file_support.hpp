@@ -10,12 +10,17 @@
 #include <utility>
 
 #include "sim/io/h5.hpp"
+#include "sim/io/open_file.hpp"
 #include "sim/model/metrics.hpp"
 
 namespace scamsim::io::detail {
 
 /// Now in UTC as ISO 8601 ("2025-01-31T12:00:00Z"), for the files' creation and history attributes.
 std::string utc_now();
+
+/// The root attributes that say what wrote a file and what it is, the same in run, sweep and comparison files:
+/// source, scamsim_version, git_commit, schema_version and file_kind.
+void write_identity(h5::Object& root, FileKind kind);
 
 /// Throws SetupError about `path`: the files are inputs, so what is wrong with them is the user's to fix.
 [[noreturn]] void refuse(const std::filesystem::path& path, const std::string& message);

@@ -96,11 +96,7 @@ struct ResultsWriter::Impl {
   void write_metadata() {
     // Everything needed to repeat the run and to trust the file, at the root.
     file.set_attribute("title", fmt::format("scamsim results: {}", meta.scenario_name));
-    file.set_attribute("source", fmt::format("scamsim {} (commit {})", version(), git_commit()));
-    file.set_attribute("scamsim_version", version());
-    file.set_attribute("git_commit", git_commit());
-    file.set_attribute("schema_version", results_schema_version);
-    file.set_attribute("file_kind", file_kind_name(FileKind::run));
+    detail::write_identity(file, FileKind::run);
     const std::string created = utc_now();
     file.set_attribute("created_utc", created);
     file.set_attribute("history", fmt::format("{} {}", created, meta.command_line));

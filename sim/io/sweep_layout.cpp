@@ -118,11 +118,7 @@ std::string fit_message(const std::string& message) {
 void write_root(h5::File& file, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, const RootFacts& facts) {
   // Everything needed to repeat the sweep and to trust the file, at the root, as in run files.
   file.set_attribute("title", fmt::format("scamsim sweep: {}", spec.name));
-  file.set_attribute("source", fmt::format("scamsim {} (commit {})", version(), git_commit()));
-  file.set_attribute("scamsim_version", version());
-  file.set_attribute("git_commit", git_commit());
-  file.set_attribute("schema_version", results_schema_version);
-  file.set_attribute("file_kind", file_kind_name(FileKind::sweep));
+  detail::write_identity(file, FileKind::sweep);
   file.set_attribute("created_utc", facts.created_utc);
   file.set_attribute("history", facts.history);
   file.set_attribute("command_line", facts.command_line);
