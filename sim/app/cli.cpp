@@ -73,13 +73,22 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     // No command is a wrong command line, not a request for help: scripts must not take it for success.
     err << app.help() << "scamsim: name a command, e.g. scamsim run SCENARIO -o OUT.h5\n";
     return exit_usage_error;
+  } catch (const std::exception&) {
+    return report_failure(std::current_exception(), err);
+  }
+}
+
+int report_failure(const std::exception_ptr& error, std::ostream& err) {
+  try {
+    std::rethrow_exception(error);
   } catch (const SetupError& e) {
     for (const auto& d : e.diagnostics()) err << d.format() << '\n';
     const std::size_t n = e.diagnostics().size();
-    err << fmt::format("{} error{} found.\n", n, n == 1 ? "" : "s");
+    err << fmt::format("{} error{} found.\n", n, n == 1 ? "" : "s") << std::flush;
     return exit_input_error;
   } catch (const std::exception& e) {
-    err << "scamsim: internal error: " << e.what() << "\nPlease report this with the command that caused it.\n";
+    err << "scamsim: internal error: " << e.what() << "\nPlease report this with the command that caused it.\n"
+        << std::flush;
     return exit_internal_error;
   }
 }

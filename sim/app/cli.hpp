@@ -1,4 +1,5 @@
 #pragma once
+#include <exception>
 #include <iosfwd>
 
 namespace scamsim::app {
@@ -14,6 +15,11 @@ enum ExitCode : int {
 /// Runs the scamsim command line, writing to `out` and `err`; returns the
 /// exit code. The one place errors turn into messages and exit codes.
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+/// Writes the message of a command's failure `error` to `err` (a SetupError's diagnostics and their count, or an
+/// internal error) and returns its exit code: what `run` does with an exception, for the one caller that must
+/// print before it returns (rank 0 of an MPI sweep, before the other ranks exit).
+int report_failure(const std::exception_ptr& error, std::ostream& err);
 
 /// `run` on the process's streams: main() is this one call.
 int main(int argc, char** argv);

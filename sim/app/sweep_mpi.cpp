@@ -121,9 +121,11 @@ int mpi_sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostr
     err << fmt::format("scamsim: internal error: cannot stop the other ranks: {}\n", e.what()) << std::flush;
     distributed::MpiSession::abort(exit_internal_error);
   }
+  // The message goes out before the exit code does: the other ranks exit as soon as they have the code, and
+  // mpirun ends the whole job, this rank included, when one of them exits non-zero, so a message printed by the
+  // caller afterwards was sometimes lost (seen under load in cli.sweep_mpi_resume_from_one_process).
+  if (error) code = report_failure(error, err);
   distributed::MpiSession::share_exit_code(code);
-  // The command's message is printed by the caller, once, after every rank has stopped.
-  if (error) std::rethrow_exception(error);
   return code;
 }
 
