@@ -298,12 +298,11 @@ std::optional<std::string> damaged_global_heap(const std::filesystem::path& path
       if (std::memcmp(&buffer[i], signature, sizeof(signature)) != 0) continue;
       const std::uint64_t at = base + i;
       if (at + header_bytes > file_size) return fmt::format("its global heap collection at byte {} is cut off", at);
-      if (i + 4 < got && buffer[i + 4] != 1) continue;  // not a version-1 collection: the four letters were data
+      // Its version byte is in this block unless the signature sits in the seam, which the next block starts with.
+      if (i + 4 >= got) continue;
+      if (buffer[i + 4] != 1) continue;  // not a version-1 collection: the four letters were data
       auto collection = read_collection(again, at, file_size);
-      if (auto* problem = std::get_if<std::string>(&collection)) {
-        if (problem->starts_with("there is no")) continue;  // not a version-1 collection after all
-        return *problem;
-      }
+      if (auto* problem = std::get_if<std::string>(&collection)) return *problem;
     }
     if (got < buffer.size()) break;
     base += block;  // the next block starts before this one's last bytes, so a signature across the seam is seen
