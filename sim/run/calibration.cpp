@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -241,10 +242,39 @@ std::string fitted_scenario_toml(const CalibrationSpec& spec, const CalibrationR
   const fs::path base = fs::proximate(fs::absolute(spec.scenario), fs::absolute(output).parent_path());
   toml::table doc;
   doc.insert("base", base.generic_string());
+  // An event is replaced whole by one of the same id (scenario files merge events by id, not field by field), so a
+  // fitted field of an event is written as a copy of the scenario's event with that field set.
+  std::optional<toml::table> resolved;
+  toml::array events;
   for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    const std::string& path = spec.parameters[k].key;
+    if (path.starts_with("events.")) {
+      if (!resolved) resolved = toml::parse(scenario::load_scenario(spec.scenario, spec.overrides).resolved_toml);
+      const auto dot = path.find('.', 7);
+      const std::string id = path.substr(7, dot - 7);
+      const std::string field = path.substr(dot + 1);
+      toml::table* copy = nullptr;
+      for (auto& node : events) {
+        if (auto* t = node.as_table(); t != nullptr && (*t)["id"].value<std::string>() == id) copy = t;
+      }
+      if (copy == nullptr) {
+        for (const auto& node : *(*resolved)["events"].as_array()) {
+          if (const auto* t = node.as_table(); t != nullptr && (*t)["id"].value<std::string>() == id) {
+            events.push_back(*t);
+            copy = events.back().as_table();
+          }
+        }
+      }
+      if (spec.parameters[k].integer) {
+        copy->insert_or_assign(field, static_cast<std::int64_t>(std::llround(result.fitted[k])));
+      } else {
+        copy->insert_or_assign(field, result.fitted[k]);
+      }
+      continue;
+    }
     // Nest the key path into tables, so the file reads like any scenario.
     toml::table* at = &doc;
-    std::string_view key = spec.parameters[k].key;
+    std::string_view key = path;
     for (std::size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
       auto [it, inserted] = at->insert(std::string(key.substr(0, dot)), toml::table{});
       at = it->second.as_table();
@@ -256,6 +286,7 @@ std::string fitted_scenario_toml(const CalibrationSpec& spec, const CalibrationR
       at->insert_or_assign(std::string(key), result.fitted[k]);
     }
   }
+  if (!events.empty()) doc.insert("events", std::move(events));
   std::ostringstream text;
   text << toml::toml_formatter(doc);
   return out + text.str() + "\n";

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <string>
+
+#include <toml++/toml.h>
 
 #include "sim/run/calibration.hpp"
 #include "sim/scenario/loader.hpp"
@@ -81,4 +84,39 @@ TEST_CASE("A calibration file's scenario path with a control character is refuse
   CHECK_THROWS_WITH(
       run::load_calibration(file),
       Catch::Contains("c.toml:1:") && Catch::Contains("scenario: a file name cannot hold control characters"));
+}
+
+TEST_CASE("A fitted field of an event is written as the whole event, and the fitted file runs with it",
+          "[unit][calibration]") {
+  // Scenario files replace an event whole by one of the same id, so a fitted file that wrote only the field
+  // ([events.ID] field = x) was refused ("events: expected an array") and one with a partial event would drop the
+  // event's other fields.
+  run::CalibrationSpec spec;
+  spec.file = "fit.toml";
+  spec.scenario = scamsim::test::source_path("tests/scenarios/tiny.toml");
+  spec.parameters.push_back({"events.sanctions_later.capital_frozen_share", 0, 1, false, false, 0.5});
+  spec.parameters.push_back({"pressure.will_base", 0, 1, false, false, 0.1});
+  spec.overrides = {
+      R"(events=[{id="sanctions_later", kind="sanctions_network", date=2025-11-01, network="syndicate", capital_frozen_share=0.5}])"};
+  run::CalibrationResult result;
+  result.fitted = {0.625, 0.25};
+  const test::TempDir dir("scamsim-test-calibration-event");
+  const auto output = dir.file("fitted.toml");
+  const std::string text = run::fitted_scenario_toml(spec, result, output, "scamsim calibrate ...");
+  dir.write("fitted.toml", text);
+  INFO(text);
+  // The fitted file alone (no `set`): the event it carries is the whole event.
+  const auto fitted = scenario::load_scenario(output);
+  CHECK(fitted.params.pressure.will_base == 0.25);
+  const toml::table resolved = toml::parse(fitted.resolved_toml);
+  int found = 0;
+  for (const auto& node : *resolved["events"].as_array()) {
+    const auto& event = *node.as_table();
+    if (event["id"].value<std::string>() != "sanctions_later") continue;
+    ++found;
+    CHECK(event["capital_frozen_share"].value<double>() == 0.625);
+    CHECK(event["network"].value<std::string>() == "syndicate");  // the rest of the event is kept
+    CHECK(event["kind"].value<std::string>() == "sanctions_network");
+  }
+  CHECK(found == 1);
 }
