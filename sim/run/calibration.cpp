@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -139,6 +138,14 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     }
     p.log_scale = scale == "log";
     if (const auto* info = parameter_entry(p.key, resolved)) p.integer = info->kind == scenario::ValueKind::integer;
+    if (p.key.starts_with("events.")) {
+      // The fitted file replaces the event by its id (fitted_scenario_toml): one without can't be fitted.
+      const toml::node* event = node_at(resolved, p.key.substr(0, p.key.find('.', 7)));
+      if (event && event->is_table() && !(*event->as_table())["id"].is_string()) {
+        diagnostics.error(r.where("key"), r.key_path("key"),
+                          fmt::format("{} names an event with no id; give it an id to fit its fields", p.key));
+      }
+    }
     if (!(p.min < p.max)) diagnostics.error(r.where("max"), r.key_path("max"), "must be greater than min");
     if (p.log_scale && !(p.min > 0)) diagnostics.error(r.where("min"), r.key_path("min"), "a log scale needs min > 0");
     if (start && p.min < p.max && !(p.min <= p.start && p.start <= p.max)) {
@@ -230,6 +237,25 @@ std::string format_fit(const CalibrationSpec& spec, const CalibrationResult& res
   return out;
 }
 
+namespace {
+
+/// Sets the number at `key` (dots nest tables) in `table`, whole if the parameter is.
+void set_number(toml::table& table, std::string_view key, double value, bool integer) {
+  toml::table* at = &table;
+  for (std::size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
+    auto [it, inserted] = at->insert(std::string(key.substr(0, dot)), toml::table{});
+    at = it->second.as_table();
+    key = key.substr(dot + 1);
+  }
+  if (integer) {
+    at->insert_or_assign(std::string(key), static_cast<std::int64_t>(std::llround(value)));
+  } else {
+    at->insert_or_assign(std::string(key), value);
+  }
+}
+
+}  // namespace
+
 std::string fitted_scenario_toml(const CalibrationSpec& spec, const CalibrationResult& result, const fs::path& output,
                                  const std::string& command_line) {
   std::string out;
@@ -242,48 +268,37 @@ std::string fitted_scenario_toml(const CalibrationSpec& spec, const CalibrationR
   const fs::path base = fs::proximate(fs::absolute(spec.scenario), fs::absolute(output).parent_path());
   toml::table doc;
   doc.insert("base", base.generic_string());
-  // An event is replaced whole by one of the same id (scenario files merge events by id, not field by field), so a
-  // fitted field of an event is written as a copy of the scenario's event with that field set.
-  std::optional<toml::table> resolved;
-  toml::array events;
+  // A value inside an array cannot be written as a table: scenario files replace an array whole (an event by its
+  // id), so the fitted file carries a copy of what it replaces, with the fitted value set in it.
+  const toml::table resolved = toml::parse(scenario::load_scenario(spec.scenario, spec.overrides).resolved_toml);
+  toml::array events;  // copies of the fitted events, which replace the scenario's by id
   for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
-    const std::string& path = spec.parameters[k].key;
-    if (path.starts_with("events.")) {
-      if (!resolved) resolved = toml::parse(scenario::load_scenario(spec.scenario, spec.overrides).resolved_toml);
-      const auto dot = path.find('.', 7);
-      const std::string id = path.substr(7, dot - 7);
-      const std::string field = path.substr(dot + 1);
-      toml::table* copy = nullptr;
-      for (auto& node : events) {
-        if (auto* t = node.as_table(); t != nullptr && (*t)["id"].value<std::string>() == id) copy = t;
-      }
-      if (copy == nullptr) {
-        for (const auto& node : *(*resolved)["events"].as_array()) {
-          if (const auto* t = node.as_table(); t != nullptr && (*t)["id"].value<std::string>() == id) {
-            events.push_back(*t);
-            copy = events.back().as_table();
-          }
-        }
-      }
-      if (spec.parameters[k].integer) {
-        copy->insert_or_assign(field, static_cast<std::int64_t>(std::llround(result.fitted[k])));
-      } else {
-        copy->insert_or_assign(field, result.fitted[k]);
-      }
+    const std::string& key = spec.parameters[k].key;
+    const double value = result.fitted[k];
+    const bool integer = spec.parameters[k].integer;
+    const std::string array = key.substr(0, key.find('.'));
+    if (!resolved[array].is_array()) {
+      set_number(doc, key, value, integer);
       continue;
     }
-    // Nest the key path into tables, so the file reads like any scenario.
-    toml::table* at = &doc;
-    std::string_view key = path;
-    for (std::size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
-      auto [it, inserted] = at->insert(std::string(key.substr(0, dot)), toml::table{});
-      at = it->second.as_table();
-      key = key.substr(dot + 1);
-    }
-    if (spec.parameters[k].integer) {
-      at->insert_or_assign(std::string(key), static_cast<std::int64_t>(std::llround(result.fitted[k])));
+    // The element (events by id or position, operations by position) and the field within it.
+    const auto second = key.find('.', array.size() + 1);
+    const std::string element = key.substr(0, second);
+    const std::string field = key.substr(second + 1);
+    if (array == "events") {
+      const auto& event = *node_at(resolved, element)->as_table();
+      const std::string id = *event["id"].value<std::string>();  // load_calibration refuses an event with none
+      auto copy = std::find_if(events.begin(), events.end(),
+                               [&](const toml::node& e) { return (*e.as_table())["id"].value<std::string>() == id; });
+      if (copy == events.end()) {
+        events.push_back(event);
+        copy = std::prev(events.end());
+      }
+      set_number(*copy->as_table(), field, value, integer);
     } else {
-      at->insert_or_assign(std::string(key), result.fitted[k]);
+      if (!doc.contains(array)) doc.insert(array, *resolved[array].as_array());
+      // The copy is this function's own document: writing through node_at's view of it is safe.
+      set_number(*const_cast<toml::node*>(node_at(doc, element))->as_table(), field, value, integer);
     }
   }
   if (!events.empty()) doc.insert("events", std::move(events));

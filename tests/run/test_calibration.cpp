@@ -68,6 +68,13 @@ TEST_CASE("Calibration files are checked strictly, with located errors", "[unit]
   CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\nstart = 500\n" + target),
              Catch::Contains("c.toml:6:9") && Catch::Contains("parameter.0.start") &&
                  Catch::Contains("must lie within [min, max] = [10, 400]"));
+  // A fitted file replaces an event by its id: an event with none cannot be fitted.
+  CHECK_THAT(
+      errors(
+          R"(set = ['events=[{kind="crackdown", date=2025-06-01, country="alpha", capacity_factor=3, duration_days=30}]'])"
+          "\n[[parameter]]\nkey = \"events.0.capacity_factor\"\nmin = 1\nmax = 10\nstart = 3\n" +
+          target),
+      Catch::Contains("names an event with no id"));
 }
 
 TEST_CASE("A calibration file's scenario path with a control character is refused, not cut short",
@@ -86,7 +93,7 @@ TEST_CASE("A calibration file's scenario path with a control character is refuse
       Catch::Contains("c.toml:1:") && Catch::Contains("scenario: a file name cannot hold control characters"));
 }
 
-TEST_CASE("A fitted field of an event is written as the whole event, and the fitted file runs with it",
+TEST_CASE("A fitted field of an event or an operation is written as the whole of what it replaces, and runs",
           "[unit][calibration]") {
   // Scenario files replace an event whole by one of the same id, so a fitted file that wrote only the field
   // ([events.ID] field = x) was refused ("events: expected an array") and one with a partial event would drop the
@@ -96,10 +103,11 @@ TEST_CASE("A fitted field of an event is written as the whole event, and the fit
   spec.scenario = scamsim::test::source_path("tests/scenarios/tiny.toml");
   spec.parameters.push_back({"events.sanctions_later.capital_frozen_share", 0, 1, false, false, 0.5});
   spec.parameters.push_back({"pressure.will_base", 0, 1, false, false, 0.1});
+  spec.parameters.push_back({"operations.0.workers", 1, 100000, false, true, 300});
   spec.overrides = {
       R"(events=[{id="sanctions_later", kind="sanctions_network", date=2025-11-01, network="syndicate", capital_frozen_share=0.5}])"};
   run::CalibrationResult result;
-  result.fitted = {0.625, 0.25};
+  result.fitted = {0.625, 0.25, 1234.4};
   const test::TempDir dir("scamsim-test-calibration-event");
   const auto output = dir.file("fitted.toml");
   const std::string text = run::fitted_scenario_toml(spec, result, output, "scamsim calibrate ...");
@@ -119,4 +127,9 @@ TEST_CASE("A fitted field of an event is written as the whole event, and the fit
     CHECK(event["kind"].value<std::string>() == "sanctions_network");
   }
   CHECK(found == 1);
+  // An operation's field, in an array that scenario files replace whole: the copy keeps the other operations.
+  const auto& operations = *resolved["operations"].as_array();
+  CHECK(operations.size() ==
+        toml::parse(scenario::load_scenario(spec.scenario).resolved_toml)["operations"].as_array()->size());
+  CHECK((*operations[0].as_table())["workers"].value<std::int64_t>() == 1234);
 }
