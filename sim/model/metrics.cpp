@@ -8,7 +8,8 @@ namespace {
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(EventKind::count_)> event_names = {
     "raid_failed",      "raid_leaked",        "raid_success", "split",      "merge",
-    "relocation_start", "relocation_arrival", "release",      "bankruptcy", "scenario_event"};
+    "relocation_start", "relocation_arrival", "release",      "bankruptcy", "scenario_event",
+    "disperse",         "consolidate",        "opened"};
 
 }  // namespace
 

@@ -172,7 +172,10 @@ enum class EventKind : std::uint8_t {
   release,
   bankruptcy,
   scenario_event,
-  count_  ///< number of kinds, not a kind
+  disperse,     ///< a compound dispersed into `count` cells (MODEL.md §7.10)
+  consolidate,  ///< a cell took a compound again
+  opened,       ///< a new operation opened (entry, MODEL.md §7.10); amount: its capital
+  count_        ///< number of kinds, not a kind
 };
 
 /// The names of the event-log kinds, indexed by EventKind.

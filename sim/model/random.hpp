@@ -43,7 +43,8 @@ enum class Purpose : std::uint16_t {
   recruit_target = 17,
   reserved_recruit_vulnerability = 18,  ///< reserved: never drawn (new recruits get a fixed vulnerability)
   split = 19,
-  // Next free value: 20.
+  entry = 20,  ///< openings in a host: their count, networks and sites
+  // Next free value: 21.
   test = 0xffff,  ///< for tests only
 };
 

@@ -26,6 +26,12 @@ Derived derive(const scenario::Scenario& s) {
   d.pressure_decay_per_step = std::exp2(-d.dt_days / p.pressure.half_life_days);
   d.risk_smoothing_per_step = 1 - std::exp(-d.dt_days / p.enforcement.risk_memory_days);
   d.revenue_smoothing_per_step = 1 - std::exp(-d.dt_days / p.pressure.revenue_memory_days);
+  d.visibility_floor = p.enforcement.visibility_floor * s.run.scale;  // run.scale keeps sizes, shrinks numbers
+  d.news_reaction_steps =
+      p.relocation.news_reaction_days > 0
+          ? std::max<std::int32_t>(1,
+                                   static_cast<std::int32_t>(std::lround(p.relocation.news_reaction_days / d.dt_days)))
+          : 0;
   for (const auto& e : s.events) {
     d.event_steps.push_back(static_cast<std::int32_t>(e.date.days_after(s.run.start_date) / s.run.dt_days));
   }
@@ -57,6 +63,7 @@ void Simulation::step() {
   update_countries();        // 2. pressure decays, will, raid intensity, aftercare beds, local demand
   run_operators();           // 3. revenue, costs, laundering, risk; decide release, split, merge, move
   resolve_operator_plans();  //    carry out splits, merges and moves in operator-id order
+  open_operations();         //    entrants and reopened premises, in host order
   draw_raids();              // 4. raids drawn per country, targets, leaks, outcomes
   step_workers();            // 5. every worker's transitions (parallel, outboxes per chunk)
   match_labour();            // 6. aftercare beds, re-recruitment, new trafficking, in worker-id order
@@ -124,10 +131,11 @@ void Simulation::file_released(std::uint32_t worker) {
   if (countries_[c].aftercare_budget_usd_per_year > 0) bed_queue_[c].push_back(worker);
 }
 
-double Simulation::revenue_per_worker_day(OperatorId o, CountryId where) const {
-  return model::revenue_usd_per_worker_day(
+double Simulation::revenue_per_worker_day(OperatorId o, CountryId where, OperationForm form) const {
+  const double r = model::revenue_usd_per_worker_day(
       static_cast<double>(p_.economics.revenue_usd_per_worker_day), scenario_.country(where).host->infrastructure,
       ai_uplift_, ops_.tech[index_of(o)], p_.economics.awareness_conversion_loss, victim_awareness_);
+  return form == OperationForm::cell ? r * p_.forms.cell_productivity : r;
 }
 
 void Simulation::initialise_world() {
@@ -136,6 +144,7 @@ void Simulation::initialise_world() {
   ai_uplift_ = p_.ai.uplift;
   victim_awareness_ = p_.economics.victim_awareness;
   intelligence_ = s.matrices.intelligence_sharing;
+  network_news_step_.assign(s.networks.size(), -1);
   stocks_.reset(nc);
   marks_.assign(nc, {});
   bed_queue_.assign(nc, {});

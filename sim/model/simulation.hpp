@@ -23,6 +23,8 @@ struct Derived {
   double pressure_decay_per_step = 1;         ///< 2^(-dt / half-life)
   double risk_smoothing_per_step = 1;         ///< 1 - exp(-dt / memory)
   double revenue_smoothing_per_step = 1;      ///< 1 - exp(-dt / pressure.revenue_memory_days)
+  double visibility_floor = 0;                ///< enforcement.visibility_floor x run.scale (weighted visibility)
+  std::int32_t news_reaction_steps = 0;       ///< relocation.news_reaction_days in steps, 0: off
   std::vector<std::int32_t> event_steps;      ///< step of each scenario event (in date order)
   std::vector<double> embassy_rate_per_day;   ///< by nationality
   std::vector<std::vector<SiteId>> sites_of;  ///< by country
@@ -40,6 +42,7 @@ struct Ledger {
   std::int64_t seized_usd = 0;
   std::int64_t moving_costs_usd = 0;
   std::int64_t written_off_usd = 0;  ///< capital of dismantled slots when reused
+  std::int64_t invested_usd = 0;     ///< capital networks put into new operations (entry)
 };
 
 /// A simulated world: built from a scenario and a replicate number, stepped,
@@ -80,7 +83,7 @@ class Simulation {
   void apply_scheduled_events();  // 1. events.cpp
   void update_countries();        // 2. countries.cpp
   void run_operators();           // 3. operators.cpp: economics, risk, decisions
-  void resolve_operator_plans();  //    plans.cpp: splits, merges, moves, in id order
+  void resolve_operator_plans();  //    plans.cpp: splits, merges, moves, in id order; then entry.cpp
   void draw_raids();              // 4. enforcement.cpp
   void step_workers();            // 5. workers.cpp
   void match_labour();            // 6. matching.cpp: aftercare, re-recruitment, trafficking
@@ -89,25 +92,49 @@ class Simulation {
   // ---- 3. operators (operators.cpp, relocation.cpp): one operator's row each ----
   /// What a decision day's size choice leaves for the choices after it.
   struct SizeOutlook {
-    SizeEconomics here;  ///< margin, fixed cost, perceived hazard where the operator is
-    int cells = 0;       ///< best number of cells to split into here, 0 if no split gains
+    SizeEconomics here;    ///< margin, fixed cost, perceived hazard where the operator is, in its form
+    int cells = 0;         ///< best number of cells to split into here, 0 if no split gains
+    int form_cells = 0;    ///< a compound: the cells it would disperse into
+    double form_gain = 0;  ///< gain in expected daily profit of changing form (disperse or consolidate)
   };
-  void arrive_relocated_operators();      // moves that end today (id order)
-  double earn_and_pay(std::size_t o);     // returns the revenue per worker-day used
-  void perceive_risk(std::size_t o);      // perceived risk follows the risk signal
-  void adopt_tech(std::size_t o);         // AI tooling rises toward 1
-  bool close_if_bankrupt(std::size_t o);  // capital below zero: closes
+  void arrive_relocated_operators();                 // moves that end today (id order)
+  double earn_and_pay(std::size_t o);                // returns the revenue per worker-day used
+  [[nodiscard]] bool has_news(std::size_t o) const;  // a successful raid it must decide on
+  void perceive_risk(std::size_t o, bool news);      // perceived risk follows the risk signal
+  void adopt_tech(std::size_t o);                    // AI tooling rises toward 1
+  bool close_if_bankrupt(std::size_t o);             // capital below zero: closes
   [[nodiscard]] bool is_decision_day(std::size_t o) const;
   SizeOutlook decide_size(std::size_t o, double revenue_per_worker_day);  // target, release, best split
   bool decide_relocation(std::size_t o, const SizeOutlook& outlook);      // true if it plans a move
   /// Utility of moving to `there` (-infinity if it cannot pay), MODEL.md §7.4.
   [[nodiscard]] double move_utility(std::size_t o, CountryId there, const SizeEconomics& here_economics) const;
-  void decide_split_or_merge(std::size_t o, const SizeOutlook& outlook);
+  /// What staying can gain over staying as it is: the best split or change of form.
+  [[nodiscard]] double stay_gain(const SizeOutlook& outlook, double workers) const;
+  void decide_form_or_size(std::size_t o, const SizeOutlook& outlook);  // disperse, consolidate, split or merge
+  // ---- 3. operation forms (forms.cpp) ----
+  [[nodiscard]] double fixed_cost_usd_per_day(OperationForm form) const;
+  /// Margin, fixed cost and perceived hazard of operator o were it in `form` where it is.
+  [[nodiscard]] SizeEconomics size_economics(std::size_t o, OperationForm form, double revenue_per_worker_day) const;
+  [[nodiscard]] int dispersal_cells(double workers) const;
+  /// What a compound makes a day at the size it can grow to (both changes of form are weighed against it).
+  [[nodiscard]] double compound_value(std::size_t o, const SizeEconomics& as_compound) const;
+  [[nodiscard]] double dispersal_gain(std::size_t o, const SizeEconomics& as_compound, int cells) const;
+  [[nodiscard]] double consolidation_gain(std::size_t o, const SizeEconomics& as_cell) const;
   // ---- 3. plans carried out in id order (plans.cpp) ----
   void close_operator(std::size_t o);
   void start_relocation(std::size_t o);
   void split_operator(std::size_t o);
   void merge_operator(std::size_t o, OperatorId& partner);
+  void disperse_operator(std::size_t o);
+  void consolidate_operator(std::size_t o);
+  /// Makes cells - 1 new operations beside o, sharing its capital and target (splits and dispersals).
+  void make_cells(std::size_t o, int cells, OperationForm form, std::int32_t target_each);
+  /// Premises left behind in the operation's country, to be taken again (a compound's only).
+  void leave_premises(std::size_t o);
+  // ---- 3. entry (entry.cpp): in host order, after the plans ----
+  void open_operations();
+  /// Share of an entrant's gross margin left after fixed cost and expected raid losses in host c, 0 to 1.
+  [[nodiscard]] double entry_opportunity(std::size_t c) const;
 
   // ---- 5. workers (workers.cpp): one worker's row and its chunk's outbox each ----
   struct Outbox;
@@ -121,6 +148,8 @@ class Simulation {
   void step_in_transit(std::uint32_t i, Outbox& out);
   void step_released(std::uint32_t i, Outbox& out);
   void step_in_aftercare(std::uint32_t i, const WorkerRates& rates, Outbox& out);
+  /// A held worker of a split or dispersed operation goes to its cell number `pick` (0: stays in the slot).
+  void join_cell(std::uint32_t i, std::uint64_t pick, Outbox& out);
   /// Lets a held worker go: the operator loses one, the person is released.
   void release_worker(std::uint32_t i, CountryMetric why, Outbox& out);
   /// The person is released where they are: counted as `why`, marks and bed request filed later.
@@ -160,7 +189,10 @@ class Simulation {
   void move_worker(std::uint32_t i, WorkerState to, CountryId where, Stocks& stocks);
   void log(EventKind kind, std::int32_t country, std::int32_t network, std::int64_t op, std::int64_t count,
            std::int64_t amount_usd);
-  [[nodiscard]] double revenue_per_worker_day(OperatorId o, CountryId where) const;
+  [[nodiscard]] double revenue_per_worker_day(OperatorId o, CountryId where) const {
+    return revenue_per_worker_day(o, where, ops_.form[index_of(o)]);
+  }
+  [[nodiscard]] double revenue_per_worker_day(OperatorId o, CountryId where, OperationForm form) const;
   /// Intelligence sharing from one country to another (raised by events).
   [[nodiscard]] double intelligence_sharing(CountryId from, CountryId to) const {
     return intelligence_[index_of(from) * scenario_.countries.size() + index_of(to)];
@@ -224,7 +256,9 @@ class Simulation {
 
   RunRecord record_;
   Ledger ledger_;
-  std::int64_t moving_costs_step_usd_ = 0;  ///< relocation costs paid so far this step
+  std::int64_t moving_costs_step_usd_ = 0;       ///< relocation costs paid so far this step
+  std::int64_t invested_step_usd_ = 0;           ///< capital put into new operations so far this step
+  std::vector<std::int32_t> network_news_step_;  ///< per network, last step one of its operations was raided
 };
 
 }  // namespace scamsim::model

@@ -30,6 +30,7 @@ OperatorId Operators::allocate() {
     accumulate_usd(written_off_usd, capital_usd[slot], "capital written off this step");
   }
   put(state, slot, OperatorState::active);
+  put(form, slot, OperationForm::compound);
   put(fate, slot, OperatorFate::none);
   put(plan, slot, Plan::none);
   put(network, slot, NetworkId{});
@@ -44,6 +45,7 @@ OperatorId Operators::allocate() {
   put(tech, slot, 0.0f);
   put(perceived_risk, slot, 0.0);
   put(arrival_step, slot, std::int32_t{0});
+  put(decided_step, slot, std::int32_t{-1});
   put(destination, slot, CountryId{});
   put(release_share, slot, 0.0f);
   put(moved_share, slot, 0.0f);

@@ -24,6 +24,10 @@ inline constexpr std::size_t worker_state_count = 5;
 /// Whether an operator slot is running, on the move, or free.
 enum class OperatorState : std::uint8_t { active, relocating, dismantled };
 
+/// What an operation is (MODEL.md §7.2): a compound (premises, infrastructure, visible) or a dispersed cell
+/// (a rented house or floor: cheap, less productive, hard to see).
+enum class OperationForm : std::uint8_t { compound, cell };
+
 /// What happened to an operator this step that its workers must act on.
 /// Set by the operator and enforcement phases, read by the worker phase.
 enum class OperatorFate : std::uint8_t {
@@ -34,11 +38,12 @@ enum class OperatorFate : std::uint8_t {
   relocating,     ///< it left: `moved_share` of workers follow, the rest are abandoned
   merged,         ///< its workers join `merge_into`
   split,          ///< its workers are shared among its new cells
+  dispersed,      ///< it became `cells` cells: `moved_share` of its workers are shared among them, the rest released
 };
 
 /// What an operator decided this step, carried out in id order after the
 /// parallel operator phase (so that no two decisions race for a slot).
-enum class Plan : std::uint8_t { none, split, merge, relocate };
+enum class Plan : std::uint8_t { none, split, merge, relocate, disperse, consolidate };
 
 /// Country state that changes during a run (the constants stay in the spec).
 struct CountryState {
@@ -63,11 +68,14 @@ struct CountryState {
   double demand_clock = 0;          ///< integral of the re-recruitment hazard at vulnerability 1, in hazard-days
   std::int64_t released_unsupported = 0;
   std::int64_t in_aftercare = 0;
+  std::int64_t vacant_premises = 0;  ///< compounds left by raids, closures, moves and dispersals, to be taken again
+  std::int32_t news_step = -1;       ///< last step with a successful raid here (-1: none yet)
 };
 
 /// Operators (compounds and cells), one column per attribute, indexed by OperatorId.
 struct Operators {
   std::vector<OperatorState> state;
+  std::vector<OperationForm> form;
   std::vector<OperatorFate> fate;
   std::vector<Plan> plan;
   std::vector<NetworkId> network;
@@ -82,6 +90,7 @@ struct Operators {
   std::vector<float> tech;
   std::vector<double> perceived_risk;      ///< its estimate of raids per unit visibility per day
   std::vector<std::int32_t> arrival_step;  ///< when a relocating operator arrives
+  std::vector<std::int32_t> decided_step;  ///< step of its last decision (news calls for another, §7.4)
   std::vector<CountryId> destination;      ///< where a relocating operator goes
   std::vector<float> release_share;        ///< with fate release_share
   std::vector<float> moved_share;          ///< with fate relocating

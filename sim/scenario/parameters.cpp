@@ -107,6 +107,11 @@ const Field<Parameters> model_parameter_table[] = {
       "Detection of an operator that moved in from a partner is multiplied by 1 + gain x sharing.", "MODEL.md §4.3"),
     P(enforcement.risk_memory_days, 30.0, duration, "days", "Averaging time of an operator's perceived risk.",
       "assumption: operators hear of raids and sanctions within weeks (seed: releases within weeks)"),
+    P(enforcement.visibility_floor, 0.0, {0, 1e6}, "operations of s0 workers",
+      "Least industry a host's raids are spread over, times run.scale: a host with less visible industry than this "
+      "finds it in proportion, so a first entrant does not draw the whole national raid capacity. 0: the first "
+      "day's industry only (v0.3, where a host with none finds every newcomer at once).",
+      "assumption; UNODC 2025 (hubs open where there was no industry); issue 13"),
     // 4.4 relocation
     P(relocation.decision_interval_days, 30.0, {1, 3650}, "days",
       "Days between an operator's relocation and size decisions (staggered by id).", "MODEL.md §4.4 (e.g. monthly)"),
@@ -119,6 +124,10 @@ const Field<Parameters> model_parameter_table[] = {
       "Share of its workers an operator takes across the border; the rest are abandoned.", "assumption; seed"),
     P(relocation.protection_kept_share, 0.2, share, "share", "Share of protection an operator keeps when it moves.",
       "assumption"),
+    P(relocation.news_reaction_days, 0.0, {0, 365}, "days",
+      "Days after a successful raid in its country or on its network within which an operator decides again, "
+      "whatever its decision day; it then sees the risk of the day. 0: decisions only on decision days (v0.3).",
+      "assumption; PAOCC 2025 (a raided hub re-formed in Cebu within four days); issue 13"),
     // 4.5 workers
     P(workers.initial_vulnerability, 0.7, share, "-", "Vulnerability (debt, trauma, no papers) of a new worker.",
       "assumption"),
@@ -149,6 +158,36 @@ const Field<Parameters> model_parameter_table[] = {
     P(recruitment.trafficking_rate_per_year, 0.002, share, "1/year",
       "Share of an origin's vulnerable population trafficked per year at susceptibility 1, awareness 0, full demand.",
       "assumption; to be calibrated"),
+    // 4.7 entry: new operations (phases/entry.cpp)
+    P(entry.entrant_rate_per_year, 0.0, {0, 1e4}, "operations/year",
+      "Operations opened per year in a host at full opportunity, times run.scale; opportunity is the share of an "
+      "entrant's gross margin left after fixed cost and expected raid losses, 0 to 1. 0: no entry (v0.3).",
+      "assumption; UNODC 2025 (hubs open where there was no industry, 'a hedging against future risks')"),
+    P(entry.reopen_rate_per_year, 0.0, {0, 365}, "1/year",
+      "Rate at which each vacant premises in a host (left by a raid, a closure or a move) is taken again, at "
+      "full opportunity. 0: no reopening (v0.3).",
+      "assumption; Amnesty 2025 (more than two thirds of raided compounds operating again); AFP 14 Oct 2025"),
+    P(entry.entrant_workers, 200.0, {1, 1e6}, "workers", "Workforce a new operation first aims for.",
+      "assumption; Amnesty 2025 (compounds hold hundreds to thousands)"),
+    P(entry.entrant_capital_usd, 2000000.0, money, "USD",
+      "Capital a network puts into a new operation (new money entering the industry, in the ledger's invested).",
+      "assumption"),
+    // 4.8 operation forms: compounds and dispersed cells
+    P(forms.cell_max_workers, 0.0, {0, 1e6}, "workers",
+      "Most people a dispersed cell (a rented house, a resort floor) holds; an operation may disperse into cells of "
+      "at most this size. 0: no dispersal (v0.3).",
+      "PAOCC 2025 ('guerrilla cells of 20 to 50'); issue 13"),
+    P(forms.max_cells_per_dispersal, 6.0, {1, 64}, "cells",
+      "Most cells one operation disperses into; whom they cannot hold is released.", "assumption"),
+    P(forms.cell_fixed_cost_usd_per_day, 200.0, money_per_day, "USD/operation-day",
+      "Fixed cost of a cell: rent of a house or floor, a few guards.", "assumption"),
+    P(forms.cell_productivity, 0.8, share, "-",
+      "Revenue of a cell's worker-day relative to a compound's (no infrastructure, poorer connections).", "assumption"),
+    P(forms.cell_visibility, 0.5, {0, 10}, "-",
+      "Visibility of a cell relative to a compound of the same size (houses among houses).", "assumption"),
+    P(forms.consolidation_cost_usd, 500000.0, money, "USD",
+      "What cells pay to take a compound again and bring their people back into it.",
+      "assumption; AFP 14 Oct 2025 (Myawaddy's compounds rebuilt within months)"),
     // 4.6 AI
     P(ai.uplift, 0.3, {0, 10}, "-", "Revenue multiplier added at tech 1: (1 + uplift x tech).",
       "assumption; seed (AI chatbots, deepfakes)"),

@@ -138,6 +138,7 @@ struct Parameters {
     double leak_release_share = 0;
     double intelligence_detection_gain = 0;
     double risk_memory_days = 0;
+    double visibility_floor = 0;
   } enforcement;
   struct Relocation {
     std::int64_t decision_interval_days = 0;
@@ -145,6 +146,7 @@ struct Parameters {
     double inertia = 0;
     double workers_moved_share = 0;
     double protection_kept_share = 0;
+    double news_reaction_days = 0;
   } relocation;
   struct Workers {
     double initial_vulnerability = 0;
@@ -164,6 +166,20 @@ struct Parameters {
   struct Recruitment {
     double trafficking_rate_per_year = 0;
   } recruitment;
+  struct Entry {
+    double entrant_rate_per_year = 0;
+    double reopen_rate_per_year = 0;
+    std::int64_t entrant_workers = 0;
+    std::int64_t entrant_capital_usd = 0;
+  } entry;
+  struct Forms {
+    std::int64_t cell_max_workers = 0;
+    std::int64_t max_cells_per_dispersal = 0;
+    std::int64_t cell_fixed_cost_usd_per_day = 0;
+    double cell_productivity = 0;
+    double cell_visibility = 0;
+    std::int64_t consolidation_cost_usd = 0;
+  } forms;
   struct Ai {
     double uplift = 0;
     double adoption_per_year = 0;

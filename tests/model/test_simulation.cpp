@@ -69,8 +69,8 @@ TEST_CASE("Money is conserved every step: the change in capital is what came in 
     while (!sim.finished()) {
       sim.step();
       const Ledger& l = sim.ledger();
-      REQUIRE(l.capital_usd - capital ==
-              l.revenue_usd - l.costs_usd - l.frozen_usd - l.seized_usd - l.moving_costs_usd - l.written_off_usd);
+      REQUIRE(l.capital_usd - capital == l.revenue_usd - l.costs_usd - l.frozen_usd - l.seized_usd -
+                                             l.moving_costs_usd - l.written_off_usd + l.invested_usd);
       capital = l.capital_usd;
       moves += l.moving_costs_usd;
       seized += l.seized_usd;

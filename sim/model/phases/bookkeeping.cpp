@@ -225,6 +225,7 @@ void Simulation::sum_operators(std::vector<std::int64_t>& operations, std::vecto
   ledger_ = Ledger{};
   ledger_.moving_costs_usd = std::exchange(moving_costs_step_usd_, 0);
   ledger_.written_off_usd = std::exchange(ops_.written_off_usd, 0);
+  ledger_.invested_usd = std::exchange(invested_step_usd_, 0);
   for (std::size_t o = 0; o < ops_.size(); ++o) {
     const std::size_t c = index_of(ops_.country[o]);
     accumulate_usd(ledger_.capital_usd, ops_.capital_usd[o], "the operators' total capital");

@@ -23,8 +23,9 @@ void Simulation::update_countries() {
     countries_[c].vacancies += std::max<std::int64_t>(0, ops_.target[o] - ops_.workers[o] - ops_.incoming[o]);
     // Without detection: the country's total is what its enforcement sees of
     // the industry as a whole, not who came from where.
-    const double v = model::visibility(static_cast<double>(ops_.workers[o]), p_.economics.visibility_reference_workers,
-                                       p_.economics.visibility_exponent);
+    double v = model::visibility(static_cast<double>(ops_.workers[o]), p_.economics.visibility_reference_workers,
+                                 p_.economics.visibility_exponent);
+    if (ops_.form[o] == OperationForm::cell) v *= p_.forms.cell_visibility;
     visibility[c] += v * exposure(ops_.protection[o], scenario_.countries[c].corruption);
   }
 
@@ -50,7 +51,9 @@ void Simulation::update_countries() {
                               state.will * state.crackdown_factor;
     // The public risk signal: expected raids per unit of weighted visibility.
     state.weighted_visibility = visibility[c];
-    if (step_ == 0) state.reference_visibility = visibility[c];
+    // Enforcement is sized to the industry of the first day, and to at least the floor: a host with no
+    // industry finds a newcomer in proportion to how much of the floor it fills (MODEL.md §7.3).
+    if (step_ == 0) state.reference_visibility = std::max(visibility[c], derived_.visibility_floor);
     const double spread_over = std::max(visibility[c], state.reference_visibility);
     state.risk_signal = spread_over > 0 ? state.raid_rate_per_day / spread_over : 0.0;
     if (spec.host && p_.aftercare.cost_usd_per_person_day > 0) {

@@ -41,11 +41,13 @@ void Simulation::draw_raids() {
     cumulative.clear();
     double total = 0;
     for (const std::uint32_t o : targets[c]) {
-      total += raid_weight(
-          visibility(static_cast<double>(ops_.workers[o]), e.visibility_reference_workers, e.visibility_exponent),
-          detection(p_.enforcement.intelligence_detection_gain,
-                    intelligence_sharing(ops_.came_from[o], id_at<CountryId>(c))),
-          exposure(ops_.protection[o], corruption));
+      double seen =
+          visibility(static_cast<double>(ops_.workers[o]), e.visibility_reference_workers, e.visibility_exponent);
+      if (ops_.form[o] == OperationForm::cell) seen *= p_.forms.cell_visibility;
+      total += raid_weight(seen,
+                           detection(p_.enforcement.intelligence_detection_gain,
+                                     intelligence_sharing(ops_.came_from[o], id_at<CountryId>(c))),
+                           exposure(ops_.protection[o], corruption));
       cumulative.push_back(total);
     }
     if (total <= 0) continue;
@@ -79,6 +81,10 @@ void Simulation::draw_raids() {
       ops_.seized_usd[o] += seized;
       ops_.fate[o] = OperatorFate::dismantled;
       ops_.state[o] = OperatorState::dismantled;
+      leave_premises(o);
+      // News: operators here and of this network decide again within days (MODEL.md §7.4).
+      countries_[c].news_step = step_;
+      network_news_step_[index_of(ops_.network[o])] = step_;
       log(EventKind::raid_success, static_cast<std::int32_t>(c), network, o, ops_.workers[o], seized);
     }
   }

@@ -24,13 +24,15 @@ void Simulation::run_operators() {
                       for (std::size_t o = range.begin(); o < range.end(); ++o) {
                         if (ops_.state[o] != OperatorState::active) continue;
                         const double r = earn_and_pay(o);  // revenue, costs, bribes, laundering, freezes
-                        perceive_risk(o);                  // perceived risk follows the public signal
+                        const bool news = has_news(o);     // a successful raid here or on its network
+                        perceive_risk(o, news);            // perceived risk follows the public signal
                         adopt_tech(o);                     // AI tooling rises toward 1
                         if (close_if_bankrupt(o)) continue;
-                        if (!is_decision_day(o)) continue;
-                        const SizeOutlook outlook = decide_size(o, r);  // target, release under risk, best split
+                        if (!news && !is_decision_day(o)) continue;
+                        ops_.decided_step[o] = step_;
+                        const SizeOutlook outlook = decide_size(o, r);  // target, release, best split and form
                         if (decide_relocation(o, outlook)) continue;    // stay (maybe in cells) or move
-                        decide_split_or_merge(o, outlook);
+                        decide_form_or_size(o, outlook);
                       }
                     });
 }
@@ -43,6 +45,9 @@ void Simulation::arrive_relocated_operators() {
       const CountryId to = ops_.destination[o];
       ops_.state[o] = OperatorState::active;
       ops_.country[o] = to;
+      if (ops_.form[o] == OperationForm::compound && countries_[index_of(to)].vacant_premises > 0) {
+        --countries_[index_of(to)].vacant_premises;  // it moves into premises others left
+      }
       const auto& sites = derived_.sites_of[index_of(to)];
       ops_.site[o] = sites[draws(static_cast<std::uint32_t>(o), Purpose::relocation_choice).below(sites.size())];
       flows_.add(CountryMetric::relocations_in, to);
@@ -63,7 +68,7 @@ double Simulation::earn_and_pay(std::size_t o) {
 
   const double r = revenue_per_worker_day(OperatorId{static_cast<std::uint32_t>(o)}, here);
   const auto revenue = whole_usd(workers * r * dt, "an operator's revenue");
-  const auto fixed = whole_usd(static_cast<double>(e.fixed_cost_usd_per_day) * dt, "an operator's fixed cost");
+  const auto fixed = whole_usd(fixed_cost_usd_per_day(ops_.form[o]) * dt, "an operator's fixed cost");
   const auto upkeep =
       whole_usd(workers * static_cast<double>(scenario_.country(here).host->labour_cost_usd_per_day) * dt,
                 "an operator's upkeep of its workers");
@@ -86,12 +91,24 @@ double Simulation::earn_and_pay(std::size_t o) {
   return r;
 }
 
-void Simulation::perceive_risk(std::size_t o) {
+bool Simulation::has_news(std::size_t o) const {
+  // News of a successful raid in its country or on its network since its last decision calls for a decision,
+  // at most every news_reaction_steps while news keeps coming (MODEL.md §7.4). Off at 0.
+  const std::int32_t every = derived_.news_reaction_steps;
+  if (every <= 0) return false;
+  const std::int32_t latest =
+      std::max(countries_[index_of(ops_.country[o])].news_step, network_news_step_[index_of(ops_.network[o])]);
+  return latest > ops_.decided_step[o] && step_ - ops_.decided_step[o] >= every;
+}
+
+void Simulation::perceive_risk(std::size_t o, bool news) {
   // Perceived risk follows the public signal with a memory; an operator
   // that moved in from a country sharing intelligence is easier to find.
+  // News of a raid tells it the day's risk at once: it does not wait for its memory to catch up.
   const CountryId here = ops_.country[o];
   const double found =
       detection(p_.enforcement.intelligence_detection_gain, intelligence_sharing(ops_.came_from[o], here));
+  if (news) ops_.perceived_risk[o] = std::max(ops_.perceived_risk[o], countries_[index_of(here)].risk_signal * found);
   ops_.perceived_risk[o] +=
       (countries_[index_of(here)].risk_signal * found - ops_.perceived_risk[o]) * derived_.risk_smoothing_per_step;
 }
@@ -113,34 +130,24 @@ bool Simulation::is_decision_day(std::size_t o) const {
 
 Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_per_worker_day) {
   const auto& e = p_.economics;
-  const auto& m = p_.money;
   const double dt = derived_.dt_days;
-  const CountryId here = ops_.country[o];
-  const auto& spec = scenario_.country(here);
-  const double protection = ops_.protection[o];
   const auto workers = static_cast<double>(ops_.workers[o]);
+  const bool cell = ops_.form[o] == OperationForm::cell;
 
-  const double margin =
-      margin_usd_per_worker_day(revenue_per_worker_day, protection, countries_[index_of(here)].frozen_share,
-                                static_cast<double>(spec.host->labour_cost_usd_per_day),
-                                {e.protection_cost_share, m.laundered_share, m.laundering_cost_share});
-  const double rho =
-      ops_.perceived_risk[o] * exposure(protection, spec.corruption) * p_.enforcement.raid_success_probability;
-  const SizeOutlook outlook{SizeEconomics{margin, static_cast<double>(e.fixed_cost_usd_per_day), rho,
-                                          e.visibility_reference_workers, e.visibility_exponent, e.loss_horizon_days},
-                            0};
+  const SizeOutlook outlook{size_economics(o, ops_.form[o], revenue_per_worker_day), 0, 0, 0};
 
-  // The target workforce moves toward the most profitable size.
-  const double best_size = std::max(most_profitable_size(outlook.here, static_cast<double>(e.max_operation_workers)),
-                                    static_cast<double>(e.min_cell_workers));
+  // The target workforce moves toward the most profitable size (a cell's is at most a house's).
+  const double largest = static_cast<double>(cell ? p_.forms.cell_max_workers : e.max_operation_workers);
+  const double best_size =
+      std::max(most_profitable_size(outlook.here, largest), static_cast<double>(e.min_cell_workers));
   const double step_toward =
       std::min(1.0, e.target_growth_per_year * derived_.decision_interval_steps * dt / days_per_year);
   ops_.target[o] = static_cast<std::int32_t>(std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));
 
   // Under acute risk (a successful raid likely within the release horizon) it lets people go.
-  const double acute_risk =
-      chance_of_raid_within(rho, visibility(workers, e.visibility_reference_workers, e.visibility_exponent),
-                            p_.workers.pressure_release_horizon_days);
+  const double acute_risk = chance_of_raid_within(
+      outlook.here.hazard_per_visibility, visibility(workers, e.visibility_reference_workers, e.visibility_exponent),
+      p_.workers.pressure_release_horizon_days);
   if (acute_risk > p_.workers.pressure_release_threshold && workers > 0) {
     ops_.fate[o] = OperatorFate::release_share;
     ops_.release_share[o] = static_cast<float>(p_.workers.pressure_release_share);
@@ -149,26 +156,53 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   }
 
   // The best split here (§7.2): splitting into k cells cuts expected raid
-  // losses by a factor k^-beta and multiplies fixed costs by k.
+  // losses by a factor k^-beta and multiplies fixed costs by k. Dispersed
+  // cells do not split further.
   SizeOutlook result = outlook;
-  result.cells =
-      best_split(workers, static_cast<int>(e.max_split_cells), static_cast<double>(e.min_cell_workers), outlook.here);
+  result.cells = cell ? 0
+                      : best_split(workers, static_cast<int>(e.max_split_cells),
+                                   static_cast<double>(e.min_cell_workers), outlook.here);
+  // The other form (§7.2): a compound weighs dispersing into houses, a cell weighs taking a compound again.
+  if (p_.forms.cell_max_workers > 0 && workers > 0) {
+    if (cell) {
+      result.form_gain = consolidation_gain(o, outlook.here);
+    } else {
+      result.form_cells = dispersal_cells(workers);
+      result.form_gain = dispersal_gain(o, outlook.here, result.form_cells);
+    }
+  }
   return result;
 }
 
-void Simulation::decide_split_or_merge(std::size_t o, const SizeOutlook& outlook) {
+double Simulation::stay_gain(const SizeOutlook& outlook, double workers) const {
+  // What staying can gain on top of staying as it is: the best split, or changing form if that gains more.
+  const double split = outlook.cells >= 2 ? split_gain(workers, outlook.cells, outlook.here) : 0.0;
+  return outlook.form_gain > split ? outlook.form_gain : split;
+}
+
+void Simulation::decide_form_or_size(std::size_t o, const SizeOutlook& outlook) {
   const auto& e = p_.economics;
   const auto workers = static_cast<double>(ops_.workers[o]);
-  if (outlook.cells >= 2 && ops_.fate[o] == OperatorFate::none) {
+  if (ops_.fate[o] != OperatorFate::none) return;
+  const double split = outlook.cells >= 2 ? split_gain(workers, outlook.cells, outlook.here) : 0.0;
+  if (outlook.form_gain > 0 && outlook.form_gain > split) {
+    if (ops_.form[o] == OperationForm::cell) {
+      ops_.plan[o] = Plan::consolidate;
+    } else {
+      ops_.plan[o] = Plan::disperse;
+      ops_.cells[o] = static_cast<std::uint8_t>(outlook.form_cells);
+    }
+  } else if (outlook.cells >= 2) {
     ops_.plan[o] = Plan::split;
     ops_.cells[o] = static_cast<std::uint8_t>(outlook.cells);
-  } else if (ops_.fate[o] == OperatorFate::none && workers > 0 &&
+  } else if (ops_.form[o] == OperationForm::compound && workers > 0 &&
              2 * workers <= static_cast<double>(e.max_operation_workers) &&
              best_split(2 * workers, static_cast<int>(e.max_split_cells), static_cast<double>(e.min_cell_workers),
                         outlook.here) == 0) {
-    // Merging is the reverse of splitting: two cells join when an operation
+    // Merging is the reverse of splitting: two operations join when an operation
     // of their combined size would not split. Using the same rule both ways
-    // keeps cells from splitting and merging back in turn.
+    // keeps them from splitting and merging back in turn. Dispersed cells do
+    // not merge: they take a compound again (consolidate) instead.
     ops_.plan[o] = Plan::merge;
   }
 }

@@ -34,12 +34,25 @@ void Simulation::resolve_operator_plans() {
         merge_operator(
             o, merge_partner[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])]);
         break;
+      case Plan::disperse:
+        disperse_operator(o);
+        break;
+      case Plan::consolidate:
+        consolidate_operator(o);
+        break;
     }
   }
 }
 
+void Simulation::leave_premises(std::size_t o) {
+  // A compound's premises outlast it: raided, closed or abandoned compounds stand empty until an
+  // entrant or a network's cells take them again (entry.cpp, consolidate_operator).
+  if (ops_.form[o] == OperationForm::compound) ++countries_[index_of(ops_.country[o])].vacant_premises;
+}
+
 void Simulation::close_operator(std::size_t o) {
   ops_.state[o] = OperatorState::dismantled;
+  leave_premises(o);
   log(EventKind::bankruptcy, static_cast<std::int32_t>(index_of(ops_.country[o])),
       static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o],
       ops_.capital_usd[o]);
@@ -50,6 +63,7 @@ void Simulation::start_relocation(std::size_t o) {
   const CountryId to = ops_.destination[o];
   const auto cost = scenario_.matrices.relocation_cost_usd[scenario_.pair_index(from, to)];
   const double days = scenario_.matrices.transit_days[scenario_.pair_index(from, to)];
+  leave_premises(o);
   ops_.state[o] = OperatorState::relocating;
   ops_.fate[o] = OperatorFate::relocating;
   ops_.moved_share[o] = static_cast<float>(p_.relocation.workers_moved_share);
@@ -64,31 +78,65 @@ void Simulation::start_relocation(std::size_t o) {
       static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o], cost);
 }
 
-void Simulation::split_operator(std::size_t o) {
-  const int cells = ops_.cells[o];
-  ops_.fate[o] = OperatorFate::split;
+void Simulation::make_cells(std::size_t o, int cells, OperationForm form, std::int32_t target_each) {
   ops_.first_cell[o] = static_cast<std::uint32_t>(ops_.split_cells.size());
   // Capital is shared equally; the remainder of the division stays with the original.
   const std::int64_t capital_each = ops_.capital_usd[o] / cells;
   for (int k = 1; k < cells; ++k) {
     const OperatorId cell = ops_.allocate();
     const std::size_t c = index_of(cell);
+    ops_.form[c] = form;
     ops_.network[c] = ops_.network[o];
     ops_.country[c] = ops_.country[o];
     ops_.site[c] = ops_.site[o];
     ops_.came_from[c] = ops_.came_from[o];
-    ops_.target[c] = ops_.target[o] / cells;
+    ops_.target[c] = target_each;
     ops_.capital_usd[c] = capital_each;
     ops_.protection[c] = ops_.protection[o];
     ops_.tech[c] = ops_.tech[o];
     ops_.perceived_risk[c] = ops_.perceived_risk[o];
+    ops_.decided_step[c] = ops_.decided_step[o];
     ops_.split_cells.push_back(cell);
   }
   ops_.capital_usd[o] -= capital_each * (cells - 1);  // at most the capital itself: cannot overflow
-  ops_.target[o] /= cells;
+  ops_.form[o] = form;
+  ops_.target[o] = target_each;
+}
+
+void Simulation::split_operator(std::size_t o) {
+  const int cells = ops_.cells[o];
+  ops_.fate[o] = OperatorFate::split;
+  make_cells(o, cells, ops_.form[o], ops_.target[o] / cells);
   flows_.add(CountryMetric::splits, ops_.country[o]);
   log(EventKind::split, static_cast<std::int32_t>(index_of(ops_.country[o])),
       static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), cells, 0);
+}
+
+void Simulation::disperse_operator(std::size_t o) {
+  // The compound empties into houses of at most cell_max_workers each; whom they cannot hold is let go
+  // (workers.cpp), and the premises stand vacant.
+  const int cells = ops_.cells[o];
+  const auto workers = static_cast<double>(ops_.workers[o]);
+  const double held = std::min(workers, cells * static_cast<double>(p_.forms.cell_max_workers));
+  ops_.fate[o] = OperatorFate::dispersed;
+  ops_.moved_share[o] = workers > 0 ? static_cast<float>(held / workers) : 1.0f;
+  leave_premises(o);
+  make_cells(o, cells, OperationForm::cell, static_cast<std::int32_t>(p_.forms.cell_max_workers));
+  log(EventKind::disperse, static_cast<std::int32_t>(index_of(ops_.country[o])),
+      static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), cells, 0);
+}
+
+void Simulation::consolidate_operator(std::size_t o) {
+  // A cell takes a compound again: vacant premises if the country has any, and grows toward a compound's
+  // size from its next decision on.
+  auto& country = countries_[index_of(ops_.country[o])];
+  if (country.vacant_premises > 0) --country.vacant_premises;
+  const auto cost = p_.forms.consolidation_cost_usd;  // it has it: consolidation_gain checks
+  ops_.capital_usd[o] -= cost;
+  accumulate_usd(ops_.costs_usd[o], cost, "an operator's costs this step");
+  ops_.form[o] = OperationForm::compound;
+  log(EventKind::consolidate, static_cast<std::int32_t>(index_of(ops_.country[o])),
+      static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o], cost);
 }
 
 void Simulation::merge_operator(std::size_t o, OperatorId& partner) {

@@ -16,12 +16,12 @@ bool Simulation::decide_relocation(std::size_t o, const SizeOutlook& outlook) {
   const CountryId here = ops_.country[o];
   const auto workers = static_cast<double>(ops_.workers[o]);
 
-  // Staying includes staying and splitting into cells: an operator that can
+  // Staying includes staying and splitting or changing form (dispersing into
+  // houses, or a cell taking a compound again): an operator that can
   // cut its risk at home by decentralising weighs that against a move, so
   // that the two responses compete rather than the move always being
   // considered first.
-  const double here_profit = expected_profit(workers, outlook.here) +
-                             (outlook.cells >= 2 ? split_gain(workers, outlook.cells, outlook.here) : 0.0);
+  const double here_profit = expected_profit(workers, outlook.here) + stay_gain(outlook, workers);
   const double scale = p_.relocation.logit_scale * std::max(std::abs(here_profit), 1.0);
   const double stay_utility = here_profit + p_.relocation.inertia * std::abs(here_profit);
   std::vector<double> utility;

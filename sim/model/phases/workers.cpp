@@ -101,6 +101,16 @@ void Simulation::release_worker(std::uint32_t i, CountryMetric why, Outbox& out)
   set_free(i, why, out);
 }
 
+void Simulation::join_cell(std::uint32_t i, std::uint64_t pick, Outbox& out) {
+  // Cell 0 is the operation's own slot; the others were made by the split or dispersal.
+  if (pick == 0) return;
+  const OperatorId o = workers_.op[i];
+  const OperatorId cell = ops_.split_cells[ops_.first_cell[index_of(o)] + pick - 1];
+  out.op_deltas.push_back({o, -1, 0});
+  out.op_deltas.push_back({cell, +1, 0});
+  workers_.op[i] = cell;
+}
+
 void Simulation::step_held(std::uint32_t i, Outbox& out) {
   const OperatorId o = workers_.op[i];
   const std::size_t oi = index_of(o);
@@ -134,16 +144,19 @@ void Simulation::step_held(std::uint32_t i, Outbox& out) {
       out.op_deltas.push_back({ops_.merge_into[oi], +1, 0});
       workers_.op[i] = ops_.merge_into[oi];
       break;
-    case OperatorFate::split: {
-      const auto pick = draws(i, Purpose::split).below(ops_.cells[oi]);
-      if (pick > 0) {
-        const OperatorId cell = ops_.split_cells[ops_.first_cell[oi] + pick - 1];
-        out.op_deltas.push_back({o, -1, 0});
-        out.op_deltas.push_back({cell, +1, 0});
-        workers_.op[i] = cell;
+    case OperatorFate::dispersed: {
+      // The houses hold `moved_share` of the compound's people; the others are let go where they are.
+      Draws d = draws(i, Purpose::split);
+      if (!d.bernoulli(ops_.moved_share[oi])) {
+        release_worker(i, CountryMetric::releases_by_operator, out);
+        return;
       }
+      join_cell(i, d.below(ops_.cells[oi]), out);
       break;
     }
+    case OperatorFate::split:
+      join_cell(i, draws(i, Purpose::split).below(ops_.cells[oi]), out);
+      break;
   }
   if (workers_.due_step[i] <= step_) release_worker(i, CountryMetric::escapes, out);
 }
