@@ -163,6 +163,8 @@ class Simulation {
   void rerecruit_where_they_are(Placement& places);
   void retraffic_repatriated(Placement& places);
   void traffic_new_recruits(Placement& places);
+  /// Pipelines that answer demand: each origin's recruits this step, in place of the fixed supply.
+  void follow_demand(std::vector<double>& supply, std::int64_t open_total);
   /// Places a person with operator o in its country (re-recruitment).
   void hold_worker(std::uint32_t i, std::uint32_t o);
   /// Sends a person from `from` toward operator o (trafficking).

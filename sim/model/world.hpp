@@ -70,6 +70,7 @@ struct CountryState {
   std::int64_t in_aftercare = 0;
   std::int64_t vacant_premises = 0;  ///< compounds left by raids, closures, moves and dispersals, to be taken again
   std::int32_t news_step = -1;       ///< last step with a successful raid here (-1: none yet)
+  double recruiting_effort = -1;     ///< an origin's pipeline, people/day at awareness 0 (-1: not started)
 };
 
 /// Operators (compounds and cells), one column per attribute, indexed by OperatorId.

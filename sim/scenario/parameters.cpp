@@ -158,6 +158,15 @@ const Field<Parameters> model_parameter_table[] = {
     P(recruitment.trafficking_rate_per_year, 0.002, share, "1/year",
       "Share of an origin's vulnerable population trafficked per year at susceptibility 1, awareness 0, full demand.",
       "assumption; to be calibrated"),
+    P(recruitment.pipeline_lag_days, 0.0, {0, 3650}, "days",
+      "Time the trafficking pipelines (brokers, job adverts) take to follow operators' open places: each origin's "
+      "recruiting effort moves toward its share of the open places over this many days, and fills them within it. "
+      "0: a fixed supply, trafficking_rate_per_year, whatever the demand (v0.3).",
+      "assumption; UNODC 2025 and OHCHR 2023 (recruitment is a business that answers demand); issue 13"),
+    P(recruitment.pipeline_cap_factor, 4.0, {1, 1000}, "-",
+      "Most an origin's pipeline can send, as a multiple of trafficking_rate_per_year's flow: the susceptible "
+      "people brokers can reach.",
+      "assumption"),
     // 4.7 entry: new operations (phases/entry.cpp)
     P(entry.entrant_rate_per_year, 0.0, {0, 1e4}, "operations/year",
       "Operations opened per year in a host at full opportunity, times run.scale; opportunity is the share of an "

@@ -165,6 +165,8 @@ struct Parameters {
   } aftercare;
   struct Recruitment {
     double trafficking_rate_per_year = 0;
+    double pipeline_lag_days = 0;
+    double pipeline_cap_factor = 0;
   } recruitment;
   struct Entry {
     double entrant_rate_per_year = 0;

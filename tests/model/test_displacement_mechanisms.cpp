@@ -173,3 +173,22 @@ TEST_CASE("Under enough risk compounds disperse into cells of tens, and take com
   // Forms off (cell_max_workers 0, the default): nothing disperses.
   CHECK(events_of(run(quiet(world)), EventKind::disperse).empty());
 }
+
+TEST_CASE("Trafficking pipelines follow open places within their lag, up to their cap", "[unit][mechanism][labour]") {
+  // Escapes open about 1,400 places a year in alpha; the fixed supply is 500 a year (0.0001 x 5 M). With
+  // pipelines (30 days' lag, at most 4 x 500 a year) recruiting follows the open places, so more people
+  // are held at the end than with the fixed supply, and no year's recruits exceed the cap.
+  auto with = [](const char* lag) {
+    return run(quiet({"workers.escape_hazard_per_year=2", "recruitment.trafficking_rate_per_year=0.0001",
+                      "recruitment.pipeline_cap_factor=4", std::string("recruitment.pipeline_lag_days=") + lag}));
+  };
+  const auto fixed = with("0");
+  const auto pipelines = with("30");
+  const std::int64_t end = fixed.steps - 1;
+  const double recruits_fixed = total(fixed, CountryMetric::new_recruits, alpha);
+  const double recruits_pipelines = total(pipelines, CountryMetric::new_recruits, alpha);
+  CHECK(recruits_fixed <= 500 + 4 * std::sqrt(500.0));
+  CHECK(recruits_pipelines > 1.5 * recruits_fixed);
+  CHECK(recruits_pipelines <= 2000 + 4 * std::sqrt(2000.0));
+  CHECK(pipelines.at(CountryMetric::workers_held, end, alpha) > fixed.at(CountryMetric::workers_held, end, alpha));
+}

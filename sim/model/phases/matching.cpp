@@ -202,6 +202,36 @@ void Simulation::retraffic_repatriated(Placement& places) {
   }
 }
 
+void Simulation::follow_demand(std::vector<double>& supply, std::int64_t open_total) {
+  // Each origin's recruiting effort (people a day at awareness 0) moves toward what would fill its share
+  // of the open places within the lag, at most pipeline_cap_factor times its fixed-supply flow; awareness
+  // turns that effort into fewer recruits (MODEL.md §7.5). Origins in id order.
+  const auto& r = p_.recruitment;
+  const std::size_t nc = scenario_.countries.size();
+  std::vector<double> reach(nc, 0.0);  // people brokers can reach a day at awareness 0
+  double total_weight = 0;
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto& origin = scenario_.countries[c].origin;
+    if (!origin) continue;
+    reach[c] = r.trafficking_rate_per_year * static_cast<double>(origin->vulnerable_population) * scenario_.run.scale *
+               origin->recruitment_susceptibility / days_per_year;
+    total_weight += reach[c] * (1 - countries_[c].awareness);
+  }
+  const double follow = 1 - std::exp(-derived_.dt_days / r.pipeline_lag_days);
+  for (std::size_t c = 0; c < nc; ++c) {
+    if (reach[c] <= 0) continue;
+    auto& state = countries_[c];
+    if (state.recruiting_effort < 0) state.recruiting_effort = reach[c];  // the fixed supply's flow at the start
+    const double kept = 1 - state.awareness;
+    const double share = total_weight > 0 ? reach[c] * kept / total_weight : 0.0;
+    const double wanted_per_day = share * static_cast<double>(open_total) / r.pipeline_lag_days;
+    const double cap = r.pipeline_cap_factor * reach[c];
+    const double target = kept > 0 ? std::min(cap, wanted_per_day / kept) : 0.0;
+    state.recruiting_effort += (target - state.recruiting_effort) * follow;
+    supply[c] = state.recruiting_effort * kept * derived_.dt_days;
+  }
+}
+
 void Simulation::traffic_new_recruits(Placement& places) {
   const std::size_t nc = scenario_.countries.size();
   const auto& rate = p_.recruitment.trafficking_rate_per_year;
@@ -215,7 +245,12 @@ void Simulation::traffic_new_recruits(Placement& places) {
     total_supply += supply[c];
   }
   const std::int64_t open_total = places.open_total;
-  const double demand = total_supply > 0 ? std::min(1.0, static_cast<double>(open_total) / total_supply) : 0.0;
+  // With pipelines that follow demand, each origin sends what its brokers recruit this step; otherwise a
+  // fixed supply, of which the share that open places can take.
+  const bool pipelines = p_.recruitment.pipeline_lag_days > 0;
+  if (pipelines) follow_demand(supply, open_total);
+  const double demand =
+      pipelines ? 1.0 : (total_supply > 0 ? std::min(1.0, static_cast<double>(open_total) / total_supply) : 0.0);
   for (std::size_t c = 0; c < nc; ++c) {
     if (supply[c] <= 0 || open_total <= 0) continue;
     const auto count = draws(static_cast<std::uint32_t>(c), Purpose::recruits_count).poisson(supply[c] * demand);
