@@ -145,6 +145,7 @@ void Simulation::initialise_world() {
   victim_awareness_ = p_.economics.victim_awareness;
   intelligence_ = s.matrices.intelligence_sharing;
   network_news_step_.assign(s.networks.size(), -1);
+  vacant_premises_.assign(nc, {});
   stocks_.reset(nc);
   marks_.assign(nc, {});
   bed_queue_.assign(nc, {});
@@ -193,6 +194,10 @@ void Simulation::initialise_world() {
       ops_.came_from[oi] = where;
       ops_.site[oi] = g.site;
       ops_.target[oi] = static_cast<std::int32_t>(size);
+      if (p_.forms.premises_capacity_factor > 0) {
+        ops_.premises[oi] = static_cast<std::int32_t>(
+            std::max(1.0, std::round(p_.forms.premises_capacity_factor * static_cast<double>(size))));
+      }
       ops_.protection[oi] = static_cast<float>(network.protection);
       ops_.tech[oi] = static_cast<float>(network.tech);
       const std::int64_t share_of = std::max<std::int64_t>(1, network_workers[index_of(g.network)]);

@@ -126,11 +126,17 @@ class Simulation {
   void split_operator(std::size_t o);
   void merge_operator(std::size_t o, OperatorId& partner);
   void disperse_operator(std::size_t o);
-  void consolidate_operator(std::size_t o);
+  void consolidate_operator(std::size_t o, OperatorId& compound);
+  /// o joins `into`: its people (workers.cpp), capital and target go there (merges, consolidations).
+  void join_operator(std::size_t o, OperatorId into);
   /// Makes cells - 1 new operations beside o, sharing its capital and target (splits and dispersals).
   void make_cells(std::size_t o, int cells, OperationForm form, std::int32_t target_each);
   /// Premises left behind in the operation's country, to be taken again (a compound's only).
   void leave_premises(std::size_t o);
+  /// Room for a compound in country c: the premises left there last, or new ones built for `workers`.
+  std::int32_t take_premises(std::size_t c, double workers);
+  /// The largest an operation can grow: a house's size for a cell, its premises (if any) for a compound.
+  [[nodiscard]] double largest_size(std::size_t o, OperationForm form) const;
   // ---- 3. entry (entry.cpp): in host order, after the plans ----
   void open_operations();
   /// Share of an entrant's gross margin left after fixed cost and expected raid losses in host c, 0 to 1.
@@ -261,6 +267,9 @@ class Simulation {
   std::int64_t moving_costs_step_usd_ = 0;       ///< relocation costs paid so far this step
   std::int64_t invested_step_usd_ = 0;           ///< capital put into new operations so far this step
   std::vector<std::int32_t> network_news_step_;  ///< per network, last step one of its operations was raided
+  /// Per country, the room of the compounds' premises left by raids, closures, moves and dispersals, in the
+  /// order they were left; the last left is taken first.
+  std::vector<std::vector<std::int32_t>> vacant_premises_;
 };
 
 }  // namespace scamsim::model

@@ -37,6 +37,7 @@ OperatorId Operators::allocate() {
   put(country, slot, CountryId{});
   put(site, slot, SiteId{});
   put(came_from, slot, CountryId{});
+  put(premises, slot, std::int32_t{0});
   put(workers, slot, std::int32_t{0});
   put(incoming, slot, std::int32_t{0});
   put(target, slot, std::int32_t{0});

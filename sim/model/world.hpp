@@ -68,9 +68,8 @@ struct CountryState {
   double demand_clock = 0;          ///< integral of the re-recruitment hazard at vulnerability 1, in hazard-days
   std::int64_t released_unsupported = 0;
   std::int64_t in_aftercare = 0;
-  std::int64_t vacant_premises = 0;  ///< compounds left by raids, closures, moves and dispersals, to be taken again
-  std::int32_t news_step = -1;       ///< last step with a successful raid here (-1: none yet)
-  double recruiting_effort = -1;     ///< an origin's pipeline, people/day at awareness 0 (-1: not started)
+  std::int32_t news_step = -1;    ///< last step with a successful raid here (-1: none yet)
+  double recruiting_effort = -1;  ///< an origin's pipeline, people/day at awareness 0 (-1: not started)
 };
 
 /// Operators (compounds and cells), one column per attribute, indexed by OperatorId.
@@ -83,6 +82,7 @@ struct Operators {
   std::vector<CountryId> country;
   std::vector<SiteId> site;
   std::vector<CountryId> came_from;    ///< country it last moved from (its own if never moved)
+  std::vector<std::int32_t> premises;  ///< a compound's room, in workers (0: unlimited)
   std::vector<std::int32_t> workers;   ///< held now
   std::vector<std::int32_t> incoming;  ///< in transit toward it
   std::vector<std::int32_t> target;    ///< the workforce it aims for

@@ -194,6 +194,11 @@ const Field<Parameters> model_parameter_table[] = {
       "Revenue of a cell's worker-day relative to a compound's (no infrastructure, poorer connections).", "assumption"),
     P(forms.cell_visibility, 0.5, {0, 10}, "-",
       "Visibility of a cell relative to a compound of the same size (houses among houses).", "assumption"),
+    P(forms.premises_capacity_factor, 0.0, {0, 100}, "-",
+      "A compound's premises hold this many times the workforce they were built for (the start's size, an "
+      "entrant's, a mover's); premises left behind keep their size for whoever takes them again. 0: no premises, "
+      "compounds grow to max_operation_workers (v0.3).",
+      "assumption; issue 13 (compounds are buildings: KK Park, Shwe Kokko)"),
     P(forms.consolidation_cost_usd, 500000.0, money, "USD",
       "What cells pay to take a compound again and bring their people back into it.",
       "assumption; AFP 14 Oct 2025 (Myawaddy's compounds rebuilt within months)"),

@@ -181,6 +181,7 @@ struct Parameters {
     double cell_productivity = 0;
     double cell_visibility = 0;
     std::int64_t consolidation_cost_usd = 0;
+    double premises_capacity_factor = 0;
   } forms;
   struct Ai {
     double uplift = 0;

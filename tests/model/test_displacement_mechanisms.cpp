@@ -192,3 +192,45 @@ TEST_CASE("Trafficking pipelines follow open places within their lag, up to thei
   CHECK(recruits_pipelines <= 2000 + 4 * std::sqrt(2000.0));
   CHECK(pipelines.at(CountryMetric::workers_held, end, alpha) > fixed.at(CountryMetric::workers_held, end, alpha));
 }
+
+TEST_CASE("A compound grows to its premises and no further, and premises left behind keep their size",
+          "[unit][mechanism][premises]") {
+  // No risk: each operation's most profitable size is the cap (5,000). With premises of 1.5 times their
+  // first workforce the three compounds aim for 450, 450 and 150; without premises, for 5,000.
+  auto targets = [](const char* factor) {
+    const auto s = quiet({"economics.target_growth_per_year=10", "relocation.decision_interval_days=10",
+                          "economics.min_cell_workers=10", std::string("forms.premises_capacity_factor=") + factor});
+    Simulation sim(s, 0);
+    sim.run_to_end();
+    return std::vector<std::int32_t>(sim.operators().target.begin(), sim.operators().target.end());
+  };
+  // Targets close the gap geometrically: within a worker or two of the room by the end of the year.
+  const std::vector<std::int32_t> room = {450, 450, 150};
+  const auto capped = targets("1.5");
+  REQUIRE(capped.size() == room.size());
+  for (std::size_t o = 0; o < room.size(); ++o) {
+    CHECK(capped[o] <= room[o]);
+    CHECK(capped[o] >= room[o] - 2);
+  }
+  for (const std::int32_t t : targets("0")) CHECK(t >= 4990);
+  // A raided compound's premises are taken again with their room: alpha's compounds are dismantled (every
+  // raid succeeds) and reopened; a reopening aims for at most the room it took.
+  const auto s =
+      quiet({"countries.alpha.enforcement_capacity_raids_per_year=4", "enforcement.raid_success_probability=1",
+             "entry.reopen_rate_per_year=24", "entry.entrant_workers=150", "forms.premises_capacity_factor=1"});
+  Simulation sim(s, 0);
+  sim.run_to_end();
+  const auto& ops = sim.operators();
+  const auto r = sim.take_record();
+  std::size_t reopened = 0;
+  for (const auto& e : r.events) {
+    if (e.kind != static_cast<std::uint8_t>(EventKind::opened)) continue;
+    ++reopened;
+    const auto o = static_cast<std::size_t>(e.operator_id);
+    if (ops.state[o] != OperatorState::active) continue;
+    // Alpha's premises hold 300 or 100: an entrant gets the room of the premises it took, not new ones.
+    CHECK((ops.premises[o] == 300 || ops.premises[o] == 100));
+    CHECK(ops.target[o] <= ops.premises[o]);
+  }
+  CHECK(reopened > 0);
+}

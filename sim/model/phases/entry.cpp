@@ -64,7 +64,7 @@ void Simulation::open_operations() {
     const std::size_t c = index_of(host);
     auto& state = countries_[c];
     const double per_year = entry.entrant_rate_per_year * scenario_.run.scale +
-                            entry.reopen_rate_per_year * static_cast<double>(state.vacant_premises);
+                            entry.reopen_rate_per_year * static_cast<double>(vacant_premises_[c].size());
     if (per_year <= 0) continue;
     const double opportunity = entry_opportunity(c);
     if (opportunity <= 0) continue;
@@ -87,7 +87,8 @@ void Simulation::open_operations() {
       ops_.perceived_risk[o] = state.risk_signal;
       ops_.decided_step[o] = step_;
       accumulate_usd(invested_step_usd_, entry.entrant_capital_usd, "capital invested this step");
-      if (state.vacant_premises > 0) --state.vacant_premises;  // premises taken again, or new ones built
+      ops_.premises[o] = take_premises(c, static_cast<double>(entry.entrant_workers));  // taken again, or built
+      if (ops_.premises[o] > 0) ops_.target[o] = std::min(ops_.target[o], ops_.premises[o]);
       log(EventKind::opened, static_cast<std::int32_t>(c), static_cast<std::int32_t>(index_of(network)),
           static_cast<std::int64_t>(o), 0, entry.entrant_capital_usd);
     }

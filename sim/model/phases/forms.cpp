@@ -43,13 +43,18 @@ int Simulation::dispersal_cells(double workers) const {
       std::clamp(std::ceil(workers / per_cell), 1.0, static_cast<double>(p_.forms.max_cells_per_dispersal)));
 }
 
+double Simulation::largest_size(std::size_t o, OperationForm form) const {
+  if (form == OperationForm::cell) return static_cast<double>(p_.forms.cell_max_workers);
+  const auto largest = static_cast<double>(p_.economics.max_operation_workers);
+  return ops_.premises[o] > 0 ? std::min(largest, static_cast<double>(ops_.premises[o])) : largest;
+}
+
 double Simulation::compound_value(std::size_t o, const SizeEconomics& as_compound) const {
   // A compound is worth what it makes at the size it can grow to (its most profitable size, or what it
   // holds if more). Both changes of form are weighed against this one value, so that a compound does
   // not disperse at the size it holds today and take a compound again for the size it could hold.
-  const double size =
-      std::max(static_cast<double>(ops_.workers[o]),
-               most_profitable_size(as_compound, static_cast<double>(p_.economics.max_operation_workers)));
+  const double size = std::max(static_cast<double>(ops_.workers[o]),
+                               most_profitable_size(as_compound, largest_size(o, OperationForm::compound)));
   return expected_profit(size, as_compound);
 }
 

@@ -45,8 +45,9 @@ void Simulation::arrive_relocated_operators() {
       const CountryId to = ops_.destination[o];
       ops_.state[o] = OperatorState::active;
       ops_.country[o] = to;
-      if (ops_.form[o] == OperationForm::compound && countries_[index_of(to)].vacant_premises > 0) {
-        --countries_[index_of(to)].vacant_premises;  // it moves into premises others left
+      if (ops_.form[o] == OperationForm::compound) {  // premises others left, or new ones for who came
+        ops_.premises[o] =
+            take_premises(index_of(to), static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]));
       }
       const auto& sites = derived_.sites_of[index_of(to)];
       ops_.site[o] = sites[draws(static_cast<std::uint32_t>(o), Purpose::relocation_choice).below(sites.size())];
@@ -137,7 +138,7 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   const SizeOutlook outlook{size_economics(o, ops_.form[o], revenue_per_worker_day), 0, 0, 0};
 
   // The target workforce moves toward the most profitable size (a cell's is at most a house's).
-  const double largest = static_cast<double>(cell ? p_.forms.cell_max_workers : e.max_operation_workers);
+  const double largest = largest_size(o, ops_.form[o]);
   const double best_size =
       std::max(most_profitable_size(outlook.here, largest), static_cast<double>(e.min_cell_workers));
   const double step_toward =

@@ -15,6 +15,19 @@ void Simulation::resolve_operator_plans() {
   const std::size_t n = ops_.size();  // cells made now are not resolved again this step
   // Per (country, network), a cell waiting for a partner to merge with.
   std::vector<OperatorId> merge_partner(scenario_.countries.size() * scenario_.networks.size(), no_operator);
+  // Per (country, network), the compound consolidating cells gather into: the network's first compound
+  // there that stays as it is this step, or else the first cell to consolidate.
+  std::vector<OperatorId> gathered(scenario_.countries.size() * scenario_.networks.size(), no_operator);
+  if (p_.forms.cell_max_workers > 0) {
+    for (std::size_t o = n; o-- > 0;) {
+      if (ops_.state[o] != OperatorState::active || ops_.form[o] != OperationForm::compound ||
+          ops_.plan[o] != Plan::none || ops_.fate[o] != OperatorFate::none) {
+        continue;
+      }
+      gathered[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])] =
+          OperatorId{static_cast<std::uint32_t>(o)};
+    }
+  }
 
   for (std::size_t o = 0; o < n; ++o) {
     if (ops_.fate[o] == OperatorFate::closed) {
@@ -38,7 +51,8 @@ void Simulation::resolve_operator_plans() {
         disperse_operator(o);
         break;
       case Plan::consolidate:
-        consolidate_operator(o);
+        consolidate_operator(
+            o, gathered[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])]);
         break;
     }
   }
@@ -47,7 +61,18 @@ void Simulation::resolve_operator_plans() {
 void Simulation::leave_premises(std::size_t o) {
   // A compound's premises outlast it: raided, closed or abandoned compounds stand empty until an
   // entrant or a network's cells take them again (entry.cpp, consolidate_operator).
-  if (ops_.form[o] == OperationForm::compound) ++countries_[index_of(ops_.country[o])].vacant_premises;
+  if (ops_.form[o] == OperationForm::compound) vacant_premises_[index_of(ops_.country[o])].push_back(ops_.premises[o]);
+}
+
+std::int32_t Simulation::take_premises(std::size_t c, double workers) {
+  auto& vacant = vacant_premises_[c];
+  if (!vacant.empty()) {
+    const std::int32_t room = vacant.back();
+    vacant.pop_back();
+    return room;
+  }
+  const double factor = p_.forms.premises_capacity_factor;
+  return factor > 0 ? static_cast<std::int32_t>(std::max(1.0, std::round(factor * workers))) : 0;
 }
 
 void Simulation::close_operator(std::size_t o) {
@@ -91,6 +116,7 @@ void Simulation::make_cells(std::size_t o, int cells, OperationForm form, std::i
     ops_.site[c] = ops_.site[o];
     ops_.came_from[c] = ops_.came_from[o];
     ops_.target[c] = target_each;
+    ops_.premises[c] = ops_.premises[o] / cells;
     ops_.capital_usd[c] = capital_each;
     ops_.protection[c] = ops_.protection[o];
     ops_.tech[c] = ops_.tech[o];
@@ -101,6 +127,7 @@ void Simulation::make_cells(std::size_t o, int cells, OperationForm form, std::i
   ops_.capital_usd[o] -= capital_each * (cells - 1);  // at most the capital itself: cannot overflow
   ops_.form[o] = form;
   ops_.target[o] = target_each;
+  ops_.premises[o] /= cells;
 }
 
 void Simulation::split_operator(std::size_t o) {
@@ -121,16 +148,24 @@ void Simulation::disperse_operator(std::size_t o) {
   ops_.fate[o] = OperatorFate::dispersed;
   ops_.moved_share[o] = workers > 0 ? static_cast<float>(held / workers) : 1.0f;
   leave_premises(o);
+  ops_.premises[o] = 0;  // houses, not premises
   make_cells(o, cells, OperationForm::cell, static_cast<std::int32_t>(p_.forms.cell_max_workers));
   log(EventKind::disperse, static_cast<std::int32_t>(index_of(ops_.country[o])),
       static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), cells, 0);
 }
 
-void Simulation::consolidate_operator(std::size_t o) {
-  // A cell takes a compound again: vacant premises if the country has any, and grows toward a compound's
+void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
+  // A network's cells in a country gather into one compound: one it still runs there, or the first cell
+  // to consolidate (in id order) takes premises and the others join it.
+  if (compound != no_operator) {
+    join_operator(o, compound);
+    return;
+  }
+  compound = OperatorId{static_cast<std::uint32_t>(o)};
+  // It takes a compound again: vacant premises if the country has any, and grows toward a compound's
   // size from its next decision on.
-  auto& country = countries_[index_of(ops_.country[o])];
-  if (country.vacant_premises > 0) --country.vacant_premises;
+  ops_.premises[o] = take_premises(index_of(ops_.country[o]), std::max(static_cast<double>(ops_.workers[o]),
+                                                                       static_cast<double>(p_.entry.entrant_workers)));
   const auto cost = p_.forms.consolidation_cost_usd;  // it has it: consolidation_gain checks
   ops_.capital_usd[o] -= cost;
   accumulate_usd(ops_.costs_usd[o], cost, "an operator's costs this step");
@@ -146,9 +181,15 @@ void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
     partner = OperatorId{static_cast<std::uint32_t>(o)};
     return;
   }
-  const std::size_t into = index_of(partner);
+  join_operator(o, partner);
+  partner = no_operator;
+}
+
+void Simulation::join_operator(std::size_t o, OperatorId into_id) {
+  // o's people, capital and target go to `into`; its arrivals follow (workers.cpp).
+  const std::size_t into = index_of(into_id);
   ops_.fate[o] = OperatorFate::merged;
-  ops_.merge_into[o] = partner;
+  ops_.merge_into[o] = into_id;
   ops_.state[o] = OperatorState::dismantled;
   accumulate_usd(ops_.capital_usd[into], ops_.capital_usd[o], "the capital of two merged operations");
   ops_.capital_usd[o] = 0;
@@ -156,7 +197,6 @@ void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
   flows_.add(CountryMetric::merges, ops_.country[o]);
   log(EventKind::merge, static_cast<std::int32_t>(index_of(ops_.country[o])),
       static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o], 0);
-  partner = no_operator;
 }
 
 }  // namespace scamsim::model
