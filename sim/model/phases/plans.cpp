@@ -194,6 +194,7 @@ void Simulation::join_operator(std::size_t o, OperatorId into_id) {
   accumulate_usd(ops_.capital_usd[into], ops_.capital_usd[o], "the capital of two merged operations");
   ops_.capital_usd[o] = 0;
   ops_.target[into] += ops_.target[o];
+  ops_.premises[into] += ops_.premises[o];  // one operation on both sites (a cell brings none)
   flows_.add(CountryMetric::merges, ops_.country[o]);
   log(EventKind::merge, static_cast<std::int32_t>(index_of(ops_.country[o])),
       static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o], 0);
