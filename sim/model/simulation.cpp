@@ -194,7 +194,11 @@ void Simulation::initialise_world() {
       ops_.came_from[oi] = where;
       ops_.site[oi] = g.site;
       ops_.target[oi] = static_cast<std::int32_t>(size);
-      if (p_.forms.premises_capacity_factor > 0) {
+      // With dispersed cells in the model, the start's small operations (the Philippines' hubs of 50 in
+      // rented floors) are cells: a compound's fixed cost would close them in days (MODEL.md §7.10).
+      if (p_.forms.cell_max_workers > 0 && size <= p_.economics.small_operation_workers) {
+        ops_.form[oi] = OperationForm::cell;
+      } else if (p_.forms.premises_capacity_factor > 0) {
         ops_.premises[oi] = static_cast<std::int32_t>(
             std::max(1.0, std::round(p_.forms.premises_capacity_factor * static_cast<double>(size))));
       }

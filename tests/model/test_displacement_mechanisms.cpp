@@ -255,3 +255,17 @@ TEST_CASE("Operations that merge hold both premises, so that no merged compound 
     CHECK(ops.workers[o] <= ops.premises[o]);
   }
 }
+
+TEST_CASE("With dispersed cells in the model, the start's small operations are cells", "[unit][mechanism][forms]") {
+  // Quiet's operations hold 300, 300 and 100; with small operations at most 150 people, the third starts
+  // as a cell once cells exist (forms.cell_max_workers > 0), and as a compound otherwise.
+  auto forms = [](const char* cell_max) {
+    const auto s = quiet({"economics.small_operation_workers=150", std::string("forms.cell_max_workers=") + cell_max});
+    const Simulation sim(s, 0);
+    return std::vector<OperationForm>(sim.operators().form.begin(), sim.operators().form.end());
+  };
+  CHECK(forms("40") ==
+        std::vector<OperationForm>{OperationForm::compound, OperationForm::compound, OperationForm::cell});
+  CHECK(forms("0") ==
+        std::vector<OperationForm>{OperationForm::compound, OperationForm::compound, OperationForm::compound});
+}
