@@ -127,16 +127,21 @@ class Simulation {
   void merge_operator(std::size_t o, OperatorId& partner);
   void disperse_operator(std::size_t o);
   void consolidate_operator(std::size_t o, OperatorId& compound);
+  /// Whether o's people (held and on their way) fit in `into`'s premises (always, with no premises).
+  [[nodiscard]] bool fits_in(OperatorId into, std::size_t o) const;
   /// o joins `into`: its people (workers.cpp), capital and target go there (merges, consolidations).
   void join_operator(std::size_t o, OperatorId into);
   /// Makes cells - 1 new operations beside o, sharing its capital and target (splits and dispersals).
   void make_cells(std::size_t o, int cells, OperationForm form, std::int32_t target_each);
   /// Premises left behind in the operation's country, to be taken again (a compound's only).
   void leave_premises(std::size_t o);
-  /// Room for a compound in country c: the premises left there last, or new ones built for `workers`.
-  std::int32_t take_premises(std::size_t c, double workers);
+  /// Room for a compound in country c that brings `brought` people: the premises left there last that
+  /// hold them, or new ones built for `build_for` people.
+  std::int32_t take_premises(std::size_t c, double brought, double build_for);
   /// The largest an operation can grow: a house's size for a cell, its premises (if any) for a compound.
   [[nodiscard]] double largest_size(std::size_t o, OperationForm form) const;
+  /// Caps the target at the room (premises, or a house for a cell); nothing otherwise.
+  void fit_target_to_room(std::size_t o);
   // ---- 3. entry (entry.cpp): in host order, after the plans ----
   void open_operations();
   /// Share of an entrant's gross margin left after fixed cost and expected raid losses in host c, 0 to 1.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -235,25 +236,34 @@ TEST_CASE("A compound grows to its premises and no further, and premises left be
   CHECK(reopened > 0);
 }
 
-TEST_CASE("Operations that merge hold both premises, so that no merged compound is over its room",
-          "[unit][mechanism][premises]") {
+TEST_CASE("Compounds merge only into a building that holds both", "[unit][mechanism][premises]") {
   // The tiny world's syndicate runs four compounds of 500 in alpha and two of 300 in beta; with no risk
   // (no raids, no events) compounds of one network merge pairwise when they decide on the same day (daily
-  // decisions here). Each merged compound holds both premises: nobody is held beyond a compound's room.
-  const auto s = test::load_source_scenario(
-      "tests/scenarios/tiny.toml",
-      {"events=[]", "countries.alpha.enforcement_capacity_raids_per_year=0", "forms.premises_capacity_factor=1",
-       "economics.target_growth_per_year=0", "relocation.decision_interval_days=1"});
-  Simulation sim(s, 0);
-  sim.run_to_end();
-  const auto& ops = sim.operators();
-  const auto r = sim.take_record();
-  REQUIRE(total(r, CountryMetric::merges, alpha) + total(r, CountryMetric::merges, beta) > 0);
+  // decisions here). Premises that hold their first workforce exactly (factor 1) leave no room for a
+  // partner, so none merges; with room for two and a half times as many, they merge, and nobody is held
+  // beyond a compound's room.
+  auto run_tiny = [](const char* factor) {
+    const auto s = test::load_source_scenario(
+        "tests/scenarios/tiny.toml", {"events=[]", "countries.alpha.enforcement_capacity_raids_per_year=0",
+                                      std::string("forms.premises_capacity_factor=") + factor,
+                                      "economics.target_growth_per_year=0", "relocation.decision_interval_days=1"});
+    auto sim = std::make_unique<Simulation>(s, 0);
+    sim->run_to_end();
+    return sim;
+  };
+  auto merges = [](Simulation& sim) {
+    const auto r = sim.take_record();
+    return total(r, CountryMetric::merges, alpha) + total(r, CountryMetric::merges, beta);
+  };
+  CHECK(merges(*run_tiny("1")) == 0);
+  const auto roomy = run_tiny("2.5");
+  const auto& ops = roomy->operators();
   for (std::size_t o = 0; o < ops.size(); ++o) {
     if (ops.state[o] != OperatorState::active || ops.form[o] != OperationForm::compound) continue;
     INFO("operation " << o << " holds " << ops.workers[o] << " in premises for " << ops.premises[o]);
     CHECK(ops.workers[o] <= ops.premises[o]);
   }
+  CHECK(merges(*roomy) > 0);
 }
 
 TEST_CASE("With dispersed cells in the model, the start's small operations are cells", "[unit][mechanism][forms]") {

@@ -49,6 +49,13 @@ double Simulation::largest_size(std::size_t o, OperationForm form) const {
   return ops_.premises[o] > 0 ? std::min(largest, static_cast<double>(ops_.premises[o])) : largest;
 }
 
+void Simulation::fit_target_to_room(std::size_t o) {
+  // Only where there is a room to fit: with no premises and no cells the target is as v0.3 left it.
+  if (ops_.form[o] == OperationForm::cell || ops_.premises[o] > 0) {
+    ops_.target[o] = std::min(ops_.target[o], static_cast<std::int32_t>(largest_size(o, ops_.form[o])));
+  }
+}
+
 double Simulation::compound_value(std::size_t o, const SizeEconomics& as_compound) const {
   // A compound is worth what it makes at the size it can grow to (its most profitable size, or what it
   // holds if more). Both changes of form are weighed against this one value, so that a compound does

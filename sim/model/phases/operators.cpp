@@ -47,7 +47,9 @@ void Simulation::arrive_relocated_operators() {
       ops_.country[o] = to;
       if (ops_.form[o] == OperationForm::compound) {  // premises others left, or new ones for who came
         ops_.premises[o] =
-            take_premises(index_of(to), static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]));
+            take_premises(index_of(to), static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]),
+                          static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]));
+        fit_target_to_room(o);
       }
       const auto& sites = derived_.sites_of[index_of(to)];
       ops_.site[o] = sites[draws(static_cast<std::uint32_t>(o), Purpose::relocation_choice).below(sites.size())];
@@ -144,6 +146,7 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   const double step_toward =
       std::min(1.0, e.target_growth_per_year * derived_.decision_interval_steps * dt / days_per_year);
   ops_.target[o] = static_cast<std::int32_t>(std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));
+  fit_target_to_room(o);
 
   // Under acute risk (a successful raid likely within the release horizon) it lets people go.
   const double acute_risk = chance_of_raid_within(

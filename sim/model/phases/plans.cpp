@@ -64,15 +64,17 @@ void Simulation::leave_premises(std::size_t o) {
   if (ops_.form[o] == OperationForm::compound) vacant_premises_[index_of(ops_.country[o])].push_back(ops_.premises[o]);
 }
 
-std::int32_t Simulation::take_premises(std::size_t c, double workers) {
+std::int32_t Simulation::take_premises(std::size_t c, double brought, double build_for) {
+  // The premises left last that hold the people it brings (room 0: unlimited), or new ones.
   auto& vacant = vacant_premises_[c];
-  if (!vacant.empty()) {
-    const std::int32_t room = vacant.back();
-    vacant.pop_back();
+  for (std::size_t k = vacant.size(); k-- > 0;) {
+    const std::int32_t room = vacant[k];
+    if (room > 0 && static_cast<double>(room) < brought) continue;
+    vacant.erase(vacant.begin() + static_cast<std::ptrdiff_t>(k));
     return room;
   }
   const double factor = p_.forms.premises_capacity_factor;
-  return factor > 0 ? static_cast<std::int32_t>(std::max(1.0, std::round(factor * workers))) : 0;
+  return factor > 0 ? static_cast<std::int32_t>(std::max(1.0, std::round(factor * build_for))) : 0;
 }
 
 void Simulation::close_operator(std::size_t o) {
@@ -156,20 +158,22 @@ void Simulation::disperse_operator(std::size_t o) {
 
 void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
   // A network's cells in a country gather into one compound: one it still runs there, or the first cell
-  // to consolidate (in id order) takes premises and the others join it.
-  if (compound != no_operator) {
+  // to consolidate (in id order) takes premises and the others join it, as far as its room allows.
+  if (compound != no_operator && fits_in(compound, o)) {
     join_operator(o, compound);
     return;
   }
-  compound = OperatorId{static_cast<std::uint32_t>(o)};
+  if (compound == no_operator) compound = OperatorId{static_cast<std::uint32_t>(o)};
   // It takes a compound again: vacant premises if the country has any, and grows toward a compound's
   // size from its next decision on.
-  ops_.premises[o] = take_premises(index_of(ops_.country[o]), std::max(static_cast<double>(ops_.workers[o]),
-                                                                       static_cast<double>(p_.entry.entrant_workers)));
+  const double people = static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]);
+  ops_.premises[o] =
+      take_premises(index_of(ops_.country[o]), people, std::max(people, static_cast<double>(p_.entry.entrant_workers)));
+  ops_.form[o] = OperationForm::compound;
+  fit_target_to_room(o);
   const auto cost = p_.forms.consolidation_cost_usd;  // it has it: consolidation_gain checks
   ops_.capital_usd[o] -= cost;
   accumulate_usd(ops_.costs_usd[o], cost, "an operator's costs this step");
-  ops_.form[o] = OperationForm::compound;
   log(EventKind::consolidate, static_cast<std::int32_t>(index_of(ops_.country[o])),
       static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o], cost);
 }
@@ -177,12 +181,22 @@ void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
 void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
   // Cells of one network in one country merge pairwise, in id order: the
   // later one joins the earlier.
-  if (partner == no_operator) {
+  // With premises, two compounds merge only into a building that holds both (the later one's premises
+  // are left); one that does not fit waits for another partner instead.
+  if (partner == no_operator || !fits_in(partner, o)) {
     partner = OperatorId{static_cast<std::uint32_t>(o)};
     return;
   }
+  leave_premises(o);
   join_operator(o, partner);
   partner = no_operator;
+}
+
+bool Simulation::fits_in(OperatorId into_id, std::size_t o) const {
+  const std::size_t into = index_of(into_id);
+  if (ops_.premises[into] <= 0) return true;  // no premises: unlimited room
+  return static_cast<std::int64_t>(ops_.workers[into]) + ops_.incoming[into] + ops_.workers[o] + ops_.incoming[o] <=
+         ops_.premises[into];
 }
 
 void Simulation::join_operator(std::size_t o, OperatorId into_id) {
@@ -194,7 +208,7 @@ void Simulation::join_operator(std::size_t o, OperatorId into_id) {
   accumulate_usd(ops_.capital_usd[into], ops_.capital_usd[o], "the capital of two merged operations");
   ops_.capital_usd[o] = 0;
   ops_.target[into] += ops_.target[o];
-  ops_.premises[into] += ops_.premises[o];  // one operation on both sites (a cell brings none)
+  fit_target_to_room(into);
   flows_.add(CountryMetric::merges, ops_.country[o]);
   log(EventKind::merge, static_cast<std::int32_t>(index_of(ops_.country[o])),
       static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o], 0);
