@@ -59,8 +59,15 @@ double to_unit(const FreeParameter& p, double v) {
                      : (v - p.min) / (p.max - p.min);
 }
 
+// The scenario of a calibration with these overrides: from the documents read when it was loaded (a spec
+// made in code, with none, reads its file).
+scenario::Scenario scenario_of(const CalibrationSpec& spec, std::span<const std::string> overrides) {
+  return spec.scenario_toml.empty() ? scenario::load_scenario(spec.scenario, overrides)
+                                    : scenario::load_scenario_text(spec.scenario_toml, spec.scenario, overrides);
+}
+
 std::vector<TargetFit> evaluate_targets(const CalibrationSpec& spec, const std::vector<double>& values, int threads) {
-  const auto s = scenario::load_scenario(spec.scenario, overrides_for(spec, values));
+  const auto s = scenario_of(spec, overrides_for(spec, values));
   RunOptions options;
   options.threads = threads;
   const RunResult result = run_replicates(s, options);
@@ -116,8 +123,9 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   root.report_unknown_keys();
   if (!diagnostics.empty() || !scenario_name) throw SetupError(diagnostics.sorted());
 
-  // The scenario as it will be run: its errors are the user's too.
-  const auto s = scenario::load_scenario(spec.scenario, spec.overrides);
+  // The scenario as it will be run: its errors are the user's too. Its documents are read once, here.
+  spec.scenario_toml = scenario::load_scenario(spec.scenario).resolved_toml;
+  const auto s = scenario_of(spec, spec.overrides);
   spec.dt_days = static_cast<double>(s.run.dt_days);
   const toml::table resolved = toml::parse(s.resolved_toml);
 
@@ -158,7 +166,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
         std::vector<std::string> probe = spec.overrides;
         probe.push_back(fmt::format("{}={}", p.key, number_text(v)));
         try {
-          (void)scenario::load_scenario(spec.scenario, probe);
+          (void)scenario_of(spec, probe);
         } catch (const SetupError& e) {
           diagnostics.error(r.where("key"), r.key_path("key"),
                             fmt::format("the scenario refuses {} = {}: {}", p.key, v, e.diagnostics().front().message));
@@ -270,7 +278,7 @@ std::string fitted_scenario_toml(const CalibrationSpec& spec, const CalibrationR
   doc.insert("base", base.generic_string());
   // A value inside an array cannot be written as a table: scenario files replace an array whole (an event by its
   // id), so the fitted file carries a copy of what it replaces, with the fitted value set in it.
-  const toml::table resolved = toml::parse(scenario::load_scenario(spec.scenario, spec.overrides).resolved_toml);
+  const toml::table resolved = toml::parse(scenario_of(spec, spec.overrides).resolved_toml);
   toml::array events;  // copies of the fitted events, which replace the scenario's by id
   for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
     const std::string& key = spec.parameters[k].key;

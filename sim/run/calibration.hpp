@@ -43,6 +43,9 @@ struct CalibrationSpec {
   std::string file;                    ///< the calibration file, for messages and the output's header
   std::filesystem::path scenario;      ///< the scenario to fit
   std::vector<std::string> overrides;  ///< applied to the scenario first (file's `set`, then --set)
+  /// The scenario's documents (its base chain) resolved once, when the calibration is loaded: every
+  /// evaluation runs this text, so a scenario file edited while a fit runs does not change the fit.
+  std::string scenario_toml;
   std::int64_t replicates = 3;
   double scale = 1;  ///< run.scale of the fitting runs: findings come from 1:1 (issue 13)
   std::int64_t max_evaluations = 80;

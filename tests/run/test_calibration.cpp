@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <toml++/toml.h>
@@ -132,4 +134,29 @@ TEST_CASE("A fitted field of an event or an operation is written as the whole of
   CHECK(operations.size() ==
         toml::parse(scenario::load_scenario(spec.scenario).resolved_toml)["operations"].as_array()->size());
   CHECK((*operations[0].as_table())["workers"].value<std::int64_t>() == 1234);
+}
+
+TEST_CASE("A calibration fits the scenario as it was loaded, whatever happens to the file during the fit",
+          "[unit][calibration]") {
+  // calibrate evaluates the model many times; it reads the scenario's files once, when the calibration is
+  // loaded, so a scenario edited (or broken, or removed) while a fit runs neither changes nor stops the fit.
+  const test::TempDir dir("scamsim-test-calibration-snapshot");
+  std::ifstream quiet(scamsim::test::source_path("tests/scenarios/quiet.toml"));
+  const std::string quiet_text((std::istreambuf_iterator<char>(quiet)), std::istreambuf_iterator<char>());
+  dir.write("world.toml", quiet_text);
+  const std::string calibration =
+      "scenario = \"world.toml\"\nset = [\"ai.uplift=0\", \"economics.victim_awareness=0\"]\nreplicates = 1\n"
+      "max_evaluations = 12\n[[parameter]]\nkey = \"economics.revenue_usd_per_worker_day\"\nmin = 100\nmax = "
+      "2000\nstart = 300\nscale = \"log\"\n[[target]]\nname = \"revenue\"\nmetric = \"revenue_usd\"\ncountries = "
+      "[\"alpha\"]\nreduction = \"sum_per_year\"\nvalue = 127_750_000\ntolerance = 0.01\nsource = \"by hand\"\n";
+  const auto file = dir.write("c.toml", calibration);
+  const auto untouched = run::calibrate(run::load_calibration(file), 1);
+
+  const auto spec = run::load_calibration(file);
+  dir.write("world.toml", "this is not a scenario");
+  const auto edited = run::calibrate(spec, 1);
+  CHECK(edited.fitted == untouched.fitted);
+  CHECK(edited.objective == untouched.objective);
+  // The fitted file is written from the same snapshot.
+  CHECK_NOTHROW(run::fitted_scenario_toml(spec, edited, dir.file("fitted.toml"), "scamsim calibrate ..."));
 }
