@@ -92,10 +92,11 @@ class Simulation {
   // ---- 3. operators (operators.cpp, relocation.cpp): one operator's row each ----
   /// What a decision day's size choice leaves for the choices after it.
   struct SizeOutlook {
-    SizeEconomics here;    ///< margin, fixed cost, perceived hazard where the operator is, in its form
-    int cells = 0;         ///< best number of cells to split into here, 0 if no split gains
-    int form_cells = 0;    ///< a compound: the cells it would disperse into
-    double form_gain = 0;  ///< gain in expected daily profit of changing form (disperse or consolidate)
+    SizeEconomics here;     ///< margin, fixed cost, perceived hazard where the operator is, in its form
+    int cells = 0;          ///< best number of cells to split into here, 0 if no split gains
+    double split_gain = 0;  ///< gain in expected daily profit of that split (0 with none)
+    int form_cells = 0;     ///< a compound: the cells it would disperse into
+    double form_gain = 0;   ///< gain in expected daily profit of changing form (disperse or consolidate)
   };
   void arrive_relocated_operators();                 // moves that end today (id order)
   double earn_and_pay(std::size_t o);                // returns the revenue per worker-day used
@@ -109,7 +110,7 @@ class Simulation {
   /// Utility of moving to `there` (-infinity if it cannot pay), MODEL.md §7.4.
   [[nodiscard]] double move_utility(std::size_t o, CountryId there, const SizeEconomics& here_economics) const;
   /// What staying can gain over staying as it is: the best split or change of form.
-  [[nodiscard]] double stay_gain(const SizeOutlook& outlook, double workers) const;
+  [[nodiscard]] double stay_gain(const SizeOutlook& outlook) const;
   void decide_form_or_size(std::size_t o, const SizeOutlook& outlook);  // disperse, consolidate, split or merge
   // ---- 3. operation forms (forms.cpp) ----
   [[nodiscard]] double fixed_cost_usd_per_day(OperationForm form) const;
@@ -174,6 +175,8 @@ class Simulation {
   void rerecruit_where_they_are(Placement& places);
   void retraffic_repatriated(Placement& places);
   void traffic_new_recruits(Placement& places);
+  /// People an origin's trafficking reaches a year at awareness 0: rate x vulnerable x scale x susceptibility.
+  [[nodiscard]] double recruiting_reach_per_year(std::size_t c) const;
   /// Pipelines that answer demand: each origin's recruits this step, in place of the fixed supply.
   void follow_demand(std::vector<double>& supply, std::int64_t open_total);
   /// Places a person with operator o in its country (re-recruitment).

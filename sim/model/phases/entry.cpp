@@ -88,7 +88,7 @@ void Simulation::open_operations() {
       ops_.decided_step[o] = step_;
       accumulate_usd(invested_step_usd_, entry.entrant_capital_usd, "capital invested this step");
       ops_.premises[o] = take_premises(c, 0.0, static_cast<double>(entry.entrant_workers));  // taken again, or built
-      if (ops_.premises[o] > 0) ops_.target[o] = std::min(ops_.target[o], ops_.premises[o]);
+      fit_target_to_room(o);
       log(EventKind::opened, static_cast<std::int32_t>(c), static_cast<std::int32_t>(index_of(network)),
           static_cast<std::int64_t>(o), 0, entry.entrant_capital_usd);
     }

@@ -202,6 +202,13 @@ void Simulation::retraffic_repatriated(Placement& places) {
   }
 }
 
+double Simulation::recruiting_reach_per_year(std::size_t c) const {
+  const auto& origin = scenario_.countries[c].origin;
+  if (!origin) return 0.0;
+  return p_.recruitment.trafficking_rate_per_year * static_cast<double>(origin->vulnerable_population) *
+         scenario_.run.scale * origin->recruitment_susceptibility;
+}
+
 void Simulation::follow_demand(std::vector<double>& supply, std::int64_t open_total) {
   // Each origin's recruiting effort (people a day at awareness 0) moves toward what would fill its share
   // of the open places within the lag, at most pipeline_cap_factor times its fixed-supply flow; awareness
@@ -211,10 +218,7 @@ void Simulation::follow_demand(std::vector<double>& supply, std::int64_t open_to
   std::vector<double> reach(nc, 0.0);  // people brokers can reach a day at awareness 0
   double total_weight = 0;
   for (std::size_t c = 0; c < nc; ++c) {
-    const auto& origin = scenario_.countries[c].origin;
-    if (!origin) continue;
-    reach[c] = r.trafficking_rate_per_year * static_cast<double>(origin->vulnerable_population) * scenario_.run.scale *
-               origin->recruitment_susceptibility / days_per_year;
+    reach[c] = recruiting_reach_per_year(c) / days_per_year;
     total_weight += reach[c] * (1 - countries_[c].awareness);
   }
   const double follow = 1 - std::exp(-derived_.dt_days / r.pipeline_lag_days);
@@ -234,14 +238,11 @@ void Simulation::follow_demand(std::vector<double>& supply, std::int64_t open_to
 
 void Simulation::traffic_new_recruits(Placement& places) {
   const std::size_t nc = scenario_.countries.size();
-  const auto& rate = p_.recruitment.trafficking_rate_per_year;
   std::vector<double> supply(nc, 0.0);
   double total_supply = 0;
   for (std::size_t c = 0; c < nc; ++c) {
-    const auto& origin = scenario_.countries[c].origin;
-    if (!origin) continue;
-    supply[c] = rate * static_cast<double>(origin->vulnerable_population) * scenario_.run.scale *
-                origin->recruitment_susceptibility * (1 - countries_[c].awareness) * derived_.dt_days / days_per_year;
+    if (!scenario_.countries[c].origin) continue;
+    supply[c] = recruiting_reach_per_year(c) * (1 - countries_[c].awareness) * derived_.dt_days / days_per_year;
     total_supply += supply[c];
   }
   const std::int64_t open_total = places.open_total;

@@ -46,9 +46,8 @@ void Simulation::arrive_relocated_operators() {
       ops_.state[o] = OperatorState::active;
       ops_.country[o] = to;
       if (ops_.form[o] == OperationForm::compound) {  // premises others left, or new ones for who came
-        ops_.premises[o] =
-            take_premises(index_of(to), static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]),
-                          static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]));
+        const double people = static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]);
+        ops_.premises[o] = take_premises(index_of(to), people, people);
         fit_target_to_room(o);
       }
       const auto& sites = derived_.sites_of[index_of(to)];
@@ -111,9 +110,9 @@ void Simulation::perceive_risk(std::size_t o, bool news) {
   const CountryId here = ops_.country[o];
   const double found =
       detection(p_.enforcement.intelligence_detection_gain, intelligence_sharing(ops_.came_from[o], here));
-  if (news) ops_.perceived_risk[o] = std::max(ops_.perceived_risk[o], countries_[index_of(here)].risk_signal * found);
-  ops_.perceived_risk[o] +=
-      (countries_[index_of(here)].risk_signal * found - ops_.perceived_risk[o]) * derived_.risk_smoothing_per_step;
+  const double seen = countries_[index_of(here)].risk_signal * found;
+  if (news) ops_.perceived_risk[o] = std::max(ops_.perceived_risk[o], seen);
+  ops_.perceived_risk[o] += (seen - ops_.perceived_risk[o]) * derived_.risk_smoothing_per_step;
 }
 
 void Simulation::adopt_tech(std::size_t o) {
@@ -137,7 +136,7 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   const auto workers = static_cast<double>(ops_.workers[o]);
   const bool cell = ops_.form[o] == OperationForm::cell;
 
-  const SizeOutlook outlook{size_economics(o, ops_.form[o], revenue_per_worker_day), 0, 0, 0};
+  const SizeOutlook outlook{size_economics(o, ops_.form[o], revenue_per_worker_day), 0, 0, 0, 0};
 
   // The target workforce moves toward the most profitable size (a cell's is at most a house's).
   const double largest = largest_size(o, ops_.form[o]);
@@ -166,6 +165,7 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   result.cells = cell ? 0
                       : best_split(workers, static_cast<int>(e.max_split_cells),
                                    static_cast<double>(e.min_cell_workers), outlook.here);
+  if (result.cells >= 2) result.split_gain = split_gain(workers, result.cells, outlook.here);
   // The other form (§7.2): a compound weighs dispersing into houses, a cell weighs taking a compound again.
   if (p_.forms.cell_max_workers > 0 && workers > 0) {
     if (cell) {
@@ -178,18 +178,16 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   return result;
 }
 
-double Simulation::stay_gain(const SizeOutlook& outlook, double workers) const {
+double Simulation::stay_gain(const SizeOutlook& outlook) const {
   // What staying can gain on top of staying as it is: the best split, or changing form if that gains more.
-  const double split = outlook.cells >= 2 ? split_gain(workers, outlook.cells, outlook.here) : 0.0;
-  return outlook.form_gain > split ? outlook.form_gain : split;
+  return outlook.form_gain > outlook.split_gain ? outlook.form_gain : outlook.split_gain;
 }
 
 void Simulation::decide_form_or_size(std::size_t o, const SizeOutlook& outlook) {
   const auto& e = p_.economics;
   const auto workers = static_cast<double>(ops_.workers[o]);
   if (ops_.fate[o] != OperatorFate::none) return;
-  const double split = outlook.cells >= 2 ? split_gain(workers, outlook.cells, outlook.here) : 0.0;
-  if (outlook.form_gain > 0 && outlook.form_gain > split) {
+  if (outlook.form_gain > 0 && outlook.form_gain > outlook.split_gain) {
     if (ops_.form[o] == OperationForm::cell) {
       ops_.plan[o] = Plan::consolidate;
     } else {

@@ -179,10 +179,9 @@ void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
 }
 
 void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
-  // Cells of one network in one country merge pairwise, in id order: the
-  // later one joins the earlier.
-  // With premises, two compounds merge only into a building that holds both (the later one's premises
-  // are left); one that does not fit waits for another partner instead.
+  // Compounds of one network in one country merge pairwise, in id order: the
+  // later one joins the earlier. With premises, two compounds merge only into a building that holds both (the later
+  // one's premises are left); one that does not fit waits for another partner instead.
   if (partner == no_operator || !fits_in(partner, o)) {
     partner = OperatorId{static_cast<std::uint32_t>(o)};
     return;

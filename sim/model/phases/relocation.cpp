@@ -21,7 +21,7 @@ bool Simulation::decide_relocation(std::size_t o, const SizeOutlook& outlook) {
   // cut its risk at home by decentralising weighs that against a move, so
   // that the two responses compete rather than the move always being
   // considered first.
-  const double here_profit = expected_profit(workers, outlook.here) + stay_gain(outlook, workers);
+  const double here_profit = expected_profit(workers, outlook.here) + stay_gain(outlook);
   const double scale = p_.relocation.logit_scale * std::max(std::abs(here_profit), 1.0);
   const double stay_utility = here_profit + p_.relocation.inertia * std::abs(here_profit);
   std::vector<double> utility;
