@@ -8,6 +8,7 @@
 // used to write inline, in the same order of operations; a change of order
 // changes results in the last bits.
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <span>
@@ -84,6 +85,26 @@ inline double most_profitable_size(const SizeEconomics& e, double largest) {
   if (e.hazard_per_visibility <= 0 || e.beta <= 0) return largest;
   return std::min(largest,
                   e.reference_workers * std::pow(e.hazard_per_visibility * e.horizon_days * (e.beta + 1), -1 / e.beta));
+}
+
+/// Raids per unit of weighted visibility per day on a host's industry of `visible`, when raids follow the
+/// industry: the will's raid rate spread over the first day's industry (`reference`, > 0), until the rate
+/// at full will (`full_rate_per_day`) is spread over all of it.
+inline double raids_per_visibility_per_day(double rate_per_day, double full_rate_per_day, double reference,
+                                           double visible) {
+  const double at_will = rate_per_day / reference;
+  return visible > 0 ? std::min(at_will, full_rate_per_day / visible) : at_will;
+}
+
+/// The size at which expected daily profit per worker is greatest (the efficient scale): where the fixed
+/// cost per worker, F/s, equals the marginal raid loss per worker, beta rho (s/s0)^beta m H, capped at
+/// `largest`. Larger operations would gain by splitting into operations of about this size.
+inline double efficient_size(const SizeEconomics& e, double largest) {
+  if (e.hazard_per_visibility <= 0 || e.beta <= 0 || e.margin_usd_per_worker_day <= 0) return largest;
+  return std::min(largest, e.reference_workers *
+                               std::pow(e.fixed_usd_per_day / (e.beta * e.hazard_per_visibility * e.reference_workers *
+                                                               e.margin_usd_per_worker_day * e.horizon_days),
+                                        1 / (e.beta + 1)));
 }
 
 /// Gain in expected daily profit from splitting `size` workers into `cells`

@@ -49,7 +49,8 @@ enum class Plan : std::uint8_t { none, split, merge, relocate, disperse, consoli
 struct CountryState {
   double pressure = 0;
   double will = 0;
-  double raid_rate_per_day = 0;  ///< expected raids per day this step
+  double raid_rate_per_day = 0;  ///< raids per day this step at the first day's industry (the will's share of capacity)
+  double full_raid_rate_per_day = 0;  ///< raids per day at will 1: the most its enforcement can mount
   double crackdown_factor = 1;
   std::int64_t crackdown_until_step = -1;
   std::int64_t aftercare_budget_usd_per_year = 0;

@@ -74,6 +74,12 @@ const Field<Parameters> model_parameter_table[] = {
       "a Cambodian crackdown emptied the country within two months"),
     P(economics.target_growth_per_year, 0.1, {0, 10}, "1/year",
       "Rate at which an operation's target workforce moves toward its most profitable size.", "assumption"),
+    P(economics.target_efficient_scale, 0.0, {0, 1}, "switch",
+      "1: an operation's target is the smaller of its most profitable size and its efficient scale (greatest "
+      "expected profit per worker, where F/s equals the marginal raid loss per worker), so that a network grows by "
+      "opening operations rather than by one operation hiring without end. 0: the most profitable size (v0.3).",
+      "assumption (model v2, docs/MODEL.md section 7.10): with labour that answers demand, targets above the size "
+      "at which splitting pays let the industry grow without bound"),
     // 4.6 money
     P(money.laundered_share, 0.7, share, "share of revenue", "Share of revenue laundered through cryptocurrency.",
       "assumption; UNODC 2025 (crypto central to laundering)"),
@@ -112,6 +118,12 @@ const Field<Parameters> model_parameter_table[] = {
       "finds it in proportion, so a first entrant does not draw the whole national raid capacity. 0: the first "
       "day's industry only (v0.3, where a host with none finds every newcomer at once).",
       "assumption; UNODC 2025 (hubs open where there was no industry); issue 13"),
+    P(enforcement.raids_follow_industry, 0.0, {0, 1}, "switch",
+      "1: at a given will, a host's raids grow with its visible industry beyond the first day's, up to its full "
+      "capacity (will 1), so an operation's risk does not fall as the industry around it grows. 0: raids stop "
+      "growing at the first day's industry (v0.3), so that an industry larger than it is safer per operation.",
+      "assumption (model v2, docs/MODEL.md section 7.10): without it an industry whose labour answers demand grows "
+      "without bound"),
     // 4.4 relocation
     P(relocation.decision_interval_days, 30.0, {1, 3650}, "days",
       "Days between an operator's relocation and size decisions (staggered by id).", "MODEL.md §4.4 (e.g. monthly)"),

@@ -118,6 +118,7 @@ struct Parameters {
     std::int64_t small_operation_workers = 0;
     double loss_horizon_days = 0;
     double target_growth_per_year = 0;
+    double target_efficient_scale = 0;
   } economics;
   struct Money {
     double laundered_share = 0;
@@ -139,6 +140,7 @@ struct Parameters {
     double intelligence_detection_gain = 0;
     double risk_memory_days = 0;
     double visibility_floor = 0;
+    double raids_follow_industry = 0;
   } enforcement;
   struct Relocation {
     std::int64_t decision_interval_days = 0;

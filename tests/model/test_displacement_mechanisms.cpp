@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/model/decisions.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/support/source.hpp"
@@ -278,4 +279,63 @@ TEST_CASE("With dispersed cells in the model, the start's small operations are c
         std::vector<OperationForm>{OperationForm::compound, OperationForm::compound, OperationForm::cell});
   CHECK(forms("0") ==
         std::vector<OperationForm>{OperationForm::compound, OperationForm::compound, OperationForm::compound});
+}
+
+TEST_CASE("Raids that follow the industry grow with it up to the full capacity; v0.3's stop at the first day's",
+          "[unit][mechanism][enforcement]") {
+  // By hand: a will's rate of 0.1 raids a day over a first day's industry of 4 is 0.025 per unit of
+  // visibility, at any size until the full rate of 1 a day is spread over 40 units; beyond, 1 / visible.
+  CHECK(raids_per_visibility_per_day(0.1, 1.0, 4, 2) == Approx(0.025));
+  CHECK(raids_per_visibility_per_day(0.1, 1.0, 4, 20) == Approx(0.025));
+  CHECK(raids_per_visibility_per_day(0.1, 1.0, 4, 80) == Approx(1.0 / 80));
+  CHECK(raids_per_visibility_per_day(0.1, 1.0, 4, 0) == Approx(0.025));
+  // In a run: alpha's industry grows (recruits fill targets that nothing holds back) under a will of a
+  // tenth of its capacity. Raids that stop at the first day's industry stay near a tenth of capacity
+  // (36.5 a year); raids that follow it rise as it grows.
+  auto raids_late = [](const char* follow) {
+    const auto r = run(quiet({"countries.alpha.enforcement_capacity_raids_per_year=365", "pressure.will_base=0.1",
+                              "recruitment.trafficking_rate_per_year=0.02", "economics.target_growth_per_year=10",
+                              std::string("enforcement.raids_follow_industry=") + follow}));
+    double raids = 0;
+    double held_first = r.at(CountryMetric::workers_held, 0, alpha);
+    double held_last = r.at(CountryMetric::workers_held, r.steps - 1, alpha);
+    for (std::int64_t t = r.steps / 2; t < r.steps; ++t) raids += r.at(CountryMetric::raids, t, alpha);
+    INFO("alpha held " << held_first << " -> " << held_last << ", raids in the second half " << raids);
+    CHECK(held_last > 2 * held_first);
+    return raids;
+  };
+  const double stopped = raids_late("0");
+  const double following = raids_late("1");
+  CHECK(stopped <= 18.25 + 4 * std::sqrt(18.25));
+  CHECK(following > 2 * stopped);
+}
+
+TEST_CASE("An operation aims at its efficient scale when that is below its most profitable size",
+          "[unit][mechanism][forms]") {
+  // By hand: F 10,000 a day, s0 200, beta 1, rho 1e-5, margin 100, H 180: s = 200 (10000 / 36)^(1/2).
+  const SizeEconomics e{100, 10'000, 1e-5, 200, 1, 180};
+  const double s = efficient_size(e, 1e9);
+  CHECK(s == Approx(200 * std::sqrt(10'000.0 / 36)));
+  // It is where profit per worker peaks, and below the single operation's most profitable size.
+  auto per_worker = [&](double size) { return expected_profit(size, e) / size; };
+  CHECK(per_worker(s) > per_worker(0.9 * s));
+  CHECK(per_worker(s) > per_worker(1.1 * s));
+  CHECK(s < most_profitable_size(e, 1e9));
+  CHECK(efficient_size(e, 1000) == 1000);
+  // In a run with raid risk, targets aimed at the efficient scale are smaller than v0.3's.
+  auto largest_target = [](const char* efficient) {
+    const auto r =
+        run(quiet({"countries.alpha.enforcement_capacity_raids_per_year=365", "pressure.will_base=0.5",
+                   "enforcement.raid_success_probability=0.002", "economics.target_growth_per_year=10",
+                   "economics.min_cell_workers=1", std::string("economics.target_efficient_scale=") + efficient}));
+    std::int64_t largest = 0;
+    for (const auto& o : r.final_operators) {
+      if (o.country == alpha) largest = std::max<std::int64_t>(largest, o.target_workers);
+    }
+    return largest;
+  };
+  const auto v03 = largest_target("0");
+  const auto efficient = largest_target("1");
+  INFO("largest target in alpha: most profitable " << v03 << ", efficient " << efficient);
+  CHECK(efficient < v03);
 }

@@ -49,13 +49,23 @@ void Simulation::update_countries() {
     state.will = std::clamp((domestic + pp.will_pressure_gain * state.pressure) * spec.governance, 0.0, 1.0);
     state.raid_rate_per_day = spec.enforcement_capacity_raids_per_year * scenario_.run.scale / days_per_year *
                               state.will * state.crackdown_factor;
+    state.full_raid_rate_per_day =
+        spec.enforcement_capacity_raids_per_year * scenario_.run.scale / days_per_year * state.crackdown_factor;
     // The public risk signal: expected raids per unit of weighted visibility.
     state.weighted_visibility = visibility[c];
     // Enforcement is sized to the industry of the first day, and to at least the floor: a host with no
     // industry finds a newcomer in proportion to how much of the floor it fills (MODEL.md §7.3).
     if (step_ == 0) state.reference_visibility = std::max(visibility[c], derived_.visibility_floor);
-    const double spread_over = std::max(visibility[c], state.reference_visibility);
-    state.risk_signal = spread_over > 0 ? state.raid_rate_per_day / spread_over : 0.0;
+    if (p_.enforcement.raids_follow_industry > 0 && state.reference_visibility > 0) {
+      // Raids follow the industry (enforcement.raids_follow_industry): the will buys raids in proportion to
+      // what there is to find, up to what the host can mount at full will, so that an operation's risk does
+      // not fall as the industry around it grows until enforcement is overwhelmed (MODEL.md section 7.10).
+      state.risk_signal = raids_per_visibility_per_day(state.raid_rate_per_day, state.full_raid_rate_per_day,
+                                                       state.reference_visibility, visibility[c]);
+    } else {
+      const double spread_over = std::max(visibility[c], state.reference_visibility);
+      state.risk_signal = spread_over > 0 ? state.raid_rate_per_day / spread_over : 0.0;
+    }
     if (spec.host && p_.aftercare.cost_usd_per_person_day > 0) {
       state.aftercare_beds = state.aftercare_budget_usd_per_year / 365 / p_.aftercare.cost_usd_per_person_day;
     } else {

@@ -34,7 +34,12 @@ void Simulation::draw_raids() {
     // industry the country's enforcement is sized to (its first day's).
     const double found =
         state.reference_visibility > 0 ? std::min(1.0, state.weighted_visibility / state.reference_visibility) : 1.0;
-    const auto raids = count_draw.poisson(state.raid_rate_per_day * found * derived_.dt_days);
+    const double per_day = p_.enforcement.raids_follow_industry > 0 && state.reference_visibility > 0
+                               ? raids_per_visibility_per_day(state.raid_rate_per_day, state.full_raid_rate_per_day,
+                                                              state.reference_visibility, state.weighted_visibility) *
+                                     state.weighted_visibility
+                               : state.raid_rate_per_day * found;
+    const auto raids = count_draw.poisson(per_day * derived_.dt_days);
     if (raids == 0) continue;
 
     const double corruption = scenario_.countries[c].corruption;

@@ -140,8 +140,13 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
 
   // The target workforce moves toward the most profitable size (a cell's is at most a house's).
   const double largest = largest_size(o, ops_.form[o]);
-  const double best_size =
-      std::max(most_profitable_size(outlook.here, largest), static_cast<double>(e.min_cell_workers));
+  // With target_efficient_scale it aims at the size of greatest profit per worker instead, when that is
+  // smaller: beyond it the network gains more from another operation than from a larger one, so that growth
+  // comes from operations opened, not from one operation hiring without end (MODEL.md section 7.10).
+  const double single_best = most_profitable_size(outlook.here, largest);
+  const double aim =
+      e.target_efficient_scale > 0 ? std::min(single_best, efficient_size(outlook.here, largest)) : single_best;
+  const double best_size = std::max(aim, static_cast<double>(e.min_cell_workers));
   const double step_toward =
       std::min(1.0, e.target_growth_per_year * derived_.decision_interval_steps * dt / days_per_year);
   ops_.target[o] = static_cast<std::int32_t>(std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));

@@ -59,11 +59,17 @@ double Simulation::move_utility(std::size_t o, CountryId there, const SizeEconom
   const double beta = here_economics.beta;
   const double own_weight =
       raid_weight(visibility(moved, s0, beta), there_detection, exposure(kept, there_spec.corruption));
-  const double there_rho =
-      own_weight > 0 ? there_state.raid_rate_per_day * there_detection * exposure(kept, there_spec.corruption) *
-                           p_.enforcement.raid_success_probability /
-                           std::max(there_state.weighted_visibility + own_weight, there_state.reference_visibility)
-                     : 0.0;
+  double there_rho = 0.0;
+  if (own_weight > 0 && p_.enforcement.raids_follow_industry > 0 && there_state.reference_visibility > 0) {
+    there_rho =
+        raids_per_visibility_per_day(there_state.raid_rate_per_day, there_state.full_raid_rate_per_day,
+                                     there_state.reference_visibility, there_state.weighted_visibility + own_weight) *
+        there_detection * exposure(kept, there_spec.corruption) * p_.enforcement.raid_success_probability;
+  } else if (own_weight > 0) {
+    there_rho = there_state.raid_rate_per_day * there_detection * exposure(kept, there_spec.corruption) *
+                p_.enforcement.raid_success_probability /
+                std::max(there_state.weighted_visibility + own_weight, there_state.reference_visibility);
+  }
   const double cost = static_cast<double>(scenario_.matrices.relocation_cost_usd[scenario_.pair_index(here, there)]);
   // A move it cannot pay for is not an option (a sanctioned network's frozen
   // operations stay where they are, or close).
