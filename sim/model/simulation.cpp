@@ -27,6 +27,10 @@ Derived derive(const scenario::Scenario& s) {
   d.risk_smoothing_per_step = 1 - std::exp(-d.dt_days / p.enforcement.risk_memory_days);
   d.revenue_smoothing_per_step = 1 - std::exp(-d.dt_days / p.pressure.revenue_memory_days);
   d.visibility_floor = p.enforcement.visibility_floor * s.run.scale;  // run.scale keeps sizes, shrinks numbers
+  d.merge_window_steps =
+      p.economics.merge_window_days > 0
+          ? std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(p.economics.merge_window_days / d.dt_days)))
+          : 0;
   d.news_reaction_steps =
       p.relocation.news_reaction_days > 0
           ? std::max<std::int32_t>(1,
@@ -146,6 +150,8 @@ void Simulation::initialise_world() {
   intelligence_ = s.matrices.intelligence_sharing;
   network_news_step_.assign(s.networks.size(), -1);
   vacant_premises_.assign(nc, {});
+  merge_waiting_.assign(nc * s.networks.size(), no_operator);
+  merge_waiting_since_.assign(nc * s.networks.size(), 0);
   stocks_.reset(nc);
   marks_.assign(nc, {});
   bed_queue_.assign(nc, {});

@@ -25,6 +25,7 @@ struct Derived {
   double revenue_smoothing_per_step = 1;      ///< 1 - exp(-dt / pressure.revenue_memory_days)
   double visibility_floor = 0;                ///< enforcement.visibility_floor x run.scale (weighted visibility)
   std::int32_t news_reaction_steps = 0;       ///< relocation.news_reaction_days in steps, 0: off
+  std::int32_t merge_window_steps = 0;        ///< economics.merge_window_days in steps, 0: the same step only
   std::vector<std::int32_t> event_steps;      ///< step of each scenario event (in date order)
   std::vector<double> embassy_rate_per_day;   ///< by nationality
   std::vector<std::vector<SiteId>> sites_of;  ///< by country
@@ -128,6 +129,9 @@ class Simulation {
   void merge_operator(std::size_t o, OperatorId& partner);
   void disperse_operator(std::size_t o);
   void consolidate_operator(std::size_t o, OperatorId& compound);
+  /// Merges o into the operation of its country and network waiting to merge (economics.merge_window_days),
+  /// or makes o the one waiting; `cn` is the (country, network) index.
+  void merge_within_window(std::size_t o, std::size_t cn);
   /// Whether o's people (held and on their way) fit in `into`'s premises (always, with no premises).
   [[nodiscard]] bool fits_in(OperatorId into, std::size_t o) const;
   /// o joins `into`: its people (workers.cpp), capital and target go there (merges, consolidations).
@@ -278,6 +282,10 @@ class Simulation {
   /// Per country, the room of the compounds' premises left by raids, closures, moves and dispersals, in the
   /// order they were left; the last left is taken first.
   std::vector<std::vector<std::int32_t>> vacant_premises_;
+  /// Per (country, network), the operation waiting to merge and the step it began waiting
+  /// (economics.merge_window_days; with no window, partners are paired within a step only).
+  std::vector<OperatorId> merge_waiting_;
+  std::vector<std::int32_t> merge_waiting_since_;
 };
 
 }  // namespace scamsim::model

@@ -65,6 +65,11 @@ const Field<Parameters> model_parameter_table[] = {
     P(economics.max_operation_workers, 5000.0, {1, 1e6}, "workers",
       "Largest workforce an operation aims for when enforcement is negligible.",
       "assumption; Amnesty 2025 (compounds of up to thousands)"),
+    P(economics.merge_window_days, 0.0, {0, 3650}, "days",
+      "How long an operation that would merge waits for a partner of its network in its country (one that wanted "
+      "to merge as long ago at most). 0: only a partner that decides the same step (v0.3, where decision days are "
+      "staggered by id, so that operations merge only if their ids are congruent modulo the decision interval).",
+      "assumption (model v2): operations that want to merge find each other within their decision interval"),
     P(economics.small_operation_workers, 50.0, {1, 1e6}, "workers",
       "Operations of at most this many workers count as small, hidden cells in the output.",
       "assumption; seed (decentralisation into small cells)"),

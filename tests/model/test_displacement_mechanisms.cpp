@@ -339,3 +339,27 @@ TEST_CASE("An operation aims at its efficient scale when that is below its most 
   INFO("largest target in alpha: most profitable " << v03 << ", efficient " << efficient);
   CHECK(efficient < v03);
 }
+
+TEST_CASE("Operations that would merge find a partner deciding on another day within the merge window",
+          "[unit][mechanism][merge]") {
+  // The tiny world's syndicate runs four compounds of 500 in alpha and two of 300 in beta, with no risk.
+  // They would merge, but decide on days staggered by id (monthly): with no window only partners deciding
+  // the same day merge, and none does; with a window of a decision interval they pair up, and the people
+  // they hold are not changed by it.
+  auto run_tiny = [](const char* window) {
+    const auto s = test::load_source_scenario(
+        "tests/scenarios/tiny.toml",
+        {"events=[]", "countries.alpha.enforcement_capacity_raids_per_year=0", "economics.target_growth_per_year=0",
+         std::string("economics.merge_window_days=") + window});
+    Simulation sim(s, 0);
+    sim.run_to_end();
+    return sim.take_record();
+  };
+  const auto none = run_tiny("0");
+  const auto month = run_tiny("30");
+  CHECK(total(none, CountryMetric::merges, alpha) + total(none, CountryMetric::merges, beta) == 0);
+  CHECK(total(month, CountryMetric::merges, alpha) > 0);
+  CHECK(month.at(CountryMetric::operations_active, month.steps - 1, alpha) <
+        none.at(CountryMetric::operations_active, none.steps - 1, alpha));
+  for (const auto* e : events_of(month, EventKind::merge)) CHECK((e->country == alpha || e->country == beta));
+}

@@ -43,10 +43,15 @@ void Simulation::resolve_operator_plans() {
       case Plan::split:
         split_operator(o);
         break;
-      case Plan::merge:
-        merge_operator(
-            o, merge_partner[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])]);
+      case Plan::merge: {
+        const std::size_t cn = index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o]);
+        if (derived_.merge_window_steps > 0) {
+          merge_within_window(o, cn);
+        } else {
+          merge_operator(o, merge_partner[cn]);
+        }
         break;
+      }
       case Plan::disperse:
         disperse_operator(o);
         break;
@@ -189,6 +194,28 @@ void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
   leave_premises(o);
   join_operator(o, partner);
   partner = no_operator;
+}
+
+void Simulation::merge_within_window(std::size_t o, std::size_t cn) {
+  // The operation waiting to merge in this country and network, if it still can: active, a compound, still
+  // here, with nothing else under way, and waiting for no longer than the window. Otherwise o waits instead.
+  OperatorId& waiting = merge_waiting_[cn];
+  if (waiting != no_operator) {
+    const std::size_t w = index_of(waiting);
+    const bool can = w != o && ops_.state[w] == OperatorState::active && ops_.form[w] == OperationForm::compound &&
+                     ops_.country[w] == ops_.country[o] && ops_.network[w] == ops_.network[o] &&
+                     ops_.fate[w] == OperatorFate::none &&
+                     (ops_.plan[w] == Plan::none || ops_.plan[w] == Plan::merge) &&
+                     step_ - merge_waiting_since_[cn] <= derived_.merge_window_steps;
+    if (can && fits_in(waiting, o)) {
+      leave_premises(o);
+      join_operator(o, waiting);
+      waiting = no_operator;
+      return;
+    }
+  }
+  waiting = OperatorId{static_cast<std::uint32_t>(o)};
+  merge_waiting_since_[cn] = step_;
 }
 
 bool Simulation::fits_in(OperatorId into_id, std::size_t o) const {
