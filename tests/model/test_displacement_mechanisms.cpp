@@ -281,7 +281,7 @@ TEST_CASE("With dispersed cells in the model, the start's small operations are c
         std::vector<OperationForm>{OperationForm::compound, OperationForm::compound, OperationForm::compound});
 }
 
-TEST_CASE("Raids that follow the industry grow with it up to the full capacity; v0.3's stop at the first day's",
+TEST_CASE("Raids that follow the industry grow with it up to the full capacity while v0.3 holds them at the first day's",
           "[unit][mechanism][enforcement]") {
   // By hand: a will's rate of 0.1 raids a day over a first day's industry of 4 is 0.025 per unit of
   // visibility, at any size until the full rate of 1 a day is spread over 40 units; beyond, 1 / visible.
