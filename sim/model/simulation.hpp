@@ -93,11 +93,12 @@ class Simulation {
   // ---- 3. operators (operators.cpp, relocation.cpp): one operator's row each ----
   /// What a decision day's size choice leaves for the choices after it.
   struct SizeOutlook {
-    SizeEconomics here;     ///< margin, fixed cost, perceived hazard where the operator is, in its form
-    int cells = 0;          ///< best number of cells to split into here, 0 if no split gains
-    double split_gain = 0;  ///< gain in expected daily profit of that split (0 with none)
-    int form_cells = 0;     ///< a compound: the cells it would disperse into
-    double form_gain = 0;   ///< gain in expected daily profit of changing form (disperse or consolidate)
+    SizeEconomics here;       ///< margin, fixed cost, perceived hazard where the operator is, in its form
+    int cells = 0;            ///< best number of cells to split into here, 0 if no split gains
+    double split_gain = 0;    ///< gain in expected daily profit of that split (0 with none)
+    int form_cells = 0;       ///< a compound: the cells it would disperse into
+    double form_gain = 0;     ///< gain in expected daily profit of changing form (disperse or consolidate)
+    double release_gain = 0;  ///< gain of releasing pressure_release_share now (workers.release_by_utility)
   };
   void arrive_relocated_operators();                 // moves that end today (id order)
   double earn_and_pay(std::size_t o);                // returns the revenue per worker-day used
@@ -106,8 +107,10 @@ class Simulation {
   void adopt_tech(std::size_t o);                    // AI tooling rises toward 1
   bool close_if_bankrupt(std::size_t o);             // capital below zero: closes
   [[nodiscard]] bool is_decision_day(std::size_t o) const;
-  SizeOutlook decide_size(std::size_t o, double revenue_per_worker_day);  // target, release, best split
-  bool decide_relocation(std::size_t o, const SizeOutlook& outlook);      // true if it plans a move
+  SizeOutlook decide_size(std::size_t o, double revenue_per_worker_day);    // target, release, best split
+  void release_under_acute_risk(std::size_t o, const SizeEconomics& here);  // v0.3's release threshold rule
+  void let_go_share(std::size_t o);  // releases pressure_release_share this step and lowers the target to match
+  bool decide_relocation(std::size_t o, const SizeOutlook& outlook);  // true if it plans a move
   /// Utility of moving to `there` (-infinity if it cannot pay), MODEL.md §7.4.
   [[nodiscard]] double move_utility(std::size_t o, CountryId there, const SizeEconomics& here_economics) const;
   /// What staying can gain over staying as it is: the best split or change of form.

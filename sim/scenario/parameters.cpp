@@ -157,6 +157,12 @@ const Field<Parameters> model_parameter_table[] = {
       "Horizon of the acute risk an operator weighs against the release threshold: the chance of a successful raid "
       "within this many days.",
       "assumption: about a month (seed: releases within weeks of pressure)"),
+    P(workers.release_by_utility, 0.0, {0, 1}, "switch",
+      "1: releasing pressure_release_share of its workers is one of the alternatives an operator weighs on its "
+      "decision day by expected daily profit, with splitting, changing form and moving, and is chosen when it gains "
+      "the most; the release threshold and horizon are then unused. 0: the threshold rule of v0.3, which fires "
+      "first and pre-empts a split or a change of form the same day.",
+      "issue 13 (one decision, one footing); assumption"),
     P(workers.rerecruit_hazard_per_month, 0.2, {0, 30}, "1/month",
       "Re-recruitment hazard of a released, unsupported worker at vulnerability 1 and full local demand.",
       "assumption (no public figure, MODEL.md §7); seed (re-recruitment the dominant risk)"),

@@ -157,6 +157,7 @@ struct Parameters {
     double pressure_release_threshold = 0;
     double pressure_release_share = 0;
     double pressure_release_horizon_days = 0;
+    double release_by_utility = 0;
     double rerecruit_hazard_per_month = 0;
     double retraffick_hazard_per_year = 0;
   } workers;

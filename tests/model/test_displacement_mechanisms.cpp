@@ -281,8 +281,9 @@ TEST_CASE("With dispersed cells in the model, the start's small operations are c
         std::vector<OperationForm>{OperationForm::compound, OperationForm::compound, OperationForm::compound});
 }
 
-TEST_CASE("Raids that follow the industry grow with it up to the full capacity while v0.3 holds them at the first day's",
-          "[unit][mechanism][enforcement]") {
+TEST_CASE(
+    "Raids that follow the industry grow with it up to the full capacity while v0.3 holds them at the first day's",
+    "[unit][mechanism][enforcement]") {
   // By hand: a will's rate of 0.1 raids a day over a first day's industry of 4 is 0.025 per unit of
   // visibility, at any size until the full rate of 1 a day is spread over 40 units; beyond, 1 / visible.
   CHECK(raids_per_visibility_per_day(0.1, 1.0, 4, 2) == Approx(0.025));
@@ -362,4 +363,30 @@ TEST_CASE("Operations that would merge find a partner deciding on another day wi
   CHECK(month.at(CountryMetric::operations_active, month.steps - 1, alpha) <
         none.at(CountryMetric::operations_active, none.steps - 1, alpha));
   for (const auto* e : events_of(month, EventKind::merge)) CHECK((e->country == alpha || e->country == beta));
+}
+
+TEST_CASE("Letting people go is weighed by expected profit with the other choices, not by a threshold",
+          "[unit][mechanism][release]") {
+  // By hand: releasing a share pays exactly when the smaller operation expects more profit, i.e. when it
+  // stays above the most profitable size: above it the smaller operation expects more, below it less.
+  const SizeEconomics e{100, 10'000, 1e-5, 200, 1, 180};
+  const double best = most_profitable_size(e, 1e9);
+  CHECK(expected_profit(0.9 * 2 * best, e) > expected_profit(2 * best, e));
+  CHECK(expected_profit(0.9 * best / 2, e) < expected_profit(best / 2, e));
+  // In a run: alpha's three compounds under raid risk, none allowed to split. The threshold rule is set
+  // never to fire (threshold 1); weighed by utility, operations above their most profitable size let people
+  // go. With no risk at all the utility never favours it, even with a threshold that would always fire.
+  // Operations that move take everyone along, so that every release counted is a choice to let go.
+  auto released = [](const char* by_utility, const char* threshold, const char* raids_per_year) {
+    const auto r = run(quiet({std::string("countries.alpha.enforcement_capacity_raids_per_year=") + raids_per_year,
+                              "enforcement.raid_success_probability=0.05", "economics.target_growth_per_year=10",
+                              "relocation.workers_moved_share=1",  // a move abandons nobody
+                              std::string("workers.pressure_release_threshold=") + threshold,
+                              std::string("workers.release_by_utility=") + by_utility}));
+    return total(r, CountryMetric::releases_by_operator, alpha);
+  };
+  CHECK(released("0", "1", "365") == 0);
+  CHECK(released("1", "1", "365") > 0);
+  CHECK(released("1", "0", "0") == 0);
+  CHECK(released("0", "0", "365") > 0);  // the rule, for contrast: a threshold of 0 always fires
 }

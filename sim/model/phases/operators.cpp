@@ -136,7 +136,7 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   const auto workers = static_cast<double>(ops_.workers[o]);
   const bool cell = ops_.form[o] == OperationForm::cell;
 
-  const SizeOutlook outlook{size_economics(o, ops_.form[o], revenue_per_worker_day), 0, 0, 0, 0};
+  const SizeOutlook outlook{size_economics(o, ops_.form[o], revenue_per_worker_day), 0, 0, 0, 0, 0};
 
   // The target workforce moves toward the most profitable size (a cell's is at most a house's).
   const double largest = largest_size(o, ops_.form[o]);
@@ -152,21 +152,20 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   ops_.target[o] = static_cast<std::int32_t>(std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));
   fit_target_to_room(o);
 
-  // Under acute risk (a successful raid likely within the release horizon) it lets people go.
-  const double acute_risk = chance_of_raid_within(
-      outlook.here.hazard_per_visibility, visibility(workers, e.visibility_reference_workers, e.visibility_exponent),
-      p_.workers.pressure_release_horizon_days);
-  if (acute_risk > p_.workers.pressure_release_threshold && workers > 0) {
-    ops_.fate[o] = OperatorFate::release_share;
-    ops_.release_share[o] = static_cast<float>(p_.workers.pressure_release_share);
-    ops_.target[o] =
-        std::min(ops_.target[o], static_cast<std::int32_t>(workers * (1 - p_.workers.pressure_release_share)));
+  SizeOutlook result = outlook;
+  if (p_.workers.release_by_utility > 0) {
+    // One footing (issue 13): letting people go is weighed with the other choices (decide_form_or_size).
+    if (workers > 0) {
+      result.release_gain = expected_profit(workers * (1 - p_.workers.pressure_release_share), outlook.here) -
+                            expected_profit(workers, outlook.here);
+    }
+  } else {
+    release_under_acute_risk(o, outlook.here);
   }
 
   // The best split here (§7.2): splitting into k cells cuts expected raid
   // losses by a factor k^-beta and multiplies fixed costs by k. Dispersed
   // cells do not split further.
-  SizeOutlook result = outlook;
   result.cells = cell ? 0
                       : best_split(workers, static_cast<int>(e.max_split_cells),
                                    static_cast<double>(e.min_cell_workers), outlook.here);
@@ -183,16 +182,42 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   return result;
 }
 
+void Simulation::release_under_acute_risk(std::size_t o, const SizeEconomics& here) {
+  // v0.3's rule: under acute risk (a successful raid likely within the release horizon) it lets people go,
+  // before and instead of any other change of size or form this step.
+  const auto& e = p_.economics;
+  const auto workers = static_cast<double>(ops_.workers[o]);
+  const double acute_risk = chance_of_raid_within(
+      here.hazard_per_visibility, visibility(workers, e.visibility_reference_workers, e.visibility_exponent),
+      p_.workers.pressure_release_horizon_days);
+  if (acute_risk > p_.workers.pressure_release_threshold && workers > 0) {
+    let_go_share(o);
+  }
+}
+
+void Simulation::let_go_share(std::size_t o) {
+  const auto workers = static_cast<double>(ops_.workers[o]);
+  ops_.fate[o] = OperatorFate::release_share;
+  ops_.release_share[o] = static_cast<float>(p_.workers.pressure_release_share);
+  ops_.target[o] =
+      std::min(ops_.target[o], static_cast<std::int32_t>(workers * (1 - p_.workers.pressure_release_share)));
+}
+
 double Simulation::stay_gain(const SizeOutlook& outlook) const {
-  // What staying can gain on top of staying as it is: the best split, or changing form if that gains more.
-  return outlook.form_gain > outlook.split_gain ? outlook.form_gain : outlook.split_gain;
+  // What staying can gain on top of staying as it is: the best split, or changing form if that gains more
+  // (or letting people go, when that is weighed with them).
+  const double best = outlook.form_gain > outlook.split_gain ? outlook.form_gain : outlook.split_gain;
+  return outlook.release_gain > best ? outlook.release_gain : best;
 }
 
 void Simulation::decide_form_or_size(std::size_t o, const SizeOutlook& outlook) {
   const auto& e = p_.economics;
   const auto workers = static_cast<double>(ops_.workers[o]);
   if (ops_.fate[o] != OperatorFate::none) return;
-  if (outlook.form_gain > 0 && outlook.form_gain > outlook.split_gain) {
+  if (outlook.release_gain > 0 && outlook.release_gain >= outlook.split_gain &&
+      outlook.release_gain >= outlook.form_gain) {
+    let_go_share(o);
+  } else if (outlook.form_gain > 0 && outlook.form_gain > outlook.split_gain) {
     if (ops_.form[o] == OperationForm::cell) {
       ops_.plan[o] = Plan::consolidate;
     } else {
