@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "sim/app/bash_completion.hpp"
 #include "sim/app/bench_command.hpp"
 #include "sim/app/calibrate_command.hpp"
 #include "sim/app/command.hpp"
@@ -29,6 +30,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.require_subcommand(0, 1);
   bool show_version = false;
   app.add_flag("--version", show_version, "Print the version and the git commit, then exit");
+  bool show_completion = false;
+  app.add_flag("--bash-completion", show_completion,
+               "Print the bash completion of scamsim's commands and flags, then exit: source <(scamsim "
+               "--bash-completion); installed, bash-completion loads it itself");
 
   // The command line as typed, which the files a command writes record.
   std::string command_line;
@@ -65,6 +70,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   try {
     if (show_version) {
       out << fmt::format("scamsim {} (commit {})\n", version(), git_commit());
+      return exit_ok;
+    }
+    if (show_completion) {
+      out << bash_completion(app);
       return exit_ok;
     }
     for (const Command& command : commands) {

@@ -23,6 +23,17 @@ done
 [[ $(readlink -f "$prefix/bin/scamsim-report") == "$prefix/share/scamsim/analysis/report" ]] ||
   fail "bin/scamsim-report leads to $(readlink -f "$prefix/bin/scamsim-report"), not the installed report"
 [[ -z $(find "$prefix" -name __pycache__) ]] || fail "Python caches were installed"
+[[ -s $prefix/share/bash-completion/completions/scamsim ]] || fail "the bash completion was not installed"
+# The man page is built only where help2man is installed (scripts/install-deps installs it).
+if command -v help2man > /dev/null; then
+  [[ -s $prefix/share/man/man1/scamsim.1 ]] || fail "help2man is installed but the man page was not"
+  for heading in '.SH NAME' '.SH SYNOPSIS' '.SH OPTIONS' '.SH COMMANDS' '.SS "scamsim sweep"' '.SH "EXIT STATUS"'; do
+    grep -qF "$heading" "$prefix/share/man/man1/scamsim.1" || fail "the man page lacks '$heading'"
+  done
+  if command -v man > /dev/null; then
+    man -l "$prefix/share/man/man1/scamsim.1" > man.txt 2> err.txt || fail "man cannot show the page: $(cat err.txt)"
+  fi
+fi
 
 # Everything below runs in a folder with no scenarios/ and no analysis/ beside it.
 mkdir elsewhere
