@@ -12,6 +12,7 @@
 #include "sim/app/calibrate_command.hpp"
 #include "sim/app/command.hpp"
 #include "sim/app/compare_command.hpp"
+#include "sim/app/export_command.hpp"
 #include "sim/app/params_command.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/summary_command.hpp"
@@ -46,6 +47,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       add_summary_command(app),
       add_sweep_command(app, command_line),
       add_compare_command(app, command_line),
+      add_export_command(app),
       add_calibrate_command(app, command_line),
       add_bench_command(app),
       add_params_command(app),
