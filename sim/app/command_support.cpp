@@ -90,6 +90,8 @@ StopOnSignals::~StopOnSignals() {
   announcement_length = 0;
 }
 
+void StopOnSignals::stop_announcing() const { announcement_length = 0; }
+
 const std::atomic<bool>* StopOnSignals::flag() const { return &stop_requested; }
 bool StopOnSignals::requested() const { return stop_requested.load(); }
 int StopOnSignals::signal() const { return stop_signal.load(); }

@@ -31,6 +31,9 @@ class StopOnSignals {
   /// its KillWait), which can end the process before the command says how it stopped, and the job's log must
   /// still say that it was interrupted. At most max_announcement bytes.
   explicit StopOnSignals(std::string_view announcement);
+  /// From now on a signal says nothing at once (it still sets the flag): for when the work that the announcement
+  /// describes is over, and a signal no longer stops what it says it stops.
+  void stop_announcing() const;
   /// The longest announcement: the handler writes from a fixed buffer, as it may not allocate.
   static constexpr std::size_t max_announcement = 1024;
   /// Puts back the handlers that were there before.

@@ -215,6 +215,8 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
     bar.finish();
     throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", partial_name, e.what()));
   }
+  // Every run is recorded: what is left (the final file) does not stop on a signal, so none may say it does.
+  signals.stop_announcing();
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::int64_t failed = writer->failed();
