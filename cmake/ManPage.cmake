@@ -35,9 +35,9 @@ foreach(entry ${commands})
 endforeach()
 string(APPEND include "[EXIT STATUS]\n0 success, 1 a problem in the input (scenario, file), 2 a problem with the command \
 line, 3 an internal error, 130 or 143 interrupted by SIGINT or SIGTERM.\n")
-string(APPEND include "[SEE ALSO]\n\\fBscamsim-report\\fR(1) (share/scamsim/analysis/README.md). The documentation \
-in share/doc/scamsim: README.md, docs/MODEL.md (the model), docs/SCENARIOS.md (scenario files), docs/OUTPUT.md \
-(result files), docs/SWEEPS.md, docs/CALIBRATION.md, docs/CLUSTER.md (MPI and Slurm).\n")
+string(APPEND include "[SEE ALSO]\n\\fBscamsim-report --help\\fR, the report of result files \
+(share/scamsim/analysis/README.md). The documentation in share/doc/scamsim: README.md, MODEL.md (the model), \
+SCENARIOS.md (scenario files), OUTPUT.md (result files), SWEEPS.md, CALIBRATION.md, CLUSTER.md (MPI and Slurm).\n")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 file(WRITE "${WORK_DIR}/scamsim.h2m" "${include}")
 
