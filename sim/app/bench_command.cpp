@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/app/cli.hpp"
+#include "sim/app/shipped_files.hpp"
 #include "sim/model/simulation.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
@@ -80,7 +81,9 @@ Command add_bench_command(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
   CLI::App* command = app.add_subcommand(
       "bench", "Time the engine on the baseline at 1:1 and 10x scale, 1 thread and all cores (figures, not a test)");
-  command->add_option("scenario", o->scenario, "Scenario file (default: scenarios/baseline.toml)");
+  command->add_option("scenario", o->scenario,
+                      "Scenario file (default: the shipped baseline.toml, in share/scamsim/scenarios where scamsim "
+                      "is installed)");
   command->add_option("--scales", o->scales, "Scales to time (default: 1 10)")->check(positive_number());
   command->add_option("--years", o->years, "Simulated years (default 5)")->check(positive_number());
   command->add_option("--threads", o->threads, "Threads of the parallel runs (default 0: all cores)")
@@ -90,8 +93,9 @@ Command add_bench_command(CLI::App& app) {
 }
 
 int bench_command(const BenchOptions& o, std::ostream& out) {
+  const std::string scenario = o.scenario.empty() ? shipped_scenario("baseline.toml").string() : o.scenario;
   const int all = run::effective_threads(o.threads);
-  out << fmt::format("scamsim bench: {} for {:g} years, 1 thread and {} threads\n", o.scenario, o.years, all);
+  out << fmt::format("scamsim bench: {} for {:g} years, 1 thread and {} threads\n", scenario, o.years, all);
   out << fmt::format("hot state per worker: {} bytes\n\n", model::Workers::bytes_per_worker);
   out << fmt::format("{:>6} {:>8} {:>10} {:>9} {:>13} {:>9} {:>10} {:>8} {:>9} {:>10} {:>9}\n", "scale", "threads",
                      "workers", "run s", "worker-step/s", "ns/w-step", "s/sim-year", "speedup", "floor x", "peak MiB",
@@ -101,7 +105,7 @@ int bench_command(const BenchOptions& o, std::ostream& out) {
     overrides.push_back(fmt::format("run.scale={}", scale));
     overrides.push_back(fmt::format("run.years={}", o.years));
     overrides.push_back("run.replicates=1");
-    const auto s = scenario::load_scenario(o.scenario, overrides);
+    const auto s = scenario::load_scenario(scenario, overrides);
     double single = 0;
     for (const int threads : {1, all}) {
       if (threads == 1 && all == 1 && single > 0) continue;

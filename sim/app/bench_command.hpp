@@ -9,7 +9,7 @@ namespace scamsim::app {
 
 /// Options of `scamsim bench`.
 struct BenchOptions {
-  std::string scenario = "scenarios/baseline.toml";
+  std::string scenario;  ///< empty: the shipped baseline.toml, wherever scamsim is installed (shipped_files.hpp)
   std::vector<double> scales = {1.0, 10.0};
   double years = 5;
   int threads = 0;  ///< the "all cores" run; 0: every core

@@ -7,10 +7,12 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "sim/app/bash_completion.hpp"
 #include "sim/app/bench_command.hpp"
 #include "sim/app/calibrate_command.hpp"
 #include "sim/app/command.hpp"
 #include "sim/app/compare_command.hpp"
+#include "sim/app/export_command.hpp"
 #include "sim/app/params_command.hpp"
 #include "sim/app/run_command.hpp"
 #include "sim/app/summary_command.hpp"
@@ -29,6 +31,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   app.require_subcommand(0, 1);
   bool show_version = false;
   app.add_flag("--version", show_version, "Print the version and the git commit, then exit");
+  bool show_completion = false;
+  app.add_flag("--bash-completion", show_completion,
+               "Print the bash completion of scamsim's commands and flags, then exit: source <(scamsim "
+               "--bash-completion); installed, bash-completion loads it itself");
 
   // The command line as typed, which the files a command writes record.
   std::string command_line;
@@ -41,6 +47,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       add_summary_command(app),
       add_sweep_command(app, command_line),
       add_compare_command(app, command_line),
+      add_export_command(app),
       add_calibrate_command(app, command_line),
       add_bench_command(app),
       add_params_command(app),
@@ -65,6 +72,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   try {
     if (show_version) {
       out << fmt::format("scamsim {} (commit {})\n", version(), git_commit());
+      return exit_ok;
+    }
+    if (show_completion) {
+      out << bash_completion(app);
       return exit_ok;
     }
     for (const Command& command : commands) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -25,6 +26,16 @@ class StopOnSignals {
  public:
   /// Installs the handlers and clears the flag.
   StopOnSignals();
+  /// The same, and the first signal also writes "scamsim: interrupted by signal N; <announcement>" to stderr at
+  /// once, from the handler: batch systems follow their SIGTERM with SIGKILL (mpirun after a second, Slurm after
+  /// its KillWait), which can end the process before the command says how it stopped, and the job's log must
+  /// still say that it was interrupted. At most max_announcement bytes.
+  explicit StopOnSignals(std::string_view announcement);
+  /// From now on a signal says nothing at once (it still sets the flag): for when the work that the announcement
+  /// describes is over, and a signal no longer stops what it says it stops.
+  void stop_announcing() const;
+  /// The longest announcement: the handler writes from a fixed buffer, as it may not allocate.
+  static constexpr std::size_t max_announcement = 1024;
   /// Puts back the handlers that were there before.
   ~StopOnSignals();
   StopOnSignals(const StopOnSignals&) = delete;

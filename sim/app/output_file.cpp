@@ -104,7 +104,7 @@ void remove_stale_temporaries(const fs::path& folder, std::string_view prefix) {
       continue;
     }
     std::error_code ignored;
-    if (::kill(static_cast<pid_t>(std::stol(id)), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ignored);
+    if (::kill(static_cast<pid_t>(std::stol(id)), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ignored);
   }
 }
 

@@ -64,8 +64,9 @@ class OutputFile {
 /// through: refuse_overwrite deals with it). `display` names it in the message.
 void refuse_non_regular(const std::filesystem::path& path, const std::string& display);
 
-/// Removes the files in `folder` named `prefix` + the id of a process that no longer runs: what commands killed
-/// with kill -9 (or by a power loss) left while writing. Files of live processes are left alone.
+/// Removes the files (and folders, with what they hold: output_folder.hpp) in `folder` named `prefix` + the id of
+/// a process that no longer runs: what commands killed with kill -9 (or by a power loss) left while writing.
+/// Those of live processes are left alone.
 void remove_stale_temporaries(const std::filesystem::path& folder, std::string_view prefix);
 
 /// What `scamsim run` of `scenario` on `threads` threads will need: the replicates in flight in memory (the

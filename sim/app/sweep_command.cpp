@@ -120,8 +120,9 @@ Command add_sweep_command(CLI::App& app, const std::string& command_line) {
 }
 
 int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream& err) {
-  // Under mpirun with several ranks, rank 0 runs the command below with the MPI scheduler; the others run runs.
-  if (launched_ranks() > 1) return mpi_sweep_command(o, out, err);
+  // Under mpirun or srun with several ranks, rank 0 runs the command below with the MPI scheduler; the others run
+  // runs.
+  if (mpi_launch().ranks > 1) return mpi_sweep_command(o, out, err);
   return sweep_command(o, out, err, sweep::run_sweep, fmt::format("{} threads", run::effective_threads(o.threads)));
 }
 
@@ -186,7 +187,10 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   }
 
   const std::vector<std::int64_t> todo = writer->pending();
-  const StopOnSignals signals;
+  // The first signal says at once that the sweep was interrupted and where its runs are, even if the batch system
+  // kills it before it can say more (docs/CLUSTER.md, section 5).
+  const StopOnSignals signals(
+      fmt::format("stopping: the runs in flight are dropped, the finished ones are kept in {}", partial_name));
   SweepProgress bar(err, show_progress(o.quiet), runs - static_cast<std::int64_t>(todo.size()), runs,
                     static_cast<std::int64_t>(todo.size()) * spec.base.run.steps());
   sweep::SweepRunOptions options;
@@ -203,13 +207,16 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
     bar.finish();
     writer->close();
     err << fmt::format(
-        "scamsim: interrupted by signal {}; {} of {} runs are saved in {}: add --resume to the same command to go on\n",
+        "scamsim: stopped by signal {}; {} of {} runs are saved in {}: add --resume to the same command "
+        "to go on\n",
         signals.signal(), writer->done() + writer->failed(), runs, partial_name);
     return signals.exit_code();
   } catch (const io::h5::Error& e) {
     bar.finish();
     throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", partial_name, e.what()));
   }
+  // Every run is recorded: what is left (the final file) does not stop on a signal, so none may say it does.
+  signals.stop_announcing();
   bar.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::int64_t failed = writer->failed();

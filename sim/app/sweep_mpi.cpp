@@ -1,10 +1,5 @@
 #include "sim/app/sweep_mpi.hpp"
 
-#include <algorithm>
-#include <charconv>
-#include <cstdlib>
-#include <string_view>
-
 #include <fmt/format.h>
 
 #include "sim/core/error.hpp"
@@ -26,29 +21,14 @@
 
 namespace scamsim::app {
 
-namespace {
-
-/// A launcher's rank count from the environment; 1 when unset or not a positive number.
-int ranks_from(const char* variable) {
-  const char* text = std::getenv(variable);
-  if (text == nullptr) return 1;
-  const std::string_view s(text);
-  int n = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  return ec == std::errc() && end == s.data() + s.size() && n > 0 ? n : 1;
-}
-
-}  // namespace
-
-int launched_ranks() { return std::max(ranks_from("OMPI_COMM_WORLD_SIZE"), ranks_from("PMI_SIZE")); }
-
 #ifndef SCAMSIM_HAVE_MPI
 
 int mpi_sweep_command(const SweepCommandOptions& /*options*/, std::ostream& /*out*/, std::ostream& /*err*/) {
+  const MpiLaunch launch = mpi_launch();
   throw SetupError(fmt::format(
-      "this scamsim was built without MPI, but it runs as one of {} ranks (mpirun): every rank would run the whole "
-      "sweep into the same file. Rebuild with OpenMPI installed (docs/CLUSTER.md), or run the sweep without mpirun",
-      launched_ranks()));
+      "this scamsim was built without MPI, but it runs as one of {} ranks ({}): every rank would run the whole "
+      "sweep into the same file. Rebuild with OpenMPI installed (docs/CLUSTER.md), or run the sweep as one process",
+      launch.ranks, launch.launcher));
 }
 
 #else
@@ -83,7 +63,17 @@ void run_worker(distributed::Transport& transport, const SweepCommandOptions& o)
 }  // namespace
 
 int mpi_sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream& err) {
+  const MpiLaunch launch = mpi_launch();
   const distributed::MpiSession mpi;
+  if (mpi.size() != launch.ranks) {
+    // Every process is alone in its own MPI world (srun without PMI, a launcher of another MPI than the one scamsim
+    // was built with), so each says so and none writes: run as they are, they would all write the same file.
+    throw SetupError(fmt::format(
+        "started as one of {} processes by {}, but MPI sees {} rank{}: the launcher did not connect them. Under "
+        "Slurm use srun --mpi=pmix (or another type that `srun --mpi=list` shows and Open MPI supports), or mpirun "
+        "inside the job (docs/CLUSTER.md)",
+        launch.ranks, launch.launcher, mpi.size(), mpi.size() == 1 ? "" : "s"));
+  }
   distributed::MpiTransport transport(mpi);
   if (mpi.rank() != 0) {
     try {

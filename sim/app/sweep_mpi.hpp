@@ -9,19 +9,15 @@
 // and to the command.
 //
 // MPI is initialised only here, and only when the process was launched by
-// mpirun (or another MPI launcher) with more than one rank: `scamsim run`,
-// the tests and a sweep outside mpirun never touch MPI.
+// mpirun, srun or another MPI launcher with more than one rank: `scamsim
+// run`, the tests and a sweep outside a launcher never touch MPI.
 
 #include <iosfwd>
 
+#include "sim/app/mpi_launch.hpp"
 #include "sim/app/sweep_command.hpp"
 
 namespace scamsim::app {
-
-/// The number of ranks the MPI launcher says this process belongs to (OMPI_COMM_WORLD_SIZE of Open MPI's
-/// mpirun, PMI_SIZE of MPICH's and Slurm's PMI), read from the environment without initialising MPI; 1 when
-/// not launched by one.
-int launched_ranks();
 
 /// Runs the sweep command as one rank of an MPI job: rank 0 returns the command's exit code (and throws as
 /// the command does, after every rank has stopped), the other ranks return the same code and print nothing.

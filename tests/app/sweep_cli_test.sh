@@ -106,6 +106,41 @@ EOF
     "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 --resume -q
     same_sweep whole.h5 stopped.h5
     ;;
+  sigterm_then_resumed)
+    # As a batch system stops a job (docs/CLUSTER.md section 5): SIGTERM says at once that the sweep was
+    # interrupted and where its runs are (a SIGKILL may follow), then how many runs were saved and how to go on;
+    # the in-progress file holds exactly that many, and resuming it gives the file of a sweep never stopped.
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 -q --threads 1 2> err.txt &
+    pid=$!
+    wait_for_partial stopped.h5.partial 0.3
+    kill -TERM $pid
+    set +e
+    wait $pid
+    rc=$?
+    set -e
+    [[ $rc -eq 143 ]] || fail "expected exit 143 after SIGTERM, got $rc: $(cat err.txt)"
+    announced="scamsim: interrupted by signal 15; stopping: the runs in flight are dropped, the finished ones are"
+    announced+=" kept in stopped.h5.partial"
+    [[ $(grep -cxF "$announced" err.txt) -eq 1 ]] || fail "SIGTERM was not announced once: $(cat err.txt)"
+    closing='^scamsim: stopped by signal 15; \([0-9]*\) of 32 runs are saved in stopped.h5.partial: add --resume'
+    closing+=' to the same command to go on$'
+    saved=$(sed -n "s/$closing/\1/p" err.txt)
+    [[ -n $saved ]] || fail "no closing line with the runs saved: $(cat err.txt)"
+    [[ $(grep -n "interrupted by signal" err.txt | cut -d: -f1) -lt $(grep -n "stopped by signal" err.txt | cut -d: -f1) ]] ||
+      fail "the announcement came after the closing line: $(cat err.txt)"
+    [[ -e stopped.h5.partial && ! -e stopped.h5 ]] || fail "the finished runs were not kept: $(ls -a)"
+    "$python" - stopped.h5.partial "$saved" <<'EOF'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    status = f["design/status"][:]
+    recorded = int((status != 0).sum())
+    assert recorded == int(sys.argv[2]), f"the file records {recorded} runs, the message said {sys.argv[2]}"
+EOF
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 --resume -q --threads 2
+    same_sweep whole.h5 stopped.h5
+    no_temporaries
+    ;;
   print_run_repeats)
     "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o lhs.h5 -q
     for n in 5 30; do

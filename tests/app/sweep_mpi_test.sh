@@ -156,6 +156,72 @@ EOF
     echo "not a sweep" > f.h5.partial
     expect_failure_once 1 "not an HDF5 file" mpi 3 "$scamsim" sweep "$sweeps/tiny_grid.toml" -o f.h5 --resume
     ;;
+  srun_environment_one_sweep)
+    # srun --mpi=pmix exports no MPI size, only Slurm's step (SLURM_STEP_NUM_TASKS, SLURM_PROCID) and PMIx's rank:
+    # ranks that see only those are one sweep too. mpirun starts the ranks (no Slurm here) and its size variable
+    # is removed, so only the Slurm variables can tell them; each taking itself for a lone process would run the
+    # whole sweep into the same file.
+    "$scamsim" sweep "$sweeps/tiny_grid.toml" -o one.h5 -q --threads 2
+    mpi 3 env -u OMPI_COMM_WORLD_SIZE -u PMI_SIZE SLURM_STEP_NUM_TASKS=3 SLURM_PROCID=0 \
+      "$scamsim" sweep "$sweeps/tiny_grid.toml" -o srun.h5 --threads 1 > out.txt 2> err.txt ||
+      fail "the sweep with srun's environment failed: $(cat err.txt)"
+    [[ $(grep -c "runs (" out.txt) -eq 1 ]] || fail "the closing line is not printed once: $(cat out.txt)"
+    grep -q "on 3 ranks x 1 threads" out.txt || fail "the closing line does not name the ranks: $(cat out.txt)"
+    same_sweep one.h5 srun.h5
+    ;;
+  srun_without_pmi_refused)
+    # srun without PMI (--mpi=none) starts tasks that MPI cannot connect: each finds itself alone, says so and
+    # writes nothing (before, each ran the whole sweep into the same file). No mpirun: the process is alone.
+    expect_exit 1 env SLURM_STEP_NUM_TASKS=2 SLURM_PROCID=0 "$scamsim" sweep "$sweeps/tiny_grid.toml" -o alone.h5
+    grep -q "started as one of 2 processes by srun (SLURM_STEP_NUM_TASKS=2), but MPI sees 1 rank" err.txt ||
+      fail "no message naming the launch: $(cat err.txt)"
+    [[ ! -e alone.h5 && ! -e alone.h5.partial ]] || fail "a file was written: $(ls -a)"
+    ;;
+  sbatch_environment_one_process)
+    # A batch script of a job with several tasks (SLURM_NTASKS=4) that runs scamsim itself, without srun or
+    # mpirun, is one process: it must not wait for ranks that never come.
+    "$scamsim" sweep "$sweeps/tiny_grid.toml" -o one.h5 -q --threads 2
+    timeout 120 env SLURM_JOB_ID=7 SLURM_NTASKS=4 SLURM_PROCID=0 SLURM_LOCALID=0 \
+      "$scamsim" sweep "$sweeps/tiny_grid.toml" -o batch.h5 --threads 2 > out.txt 2> err.txt ||
+      fail "the sweep in a batch script's environment failed: $(cat err.txt)"
+    grep -q "on 2 threads" out.txt || fail "it did not run as one process: $(cat out.txt)"
+    same_sweep one.h5 batch.h5
+    ;;
+  scancel_stops_every_process)
+    # scancel as Slurm does it: SIGTERM to every process of the job at once (mpirun and each rank), with mpirun's
+    # default SIGKILL a second later. Rank 0 says at once that the sweep was interrupted and where its runs are,
+    # once; the runs it recorded are whole, and resuming gives the file of a sweep never stopped.
+    slow=(--set run.scale=12)
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2 "${slow[@]}"
+    "${mpirun_[@]}" -np 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 -q --threads 1 "${slow[@]}" \
+      > out.txt 2> stop.err.txt &
+    pid=$!
+    wait_for_partial stopped.h5.partial 1
+    # mpirun and the ranks it started (its children), in one kill.
+    mapfile -t ranks < <(awk -v parent="$pid" '$4 == parent {print $1}' /proc/[0-9]*/stat 2> /dev/null || true)
+    [[ ${#ranks[@]} -eq 3 ]] || fail "expected mpirun to have 3 ranks as children, found ${#ranks[@]}"
+    kill -TERM "$pid" "${ranks[@]}"
+    set +e
+    wait $pid
+    rc=$?
+    set -e
+    for _ in $(seq 100); do
+      [[ -e stopped.h5 ]] && break
+      "$scamsim" summary stopped.h5.partial > summary.txt 2> /dev/null && break
+      sleep 0.1
+    done
+    if [[ -e stopped.h5.partial ]]; then
+      [[ $rc -ne 0 ]] || fail "mpirun exited 0 although the sweep was stopped: $(cat stop.err.txt)"
+      [[ $(grep -c "interrupted by signal 15; stopping: the runs in flight are dropped, the finished ones are kept \
+in stopped.h5.partial" stop.err.txt) -eq 1 ]] || fail "the interruption is not announced once: $(cat stop.err.txt)"
+      "$scamsim" summary stopped.h5.partial | grep "pending" || fail "the in-progress file does not read"
+      mpi 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 --resume --threads 1 -q "${slow[@]}" 2> err.txt ||
+        fail "resume under mpirun failed: $(cat err.txt)"
+    fi
+    [[ -f stopped.h5 && ! -e stopped.h5.partial ]] || fail "resume did not finish the file: $(ls -a)"
+    same_sweep whole.h5 stopped.h5
+    no_temporaries
+    ;;
   *)
     fail "unknown case $case_name"
     ;;
