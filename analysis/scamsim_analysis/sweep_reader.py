@@ -14,7 +14,7 @@ import xarray as xr
 
 from .countries import fallback_countries
 from .errors import MissingSeriesError, ResultFileError
-from .result_file import (FileMetadata, _attributes, _coordinate_values, _coordinates, _File, _is_scale, opened,
+from .result_file import (FileMetadata, _attributes, _coordinate_values, _coordinates, _File, _is_scale, decode, opened,
                           read_labelled, file_scale, scales_with_run_scale)
 from .run_reader import ScenarioEvent, _fallback_headline, _groups, _label
 
@@ -158,6 +158,15 @@ class SweepResult(FileMetadata):
         return ""
 
 
+def _status_names(status: h5py.Dataset) -> dict[str, int]:
+    """The code of each run status: CF flag_meanings and flag_values (schema 3 on), else the HDF5 enum of older
+    files."""
+    if "flag_meanings" in status.attrs and "flag_values" in status.attrs:
+        meanings = str(decode(status.attrs["flag_meanings"])).split()
+        return {name: int(code) for name, code in zip(meanings, status.attrs["flag_values"])}
+    return h5py.check_enum_dtype(status.dtype) or {"pending": 0, "done": 1, "failed": 2}
+
+
 def _run_by_parameter(f: _File, name: str, coordinates: dict[str, np.ndarray]) -> pd.DataFrame:
     """A [run, parameter] dataset as a DataFrame (index run, columns parameters), whatever its dimension order."""
     array = f.labelled(name, coordinates)
@@ -207,7 +216,7 @@ def read_sweep(path: str | Path) -> SweepResult:
         status_set = f.get("design/status")
         if isinstance(status_set, h5py.Dataset):
             codes = _run_vector(f, "design/status", coordinates)
-            names = h5py.check_enum_dtype(status_set.dtype) or {"pending": 0, "done": 1, "failed": 2}
+            names = _status_names(status_set)
             runs["status"] = codes.map({v: k for k, v in names.items()}).fillna("unknown").astype(str)
         else:
             runs["status"] = "done"
@@ -218,7 +227,8 @@ def read_sweep(path: str | Path) -> SweepResult:
         outcome_names = [str(o) for o in coordinates["outcome"]]
         group = f.get("outcomes")
         if isinstance(group, h5py.Group):
-            outcome_names += [name for name in group if name not in outcome_names]
+            outcome_names += [name for name, item in group.items()
+                              if name not in outcome_names and not (isinstance(item, h5py.Dataset) and _is_scale(item))]
         outcomes = pd.DataFrame(index=values.index)
         info = []
         for name in outcome_names:
@@ -245,7 +255,7 @@ def read_sweep(path: str | Path) -> SweepResult:
         if isinstance(group, h5py.Group):
             arrays = {}
             for name, item in group.items():
-                if isinstance(item, h5py.Dataset):
+                if isinstance(item, h5py.Dataset) and not _is_scale(item):
                     array = f.labelled(f"sensitivity/{name}", coordinates)
                     if set(array.dims) == {"outcome", "parameter"}:
                         arrays[name] = array.transpose("outcome", "parameter")

@@ -52,10 +52,12 @@ with h5py.File(sys.argv[1], "r") as f:
     assert f.attrs["runs"] == 6 and f.attrs["points"] == 3 and f.attrs["replicates"] == 2
     assert f["design/values"].shape == (6, 1)
     assert list(f["design/values"][:, 0]) == [0, 0, 5e6, 5e6, 1e7, 1e7]
-    assert h5py.check_enum_dtype(f["design/status"].dtype) == {"pending": 0, "done": 1, "failed": 2}
+    status = f["design/status"]  # integer codes with CF flags, which every netCDF reader maps (schema 3)
+    assert list(status.attrs["flag_values"]) == [0, 1, 2] and status.attrs["flag_meanings"] == b"pending done failed"
     assert (f["design/status"][:] == 1).all()
     assert f["by_country/rerecruited"].shape == (6, 365, 3)
-    assert f["outcomes/rerecruited_alpha"].attrs["units"] == b"people"
+    assert f["outcomes/rerecruited_alpha"].attrs["scamsim_units"] == b"people"  # CF units beside: UDUNITS' "1"
+    assert f["outcomes/rerecruited_alpha"].attrs["units"] == b"1"
     assert f["parameter"].asstr()[0] == "countries.alpha.host.aftercare_budget_usd_per_year"
 EOF
     # The shipped sweeps' quick trials check.
