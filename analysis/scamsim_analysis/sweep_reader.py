@@ -137,10 +137,11 @@ class SweepResult(FileMetadata):
         return pd.Series(self.scale, index=self.runs.index, dtype=float)
 
     def series_at_full_scale(self, metric: str, group: str = "by_country") -> xr.DataArray:
-        """series(), with series of people, operations, raids and money divided by each run's run.scale (kept
-        series are stored at the runs' scale, outcomes at scale 1: docs/SWEEPS.md section 4)."""
+        """series(), with series of people, operations, raids and money divided by each run's run.scale. Files of
+        schema 3 on store them so (root attribute counts_at_scale = 1, as the outcomes); older files kept them at
+        the runs' scale (docs/SWEEPS.md section 4)."""
         array = self.series(metric, group)
-        if not scales_with_run_scale(array.attrs.get("units", "")):
+        if float(self.attrs.get("counts_at_scale", 0)) == 1 or not scales_with_run_scale(array.attrs.get("units", "")):
             return array
         scales = self.run_scales().reindex(array["run"].values).fillna(self.scale).to_numpy()
         return (array.astype(float) / xr.DataArray(scales, dims="run", coords={"run": array["run"]})).assign_attrs(

@@ -117,6 +117,7 @@ void write_compare(const fs::path& path, const CompareResults& r) {
   file.set_attribute("seed", r.seed);
   file.set_attribute("scenario_a_run_scale", r.scale_a);
   file.set_attribute("scenario_b_run_scale", r.scale_b);
+  file.set_attribute(counts_at_scale_attribute, 1.0);  // the outcomes are each run's divided by its run.scale
   file.set_attribute("replicates", r.pairs);
   file.set_attribute("confidence", r.confidence);
   file.set_attribute("start_date", r.start_date.to_string());

@@ -99,13 +99,14 @@ std::string units_in_words(const h5::Dataset& dataset) {
 }
 
 h5::Dataset create_metric_series(h5::Group& group, const model::MetricInfo& info, const h5::Shape& shape,
-                                 const h5::DatasetOptions& options) {
+                                 const h5::DatasetOptions& options, SeriesScale scale) {
   const std::string name(info.name);
   // A replicate or run never written (an interrupted run, a sweep run not done) must not read as zeros.
   h5::DatasetOptions filled = options;
   filled.missing_is_fill = true;
-  h5::Dataset series = stored_as_integer(info.kind) ? group.create_dataset<std::int64_t>(name, shape, filled)
-                                                    : group.create_dataset<double>(name, shape, filled);
+  const bool integers = stored_as_integer(info.kind) && scale == SeriesScale::simulated;
+  h5::Dataset series = integers ? group.create_dataset<std::int64_t>(name, shape, filled)
+                                : group.create_dataset<double>(name, shape, filled);
   series.set_attribute("long_name", info.name);
   set_units(series, info.units);
   series.set_attribute("description", info.description);

@@ -113,6 +113,8 @@ struct ResultsWriter::Impl {
     file.set_attribute("dt_days", meta.dt_days);
     file.set_attribute("steps", meta.steps);
     file.set_attribute(run_scale_attribute, meta.scale);
+    // The series count the simulated world: divide by this for the whole region.
+    file.set_attribute(detail::counts_at_scale_attribute, meta.scale);
   }
 
   struct Scales {

@@ -346,6 +346,8 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
     attach(d.checksum, {{&design_run, "run"}});
   }
 
+  // Outcomes are at scale 1 (each run's divided by its run.scale), and so are the final file's series.
+  if (final_layout) file.set_attribute(counts_at_scale_attribute, 1.0);
   h5::Group outcomes = file.create_group(outcomes_group);
   const h5::Dataset outcomes_run = copy_coordinate(outcomes, d.run_scale, run_path);
   const std::vector<double> not_yet(plan.runs.size(), std::numeric_limits<double>::quiet_NaN());
@@ -375,7 +377,10 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
     }
     for (const model::CountryMetric m : spec.keep_series) {
       const model::MetricInfo& info = model::country_metrics()[static_cast<std::size_t>(m)];
-      h5::Dataset series = create_metric_series(group, info, shape, options);
+      // The in-progress file keeps the simulated world's whole numbers; the final file divides them by each
+      // run's run.scale (finish_sweep), as the outcomes are, so the file has one scale.
+      h5::Dataset series = create_metric_series(group, info, shape, options,
+                                                final_layout ? SeriesScale::whole_region : SeriesScale::simulated);
       attach(series, {{&series_run, "run"}, {&series_time, "time"}, {&series_country, "country"}});
       if (allocate) {
         const std::vector<double> zeros(static_cast<std::size_t>(steps) * countries, 0.0);

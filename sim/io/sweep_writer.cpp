@@ -28,6 +28,14 @@ namespace {
 hsize_t extent(std::int64_t n) { return static_cast<hsize_t>(n); }
 hsize_t extent(std::size_t n) { return static_cast<hsize_t>(n); }
 
+// A run's run.scale: its value of the parameter run.scale where the design varies it, else the base scenario's.
+double run_scale_of(const sweep::SweepSpec& spec, const sweep::RunPlan& run) {
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    if (spec.parameters[k].range.key == "run.scale") return run.values[k];
+  }
+  return spec.base.run.scale;
+}
+
 }  // namespace
 
 fs::path partial_path(const fs::path& output) {
@@ -279,15 +287,20 @@ void finish_sweep(const fs::path& partial, const fs::path& output, const sweep::
     for (std::size_t r = 0; r < runs; ++r) column[r] = outcomes[r * o_count + o];
     d.outcomes[o].write<double>(column);
   }
-  // Series run by run, in run order, so memory stays at one run's block whatever the sweep's size.
+  // Series run by run, in run order, so memory stays at one run's block whatever the sweep's size. Counts and
+  // dollars are divided by the run's run.scale, as its outcomes are (counts_at_scale is 1).
   const std::int64_t steps = spec.base.run.steps();
   const std::size_t countries = spec.base.countries.size();
   std::vector<double> block(static_cast<std::size_t>(steps) * countries);
   for (std::size_t r = 0; r < runs; ++r) {
     if (status[r] != RunStatus::done) continue;
+    const double scale = run_scale_of(spec, plan.runs[r]);
     for (std::size_t m = 0; m < spec.keep_series.size(); ++m) {
       read_block(source.series[m], H5T_NATIVE_DOUBLE, block.data(), {r, 0, 0}, {1, extent(steps), countries});
-      write_series(d.series[m], spec.keep_series[m], static_cast<std::int64_t>(r), block, steps, countries);
+      if (stored_as_integer(model::country_metrics()[static_cast<std::size_t>(spec.keep_series[m])].kind)) {
+        for (double& value : block) value /= scale;
+      }
+      d.series[m].write_block<double>({r, 0, 0}, {1, extent(steps), countries}, block);
     }
   }
   if (sensitivity) {

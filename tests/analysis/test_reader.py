@@ -322,6 +322,14 @@ class SweepFileReading(unittest.TestCase):
             np.testing.assert_array_equal(held["time"].values,
                                           (start + pd.to_timedelta(f["time"][:], unit="D")).to_numpy())
             self.assertEqual(held.attrs["units"], f["by_country/workers_held"].attrs["scamsim_units"].decode())
+            # One scale per file (schema 3): the kept series are at scale 1, as the outcomes, so the people held
+            # are the simulated world's whole numbers divided by run.scale (0.02 here), and not divided again.
+            self.assertEqual(f.attrs["counts_at_scale"], 1.0)
+            self.assertEqual(f.attrs["run_scale"], 0.02)
+            simulated = f["by_country/workers_held"][:] * 0.02
+            self.assertGreater(np.nanmax(simulated), 0)
+            np.testing.assert_allclose(simulated, np.round(simulated), atol=1e-6)
+        np.testing.assert_array_equal(grid.series_at_full_scale("workers_held").values, held.values)
         self.assertIsNone(grid.sensitivity)
 
     def test_optional_parts_may_be_missing(self) -> None:

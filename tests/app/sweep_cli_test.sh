@@ -58,6 +58,7 @@ with h5py.File(sys.argv[1], "r") as f:
     assert f["by_country/rerecruited"].shape == (6, 365, 3)
     assert f["outcomes/rerecruited_alpha"].attrs["scamsim_units"] == b"people"  # CF units beside: UDUNITS' "1"
     assert f["outcomes/rerecruited_alpha"].attrs["units"] == b"1"
+    assert f.attrs["counts_at_scale"] == 1.0
     assert f["parameter"].asstr()[0] == "countries.alpha.host.aftercare_budget_usd_per_year"
 EOF
     # The shipped sweeps' quick trials check.
@@ -117,10 +118,13 @@ EOF
 import sys, h5py, numpy as np
 sweep, run, n = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r"), int(sys.argv[3])
 assert run.attrs["seed"] == sweep["design/seed"][n], (run.attrs["seed"], sweep["design/seed"][n])
-for metric in ("workers_held", "revenue_usd"):
-    a, b = sweep["by_country/" + metric][n], run["by_country/" + metric][0]
-    assert a.dtype == b.dtype and np.array_equal(a, b), metric
 scale = float(sweep.attrs["base_scenario_toml"].decode().split("scale = ")[1].split()[0])
+assert run.attrs["run_scale"] == scale and run.attrs["counts_at_scale"] == scale
+assert sweep.attrs["counts_at_scale"] == 1.0
+for metric in ("workers_held", "revenue_usd"):
+    # The run file counts the simulated world; the sweep file holds the same divided by run.scale, as its outcomes.
+    a, b = sweep["by_country/" + metric][n], run["by_country/" + metric][0]
+    assert a.dtype == np.float64 and b.dtype == np.int64 and np.array_equal(a, b / scale), metric
 held_end = run["global/workers_held"][0, -1] / scale
 assert held_end == sweep["outcomes/held_end"][n], (held_end, sweep["outcomes/held_end"][n])
 EOF

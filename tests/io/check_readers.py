@@ -112,6 +112,11 @@ def check_cf(path, kind, fail):
     with netCDF4.Dataset(path) as root:
         if getattr(root, "Conventions", None) != "CF-1.10":
             fail(f"CF: Conventions is {getattr(root, 'Conventions', None)!r}, not 'CF-1.10'")
+        # One scale per file for counts: a run file's series count the simulated world; sweep and compare files
+        # hold each run's counts divided by its run.scale.
+        expected_scale = getattr(root, "run_scale", None) if kind == "run" else 1.0
+        if getattr(root, "counts_at_scale", None) != expected_scale:
+            fail(f"counts_at_scale is {getattr(root, 'counts_at_scale', None)!r}, expected {expected_scale!r}")
         groups = [root]
         while groups:
             group = groups.pop()
