@@ -42,6 +42,8 @@ LAYOUT = {
         "groups": (None, "by_country", "global", "operators"),
         "coordinates": {"by_country": ("replicate", "time", "country"), "global": ("replicate", "time")},
         "probes": (("global", "workers_held", (0, -1)), ("by_country", "workers_held", (1, -1, 0))),
+        # Compound tables, for HDF5 readers only (netCDF readers skip them): (path, column) read by hdf5r.
+        "tables": (("events", "count"), ("operators/final", "workers")),
     },
     "sweep": {
         "groups": (None, "design", "outcomes", "by_country"),
@@ -227,6 +229,24 @@ def check_r(path, kind, fail):
             value = float("nan") if got[flat] in ("NA", "NaN") else got[flat]
             if not same(value, expected_values[flat]):
                 fail(f"{reader}: {group}/{name}{list(index)} is {got[flat]}, h5py reads {expected_values[flat]}")
+    check_r_tables(path, kind, fail, rscript, script)
+
+
+def check_r_tables(path, kind, fail, rscript, script):
+    """hdf5r reads each compound table as a data frame whose column matches h5py's, and ncdf4 does not see it."""
+    for table, column in LAYOUT[kind].get("tables", ()):
+        result = subprocess.run([rscript, script, path, "--table", table, column], capture_output=True, text=True)
+        if result.returncode != 0:
+            fail(f"R cannot read the table {table}: {result.stderr.strip()[-500:]}")
+            continue
+        lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+        with h5py.File(path, "r") as f:
+            expected = f[table][column]
+        got = lines.get("hdf5r column", "").split()
+        if len(got) != len(expected) or not all(same(g, e) for g, e in zip(got, expected)):
+            fail(f"hdf5r: {table} column {column} reads {got[:5]}..., h5py {list(expected[:5])}...")
+        if table in lines.get("ncdf4 variables", "").split():
+            fail(f"ncdf4 sees the table {table}, whose compound type it cannot map")
 
 
 def main(argv):
