@@ -1,7 +1,7 @@
 #pragma once
 // The layout of a sweep file and of its in-progress twin (SWEEP.h5.partial):
 // the one owner of their paths, types and chunking, of how the design, the
-// status enum and a run's rows are stored, and of the checks that a file is
+// run status codes and a run's rows are stored, and of the checks that a file is
 // the one a sweep wrote. The writer (sweep_writer.cpp) and the reader
 // (sweep_reader.cpp) take them from here. Internal to io.
 
