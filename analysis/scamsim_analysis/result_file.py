@@ -21,11 +21,12 @@ from .heap_check import damaged_global_heap, read_checked
 from .validate import open_regular_file
 
 #: The newest result schema version this package reads (docs/OUTPUT.md, section 6).
-SUPPORTED_SCHEMA_VERSION = 2
+SUPPORTED_SCHEMA_VERSION = 3
 
-#: HDF5 bookkeeping attributes of dimension scales, not worth showing to a reader.
+#: HDF5 bookkeeping attributes of dimension scales, not worth showing to a reader, and the CF fill value, which
+#: the readers apply (_masked).
 _BOOKKEEPING_ATTRIBUTES = {"DIMENSION_LIST", "DIMENSION_LABELS", "REFERENCE_LIST", "CLASS", "NAME", "_Netcdf4Dimid",
-                           "_Netcdf4Coordinates", "_nc3_strict"}
+                           "_Netcdf4Coordinates", "_nc3_strict", "_FillValue"}
 
 #: Units of the series and outcomes that count people, operations, raids or money: they shrink with run.scale
 #: (docs/MODEL.md section 5), so at_full_scale() divides them by it, as `scamsim sweep` does for its outcomes
@@ -60,8 +61,13 @@ def _strings(values: np.ndarray) -> np.ndarray:
 
 
 def _attributes(obj: h5py.HLObject) -> dict[str, Any]:
-    """The attributes of a dataset or group, decoded, without dimension-scale bookkeeping."""
-    return {name: decode(value) for name, value in obj.attrs.items() if name not in _BOOKKEEPING_ATTRIBUTES}
+    """The attributes of a dataset or group, decoded, without dimension-scale bookkeeping. `units` are scamsim's
+    words ('people', 'USD/step'): in files of schema 3 on the CF `units` are their UDUNITS form ('1') and the
+    words are in `scamsim_units`, which this package reads as `units` (docs/OUTPUT.md section 3.7)."""
+    attrs = {name: decode(value) for name, value in obj.attrs.items() if name not in _BOOKKEEPING_ATTRIBUTES}
+    if "scamsim_units" in attrs:
+        attrs["units"] = attrs.pop("scamsim_units")
+    return attrs
 
 
 def _decode_time(values: np.ndarray, units: str) -> np.ndarray | None:
@@ -104,6 +110,16 @@ def scenario_scale(toml_text: str) -> float:
     except (TypeError, ValueError):
         return 1.0
     return scale if np.isfinite(scale) and scale > 0 else 1.0
+
+
+def _masked(values: np.ndarray, dataset: h5py.Dataset) -> np.ndarray:
+    """Integer values with the dataset's CF _FillValue (never written: a sweep run not done, a replicate an
+    interrupted run never stored) as NaN, in floats; anything else as it is."""
+    fill = dataset.attrs.get("_FillValue")
+    if fill is None or values.dtype.kind not in "iu":
+        return values
+    missing = values == fill
+    return np.where(missing, np.nan, values.astype(float)) if missing.any() else values
 
 
 def _is_scale(dataset: h5py.Dataset) -> bool:
@@ -190,6 +206,7 @@ class _File:
         values = self.read(dataset)
         if values.dtype.kind == "S" or (values.dtype.kind == "O" and h5py.check_string_dtype(dataset.dtype)):
             values = _strings(values)
+        values = _masked(values, dataset)
         coords = {dim: coordinates[dim] for dim in dims if dim in coordinates
                   and len(coordinates[dim]) == values.shape[dims.index(dim)]}
         return xr.DataArray(values, dims=dims, coords=coords, attrs=_attributes(dataset),

@@ -14,7 +14,7 @@ import xarray as xr
 
 from .countries import fallback_countries
 from .errors import MissingSeriesError
-from .result_file import (FileMetadata, _coordinate_values, _coordinates, _File, _strings, opened, read_labelled,
+from .result_file import (FileMetadata, _coordinate_values, _coordinates, _File, _is_scale, _strings, opened, read_labelled,
                           file_scale, scales_with_run_scale)
 from .validate import check_run_file
 
@@ -306,12 +306,13 @@ def _read_countries(f: _File, ids: list[str]) -> pd.DataFrame:
 
 
 def _groups(f: _File, names: tuple[str, ...]) -> dict[str, list[str]]:
-    """The datasets in each of the named groups, in file order."""
+    """The data in each of the named groups, in file order: the datasets but the group's own coordinates."""
     metrics = {}
     for group in names:
         obj = f.get(group)
         if isinstance(obj, h5py.Group):
-            metrics[group] = [name for name, item in obj.items() if isinstance(item, h5py.Dataset)]
+            metrics[group] = [name for name, item in obj.items()
+                              if isinstance(item, h5py.Dataset) and not _is_scale(item)]
     return metrics
 
 

@@ -14,7 +14,7 @@ import xarray as xr
 
 from .countries import fallback_countries
 from .errors import MissingSeriesError, ResultFileError
-from .result_file import (FileMetadata, _attributes, _coordinate_values, _coordinates, _File, _is_scale, opened,
+from .result_file import (FileMetadata, _attributes, _coordinate_values, _coordinates, _File, _is_scale, decode, opened,
                           read_labelled, file_scale, scales_with_run_scale)
 from .run_reader import ScenarioEvent, _fallback_headline, _groups, _label
 
@@ -137,10 +137,11 @@ class SweepResult(FileMetadata):
         return pd.Series(self.scale, index=self.runs.index, dtype=float)
 
     def series_at_full_scale(self, metric: str, group: str = "by_country") -> xr.DataArray:
-        """series(), with series of people, operations, raids and money divided by each run's run.scale (kept
-        series are stored at the runs' scale, outcomes at scale 1: docs/SWEEPS.md section 4)."""
+        """series(), with series of people, operations, raids and money divided by each run's run.scale. Files of
+        schema 3 on store them so (root attribute counts_at_scale = 1, as the outcomes); older files kept them at
+        the runs' scale (docs/SWEEPS.md section 4)."""
         array = self.series(metric, group)
-        if not scales_with_run_scale(array.attrs.get("units", "")):
+        if float(self.attrs.get("counts_at_scale", 0)) == 1 or not scales_with_run_scale(array.attrs.get("units", "")):
             return array
         scales = self.run_scales().reindex(array["run"].values).fillna(self.scale).to_numpy()
         return (array.astype(float) / xr.DataArray(scales, dims="run", coords={"run": array["run"]})).assign_attrs(
@@ -156,6 +157,15 @@ class SweepResult(FileMetadata):
             units = self.parameter_info.at[parameter, "units"]
             return str(units) if isinstance(units, str) else ""
         return ""
+
+
+def _status_names(status: h5py.Dataset) -> dict[str, int]:
+    """The code of each run status: CF flag_meanings and flag_values (schema 3 on), else the HDF5 enum of older
+    files."""
+    if "flag_meanings" in status.attrs and "flag_values" in status.attrs:
+        meanings = str(decode(status.attrs["flag_meanings"])).split()
+        return {name: int(code) for name, code in zip(meanings, status.attrs["flag_values"])}
+    return h5py.check_enum_dtype(status.dtype) or {"pending": 0, "done": 1, "failed": 2}
 
 
 def _run_by_parameter(f: _File, name: str, coordinates: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -207,7 +217,7 @@ def read_sweep(path: str | Path) -> SweepResult:
         status_set = f.get("design/status")
         if isinstance(status_set, h5py.Dataset):
             codes = _run_vector(f, "design/status", coordinates)
-            names = h5py.check_enum_dtype(status_set.dtype) or {"pending": 0, "done": 1, "failed": 2}
+            names = _status_names(status_set)
             runs["status"] = codes.map({v: k for k, v in names.items()}).fillna("unknown").astype(str)
         else:
             runs["status"] = "done"
@@ -218,7 +228,8 @@ def read_sweep(path: str | Path) -> SweepResult:
         outcome_names = [str(o) for o in coordinates["outcome"]]
         group = f.get("outcomes")
         if isinstance(group, h5py.Group):
-            outcome_names += [name for name in group if name not in outcome_names]
+            outcome_names += [name for name, item in group.items()
+                              if name not in outcome_names and not (isinstance(item, h5py.Dataset) and _is_scale(item))]
         outcomes = pd.DataFrame(index=values.index)
         info = []
         for name in outcome_names:
@@ -245,7 +256,7 @@ def read_sweep(path: str | Path) -> SweepResult:
         if isinstance(group, h5py.Group):
             arrays = {}
             for name, item in group.items():
-                if isinstance(item, h5py.Dataset):
+                if isinstance(item, h5py.Dataset) and not _is_scale(item):
                     array = f.labelled(f"sensitivity/{name}", coordinates)
                     if set(array.dims) == {"outcome", "parameter"}:
                         arrays[name] = array.transpose("outcome", "parameter")

@@ -117,6 +117,8 @@ def _check_series(path: Path, handle: h5py.File, group_name: str, shape: tuple[i
             dataset = group.get(name)  # None for a member whose header does not read back (h5py hides why)
             if not isinstance(dataset, h5py.Dataset):
                 raise ResultFileError(path, f"cannot open '/{full}' as a series (the file is damaged or edited)")
+            if h5py.h5ds.is_scale(dataset.id):
+                continue  # the group's own coordinates (schema 3 on), checked at the root
             if dataset.shape != shape:
                 raise ResultFileError(path, f"'/{full}' does not have the shape of a series ({dataset.shape}, "
                                       f"expected {shape})")

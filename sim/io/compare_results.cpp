@@ -14,6 +14,7 @@
 #include "sim/core/text.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/file_support.hpp"
+#include "sim/io/group_coordinates.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
@@ -116,6 +117,7 @@ void write_compare(const fs::path& path, const CompareResults& r) {
   file.set_attribute("seed", r.seed);
   file.set_attribute("scenario_a_run_scale", r.scale_a);
   file.set_attribute("scenario_b_run_scale", r.scale_b);
+  file.set_attribute(counts_at_scale_attribute, 1.0);  // the outcomes are each run's divided by its run.scale
   file.set_attribute("replicates", r.pairs);
   file.set_attribute("confidence", r.confidence);
   file.set_attribute("start_date", r.start_date.to_string());
@@ -136,8 +138,12 @@ void write_compare(const fs::path& path, const CompareResults& r) {
     file.create_hard_link(p, fmt::format("{}/{}", coords_group, p));
   }
 
-  file.create_group(outcomes_group);
-  file.create_group(difference_group);
+  // Each group's datasets are attached to the group's own copies of the coordinates (group_coordinates.hpp).
+  h5::Group outcomes = file.create_group(outcomes_group);
+  const h5::Dataset outcomes_pair = copy_coordinate(outcomes, pair_scale, pair_path);
+  const h5::Dataset outcomes_side = copy_coordinate(outcomes, side_scale, side_path);
+  h5::Group differences = file.create_group(difference_group);
+  const h5::Dataset difference_pair = copy_coordinate(differences, pair_scale, pair_path);
   for (std::size_t o = 0; o < o_count; ++o) {
     std::vector<double> values(pairs * 2), difference(pairs);
     for (std::size_t p = 0; p < pairs; ++p) {
@@ -145,22 +151,26 @@ void write_compare(const fs::path& path, const CompareResults& r) {
       values[2 * p + 1] = r.b[p * o_count + o];
       difference[p] = values[2 * p + 1] - values[2 * p];
     }
-    h5::Dataset d = file.create_dataset<double>(fmt::format("{}/{}", outcomes_group, r.outcomes[o]), {pairs, 2});
+    // A pair whose run gave no value (NaN) reads as missing in netCDF readers too.
+    h5::Dataset d = file.create_dataset<double>(fmt::format("{}/{}", outcomes_group, r.outcomes[o]), {pairs, 2},
+                                                {.missing_is_fill = true});
     d.write<double>(values);
     d.set_attribute("long_name", r.outcomes[o]);
-    d.set_attribute("units", r.outcome_units[o]);
+    set_units(d, r.outcome_units[o]);
     d.set_attribute("description", r.outcome_descriptions[o]);
     d.set_attribute("definition", r.outcome_definitions[o]);
-    attach(d, {{&pair_scale, "pair"}, {&side_scale, "side"}});
-    h5::Dataset diff = file.create_dataset<double>(fmt::format("{}/{}", difference_group, r.outcomes[o]), {pairs});
+    attach(d, {{&outcomes_pair, "pair"}, {&outcomes_side, "side"}});
+    h5::Dataset diff = file.create_dataset<double>(fmt::format("{}/{}", difference_group, r.outcomes[o]), {pairs},
+                                                   {.missing_is_fill = true});
     diff.write<double>(difference);
     diff.set_attribute("long_name", fmt::format("{}: B - A", r.outcomes[o]));
-    diff.set_attribute("units", r.outcome_units[o]);
+    set_units(diff, r.outcome_units[o]);
     diff.set_attribute("description", fmt::format("{}: B - A in each pair", r.outcome_descriptions[o]));
-    attach(diff, {{&pair_scale, "pair"}});
+    attach(diff, {{&difference_pair, "pair"}});
   }
 
   h5::Group summary = file.create_group(summary_group);
+  const h5::Dataset summary_outcome = copy_coordinate(summary, outcome_scale, outcome_path);
   summary.set_attribute("confidence", r.confidence);
   summary.set_attribute("description",
                         "Per outcome, over the pairs whose two values are finite: the means and standard deviations "
@@ -172,18 +182,18 @@ void write_compare(const fs::path& path, const CompareResults& r) {
     h5::Dataset d = summary.create_dataset<double>(c.name, {o_count});
     d.write<double>(values);
     d.set_attribute("long_name", c.long_name);
-    attach(d, {{&outcome_scale, "outcome"}});
+    attach(d, {{&summary_outcome, "outcome"}});
   }
   std::vector<std::int64_t> used;
   for (const run::PairedStatistics& s : r.statistics) used.push_back(s.pairs);
   h5::Dataset d = summary.create_dataset<std::int64_t>("pairs", {o_count});
   d.write<std::int64_t>(used);
   d.set_attribute("long_name", "pairs used: those whose A and B values are both finite");
-  attach(d, {{&outcome_scale, "outcome"}});
+  attach(d, {{&summary_outcome, "outcome"}});
   h5::Dataset units = summary.create_dataset<std::string>("units", {o_count});
   units.write<std::string>(r.outcome_units);
   units.set_attribute("long_name", "units of the outcome and of its differences");
-  attach(units, {{&outcome_scale, "outcome"}});
+  attach(units, {{&summary_outcome, "outcome"}});
   file.close();
 }
 
@@ -228,7 +238,7 @@ CompareResults read_compare(const fs::path& path) {
         r.a[p * o_count + o] = values[2 * p];
         r.b[p * o_count + o] = values[2 * p + 1];
       }
-      r.outcome_units.push_back(d.has_attribute("units") ? d.attribute<std::string>("units") : "");
+      r.outcome_units.push_back(units_in_words(d));
       r.outcome_descriptions.push_back(d.has_attribute("description") ? d.attribute<std::string>("description") : "");
       r.outcome_definitions.push_back(d.has_attribute("definition") ? d.attribute<std::string>("definition") : "");
     }

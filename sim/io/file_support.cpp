@@ -31,6 +31,9 @@ void write_identity(h5::Object& root, FileKind kind) {
   root.set_attribute("git_commit", git_commit());
   root.set_attribute("schema_version", results_schema_version);
   root.set_attribute("file_kind", file_kind_name(kind));
+  // The CF conventions the file follows (docs/OUTPUT.md section 3.7): units UDUNITS can parse, time bounds,
+  // fill values where a value can be missing, long_name everywhere.
+  root.set_attribute("Conventions", "CF-1.10");
 }
 
 void refuse(const std::filesystem::path& path, const std::string& message) {
@@ -81,13 +84,31 @@ bool stored_as_integer(model::MetricKind kind) { return kind != model::MetricKin
 
 std::string cell_methods(std::string_view units) { return units.ends_with("/step") ? "time: sum" : "time: point"; }
 
+std::string cf_units(std::string_view words) { return words.ends_with("/year") ? "year-1" : "1"; }
+
+void set_units(h5::Object& dataset, std::string_view words) {
+  dataset.set_attribute("units", cf_units(words));
+  dataset.set_attribute("scamsim_units", words);
+}
+
+std::string units_in_words(const h5::Dataset& dataset) {
+  for (const char* name : {"scamsim_units", "units"}) {
+    if (dataset.has_attribute(name)) return dataset.attribute<std::string>(name);
+  }
+  return "";
+}
+
 h5::Dataset create_metric_series(h5::Group& group, const model::MetricInfo& info, const h5::Shape& shape,
-                                 const h5::DatasetOptions& options) {
+                                 const h5::DatasetOptions& options, SeriesScale scale) {
   const std::string name(info.name);
-  h5::Dataset series = stored_as_integer(info.kind) ? group.create_dataset<std::int64_t>(name, shape, options)
-                                                    : group.create_dataset<double>(name, shape, options);
+  // A replicate or run never written (an interrupted run, a sweep run not done) must not read as zeros.
+  h5::DatasetOptions filled = options;
+  filled.missing_is_fill = true;
+  const bool integers = stored_as_integer(info.kind) && scale == SeriesScale::simulated;
+  h5::Dataset series = integers ? group.create_dataset<std::int64_t>(name, shape, filled)
+                                : group.create_dataset<double>(name, shape, filled);
   series.set_attribute("long_name", info.name);
-  series.set_attribute("units", info.units);
+  set_units(series, info.units);
   series.set_attribute("description", info.description);
   series.set_attribute("cell_methods", cell_methods(info.units));
   return series;

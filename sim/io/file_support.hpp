@@ -2,6 +2,7 @@
 // What the writers and readers of run, sweep and comparison files share. Internal to the io module: the
 // names live in io::detail so that they do not meet the files' own overloads of the same names.
 
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <span>
@@ -56,11 +57,30 @@ bool stored_as_integer(model::MetricKind kind);
 /// else is the state at the end of the step; tools that resample then sum flows and take the last of stocks.
 std::string cell_methods(std::string_view units);
 
-/// The dataset of one metric's series at `group`/its name: int64 or double by its kind, chunked and deflated as
-/// `options` say, with its long_name, units, description and cell_methods. The one place run and sweep files
-/// make a series, so the two describe a metric alike.
+/// The UDUNITS form of units in scamsim's words, for the CF `units` attribute. UDUNITS has no people,
+/// operations, raids or currency, so counts, US dollars, shares and ratios of counts are "1" (CF's units for
+/// a count) and a rate per year is "year-1"; what is counted, and over what, is in the attributes beside it.
+std::string cf_units(std::string_view words);
+/// Sets a dataset's CF `units` (cf_units of `words`) and `scamsim_units` (`words`: "people", "USD/step", ...).
+void set_units(h5::Object& dataset, std::string_view words);
+/// A dataset's units in scamsim's words: `scamsim_units` (schema 3 on), else `units` (older files), else "".
+std::string units_in_words(const h5::Dataset& dataset);
+
+/// The root attribute that says at which run.scale a file's counts of people, operations, raids and dollars
+/// are: the run's run.scale in run files (counts of the simulated world), 1 in sweep and compare files (each
+/// run's counts divided by its run.scale). One scale per file, so that series and outcomes compare.
+inline constexpr const char* counts_at_scale_attribute = "counts_at_scale";
+
+/// How a series stores counts and dollars: whole numbers of the simulated world (int64), or divided by the
+/// run's run.scale (float64, no longer whole).
+enum class SeriesScale : std::uint8_t { simulated, whole_region };
+
+/// The dataset of one metric's series at `group`/its name: int64 or double by its kind and `scale`, chunked
+/// and deflated as `options` say, with its long_name, units (set_units), description and cell_methods, and a
+/// fill value for what was never written. The one place run and sweep files make a series, so the two
+/// describe a metric alike.
 h5::Dataset create_metric_series(h5::Group& group, const model::MetricInfo& info, const h5::Shape& shape,
-                                 const h5::DatasetOptions& options);
+                                 const h5::DatasetOptions& options, SeriesScale scale = SeriesScale::simulated);
 
 /// Makes a file's writes durable: HDF5 flushes to the operating system, fdatasync to the disk. Throws
 /// h5::Error naming the file when it cannot.

@@ -138,7 +138,15 @@ struct DatasetOptions {
   bool shuffle = false;     ///< byte shuffle before deflate: slowly varying numbers compress much better
   bool extendable = false;  ///< first dimension unlimited, so rows can be appended
   std::size_t string_size = 0;  ///< strings only: bytes per fixed-length string; 0 means variable length
+  /// int64 and float64 only: elements never written read as the netCDF default fill value of the type
+  /// (nc_fill_int64, or NaN), and the CF attribute `_FillValue` says so, so that a value that was never
+  /// written (an interrupted run) is not read as 0.
+  bool missing_is_fill = false;
 };
+
+/// netCDF's default fill value of 64-bit integers (NC_FILL_INT64): what DatasetOptions::missing_is_fill
+/// stores in int64 datasets.
+inline constexpr std::int64_t nc_fill_int64 = -9223372036854775806LL;
 
 /// Files, groups and datasets alike carry attributes; this is what they share.
 class Object {
@@ -237,6 +245,9 @@ class Dataset : public Object {
 
   /// Makes this dataset a dimension scale called `dimension`, the name netCDF readers give the axis.
   void make_scale(const std::string& dimension);
+  /// Whether this dataset is a dimension scale (a coordinate), so that readers walking a group can tell
+  /// coordinates from data.
+  [[nodiscard]] bool is_scale() const;
   /// Attaches `scale` to dimension `dim`, which is how readers learn the axis name and coordinates.
   void attach_scale(const Dataset& scale, unsigned dim);
   /// Labels dimension `dim`, for readers that show labels rather than scales (e.g. h5dump).

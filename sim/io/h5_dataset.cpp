@@ -2,6 +2,7 @@
 #include <hdf5_hl.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "sim/io/h5.hpp"
 #include "sim/io/h5_detail.hpp"
@@ -169,6 +170,8 @@ void Dataset::make_scale(const std::string& dimension) {
   Operation("make a dimension scale of", id()).check(H5DSset_scale(id(), dimension.c_str()));
 }
 
+bool Dataset::is_scale() const { return Operation("check for a dimension scale", id()).check(H5DSis_scale(id())) > 0; }
+
 void Dataset::attach_scale(const Dataset& scale, unsigned dim) {
   const Operation op("attach a dimension scale to", id());
   // H5DS reports a bad index without any HDF5 error to quote, so we check it.
@@ -268,9 +271,24 @@ Dataset Group::create_dataset(const std::string& path, hid_t type, const Shape& 
   if (chunked) op.check(H5Pset_chunk(creation.get(), static_cast<int>(options.chunk.size()), options.chunk.data()));
   if (options.shuffle) op.check(H5Pset_shuffle(creation.get()));
   if (options.deflate > 0) op.check(H5Pset_deflate(creation.get(), static_cast<unsigned>(options.deflate)));
+  const H5T_class_t type_class = H5Tget_class(type);
+  const bool int64 = type_class == H5T_INTEGER && H5Tget_size(type) == sizeof(std::int64_t);
+  const bool float64 = type_class == H5T_FLOAT && H5Tget_size(type) == sizeof(double);
+  if (options.missing_is_fill && !int64 && !float64) op.fail("fill values are for int64 and float64 datasets");
+  const double fill_real = std::numeric_limits<double>::quiet_NaN();
+  if (options.missing_is_fill) {
+    op.check(
+        H5Pset_fill_value(creation.get(), int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE,
+                          int64 ? static_cast<const void*>(&nc_fill_int64) : static_cast<const void*>(&fill_real)));
+  }
   const Handle links = with_intermediate_groups(op);
-  return Dataset(
+  Dataset dataset(
       Handle(op.check(H5Dcreate2(id(), path.c_str(), type, space.get(), links.get(), creation.get(), H5P_DEFAULT))));
+  if (options.missing_is_fill) {
+    if (int64) dataset.set_attribute("_FillValue", nc_fill_int64);
+    if (float64) dataset.set_attribute("_FillValue", fill_real);
+  }
+  return dataset;
 }
 
 Dataset Group::open_dataset(const std::string& path) const {

@@ -25,8 +25,9 @@ namespace scamsim::io {
 /// Version of the result layout written by this build. Bumped whenever a change could break a reader
 /// (a path, type, shape, unit or meaning changes, or something is removed); additions keep it.
 /// read_results() accepts files of this version or older.
-/// Version 2 stores the scenario's events as a table (version 1: "date kind target" strings).
-inline constexpr std::int64_t results_schema_version = 2;
+/// Version 2 stores the scenario's events as a table (version 1: "date kind target" strings); version 3 gives
+/// every data group its own coordinates, so that netCDF readers label each group (docs/OUTPUT.md section 6).
+inline constexpr std::int64_t results_schema_version = 3;
 
 /// What a results file records about the run besides its series.
 struct RunMetadata {

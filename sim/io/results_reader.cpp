@@ -153,7 +153,7 @@ class Reader {
     }
   }
 
-  // Every dataset of a series group, whatever metrics this build knows: files
+  // Every dataset of a series group but its coordinates (schema 3 on), whatever metrics this build knows: files
   // from builds with more or fewer metrics (same schema version) read alike.
   std::map<std::string, std::vector<double>> read_series(const std::string& group_path, const h5::Shape& shape) {
     if (!file_.exists(group_path)) fail(fmt::format("the group '/{}' is missing", group_path));
@@ -161,6 +161,7 @@ class Reader {
     std::map<std::string, std::vector<double>> series;
     for (const std::string& name : group.member_names()) {
       const h5::Dataset d = group.open_dataset(name);
+      if (d.is_scale()) continue;
       if (d.shape() != shape) fail(fmt::format("'/{}/{}' does not have the shape of a series", group_path, name));
       switch (d.type_class()) {
         case H5T_FLOAT:

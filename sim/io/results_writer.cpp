@@ -10,16 +10,19 @@
 
 #include "sim/core/version.hpp"
 #include "sim/io/file_support.hpp"
+#include "sim/io/group_coordinates.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
 #include "sim/io/run_layout.hpp"
+#include "sim/io/time_coordinate.hpp"
 
 namespace scamsim::io {
 
 using namespace run_layout;
 using detail::attach;
 using detail::cell_methods;
+using detail::copy_coordinate;
 using detail::stored_as_integer;
 using detail::utc_now;
 using detail::write_scale;
@@ -110,6 +113,8 @@ struct ResultsWriter::Impl {
     file.set_attribute("dt_days", meta.dt_days);
     file.set_attribute("steps", meta.steps);
     file.set_attribute(run_scale_attribute, meta.scale);
+    // The series count the simulated world: divide by this for the whole region.
+    file.set_attribute(detail::counts_at_scale_attribute, meta.scale);
   }
 
   struct Scales {
@@ -118,14 +123,7 @@ struct ResultsWriter::Impl {
 
   Scales write_coordinates() {
     Scales scales;
-    std::vector<std::int64_t> days(static_cast<std::size_t>(meta.steps));
-    for (std::size_t s = 0; s < days.size(); ++s) days[s] = static_cast<std::int64_t>(s) * meta.dt_days;
-    scales.time = write_scale<std::int64_t>(file, time_path, days);
-    scales.time.set_attribute("units", fmt::format("days since {}", meta.start_date.to_string()));
-    scales.time.set_attribute("calendar", "proleptic_gregorian");
-    scales.time.set_attribute("standard_name", "time");
-    scales.time.set_attribute("axis", "T");
-    scales.time.set_attribute("long_name", "first day of the step; stocks are as at the end of the step");
+    scales.time = detail::write_time_coordinate(file, meta.steps, meta.dt_days, meta.start_date);
 
     scales.country = write_scale<std::string>(file, country_path, meta.country_ids);
     scales.country.set_attribute("long_name", "country id, as in the scenario's [countries]");
@@ -150,11 +148,13 @@ struct ResultsWriter::Impl {
     h5::Dataset latitude = file.create_dataset<double>(latitude_path, {meta.latitude_deg.size()});
     latitude.write<double>(meta.latitude_deg);
     latitude.set_attribute("units", "degrees_north");
+    latitude.set_attribute("standard_name", "latitude");
     latitude.set_attribute("long_name", "latitude of the country's marker on maps");
     attach(latitude, along_country);
     h5::Dataset longitude = file.create_dataset<double>(longitude_path, {meta.longitude_deg.size()});
     longitude.write<double>(meta.longitude_deg);
     longitude.set_attribute("units", "degrees_east");
+    longitude.set_attribute("standard_name", "longitude");
     longitude.set_attribute("long_name", "longitude of the country's marker on maps");
     attach(longitude, along_country);
 
@@ -177,15 +177,21 @@ struct ResultsWriter::Impl {
     const hsize_t r = extent(meta.replicates);
     const hsize_t t = extent(meta.steps);
     const hsize_t c = meta.country_ids.size();
+    // Each group's series are attached to the group's own copies of the coordinates (group_coordinates.hpp).
     h5::Group by_country = file.create_group(by_country_group);
+    const h5::Dataset country_replicate = copy_coordinate(by_country, scales.replicate, replicate_path);
+    const h5::Dataset country_time = copy_coordinate(by_country, scales.time, time_path);
+    const h5::Dataset country_country = copy_coordinate(by_country, scales.country, country_path);
     const std::pair<const h5::Dataset*, const char*> rtc[] = {
-        {&scales.replicate, "replicate"}, {&scales.time, "time"}, {&scales.country, "country"}};
+        {&country_replicate, "replicate"}, {&country_time, "time"}, {&country_country, "country"}};
     for (const model::MetricInfo& info : model::country_metrics()) {
       country_series.push_back(create_series(by_country, info, {r, t, c}));
       attach(country_series.back(), rtc);
     }
     h5::Group global = file.create_group(global_group);
-    const std::pair<const h5::Dataset*, const char*> rt[] = {{&scales.replicate, "replicate"}, {&scales.time, "time"}};
+    const h5::Dataset global_replicate = copy_coordinate(global, scales.replicate, replicate_path);
+    const h5::Dataset global_time = copy_coordinate(global, scales.time, time_path);
+    const std::pair<const h5::Dataset*, const char*> rt[] = {{&global_replicate, "replicate"}, {&global_time, "time"}};
     for (const model::MetricInfo& info : model::global_metrics()) {
       global_series.push_back(create_series(global, info, {r, t}));
       attach(global_series.back(), rt);
@@ -196,10 +202,8 @@ struct ResultsWriter::Impl {
     const h5::DatasetOptions table{
         .chunk = {table_chunk_rows}, .deflate = deflate_level, .shuffle = true, .extendable = true};
 
-    // Named types: netCDF readers skip compound and enum datasets whose types are not named.
-    const h5::Handle kinds = file.commit_type(event_kind_type_path, event_kind_enum().get());
-    const h5::CompoundType event_file_layout = event_row_type(kinds.get());
-    const h5::Handle event_record = file.commit_type(event_record_type_path, event_file_layout.packed().get());
+    // The tables' types are transient, not named (tables_for_netcdf in run_layout.hpp says why).
+    const h5::Handle event_record = event_row_type(event_kind_enum().get()).packed();
     event_scale = growing_scale(file, event_scale_path, "event");
     event_scale.set_attribute("long_name", "row of the event log");
     events = file.create_dataset(events_path, event_record.get(), {0}, table);
@@ -212,9 +216,7 @@ struct ResultsWriter::Impl {
     attach(events, along_event);
 
     h5::Group group = file.create_group(operators_group);
-    const h5::Handle states = file.commit_type(operator_state_type_path, operator_state_enum().get());
-    const h5::CompoundType operator_file_layout = operator_row_type(states.get());
-    const h5::Handle operator_record = file.commit_type(operator_record_type_path, operator_file_layout.packed().get());
+    const h5::Handle operator_record = operator_row_type(operator_state_enum().get()).packed();
     operator_scale = growing_scale(file, operator_scale_path, "final_operator");
     operator_scale.set_attribute("long_name", "row of the final operator table");
     operators = file.create_dataset(operators_path, operator_record.get(), {0}, table);

@@ -39,17 +39,16 @@ inline constexpr const char* global_group = "global";
 inline constexpr const char* coords_group = "coords";
 inline constexpr const char* events_path = "events";
 inline constexpr const char* event_scale_path = "event";
-// Named types, so that netCDF readers show the tables (they skip compound
-// datasets whose types are not named). They are created before the tables,
-// and our groups track creation order, which is what lets netCDF-C meet each
-// type before its users.
-inline constexpr const char* event_kind_type_path = "event_kind";
-inline constexpr const char* event_record_type_path = "event_record";
+// The tables (/events, /operators/final, /scenario_event) are compound
+// datasets whose types are transient, not named, so that netCDF-C skips them:
+// netCDF-C shows a compound or enum dataset only when its type is named, and
+// R's ncdf4 refuses a whole file that holds any such user-defined type
+// ("unrecognized type code -1"); netCDF4-python skipped them anyway. h5py,
+// h5netcdf, pandas, hdf5r and rhdf5 read them as tables (docs/OUTPUT.md
+// section 4). Schema 2 named them /event_kind, /event_record, ...
 inline constexpr const char* operators_group = "operators";
 inline constexpr const char* operators_path = "operators/final";
 inline constexpr const char* operator_scale_path = "operators/final_operator";
-inline constexpr const char* operator_state_type_path = "operators/operator_state";
-inline constexpr const char* operator_record_type_path = "operators/operator_record";
 
 // Root attribute counting the replicates completely stored: a file where it
 // is below `replicates` was left by a run that never finished.

@@ -15,8 +15,6 @@ namespace scamsim::io {
 namespace {
 
 constexpr const char* table_path = run_layout::scenario_event_path;
-constexpr const char* kind_type_path = "scenario_event_kind";
-constexpr const char* record_type_path = "scenario_event_record";
 
 // The memory layout of one row. Strings are variable length (netCDF-C 4.9.0 misreads fixed-length strings
 // in compounds); HDF5 allocates them on reading, and reclaim() frees them.
@@ -118,10 +116,8 @@ void write_scenario_events(h5::Group& root, std::span<const ScenarioEventRow> ro
   for (const ScenarioEventRow& row : rows) dates.push_back(row.date.to_string());
   for (std::size_t i = 0; i < records.size(); ++i) records[i].date = dates[i].c_str();
 
-  // Named types first: netCDF readers skip compound and enum datasets whose types are not named, and meet
-  // types in creation order.
-  const h5::Handle kinds = root.commit_type(kind_type_path, kind_enum().get());
-  const h5::Handle stored = root.commit_type(record_type_path, record_type(kinds.get()).packed().get());
+  // A transient type, not a named one, so that netCDF-C skips the table (run_layout.hpp says why).
+  const h5::Handle stored = record_type(kind_enum().get()).packed();
   h5::Dataset table = root.create_dataset(table_path, stored.get(), {records.size()});
   table.write_records<Record>(records, record_type(kind_enum().get()));
   // Its own dimension scale, as the list of labels was in schema 1: netCDF readers need every dataset

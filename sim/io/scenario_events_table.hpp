@@ -36,8 +36,8 @@ struct ScenarioEventRow {
 /// The rows of a scenario's events, in date order (the order of Scenario::events).
 std::vector<ScenarioEventRow> scenario_event_rows(const scenario::Scenario& scenario);
 
-/// Writes the table /scenario_event under `root` (with its named types /scenario_event_kind and
-/// /scenario_event_record, and as the dimension scale `scenario_event`). `start` is the run's first day,
+/// Writes the table /scenario_event under `root` (a compound type stored with it, not a named one, so that
+/// netCDF readers skip it; and the dimension scale `scenario_event`). `start` is the run's first day,
 /// from which each row's `day` counts. Throws h5::Error if a row's kind is not an event kind of this build.
 void write_scenario_events(h5::Group& root, std::span<const ScenarioEventRow> rows, Date start);
 

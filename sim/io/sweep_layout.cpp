@@ -8,10 +8,12 @@
 #include <utility>
 
 #include "sim/core/version.hpp"
+#include "sim/io/group_coordinates.hpp"
 #include "sim/io/open_file.hpp"
 #include "sim/io/results.hpp"
 #include "sim/io/sweep_checksum.hpp"
 #include "sim/io/sweep_results.hpp"
+#include "sim/io/time_coordinate.hpp"
 #include "sim/model/metrics.hpp"
 
 namespace scamsim::io::sweep_layout {
@@ -52,6 +54,9 @@ void describe(h5::Dataset& d, std::string_view long_name, std::string_view descr
 // read and written here with the enum itself as the memory type (HDF5 does
 // not convert between integers and enums).
 
+namespace {
+
+// The run status as an int8 HDF5 enum: how files of schema 2 and older store it.
 h5::Handle status_enum() {
   h5::Handle type(H5Tenum_create(H5T_NATIVE_INT8));
   if (!type.valid()) throw h5::Error("cannot make the run status enum type");
@@ -60,6 +65,19 @@ h5::Handle status_enum() {
     if (H5Tenum_insert(type.get(), name, &value) < 0) throw h5::Error("cannot make the run status enum type");
   }
   return type;
+}
+
+// What the codes mean, as CF flag_values and flag_meanings: in code order, one word each.
+constexpr std::array<std::int64_t, 3> status_codes = {0, 1, 2};
+constexpr const char* status_meanings = "pending done failed";
+
+}  // namespace
+
+h5::Handle status_memory_type(const h5::Dataset& status) {
+  const h5::Handle stored(H5Dget_type(status.id()));
+  if (!stored.valid()) throw h5::Error(fmt::format("cannot read the type of '{}'", status.path()));
+  if (H5Tget_class(stored.get()) == H5T_ENUM) return status_enum();
+  return h5::Handle(H5Tcopy(H5T_NATIVE_INT8));
 }
 
 // Writes `values` into a 1-D dataset from element `first` on; `memory_type` describes one value.
@@ -94,7 +112,7 @@ void read_block(const h5::Dataset& d, hid_t memory_type, void* out, const h5::Sh
 }
 
 std::vector<RunStatus> read_status(const h5::Dataset& d) {
-  const h5::Handle type = status_enum();
+  const h5::Handle type = status_memory_type(d);
   const h5::Shape shape = d.shape();
   if (shape.size() != 1) throw h5::Error(fmt::format("'{}' is not one-dimensional", d.path()));
   std::vector<std::int8_t> raw(shape[0]);
@@ -208,14 +226,7 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
   const std::size_t countries = spec.base.countries.size();
   std::vector<const char*> linked = {run_path, parameter_path, outcome_path};
   if (!spec.keep_series.empty()) {
-    std::vector<std::int64_t> days(static_cast<std::size_t>(steps));
-    for (std::size_t s = 0; s < days.size(); ++s) days[s] = static_cast<std::int64_t>(s) * spec.base.run.dt_days;
-    d.time_scale = write_scale<std::int64_t>(file, time_path, days);
-    d.time_scale.set_attribute("units", fmt::format("days since {}", spec.base.run.start_date.to_string()));
-    d.time_scale.set_attribute("calendar", "proleptic_gregorian");
-    d.time_scale.set_attribute("standard_name", "time");
-    d.time_scale.set_attribute("axis", "T");
-    d.time_scale.set_attribute("long_name", "first day of the step; stocks are as at the end of the step");
+    d.time_scale = write_time_coordinate(file, steps, spec.base.run.dt_days, spec.base.run.start_date);
     std::vector<std::string> ids, country_names;
     std::vector<double> latitude, longitude;
     for (const scenario::CountrySpec& c : spec.base.countries) {
@@ -233,11 +244,13 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
     h5::Dataset lat = file.create_dataset<double>(latitude_path, {countries});
     lat.write<double>(latitude);
     lat.set_attribute("units", "degrees_north");
+    lat.set_attribute("standard_name", "latitude");
     lat.set_attribute("long_name", "latitude of the country's marker on maps");
     attach(lat, {{&d.country_scale, "country"}});
     h5::Dataset lon = file.create_dataset<double>(longitude_path, {countries});
     lon.write<double>(longitude);
     lon.set_attribute("units", "degrees_east");
+    lon.set_attribute("standard_name", "longitude");
     lon.set_attribute("long_name", "longitude of the country's marker on maps");
     attach(lon, {{&d.country_scale, "country"}});
     linked.push_back(time_path);
@@ -246,9 +259,11 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
   file.create_group(coords_group);
   for (const char* path : linked) file.create_hard_link(path, fmt::format("{}/{}", coords_group, path));
 
-  // The design: written whole now, in both files.
-  file.create_group(design_group);
-  const h5::Handle status_type = file.commit_type(status_type_path, status_enum().get());
+  // The design: written whole now, in both files. Each group's datasets are attached to the group's own copies
+  // of the coordinates (group_coordinates.hpp).
+  h5::Group design = file.create_group(design_group);
+  const h5::Dataset design_run = copy_coordinate(design, d.run_scale, run_path);
+  const h5::Dataset design_parameter = copy_coordinate(design, d.parameter_scale, parameter_path);
   std::vector<double> values, unit;
   std::vector<std::int64_t> point, replicate, seed;
   std::vector<std::string> set;
@@ -267,18 +282,18 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
   describe(d.values, "parameter values of each run",
            "The value each run gave each parameter, as applied: whole-number keys rounded, dates as days since "
            "start_date.");
-  attach(d.values, {{&d.run_scale, "run"}, {&d.parameter_scale, "parameter"}});
+  attach(d.values, {{&design_run, "run"}, {&design_parameter, "parameter"}});
   d.unit = file.create_dataset<double>(unit_path, {runs, k});
   d.unit.write<double>(unit);
   describe(d.unit, "unit-cube coordinates of each run",
            "The design's coordinate in [0, 1] of each run and parameter (grid: level index / (levels - 1)).");
-  attach(d.unit, {{&d.run_scale, "run"}, {&d.parameter_scale, "parameter"}});
+  attach(d.unit, {{&design_run, "run"}, {&design_parameter, "parameter"}});
   const auto int_column = [&](const char* path, std::span<const std::int64_t> column, std::string_view long_name,
                               std::string_view description) {
     h5::Dataset c = file.create_dataset<std::int64_t>(path, {runs});
     c.write<std::int64_t>(column);
     describe(c, long_name, description);
-    attach(c, {{&d.run_scale, "run"}});
+    attach(c, {{&design_run, "run"}});
     return c;
   };
   d.point = int_column(point_path, point, "design point of each run", "Row of the design the run belongs to.");
@@ -289,24 +304,32 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
   d.set.write<std::string>(set);
   describe(d.set, "the run's own --set overrides",
            "scamsim run on base_scenario_toml with these --set arguments (space-separated) repeats the run.");
-  attach(d.set, {{&d.run_scale, "run"}});
+  attach(d.set, {{&design_run, "run"}});
 
-  d.status = file.create_dataset(status_path, status_type.get(), {runs});
+  // Integer codes with CF flags rather than an HDF5 enum: R's ncdf4 refuses a whole file that holds a
+  // user-defined type, and netCDF4-python could not show the enum either.
+  d.status = file.create_dataset<std::int64_t>(status_path, {runs});
   {
     const std::vector<std::int8_t> pending(plan.runs.size(), 0);
-    const h5::Handle memory = status_enum();
+    const h5::Handle memory = status_memory_type(d.status);
     write_elements(d.status, memory.get(), pending.data(), 0, runs);
   }
   describe(d.status, "status of each run", "pending 0 (not run yet), done 1, failed 2 (see message).");
-  attach(d.status, {{&d.run_scale, "run"}});
+  d.status.set_attribute("flag_values", std::span<const std::int64_t>(status_codes));
+  d.status.set_attribute("flag_meanings", status_meanings);
+  attach(d.status, {{&design_run, "run"}});
+  // The in-progress file needs fixed-size slots, so that recording a run overwrites bytes in place. The final
+  // file stores variable-length strings: netCDF-C 4.9.0 (Debian 12) crashes on fixed-length string datasets
+  // (ncdump segfaults, netCDF4-python kills the interpreter; Unidata/netcdf-c#2159).
   h5::DatasetOptions message_options{.string_size = sweep_message_bytes};
   if (final_layout) {
     message_options.chunk = {std::min<hsize_t>(std::max<hsize_t>(runs, 1), message_chunk_rows)};
     message_options.deflate = deflate_level;
+    message_options.string_size = 0;
   }
   d.message = file.create_dataset<std::string>(message_path, {runs}, message_options);
   describe(d.message, "why a run failed", "The error of a failed run; empty otherwise.");
-  attach(d.message, {{&d.run_scale, "run"}});
+  attach(d.message, {{&design_run, "run"}});
   // A contiguous dataset gets its storage at its first write: make that now, so recording a run later only
   // overwrites bytes. (The storage reads as zeros, that is empty strings, until written.)
   const bool allocate = !final_layout && runs > 0;
@@ -320,24 +343,31 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
     describe(d.checksum, "checksum of each finished run's stored rows",
              "FNV-1a of the run's status, outcomes, series and message as stored; 0 while pending. A resumed "
              "sweep runs again every finished run whose rows do not match it.");
-    attach(d.checksum, {{&d.run_scale, "run"}});
+    attach(d.checksum, {{&design_run, "run"}});
   }
 
-  file.create_group(outcomes_group);
+  // Outcomes are at scale 1 (each run's divided by its run.scale), and so are the final file's series.
+  if (final_layout) file.set_attribute(counts_at_scale_attribute, 1.0);
+  h5::Group outcomes = file.create_group(outcomes_group);
+  const h5::Dataset outcomes_run = copy_coordinate(outcomes, d.run_scale, run_path);
   const std::vector<double> not_yet(plan.runs.size(), std::numeric_limits<double>::quiet_NaN());
   for (const run::OutcomeSpec& o : spec.outcomes) {
-    h5::Dataset out = file.create_dataset<double>(fmt::format("{}/{}", outcomes_group, o.name), {runs});
+    h5::Dataset out =
+        file.create_dataset<double>(fmt::format("{}/{}", outcomes_group, o.name), {runs}, {.missing_is_fill = true});
     out.write<double>(not_yet);
     out.set_attribute("long_name", o.name);
-    out.set_attribute("units", run::outcome_units(o));
+    set_units(out, run::outcome_units(o));
     out.set_attribute("description", o.description.empty() ? o.definition : o.description);
     out.set_attribute("definition", o.definition);
-    attach(out, {{&d.run_scale, "run"}});
+    attach(out, {{&outcomes_run, "run"}});
     d.outcomes.push_back(std::move(out));
   }
 
   if (!spec.keep_series.empty()) {
     h5::Group group = file.create_group(by_country_group);
+    const h5::Dataset series_run = copy_coordinate(group, d.run_scale, run_path);
+    const h5::Dataset series_time = copy_coordinate(group, d.time_scale, time_path);
+    const h5::Dataset series_country = copy_coordinate(group, d.country_scale, country_path);
     const h5::Shape shape = {runs, extent(steps), extent(countries)};
     h5::DatasetOptions options;
     if (final_layout) {
@@ -347,8 +377,11 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
     }
     for (const model::CountryMetric m : spec.keep_series) {
       const model::MetricInfo& info = model::country_metrics()[static_cast<std::size_t>(m)];
-      h5::Dataset series = create_metric_series(group, info, shape, options);
-      attach(series, {{&d.run_scale, "run"}, {&d.time_scale, "time"}, {&d.country_scale, "country"}});
+      // The in-progress file keeps the simulated world's whole numbers; the final file divides them by each
+      // run's run.scale (finish_sweep), as the outcomes are, so the file has one scale.
+      h5::Dataset series = create_metric_series(group, info, shape, options,
+                                                final_layout ? SeriesScale::whole_region : SeriesScale::simulated);
+      attach(series, {{&series_run, "run"}, {&series_time, "time"}, {&series_country, "country"}});
       if (allocate) {
         const std::vector<double> zeros(static_cast<std::size_t>(steps) * countries, 0.0);
         write_series(series, m, 0, zeros, steps, countries);

@@ -1,7 +1,7 @@
 #pragma once
 // The layout of a sweep file and of its in-progress twin (SWEEP.h5.partial):
 // the one owner of their paths, types and chunking, of how the design, the
-// status enum and a run's rows are stored, and of the checks that a file is
+// run status codes and a run's rows are stored, and of the checks that a file is
 // the one a sweep wrote. The writer (sweep_writer.cpp) and the reader
 // (sweep_reader.cpp) take them from here. Internal to io.
 
@@ -42,7 +42,6 @@ inline constexpr const char* latitude_path = "latitude_deg";
 inline constexpr const char* longitude_path = "longitude_deg";
 inline constexpr const char* coords_group = "coords";
 inline constexpr const char* design_group = "design";
-inline constexpr const char* status_type_path = "design/run_status";
 inline constexpr const char* values_path = "design/values";
 inline constexpr const char* unit_path = "design/unit";
 inline constexpr const char* point_path = "design/point";
@@ -80,8 +79,10 @@ struct RootFacts {
   bool complete = false;
 };
 
-/// The run status as an int8 HDF5 enum (pending 0, done 1, failed 2); also the memory type of its values.
-h5::Handle status_enum();
+/// The memory type of the int8 run status codes (pending 0, done 1, failed 2) that `status` (/design/status)
+/// stores: plain integers with CF flag_values and flag_meanings (schema 3 on, so that netCDF readers open the
+/// file), or the HDF5 enum of older files.
+h5::Handle status_memory_type(const h5::Dataset& status);
 /// Writes `count` values into a 1-D dataset from element `first` on; `memory_type` describes one value.
 void write_elements(const h5::Dataset& d, hid_t memory_type, const void* values, hsize_t first, hsize_t count);
 /// Reads the block of extents `count` at `offset` of a dataset as `memory_type`.

@@ -62,10 +62,16 @@ SweepResults read_sweep(const fs::path& path) {
       if (column.size() != runs)
         refuse(path, fmt::format("'/outcomes/{}' does not have one row per run", out.outcomes[o]));
       for (std::size_t r = 0; r < runs; ++r) out.outcome_values[r * out.outcomes.size() + o] = column[r];
-      out.outcome_units.push_back(d.has_attribute("units") ? d.attribute<std::string>("units") : "");
+      out.outcome_units.push_back(units_in_words(d));
       out.outcome_definitions.push_back(d.has_attribute("definition") ? d.attribute<std::string>("definition") : "");
     }
-    if (file.exists(by_country_group)) out.kept_series = file.open_group(by_country_group).member_names();
+    if (file.exists(by_country_group)) {
+      // The group's own coordinates (schema 3 on) are not kept series.
+      const h5::Group group = file.open_group(by_country_group);
+      for (const std::string& name : group.member_names()) {
+        if (!group.open_dataset(name).is_scale()) out.kept_series.push_back(name);
+      }
+    }
     if (file.exists(sensitivity_group)) {
       const h5::Group group = file.open_group(sensitivity_group);
       sweep::Sensitivity s;

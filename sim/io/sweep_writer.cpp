@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "sim/io/file_support.hpp"
+#include "sim/io/group_coordinates.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/open_file.hpp"
 #include "sim/io/sweep_checksum.hpp"
@@ -26,6 +27,14 @@ namespace {
 
 hsize_t extent(std::int64_t n) { return static_cast<hsize_t>(n); }
 hsize_t extent(std::size_t n) { return static_cast<hsize_t>(n); }
+
+// A run's run.scale: its value of the parameter run.scale where the design varies it, else the base scenario's.
+double run_scale_of(const sweep::SweepSpec& spec, const sweep::RunPlan& run) {
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    if (spec.parameters[k].range.key == "run.scale") return run.values[k];
+  }
+  return spec.base.run.scale;
+}
 
 }  // namespace
 
@@ -45,7 +54,6 @@ struct SweepWriter::Impl {
   h5::File file;
   Datasets datasets;
   std::vector<RunStatus> status;
-  h5::Handle status_memory = status_enum();
   bool failed_write = false;            // a write threw: what is in the file is no longer known
   bool created_here = false;            // this writer made the file (create), rather than resuming one
   std::int64_t recorded = 0;            // runs recorded by this writer
@@ -101,7 +109,7 @@ struct SweepWriter::Impl {
       file.flush();
       sync_to_disk(path);
       const auto code = static_cast<std::int8_t>(out.status);
-      write_elements(datasets.status, status_memory.get(), &code, run, 1);
+      write_elements(datasets.status, status_memory_type(datasets.status).get(), &code, run, 1);
       file.flush();
       sync_to_disk(path);
     } catch (const h5::Error& e) {
@@ -181,7 +189,8 @@ SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& sp
     impl->discarded = runs_failing_checksum(impl->datasets, spec, impl->status);
     for (const std::int64_t run : impl->discarded) {
       const auto pending = static_cast<std::int8_t>(RunStatus::pending);
-      write_elements(impl->datasets.status, impl->status_memory.get(), &pending, static_cast<hsize_t>(run), 1);
+      write_elements(impl->datasets.status, status_memory_type(impl->datasets.status).get(), &pending,
+                     static_cast<hsize_t>(run), 1);
       impl->status[static_cast<std::size_t>(run)] = RunStatus::pending;
     }
     if (!impl->discarded.empty()) {
@@ -269,7 +278,7 @@ void finish_sweep(const fs::path& partial, const fs::path& output, const sweep::
   {
     std::vector<std::int8_t> codes;
     for (const RunStatus s : status) codes.push_back(static_cast<std::int8_t>(s));
-    const h5::Handle memory = status_enum();
+    const h5::Handle memory = status_memory_type(d.status);
     write_elements(d.status, memory.get(), codes.data(), 0, runs);
   }
   d.message.write<std::string>(messages);
@@ -278,15 +287,20 @@ void finish_sweep(const fs::path& partial, const fs::path& output, const sweep::
     for (std::size_t r = 0; r < runs; ++r) column[r] = outcomes[r * o_count + o];
     d.outcomes[o].write<double>(column);
   }
-  // Series run by run, in run order, so memory stays at one run's block whatever the sweep's size.
+  // Series run by run, in run order, so memory stays at one run's block whatever the sweep's size. Counts and
+  // dollars are divided by the run's run.scale, as its outcomes are (counts_at_scale is 1).
   const std::int64_t steps = spec.base.run.steps();
   const std::size_t countries = spec.base.countries.size();
   std::vector<double> block(static_cast<std::size_t>(steps) * countries);
   for (std::size_t r = 0; r < runs; ++r) {
     if (status[r] != RunStatus::done) continue;
+    const double scale = run_scale_of(spec, plan.runs[r]);
     for (std::size_t m = 0; m < spec.keep_series.size(); ++m) {
       read_block(source.series[m], H5T_NATIVE_DOUBLE, block.data(), {r, 0, 0}, {1, extent(steps), countries});
-      write_series(d.series[m], spec.keep_series[m], static_cast<std::int64_t>(r), block, steps, countries);
+      if (stored_as_integer(model::country_metrics()[static_cast<std::size_t>(spec.keep_series[m])].kind)) {
+        for (double& value : block) value /= scale;
+      }
+      d.series[m].write_block<double>({r, 0, 0}, {1, extent(steps), countries}, block);
     }
   }
   if (sensitivity) {
@@ -302,11 +316,13 @@ void finish_sweep(const fs::path& partial, const fs::path& output, const sweep::
                               "point's replicates, per unit of the parameter's unit interval, with a percentile "
                               "bootstrap interval of mu*");
     const auto k = extent(spec.parameters.size());
+    const h5::Dataset group_outcome = copy_coordinate(group, d.outcome_scale, outcome_path);
+    const h5::Dataset group_parameter = copy_coordinate(group, d.parameter_scale, parameter_path);
     for (const auto& [name, values] : sensitivity->tables) {
       h5::Dataset table = group.create_dataset<double>(name, {extent(o_count), k});
       table.write<double>(values);
       table.set_attribute("long_name", name);
-      attach(table, {{&d.outcome_scale, "outcome"}, {&d.parameter_scale, "parameter"}});
+      attach(table, {{&group_outcome, "outcome"}, {&group_parameter, "parameter"}});
     }
     h5::Dataset used = group.create_dataset<std::int64_t>("used", {extent(o_count)});
     used.write<std::int64_t>(sensitivity->used);
@@ -314,7 +330,7 @@ void finish_sweep(const fs::path& partial, const fs::path& output, const sweep::
     used.set_attribute("description",
                        "base rows (sobol) or trajectories (morris) whose every point had a finished "
                        "run; the others were left out");
-    attach(used, {{&d.outcome_scale, "outcome"}});
+    attach(used, {{&group_outcome, "outcome"}});
   }
   d = {};
   out.close();

@@ -42,12 +42,16 @@ def unfinished(source: Path, target: Path) -> None:
     runs not yet run: status pending, no message, outcomes NaN, kept series zero; `complete` 0, no sensitivity."""
     shutil.copy(source, target)
     with h5py.File(target, "r+") as f:
-        pending = h5py.check_enum_dtype(f["design/status"].dtype)["pending"]
-        f["design/status"][-PENDING:] = np.full(PENDING, pending, dtype=f["design/status"].dtype)
+        status = f["design/status"]  # integer codes with CF flags (docs/SWEEPS.md section 7)
+        pending = list(status.attrs["flag_values"])[status.attrs["flag_meanings"].decode().split().index("pending")]
+        status[-PENDING:] = np.full(PENDING, pending, dtype=status.dtype)
+        # The groups' own coordinates (dimension scales, schema 3 on) are not per-run data.
         for name, dataset in f["outcomes"].items():
-            dataset[-PENDING:] = np.nan
+            if not h5py.h5ds.is_scale(dataset.id):
+                dataset[-PENDING:] = np.nan
         for name, dataset in (f["by_country"].items() if "by_country" in f else ()):
-            dataset[-PENDING:] = 0
+            if not h5py.h5ds.is_scale(dataset.id):
+                dataset[-PENDING:] = 0
         if "sensitivity" in f:
             del f["sensitivity"]
         f.attrs["complete"] = np.int64(0)

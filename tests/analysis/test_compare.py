@@ -81,7 +81,8 @@ class CompareFileReading(unittest.TestCase):
                     frame = self.result.outcome(name)
                     np.testing.assert_array_equal(frame["a"].to_numpy(), on_disk[:, 0])
                     np.testing.assert_array_equal(frame["difference"].to_numpy(), f[f"difference/{name}"][:])
-                    self.assertEqual(self.result.units(name), text(f[f"outcomes/{name}"].attrs["units"]))
+                    # scamsim's words; the CF units beside them are their UDUNITS form (schema 3)
+                    self.assertEqual(self.result.units(name), text(f[f"outcomes/{name}"].attrs["scamsim_units"]))
                     self.assertEqual(self.result.outcome_info.loc[name, "description"],
                                      text(f[f"outcomes/{name}"].attrs["description"]))
         # The policy changes something: a reader that returned one side twice would fail here.

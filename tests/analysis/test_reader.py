@@ -26,6 +26,9 @@ sys.path.insert(0, str(SOURCE / "analysis"))
 
 from scamsim_analysis import ResultFileError, RunResult, SweepResult, open_result, read_run  # noqa: E402
 
+#: The coordinates each series group of a run file carries itself (schema 3 on).
+SERIES_COORDINATES = {"by_country": ("time", "country", "replicate"), "global": ("time", "replicate")}
+
 
 def test_folder() -> Path:
     """Where the fixtures wrote their files."""
@@ -51,12 +54,16 @@ class RunFileReading(unittest.TestCase):
     def test_every_series_has_the_numbers_h5py_reads(self) -> None:
         with h5py.File(self.path, "r") as f:
             for group in ("by_country", "global"):
-                self.assertEqual(sorted(self.result.metrics[group]), sorted(f[group].keys()))
-                for metric in f[group]:
+                # Every dataset of the group but its own coordinates (dimension scales, schema 3 on).
+                data = [name for name, d in f[group].items() if not h5py.h5ds.is_scale(d.id)]
+                self.assertEqual(sorted(f[group].keys()), sorted(data + list(SERIES_COORDINATES[group])))
+                self.assertEqual(sorted(self.result.metrics[group]), sorted(data))
+                for metric in data:
                     with self.subTest(series=f"{group}/{metric}"):
                         array = self.result.series(metric, group)
                         np.testing.assert_array_equal(array.values, f[f"{group}/{metric}"][:])
-                        self.assertEqual(array.attrs["units"], f[f"{group}/{metric}"].attrs["units"].decode())
+                        # scamsim's words; the CF units beside them are their UDUNITS form (schema 3)
+                        self.assertEqual(array.attrs["units"], f[f"{group}/{metric}"].attrs["scamsim_units"].decode())
 
     def test_dimensions_are_named_and_labelled_by_the_scales(self) -> None:
         with h5py.File(self.path, "r") as f:
@@ -132,7 +139,9 @@ class RunFileReading(unittest.TestCase):
         group = xr.open_dataset(self.path, engine="h5netcdf", group="by_country")
         try:
             self.assertEqual(group["workers_held"].dims, ("replicate", "time", "country"))
-            group = group.assign_coords(time=root.time, country=root.country, replicate=root.replicate)
+            # The group labels itself (schema 3): no assign_coords from the root.
+            for name in ("time", "country", "replicate"):
+                np.testing.assert_array_equal(group[name].values, root[name].values)
             np.testing.assert_array_equal(group["workers_held"].values, self.result.series("workers_held").values)
             self.assertEqual(group["time"].dtype.kind, "M")
         finally:
@@ -233,12 +242,17 @@ class SweepFileReading(unittest.TestCase):
                     self.assertEqual(list(sweep.runs.index), list(f["run"][:]))
                     np.testing.assert_array_equal(sweep.values.to_numpy(), f["design/values"][:])
                     np.testing.assert_array_equal(sweep.unit.to_numpy(), f["design/unit"][:])
-                    for outcome in f["outcomes"]:
+                    for outcome in (name for name, d in f["outcomes"].items() if not h5py.h5ds.is_scale(d.id)):
                         np.testing.assert_array_equal(sweep.outcomes[outcome].to_numpy(), f[f"outcomes/{outcome}"][:])
-                        for attribute in ("units", "description", "definition"):
+                        # units: scamsim's words, beside the CF units (schema 3)
+                        for attribute, stored in (("units", "scamsim_units"), ("description", "description"),
+                                                  ("definition", "definition")):
                             self.assertEqual(sweep.outcome_info.loc[outcome, attribute],
-                                             f[f"outcomes/{outcome}"].attrs[attribute].decode())
-                    codes = {v: k for k, v in h5py.check_enum_dtype(f["design/status"].dtype).items()}
+                                             f[f"outcomes/{outcome}"].attrs[stored].decode())
+                    status = f["design/status"]  # integer codes with CF flags (schema 3)
+                    meanings = status.attrs["flag_meanings"].decode().split()
+                    self.assertEqual(meanings, ["pending", "done", "failed"])
+                    codes = dict(zip(status.attrs["flag_values"], meanings))
                     self.assertEqual(list(sweep.runs["status"]), [codes[c] for c in f["design/status"][:]])
                     for column in ("point", "replicate", "seed"):
                         np.testing.assert_array_equal(sweep.runs[column].to_numpy(), f[f"design/{column}"][:])
@@ -256,7 +270,9 @@ class SweepFileReading(unittest.TestCase):
         try:
             self.assertEqual(outcomes["rerecruited_cambodia"].dims, ("run",))
             self.assertEqual(design["values"].dims, ("run", "parameter"))
-            design = design.assign_coords(run=root.run, parameter=root.parameter)
+            for name in ("run", "parameter"):  # the groups label themselves (schema 3)
+                np.testing.assert_array_equal(design[name].values, root[name].values)
+            np.testing.assert_array_equal(outcomes["run"].values, root["run"].values)
             np.testing.assert_array_equal(design["values"].transpose("run", "parameter").values,
                                           sweep.values.to_numpy())
             np.testing.assert_array_equal(outcomes["rerecruited_cambodia"].values,
@@ -305,7 +321,15 @@ class SweepFileReading(unittest.TestCase):
             start = pd.Timestamp(f.attrs["start_date"].decode())
             np.testing.assert_array_equal(held["time"].values,
                                           (start + pd.to_timedelta(f["time"][:], unit="D")).to_numpy())
-            self.assertEqual(held.attrs["units"], f["by_country/workers_held"].attrs["units"].decode())
+            self.assertEqual(held.attrs["units"], f["by_country/workers_held"].attrs["scamsim_units"].decode())
+            # One scale per file (schema 3): the kept series are at scale 1, as the outcomes, so the people held
+            # are the simulated world's whole numbers divided by run.scale (0.02 here), and not divided again.
+            self.assertEqual(f.attrs["counts_at_scale"], 1.0)
+            self.assertEqual(f.attrs["run_scale"], 0.02)
+            simulated = f["by_country/workers_held"][:] * 0.02
+            self.assertGreater(np.nanmax(simulated), 0)
+            np.testing.assert_allclose(simulated, np.round(simulated), atol=1e-6)
+        np.testing.assert_array_equal(grid.series_at_full_scale("workers_held").values, held.values)
         self.assertIsNone(grid.sensitivity)
 
     def test_optional_parts_may_be_missing(self) -> None:

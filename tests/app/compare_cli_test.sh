@@ -39,8 +39,8 @@ case "$case_name" in
     /usr/bin/python3 - <<'PY' || fail "xarray cannot read the file"
 import xarray as xr
 root = xr.open_dataset("cmp.h5", engine="h5netcdf")
-out = xr.open_dataset("cmp.h5", engine="h5netcdf", group="outcomes").assign_coords(pair=root.pair, side=root.side)
-summary = xr.open_dataset("cmp.h5", engine="h5netcdf", group="summary").assign_coords(outcome=root.outcome)
+out = xr.open_dataset("cmp.h5", engine="h5netcdf", group="outcomes")      # labelled: pair, side (schema 3)
+summary = xr.open_dataset("cmp.h5", engine="h5netcdf", group="summary")   # labelled: outcome
 assert out.held_end.shape == (4, 2), out.held_end.shape
 d = (out.held_end.sel(side="b") - out.held_end.sel(side="a")).mean().item()
 assert abs(d - summary.mean_difference.sel(outcome="held_end").item()) < 1e-9

@@ -52,10 +52,13 @@ with h5py.File(sys.argv[1], "r") as f:
     assert f.attrs["runs"] == 6 and f.attrs["points"] == 3 and f.attrs["replicates"] == 2
     assert f["design/values"].shape == (6, 1)
     assert list(f["design/values"][:, 0]) == [0, 0, 5e6, 5e6, 1e7, 1e7]
-    assert h5py.check_enum_dtype(f["design/status"].dtype) == {"pending": 0, "done": 1, "failed": 2}
+    status = f["design/status"]  # integer codes with CF flags, which every netCDF reader maps (schema 3)
+    assert list(status.attrs["flag_values"]) == [0, 1, 2] and status.attrs["flag_meanings"] == b"pending done failed"
     assert (f["design/status"][:] == 1).all()
     assert f["by_country/rerecruited"].shape == (6, 365, 3)
-    assert f["outcomes/rerecruited_alpha"].attrs["units"] == b"people"
+    assert f["outcomes/rerecruited_alpha"].attrs["scamsim_units"] == b"people"  # CF units beside: UDUNITS' "1"
+    assert f["outcomes/rerecruited_alpha"].attrs["units"] == b"1"
+    assert f.attrs["counts_at_scale"] == 1.0
     assert f["parameter"].asstr()[0] == "countries.alpha.host.aftercare_budget_usd_per_year"
 EOF
     # The shipped sweeps' quick trials check.
@@ -150,10 +153,13 @@ EOF
 import sys, h5py, numpy as np
 sweep, run, n = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r"), int(sys.argv[3])
 assert run.attrs["seed"] == sweep["design/seed"][n], (run.attrs["seed"], sweep["design/seed"][n])
-for metric in ("workers_held", "revenue_usd"):
-    a, b = sweep["by_country/" + metric][n], run["by_country/" + metric][0]
-    assert a.dtype == b.dtype and np.array_equal(a, b), metric
 scale = float(sweep.attrs["base_scenario_toml"].decode().split("scale = ")[1].split()[0])
+assert run.attrs["run_scale"] == scale and run.attrs["counts_at_scale"] == scale
+assert sweep.attrs["counts_at_scale"] == 1.0
+for metric in ("workers_held", "revenue_usd"):
+    # The run file counts the simulated world; the sweep file holds the same divided by run.scale, as its outcomes.
+    a, b = sweep["by_country/" + metric][n], run["by_country/" + metric][0]
+    assert a.dtype == np.float64 and b.dtype == np.int64 and np.array_equal(a, b / scale), metric
 held_end = run["global/workers_held"][0, -1] / scale
 assert held_end == sweep["outcomes/held_end"][n], (held_end, sweep["outcomes/held_end"][n])
 EOF

@@ -9,6 +9,7 @@ Exits 0 if every check passes; otherwise prints each failure and exits 1
 (2 for a usage error or a missing Python package).
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -88,8 +89,14 @@ def main(argv):
                 if group not in f or len(f[group]) == 0:
                     fail(f"group /{group} is missing or empty")
                     continue
+                for dim in dims:  # schema 3: each group has its own copy of its coordinates
+                    copy = f[group].get(dim)
+                    if copy is None or not h5py.h5ds.is_scale(copy.id) or list(copy[:]) != list(f[dim][:]):
+                        fail(f"/{group}/{dim} is not a dimension scale holding the values of /{dim}")
                 for name, dataset in f[group].items():
                     where = f"/{group}/{name}"
+                    if name in dims:
+                        continue
                     if dataset.shape != shapes[group]:
                         fail(f"{where} has shape {dataset.shape}, expected {shapes[group]}")
                     if dataset.dtype not in (np.dtype("int64"), np.dtype("float64")):
@@ -102,8 +109,8 @@ def main(argv):
                         fail(f"{where} has dimension labels {labels}, expected {dims}")
                     for index, dim in enumerate(dims):
                         scales = [scale.name for scale in dataset.dims[index].values()]
-                        if f"/{dim}" not in scales and f"/coords/{dim}" not in scales:
-                            fail(f"{where} dimension {index} has no /{dim} scale attached (has {scales})")
+                        if f"/{group}/{dim}" not in scales:
+                            fail(f"{where} dimension {index} has no /{group}/{dim} scale attached (has {scales})")
             if "events" in f and h5py.check_enum_dtype(f["events"].dtype["kind"]) is None:
                 fail("/events field 'kind' is not an enum")
             check_scenario_events(f, fail)
@@ -122,6 +129,9 @@ def main(argv):
             ds = xr.open_dataset(path, engine="h5netcdf", group=group)
             if not ds.data_vars:
                 fail(f"xarray: group '{group}' has no variables")
+            for dim in dims:
+                if dim not in ds.coords:
+                    fail(f"xarray: group '{group}' has no '{dim}' coordinate of its own")
             for name, variable in ds.data_vars.items():
                 if variable.dims != dims:
                     fail(f"xarray: {group}/{name} has dims {variable.dims}, expected {dims}")
@@ -143,10 +153,18 @@ def main(argv):
         if result.returncode != 0:
             fail(f"ncdump -h failed: {result.stderr.strip()}")
         else:
-            for variable in ("events(event)", "final(final_operator)", "scenario_event(scenario_event)",
-                             "workers_held(replicate, time, country)", "workers_held(replicate, time)"):
+            for variable in ("workers_held(replicate, time, country)", "workers_held(replicate, time)",
+                             "event(event)", "final_operator(final_operator)"):
                 if variable not in result.stdout:
                     fail(f"ncdump -h does not show {variable}")
+            # The compound tables are for HDF5 readers: netCDF-C must skip them (their types are not named),
+            # or R's ncdf4 refuses the whole file (docs/OUTPUT.md section 4).
+            declared = re.findall(r"^\s*(?:compound|\w+ enum) (\w+) \{", result.stdout, re.MULTILINE)
+            if declared:
+                fail(f"ncdump -h shows user-defined types {declared}, which netCDF readers cannot all map")
+            for hidden in ("events(event)", "final(final_operator)"):
+                if hidden in result.stdout:
+                    fail(f"ncdump -h shows the table {hidden}, whose user-defined type netCDF readers cannot all map")
 
     for message in failures:
         print(f"{path}: {message}", file=sys.stderr)

@@ -2,6 +2,7 @@
 // its layout's coordinates and statistics, summarised as a table, and files
 // of other kinds refused with a message naming them.
 
+#include <hdf5_hl.h>
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -97,8 +98,19 @@ TEST_CASE("A comparison file is read back as written", "[unit][compare][io]") {
   CHECK(file.open_dataset("difference/held_end").read<double>() == std::vector<double>{10, 30, -10});
   CHECK(file.open_dataset("side").read<std::string>() == std::vector<std::string>{"a", "b"});
   CHECK(file.open_dataset("summary/ci_high").shape() == io::h5::Shape{2});
-  CHECK(file.open_dataset("difference/held_end").attribute<std::string>("units") == "people");
+  // CF units (UDUNITS has no people: a count is "1"), with scamsim's words beside them.
+  CHECK(file.open_dataset("difference/held_end").attribute<std::string>("units") == "1");
+  CHECK(file.open_dataset("difference/held_end").attribute<std::string>("scamsim_units") == "people");
+  CHECK(file.attribute<std::string>("Conventions") == "CF-1.10");
   CHECK(file.exists("coords/pair"));
+  // Each group has its own coordinates, and its datasets are attached to them (so that xarray labels them).
+  CHECK(file.open_dataset("outcomes/side").read<std::string>() == std::vector<std::string>{"a", "b"});
+  CHECK(file.open_dataset("difference/pair").read<std::int64_t>() == std::vector<std::int64_t>{0, 1, 2});
+  CHECK(file.open_dataset("summary/outcome").read<std::string>() == file.open_dataset("outcome").read<std::string>());
+  CHECK(H5DSis_attached(file.open_dataset("outcomes/held_end").id(), file.open_dataset("outcomes/pair").id(), 0) > 0);
+  CHECK(H5DSis_attached(file.open_dataset("difference/held_end").id(), file.open_dataset("difference/pair").id(), 0) >
+        0);
+  CHECK(H5DSis_attached(file.open_dataset("summary/ci_high").id(), file.open_dataset("summary/outcome").id(), 0) > 0);
 }
 
 TEST_CASE("The comparison table shows each outcome's means, difference and both intervals", "[unit][compare][io]") {

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -158,6 +159,10 @@ TEST_CASE("Every series is typed by its kind, carries units and has its dimensio
   CHECK(time.read<std::int64_t>() == std::vector<std::int64_t>{0, 7, 14, 21});
   CHECK(time.attribute<std::string>("units") == "days since 2025-03-01");
   CHECK(time.attribute<std::string>("calendar") == "proleptic_gregorian");
+  // CF time bounds: each step from 00:00 of its first day to 00:00 after its last (stocks are at the end).
+  CHECK(time.attribute<std::string>("bounds") == "time_bnds");
+  CHECK(file.open_dataset("time_bnds").read<std::int64_t>() == std::vector<std::int64_t>{0, 7, 7, 14, 14, 21, 21, 28});
+  CHECK(file.attribute<std::string>("Conventions") == "CF-1.10");
   CHECK(country.read<std::string>() == sample_meta().country_ids);
   CHECK(replicate.read<std::int64_t>() == std::vector<std::int64_t>{0, 1});
   CHECK(file.open_dataset("country_name").read<std::string>() == sample_meta().country_names);
@@ -165,27 +170,41 @@ TEST_CASE("Every series is typed by its kind, carries units and has its dimensio
   for (const h5::Dataset* scale : {&time, &country, &replicate}) CHECK(H5DSis_scale(scale->id()) > 0);
   CHECK(H5DSis_attached(file.open_dataset("country_name").id(), country.id(), 0) > 0);
 
-  // /coords/<name> are second names of the root scales: series are attached to them too.
-  const h5::Dataset coords_time = file.open_dataset("coords/time");
-  const h5::Dataset coords_country = file.open_dataset("coords/country");
-  const h5::Dataset coords_replicate = file.open_dataset("coords/replicate");
+  // Each series group has its own copies of the coordinates (so that xarray labels it), and its series are
+  // attached to them.
+  for (const std::string group : {"by_country", "global"}) {
+    INFO(group);
+    CHECK(file.open_dataset(group + "/time").read<std::int64_t>() == time.read<std::int64_t>());
+    CHECK(file.open_dataset(group + "/time").attribute<std::string>("units") == "days since 2025-03-01");
+    CHECK(file.open_dataset(group + "/replicate").read<std::int64_t>() == replicate.read<std::int64_t>());
+    CHECK(file.open_dataset(group + "/time").is_scale());
+    CHECK(file.open_dataset(group + "/replicate").is_scale());
+  }
+  CHECK(file.open_dataset("by_country/country").read<std::string>() == sample_meta().country_ids);
+  CHECK(file.open_dataset("by_country/country").is_scale());
+  CHECK_FALSE(file.exists("global/country"));
 
   const auto check_series = [&](const std::string& name, const model::MetricInfo& info, bool by_country) {
     INFO(name);
+    const std::string group = by_country ? "by_country/" : "global/";
     const h5::Dataset d = file.open_dataset(name);
+    CHECK_FALSE(d.is_scale());
     CHECK(d.shape() == (by_country ? h5::Shape{replicates, steps, countries} : h5::Shape{replicates, steps}));
     CHECK(d.type_class() == (is_real(info.kind) ? H5T_FLOAT : H5T_INTEGER));
-    CHECK(d.attribute<std::string>("units") == info.units);
+    // CF units UDUNITS parses (counts, dollars and shares "1"), with scamsim's words beside them.
+    CHECK(d.attribute<std::string>("scamsim_units") == info.units);
+    CHECK(d.attribute<std::string>("units") == (std::string_view(info.units).ends_with("/year") ? "year-1" : "1"));
+    // Never written (an interrupted run) reads as the fill value, not as 0.
+    if (is_real(info.kind)) {
+      CHECK(std::isnan(d.attribute<double>("_FillValue")));
+    } else {
+      CHECK(d.attribute<std::int64_t>("_FillValue") == h5::nc_fill_int64);
+    }
     CHECK(d.attribute<std::string>("description") == info.description);
     CHECK(d.attribute<std::string>("long_name") == info.name);
-    CHECK(H5DSis_attached(d.id(), replicate.id(), 0) > 0);
-    CHECK(H5DSis_attached(d.id(), time.id(), 1) > 0);
-    CHECK(H5DSis_attached(d.id(), coords_replicate.id(), 0) > 0);
-    CHECK(H5DSis_attached(d.id(), coords_time.id(), 1) > 0);
-    if (by_country) {
-      CHECK(H5DSis_attached(d.id(), country.id(), 2) > 0);
-      CHECK(H5DSis_attached(d.id(), coords_country.id(), 2) > 0);
-    }
+    CHECK(H5DSis_attached(d.id(), file.open_dataset(group + "replicate").id(), 0) > 0);
+    CHECK(H5DSis_attached(d.id(), file.open_dataset(group + "time").id(), 1) > 0);
+    if (by_country) CHECK(H5DSis_attached(d.id(), file.open_dataset(group + "country").id(), 2) > 0);
     // Chunked, shuffled and deflated.
     const h5::Handle creation(H5Dget_create_plist(d.id()));
     CHECK(H5Pget_layout(creation.get()) == H5D_CHUNKED);
@@ -197,23 +216,30 @@ TEST_CASE("Every series is typed by its kind, carries units and has its dimensio
   for (const model::MetricInfo& info : model::global_metrics()) {
     check_series("global/" + std::string(info.name), info, false);
   }
-  CHECK(file.open_group("by_country").member_names().size() == model::country_metric_count);
-  CHECK(file.open_group("global").member_names().size() == model::global_metric_count);
+  // The metrics and the group's coordinates, nothing else.
+  CHECK(file.open_group("by_country").member_names().size() == model::country_metric_count + 3);
+  CHECK(file.open_group("global").member_names().size() == model::global_metric_count + 2);
 
-  // The tables have their own row scales and named types, so netCDF readers show them.
+  // The tables have their own row scales, and transient types that netCDF-C skips (a named compound or enum
+  // type makes R's ncdf4 refuse the whole file), with no named types left at the root.
   const h5::Dataset events = file.open_dataset("events");
   CHECK(events.size() == 4);
   CHECK(H5DSis_attached(events.id(), file.open_dataset("event").id(), 0) > 0);
   CHECK(file.open_dataset("event").read<std::int64_t>() == std::vector<std::int64_t>{0, 1, 2, 3});
   const h5::Handle event_type(H5Dget_type(events.id()));
-  CHECK(H5Tcommitted(event_type.get()) > 0);
+  CHECK(H5Tcommitted(event_type.get()) == 0);
+  for (const char* type : {"event_kind", "event_record", "scenario_event_kind", "scenario_event_record",
+                           "operators/operator_state", "operators/operator_record"}) {
+    CHECK_FALSE(file.exists(type));
+  }
+  CHECK(H5Tcommitted(h5::Handle(H5Dget_type(file.open_dataset("operators/final").id())).get()) == 0);
   const h5::Dataset operators = file.open_dataset("operators/final");
   CHECK(operators.size() == 3);
   CHECK(H5DSis_attached(operators.id(), file.open_dataset("operators/final_operator").id(), 0) > 0);
   const h5::Dataset scenario_events = file.open_dataset("scenario_event");
   CHECK(scenario_events.size() == sample_meta().scenario_events.size());
   const h5::Handle scenario_event_type(H5Dget_type(scenario_events.id()));
-  CHECK(H5Tcommitted(scenario_event_type.get()) > 0);
+  CHECK(H5Tcommitted(scenario_event_type.get()) == 0);
 
   // Event kinds are stored by name.
   const int kind_index = H5Tget_member_index(event_type.get(), "kind");
@@ -226,6 +252,24 @@ TEST_CASE("Every series is typed by its kind, carries units and has its dimensio
     REQUIRE(H5Tenum_nameof(kind.get(), &value, name.data(), name.size()) >= 0);
     CHECK(name.c_str() == model::event_kind_names_log()[k]);
   }
+}
+
+TEST_CASE("A replicate an interrupted run never wrote reads as the fill value, not as zeros", "[unit][io]") {
+  const TempDir dir;
+  const fs::path path = dir.file("run.h5");
+  {
+    io::ResultsWriter writer(path, sample_meta());
+    writer.write_replicate(0, sample_record(0));
+  }  // destroyed unfinished, as an interrupted run leaves it
+  const h5::File file = h5::File::open_read_only(path);
+  const auto is_fill = [](std::int64_t v) { return v == h5::nc_fill_int64; };
+  const std::vector<std::int64_t> held = file.open_dataset("by_country/workers_held").read<std::int64_t>();
+  const auto per_replicate = static_cast<std::ptrdiff_t>(steps * countries);
+  REQUIRE(held.size() == static_cast<std::size_t>(replicates * steps * countries));
+  CHECK(std::none_of(held.begin(), held.begin() + per_replicate, is_fill));
+  CHECK(std::all_of(held.begin() + per_replicate, held.begin() + 2 * per_replicate, is_fill));
+  const std::vector<double> risk = file.open_dataset("global/held_concentration_hhi").read<double>();
+  CHECK(std::all_of(risk.begin() + steps, risk.begin() + 2 * steps, [](double v) { return std::isnan(v); }));
 }
 
 TEST_CASE("Writing the same run twice gives identical datasets", "[unit][io]") {

@@ -44,7 +44,6 @@ std::map<std::string, std::vector<double>> numbers_of(const fs::path& path, cons
   const io::h5::File file = io::h5::File::open_read_only(path);
   std::map<std::string, std::vector<double>> out;
   for (const std::string& name : file.open_group(group).member_names()) {
-    if (name == "run_status") continue;  // the status enum's named type, not a dataset
     const io::h5::Dataset d = file.open_dataset(group + "/" + name);
     if (d.type_class() == H5T_FLOAT) {
       out[name] = d.read<double>();
