@@ -50,13 +50,19 @@ def read(folder, name):
     return {column: [value(row[column]) for row in rows] for column in (rows[0].keys() if rows else [])}, len(rows)
 
 
+def series(group):
+    """The data in a group, not the copies of coordinates it carries for xarray (schema 3)."""
+    return [name for name, d in group.items()
+            if isinstance(d, h5py.Dataset) and d.attrs.get("CLASS") not in (b"DIMENSION_SCALE", "DIMENSION_SCALE")]
+
+
 def same(a, b):
     return (math.isnan(a) and math.isnan(b)) or a == b
 
 
 def check_run(h5, folder):
     by_country, rows = read(folder, "series_by_country.csv")
-    metrics = list(h5["by_country"].keys())
+    metrics = series(h5["by_country"])
     replicates, steps, countries = h5["by_country/" + metrics[0]].shape
     if rows != replicates * steps * countries * len(metrics):
         fail(f"series_by_country.csv has {rows} rows, expected {replicates}x{steps}x{countries}x{len(metrics)}")
@@ -89,14 +95,15 @@ def check_run(h5, folder):
     if by_country["date"][0] != start:
         fail(f"the first date is {by_country['date'][0]}, the file starts on {start}")
     global_table, global_rows = read(folder, "series_global.csv")
-    if global_rows != replicates * steps * len(h5["global"].keys()):
+    if global_rows != replicates * steps * len(series(h5["global"])):
         fail(f"series_global.csv has {global_rows} rows")
     metrics_table, _ = read(folder, "metrics.csv")
-    if sorted(metrics_table["metric"]) != sorted(metrics + list(h5["global"].keys())):
+    if sorted(metrics_table["metric"]) != sorted(metrics + series(h5["global"])):
         fail("metrics.csv does not list every series")
     for metric, units in zip(metrics_table["metric"], metrics_table["units"]):
         where = "by_country/" if metric in h5["by_country"] else "global/"
-        stored = h5[where + metric].attrs["units"]
+        # metrics.csv gives the units in words, which schema 3 keeps beside the CF (UDUNITS) units.
+        stored = h5[where + metric].attrs["scamsim_units"]
         stored = stored.decode() if isinstance(stored, bytes) else str(stored)
         if units != stored:
             fail(f"metrics.csv gives {metric} units {units!r}, the file {stored!r}")
@@ -108,7 +115,7 @@ def check_sweep(h5, folder):
     if rows != h5.attrs["runs"]:
         fail(f"runs.csv has {rows} rows, the sweep {h5.attrs['runs']} runs")
     parameters = [p.decode() if isinstance(p, bytes) else p for p in h5["parameter"][:]]
-    outcomes = list(h5["outcomes"].keys())
+    outcomes = series(h5["outcomes"])
     for p, name in enumerate(parameters):
         if name not in runs:
             fail(f"runs.csv has no column {name}")
