@@ -136,9 +136,11 @@ void Simulation::file_released(std::uint32_t worker) {
 }
 
 double Simulation::revenue_per_worker_day(OperatorId o, CountryId where, OperationForm form) const {
-  const double r = model::revenue_usd_per_worker_day(
-      static_cast<double>(p_.economics.revenue_usd_per_worker_day), scenario_.country(where).host->infrastructure,
-      ai_uplift_, ops_.tech[index_of(o)], p_.economics.awareness_conversion_loss, victim_awareness_);
+  const double r = model::revenue_usd_per_worker_day(static_cast<double>(p_.economics.revenue_usd_per_worker_day),
+                                                     scenario_.country(where).host->infrastructure, ai_uplift_,
+                                                     ops_.tech[index_of(o)], p_.economics.awareness_conversion_loss,
+                                                     victim_awareness_) *
+                   market_factor_;
   return form == OperationForm::cell ? r * p_.forms.cell_productivity : r;
 }
 

@@ -83,6 +83,7 @@ class Simulation {
   // ---- phases, in schedule order (sim/model/phases/*.cpp) ----
   void apply_scheduled_events();  // 1. events.cpp
   void update_countries();        // 2. countries.cpp
+  void update_market();           //    the region's revenue multiplier (countries.cpp)
   void run_operators();           // 3. operators.cpp: economics, risk, decisions
   void resolve_operator_plans();  //    plans.cpp: splits, merges, moves, in id order; then entry.cpp
   void draw_raids();              // 4. enforcement.cpp
@@ -236,6 +237,8 @@ class Simulation {
   Stocks stocks_;  ///< people by (state, country), kept up to date by every transition
   double ai_uplift_ = 0;
   double victim_awareness_ = 0;
+  double market_reference_held_ = 0;  ///< people held region-wide on the first day (economics.market_saturation)
+  double market_factor_ = 1;          ///< this step's revenue multiplier from the region's industry
   std::vector<double> intelligence_;  ///< sharing matrix, raised by events
 
   /// A change to an operator's head counts, found by the worker phase.

@@ -85,6 +85,13 @@ const Field<Parameters> model_parameter_table[] = {
       "opening operations rather than by one operation hiring without end. 0: the most profitable size (v0.3).",
       "assumption (model v2, docs/MODEL.md section 7.10): with labour that answers demand, targets above the size "
       "at which splitting pays let the industry grow without bound"),
+    P(economics.market_saturation, 0.0, {0, 2}, "-",
+      "Elasticity of revenue per worker-day to the region's industry: revenue is multiplied by (held on the first "
+      "day / held at the start of the step)^this, the ratio capped at 10. 1: the victims' money a year is fixed and "
+      "shared by whoever works them; 0: revenue per worker does not depend on how many work (v0.3).",
+      "assumption (model v2, docs/MODEL.md section 7.10): the compounds fish in one pool of victims, so that a larger "
+      "industry earns less per worker and a smaller one more, which is what lets entry balance exits and the "
+      "industry come back after a crackdown (AFP 14 Oct 2025; Amnesty 2025)"),
     // 4.6 money
     P(money.laundered_share, 0.7, share, "share of revenue", "Share of revenue laundered through cryptocurrency.",
       "assumption; UNODC 2025 (crypto central to laundering)"),

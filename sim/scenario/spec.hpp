@@ -119,6 +119,7 @@ struct Parameters {
     double loss_horizon_days = 0;
     double target_growth_per_year = 0;
     double target_efficient_scale = 0;
+    double market_saturation = 0;
     double merge_window_days = 0;
   } economics;
   struct Money {

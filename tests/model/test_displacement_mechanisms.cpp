@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -389,4 +390,27 @@ TEST_CASE("Letting people go is weighed by expected profit with the other choice
   CHECK(released("1", "1", "365") > 0);
   CHECK(released("1", "0", "0") == 0);
   CHECK(released("0", "0", "365") > 0);  // the rule, for contrast: a threshold of 0 always fires
+}
+
+TEST_CASE("With a saturated market the region's revenue stays at its first day's as the industry grows",
+          "[unit][mechanism][market]") {
+  // At elasticity 1 revenue per worker-day is the base times (first day's held / held at the start of the
+  // step), so the region earns the same each day however many work: one pool of victims. At 0 (v0.3) it
+  // earns in proportion to the people held. The quiet world's alpha grows (recruits fill targets that
+  // nothing holds back), with no AI tooling (ai.uplift 0) and no cells to change revenue per worker otherwise.
+  auto revenue_and_held = [](const char* saturation) {
+    const auto r = run(quiet({"recruitment.trafficking_rate_per_year=0.001", "economics.target_growth_per_year=10",
+                              "ai.uplift=0", std::string("economics.market_saturation=") + saturation}));
+    const std::int64_t last = r.steps - 1;
+    return std::array{r.at(CountryMetric::revenue_usd, 1, alpha), r.at(CountryMetric::revenue_usd, last, alpha),
+                      r.at(CountryMetric::workers_held, 0, alpha), r.at(CountryMetric::workers_held, last - 1, alpha)};
+  };
+  const auto fixed = revenue_and_held("0");
+  const auto pooled = revenue_and_held("1");
+  INFO("revenue a day " << fixed[0] << " -> " << fixed[1] << " (v0.3), " << pooled[0] << " -> " << pooled[1]
+                        << " (pooled); held " << pooled[2] << " -> " << pooled[3]);
+  REQUIRE(pooled[3] > 2 * pooled[2]);
+  REQUIRE(pooled[3] < 10 * pooled[2]);  // within the cap on the ratio
+  CHECK(fixed[1] / fixed[0] == Approx(fixed[3] / fixed[2]).epsilon(0.02));
+  CHECK(pooled[1] == Approx(pooled[0]).epsilon(1e-4));
 }

@@ -10,9 +10,26 @@
 
 namespace scamsim::model {
 
+void Simulation::update_market() {
+  // One pool of victims (MODEL.md §7.10): revenue per worker-day scales with (first day's industry / today's)
+  // to the saturation elasticity. Held counts are exact integers, so the factor is the same whatever the
+  // thread count. Below a tenth of the first day's industry the pool no longer limits revenue.
+  const double elasticity = p_.economics.market_saturation;
+  if (elasticity <= 0) return;
+  double held = 0;
+  for (std::size_t c = 0; c < scenario_.countries.size(); ++c) {
+    held += static_cast<double>(stocks_.get(WorkerState::held, c));
+  }
+  if (step_ == 0) market_reference_held_ = held;
+  if (market_reference_held_ <= 0) return;
+  market_factor_ = std::pow(market_reference_held_ / std::max(held, market_reference_held_ / 10), elasticity);
+}
+
 void Simulation::update_countries() {
   const auto& pp = p_.pressure;
   const std::size_t nc = scenario_.countries.size();
+
+  update_market();
 
   // Open places and weighted visibility per country, in operator-id order.
   std::vector<double> visibility(nc, 0.0);

@@ -26,7 +26,8 @@ double Simulation::entry_opportunity(std::size_t c) const {
   const auto& state = countries_[c];
   const double revenue =
       model::revenue_usd_per_worker_day(static_cast<double>(e.revenue_usd_per_worker_day), spec.host->infrastructure,
-                                        ai_uplift_, 0.0, e.awareness_conversion_loss, victim_awareness_);
+                                        ai_uplift_, 0.0, e.awareness_conversion_loss, victim_awareness_) *
+      market_factor_;
   const double margin = margin_usd_per_worker_day(
       revenue, 0.0, state.frozen_share, static_cast<double>(spec.host->labour_cost_usd_per_day),
       {e.protection_cost_share, m.laundered_share, m.laundering_cost_share});
