@@ -123,7 +123,8 @@ class Simulation {
   [[nodiscard]] SizeEconomics size_economics(std::size_t o, OperationForm form, double revenue_per_worker_day) const;
   [[nodiscard]] int dispersal_cells(double workers) const;
   /// What a compound makes a day at the size it can grow to (both changes of form are weighed against it).
-  [[nodiscard]] double compound_value(std::size_t o, const SizeEconomics& as_compound) const;
+  /// What a compound makes at the size it can grow to, up to `largest` people.
+  [[nodiscard]] double compound_value(std::size_t o, const SizeEconomics& as_compound, double largest) const;
   [[nodiscard]] double dispersal_gain(std::size_t o, const SizeEconomics& as_compound, int cells) const;
   [[nodiscard]] double consolidation_gain(std::size_t o, const SizeEconomics& as_cell) const;
   // ---- 3. plans carried out in id order (plans.cpp) ----
@@ -147,6 +148,16 @@ class Simulation {
   /// Room for a compound in country c that brings `brought` people: the premises left there last that
   /// hold them, or new ones built for `build_for` people.
   std::int32_t take_premises(std::size_t c, double brought, double build_for);
+  /// A cell that takes a compound: the people it brings, and the size new premises are built for.
+  struct PremisesNeed {
+    double brought = 0;
+    double build_for = 0;
+  };
+  [[nodiscard]] PremisesNeed consolidation_need(std::size_t o) const;
+  /// The room take_premises would give now (0: unlimited), without taking it.
+  [[nodiscard]] std::int32_t premises_room(std::size_t c, double brought, double build_for) const;
+  /// Index in vacant_premises_[c] of the premises take_premises would take, or the size if none holds `brought`.
+  [[nodiscard]] std::size_t vacant_premises_for(std::size_t c, double brought) const;
   /// The largest an operation can grow: a house's size for a cell, its premises (if any) for a compound.
   [[nodiscard]] double largest_size(std::size_t o, OperationForm form) const;
   /// Caps the target at the room (premises, or a house for a cell); nothing otherwise.

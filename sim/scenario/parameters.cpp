@@ -211,6 +211,13 @@ const Field<Parameters> model_parameter_table[] = {
     P(entry.entrant_capital_usd, 2000000.0, money, "USD",
       "Capital a network puts into a new operation (new money entering the industry, in the ledger's invested).",
       "assumption"),
+    P(entry.normal_return_share, 0.0, {0, 1}, "share",
+      "Share of a host's first-day opportunity that is a normal return: new operations are built there in "
+      "proportion to the opportunity above it (reopened premises still in proportion to all of it). 1: the first day "
+      "is the industry's long-run balance, and only returns above it draw new building; 0: any positive return "
+      "does (model v2 before this rule).",
+      "assumption (model v2, docs/MODEL.md section 7.10): free entry; the seventh trials' entry added operations "
+      "while any profit was left, so that the industry grew without bound after a crackdown"),
     // 4.8 operation forms: compounds and dispersed cells
     P(forms.cell_max_workers, 0.0, {0, 1e6}, "workers",
       "Most people a dispersed cell (a rented house, a resort floor) holds; an operation may disperse into cells of "

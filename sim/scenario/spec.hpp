@@ -178,6 +178,7 @@ struct Parameters {
     double reopen_rate_per_year = 0;
     std::int64_t entrant_workers = 0;
     std::int64_t entrant_capital_usd = 0;
+    double normal_return_share = 0;
   } entry;
   struct Forms {
     std::int64_t cell_max_workers = 0;

@@ -414,3 +414,40 @@ TEST_CASE("With a saturated market the region's revenue stays at its first day's
   CHECK(fixed[1] / fixed[0] == Approx(fixed[3] / fixed[2]).epsilon(0.02));
   CHECK(pooled[1] == Approx(pooled[0]).epsilon(1e-4));
 }
+
+TEST_CASE("With a normal return new operations are built only where returns rise above the first day's",
+          "[unit][mechanism][entry]") {
+  // Beta has no industry and nothing changes its opportunity: with the whole first-day opportunity a normal
+  // return, nobody builds there, where at share 0 entrants open at 24 a year times an opportunity of about
+  // 0.4 (a fixed cost of 30,000 a day leaves room for returns to rise). When raids dismantle alpha's industry
+  // on the first days and the victims are one pool, each worker earns ten times as much (the cap), beta's
+  // return rises above its first day's, and building starts there.
+  auto opened_in_beta = [](const char* normal, const char* saturation) {
+    const auto r =
+        run(quiet({"countries.alpha.enforcement_capacity_raids_per_year=3650",
+                   "enforcement.raid_success_probability=0.5", "entry.entrant_rate_per_year=24",
+                   "economics.fixed_cost_usd_per_day=30000", std::string("entry.normal_return_share=") + normal,
+                   std::string("economics.market_saturation=") + saturation}));
+    INFO("alpha held " << r.at(CountryMetric::workers_held, 0, alpha) << " -> "
+                       << r.at(CountryMetric::workers_held, r.steps - 1, alpha));
+    return events_of(r, EventKind::opened, beta).size();
+  };
+  CHECK(opened_in_beta("0", "0") >= 3);
+  CHECK(opened_in_beta("1", "0") == 0);
+  CHECK(opened_in_beta("1", "1") > 0);
+}
+
+TEST_CASE("A cell weighs taking a compound at the premises it would get", "[unit][mechanism][forms]") {
+  // open_c's 100 people start as cells (small operations at most 100 here), with no risk, so that a compound
+  // pays only by its size. With no vacant premises a compound is built for an entrant's size: for 50 people
+  // (room 55) a fixed cost of 20,000 a day is never worth it; for 1,000 it is, and the cells gather into one.
+  auto consolidations = [](const char* entrant_workers) {
+    const auto r =
+        run(quiet({"forms.cell_max_workers=40", "forms.premises_capacity_factor=1.1",
+                   "economics.small_operation_workers=100", "economics.fixed_cost_usd_per_day=20000",
+                   "forms.consolidation_cost_usd=0", std::string("entry.entrant_workers=") + entrant_workers}));
+    return events_of(r, EventKind::consolidate).size();
+  };
+  CHECK(consolidations("50") == 0);
+  CHECK(consolidations("1000") > 0);
+}

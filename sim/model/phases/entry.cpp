@@ -64,13 +64,19 @@ void Simulation::open_operations() {
   for (const CountryId host : derived_.hosts) {
     const std::size_t c = index_of(host);
     auto& state = countries_[c];
-    const double per_year = entry.entrant_rate_per_year * scenario_.run.scale +
-                            entry.reopen_rate_per_year * static_cast<double>(vacant_premises_[c].size());
-    if (per_year <= 0) continue;
+    const double builds_per_year = entry.entrant_rate_per_year * scenario_.run.scale;
+    const double reopens_per_year = entry.reopen_rate_per_year * static_cast<double>(vacant_premises_[c].size());
     const double opportunity = entry_opportunity(c);
-    if (opportunity <= 0) continue;
+    if (step_ == 0) state.first_day_opportunity = opportunity;
+    // Reopening vacant premises pays with any return; building anew only with a return above normal, the
+    // share of the first day's opportunity (free entry: the first day is the long-run balance).
+    const double normal = entry.normal_return_share * std::max(0.0, state.first_day_opportunity);
+    const double per_year_at_opportunity = normal > 0 ? builds_per_year * std::max(0.0, opportunity - normal) +
+                                                            reopens_per_year * std::max(0.0, opportunity)
+                                                      : (builds_per_year + reopens_per_year) * opportunity;
+    if (builds_per_year + reopens_per_year <= 0 || opportunity <= 0 || per_year_at_opportunity <= 0) continue;
     Draws d(key_, static_cast<std::uint32_t>(step_), static_cast<std::uint32_t>(c), Purpose::entry);
-    const std::uint64_t openings = d.poisson(per_year * opportunity * derived_.dt_days / days_per_year);
+    const std::uint64_t openings = d.poisson(per_year_at_opportunity * derived_.dt_days / days_per_year);
     for (std::uint64_t k = 0; k < openings; ++k) {
       const auto network = id_at<NetworkId>(d.categorical(cumulative));
       const auto& spec = scenario_.network(network);

@@ -56,12 +56,11 @@ void Simulation::fit_target_to_room(std::size_t o) {
   }
 }
 
-double Simulation::compound_value(std::size_t o, const SizeEconomics& as_compound) const {
-  // A compound is worth what it makes at the size it can grow to (its most profitable size, or what it
-  // holds if more). Both changes of form are weighed against this one value, so that a compound does
-  // not disperse at the size it holds today and take a compound again for the size it could hold.
-  const double size = std::max(static_cast<double>(ops_.workers[o]),
-                               most_profitable_size(as_compound, largest_size(o, OperationForm::compound)));
+double Simulation::compound_value(std::size_t o, const SizeEconomics& as_compound, double largest) const {
+  // A compound is worth what it makes at the size it can grow to (its most profitable size within its
+  // room, or what it holds if more). Both changes of form are weighed against this one value, so that a
+  // compound does not disperse at the size it holds today and take a compound again for the size it could hold.
+  const double size = std::max(static_cast<double>(ops_.workers[o]), most_profitable_size(as_compound, largest));
   return expected_profit(size, as_compound);
 }
 
@@ -73,7 +72,14 @@ double Simulation::dispersal_gain(std::size_t o, const SizeEconomics& as_compoun
   const SizeEconomics as_cell =
       size_economics(o, OperationForm::cell, revenue_per_worker_day(id, ops_.country[o], OperationForm::cell));
   const double held = std::min(workers, cells * static_cast<double>(p_.forms.cell_max_workers));
-  return cells * expected_profit(held / cells, as_cell) - compound_value(o, as_compound);
+  return cells * expected_profit(held / cells, as_cell) -
+         compound_value(o, as_compound, largest_size(o, OperationForm::compound));
+}
+
+Simulation::PremisesNeed Simulation::consolidation_need(std::size_t o) const {
+  // What it holds and has on the way; new premises are built for at least an entrant's size.
+  const double people = static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]);
+  return {people, std::max(people, static_cast<double>(p_.entry.entrant_workers))};
 }
 
 double Simulation::consolidation_gain(std::size_t o, const SizeEconomics& as_cell) const {
@@ -83,7 +89,13 @@ double Simulation::consolidation_gain(std::size_t o, const SizeEconomics& as_cel
   const OperatorId id{static_cast<std::uint32_t>(o)};
   const SizeEconomics as_compound =
       size_economics(o, OperationForm::compound, revenue_per_worker_day(id, ops_.country[o], OperationForm::compound));
-  return compound_value(o, as_compound) -
+  // It can grow only to the premises it would take: vacant ones that hold its people, or new ones built
+  // for an entrant's size. A cell valued at a compound of any size took premises it could not fill and fill
+  // them at a loss, dispersed again, and so on (the seventh trials' Philippines, MODEL.md section 7.8).
+  const auto need = consolidation_need(o);
+  const std::int32_t room = premises_room(index_of(ops_.country[o]), need.brought, need.build_for);
+  const auto most = static_cast<double>(p_.economics.max_operation_workers);
+  return compound_value(o, as_compound, room > 0 ? std::min(most, static_cast<double>(room)) : most) -
          static_cast<double>(p_.forms.consolidation_cost_usd) / as_compound.horizon_days -
          expected_profit(static_cast<double>(ops_.workers[o]), as_cell);
 }

@@ -69,17 +69,29 @@ void Simulation::leave_premises(std::size_t o) {
   if (ops_.form[o] == OperationForm::compound) vacant_premises_[index_of(ops_.country[o])].push_back(ops_.premises[o]);
 }
 
-std::int32_t Simulation::take_premises(std::size_t c, double brought, double build_for) {
-  // The premises left last that hold the people it brings (room 0: unlimited), or new ones.
-  auto& vacant = vacant_premises_[c];
+std::size_t Simulation::vacant_premises_for(std::size_t c, double brought) const {
+  // The premises left last that hold the people it brings (room 0: unlimited).
+  const auto& vacant = vacant_premises_[c];
   for (std::size_t k = vacant.size(); k-- > 0;) {
-    const std::int32_t room = vacant[k];
-    if (room > 0 && static_cast<double>(room) < brought) continue;
-    vacant.erase(vacant.begin() + static_cast<std::ptrdiff_t>(k));
-    return room;
+    if (vacant[k] == 0 || static_cast<double>(vacant[k]) >= brought) return k;
   }
+  return vacant.size();
+}
+
+std::int32_t Simulation::premises_room(std::size_t c, double brought, double build_for) const {
+  const std::size_t k = vacant_premises_for(c, brought);
+  if (k < vacant_premises_[c].size()) return vacant_premises_[c][k];
   const double factor = p_.forms.premises_capacity_factor;
   return factor > 0 ? static_cast<std::int32_t>(std::max(1.0, std::round(factor * build_for))) : 0;
+}
+
+std::int32_t Simulation::take_premises(std::size_t c, double brought, double build_for) {
+  // Vacant premises that hold the people it brings, or new ones built for `build_for`.
+  const std::int32_t room = premises_room(c, brought, build_for);
+  auto& vacant = vacant_premises_[c];
+  const std::size_t k = vacant_premises_for(c, brought);
+  if (k < vacant.size()) vacant.erase(vacant.begin() + static_cast<std::ptrdiff_t>(k));
+  return room;
 }
 
 void Simulation::close_operator(std::size_t o) {
@@ -171,9 +183,8 @@ void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
   if (compound == no_operator) compound = OperatorId{static_cast<std::uint32_t>(o)};
   // It takes a compound again: vacant premises if the country has any, and grows toward a compound's
   // size from its next decision on.
-  const double people = static_cast<double>(ops_.workers[o]) + static_cast<double>(ops_.incoming[o]);
-  ops_.premises[o] =
-      take_premises(index_of(ops_.country[o]), people, std::max(people, static_cast<double>(p_.entry.entrant_workers)));
+  const auto need = consolidation_need(o);
+  ops_.premises[o] = take_premises(index_of(ops_.country[o]), need.brought, need.build_for);
   ops_.form[o] = OperationForm::compound;
   fit_target_to_room(o);
   const auto cost = p_.forms.consolidation_cost_usd;  // it has it: consolidation_gain checks
