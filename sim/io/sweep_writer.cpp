@@ -139,7 +139,7 @@ SweepWriter& SweepWriter::operator=(SweepWriter&&) noexcept = default;
 SweepWriter::~SweepWriter() = default;
 
 SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan,
-                                const std::string& command_line) {
+                                const std::string& command_line, const std::optional<sweep::Shard>& shard) {
   // Built whole under a temporary name, then renamed: a crash while creating leaves no half-made file at `path`.
   fs::path building = path;
   building += fmt::format(".tmp-{}", getpid());
@@ -147,6 +147,7 @@ SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& sp
     h5::File file = h5::File::create(building);
     const std::string created = utc_now();
     write_root(file, spec, plan, {created, command_line, fmt::format("{} {}", created, command_line), false});
+    if (shard) write_shard(file, *shard);
     (void)create_layout(file, spec, plan, false);
     file.close();
     sync_to_disk(building);
@@ -158,7 +159,7 @@ SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& sp
     throw;
   }
   try {
-    SweepWriter writer = resume(path, spec, plan);
+    SweepWriter writer = resume(path, spec, plan, shard);
     writer.impl_->created_here = true;
     return writer;
   } catch (...) {
@@ -168,7 +169,8 @@ SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& sp
   }
 }
 
-SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan) {
+SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan,
+                                const std::optional<sweep::Shard>& shard) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->spec = spec;
@@ -177,6 +179,15 @@ SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& sp
   impl->file = open_scamsim_file(path, FileKind::sweep_in_progress, true);
   try {
     check_same_sweep(impl->file, path, spec, plan);
+    const std::optional<sweep::Shard> holds = read_shard(impl->file, path);
+    if (holds != shard) {
+      const auto what = [](const std::optional<sweep::Shard>& s) {
+        return s ? fmt::format("shard {}", sweep::shard_text(*s)) : std::string("the whole sweep");
+      };
+      refuse(path, fmt::format("holds {}{}, not {}; go on with the command that started it, or start over with "
+                               "--force",
+                               what(holds), holds ? " of this sweep" : "", what(shard)));
+    }
     impl->datasets = open_layout(impl->file, path, spec);
     impl->status = read_status(impl->datasets.status);
     if (impl->status.size() != plan.runs.size()) refuse(path, "/design/status does not have one row per run");
