@@ -12,7 +12,7 @@
 
 using namespace scamsim::sweep;
 
-TEST_CASE("--shard I/N is read strictly: 0 <= I < N, whole numbers only", "[sweep]") {
+TEST_CASE("A shard I/N is read strictly: I from 0 to N-1, whole numbers only", "[sweep]") {
   Shard shard;
   CHECK(parse_shard("0/1", shard).empty());
   CHECK(shard == Shard{0, 1});
