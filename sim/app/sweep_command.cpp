@@ -259,10 +259,7 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
 
   // A shard runs its own runs only; the others stay pending in its file, for the other shards.
   const std::vector<std::int64_t> todo = o.shard ? sweep::shard_runs(*o.shard, writer->pending()) : writer->pending();
-  std::vector<std::int64_t> every_run(plan.runs.size());
-  for (std::size_t r = 0; r < every_run.size(); ++r) every_run[r] = static_cast<std::int64_t>(r);
-  const auto own_runs =
-      static_cast<std::int64_t>(o.shard ? sweep::shard_runs(*o.shard, every_run).size() : every_run.size());
+  const std::int64_t own_runs = o.shard ? sweep::shard_size(*o.shard, runs) : runs;
   const std::string which = o.shard ? fmt::format("shard {}: ", sweep::shard_text(*o.shard)) : "";
   // The first signal says at once that the sweep was interrupted and where its runs are, even if the batch system
   // kills it before it can say more (docs/CLUSTER.md, section 5).

@@ -71,6 +71,10 @@ class SweepWriter {
   /// then its status, synced. Throws h5::Error on a write failure or a run that is not pending; a failure
   /// before any run was recorded into a file this writer created removes the file (nothing to resume).
   void write_run(const sweep::RunOutput& output);
+  /// Off: runs are no longer synced to disk one by one, only the whole file by close(). For a file that is
+  /// thrown away if anything fails before it is closed (merge_shards'), where two syncs per run would make
+  /// a merge of many runs take minutes on a network file system for nothing.
+  void set_durable(bool durable);
   /// Closes the file, throwing on failure.
   void close();
 

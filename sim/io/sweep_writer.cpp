@@ -56,6 +56,7 @@ struct SweepWriter::Impl {
   std::vector<RunStatus> status;
   bool failed_write = false;            // a write threw: what is in the file is no longer known
   bool created_here = false;            // this writer made the file (create), rather than resuming one
+  bool durable = true;                  // each run synced to disk before the next (off: set_durable)
   std::int64_t recorded = 0;            // runs recorded by this writer
   std::vector<std::int64_t> discarded;  // finished runs whose rows failed their checksum on resume
 
@@ -107,11 +108,11 @@ struct SweepWriter::Impl {
       const std::int64_t sum = checksum.value();
       datasets.checksum.write_block<std::int64_t>({run}, {1}, std::span(&sum, 1));
       file.flush();
-      sync_to_disk(path);
+      if (durable) sync_to_disk(path);
       const auto code = static_cast<std::int8_t>(out.status);
       write_elements(datasets.status, status_memory_type(datasets.status).get(), &code, run, 1);
       file.flush();
-      sync_to_disk(path);
+      if (durable) sync_to_disk(path);
     } catch (const h5::Error& e) {
       failed_write = true;
       remove_if_worthless();
@@ -234,10 +235,13 @@ std::int64_t SweepWriter::failed() const {
 
 void SweepWriter::write_run(const sweep::RunOutput& output) { impl_->record(output); }
 
+void SweepWriter::set_durable(bool durable) { impl_->durable = durable; }
+
 void SweepWriter::close() {
   if (!impl_ || !impl_->file.valid()) return;
   impl_->datasets = {};
   impl_->file.close();
+  if (!impl_->durable) sync_to_disk(impl_->path);
 }
 
 // ---------------------------------------------------------------- finishing

@@ -40,6 +40,10 @@ std::string shard_text(const Shard& shard) { return fmt::format("{}/{}", shard.i
 
 bool in_shard(const Shard& shard, std::int64_t run) { return run % shard.count == shard.index; }
 
+std::int64_t shard_size(const Shard& shard, std::int64_t runs) {
+  return runs > shard.index ? (runs - shard.index + shard.count - 1) / shard.count : 0;
+}
+
 std::vector<std::int64_t> shard_runs(const Shard& shard, const std::vector<std::int64_t>& runs) {
   std::vector<std::int64_t> out;
   for (const std::int64_t run : runs) {

@@ -31,6 +31,9 @@ std::string shard_text(const Shard& shard);
 /// Whether run `run` belongs to `shard`: run mod count == index.
 bool in_shard(const Shard& shard, std::int64_t run);
 
+/// How many of a sweep's `runs` runs (numbered 0 to runs-1) belong to `shard`.
+std::int64_t shard_size(const Shard& shard, std::int64_t runs);
+
 /// The runs of `runs` (in order) that belong to `shard`.
 std::vector<std::int64_t> shard_runs(const Shard& shard, const std::vector<std::int64_t>& runs);
 

@@ -42,4 +42,13 @@ TEST_CASE("Each run belongs to one shard: run r to shard r mod N", "[sweep]") {
   }
   CHECK(owners == std::vector<int>(runs.size(), 1));
   CHECK(shard_runs({1, 3}, {0, 2, 4, 5, 7}) == std::vector<std::int64_t>{4, 7});  // of the runs still pending
+  for (std::int64_t n = 1; n <= 5; ++n) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      for (std::int64_t total = 0; total <= 10; ++total) {
+        INFO(i << "/" << n << " of " << total);
+        const std::vector<std::int64_t> first(runs.begin(), runs.begin() + total);
+        CHECK(shard_size({i, n}, total) == static_cast<std::int64_t>(shard_runs({i, n}, first).size()));
+      }
+    }
+  }
 }
