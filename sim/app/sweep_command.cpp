@@ -90,8 +90,8 @@ int print_run(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, std::i
 
 // --merge: the shard files joined into the output, which is then the file one process writes (docs/SWEEPS.md,
 // section 10). Every shard is checked before anything is written, and the output appears whole or not at all.
-int merge_shards(const SweepCommandOptions& o, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan,
-                 std::ostream& out) {
+int merge_command(const SweepCommandOptions& o, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan,
+                  std::ostream& out) {
   OutputFile output(o.output, "-o/--output: name the sweep file to write, e.g. -o sweep.h5");
   std::vector<std::string> inputs = spec.base.files;
   inputs.push_back(o.file);
@@ -214,7 +214,7 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
     return exit_ok;
   }
   if (o.print_run >= 0) return print_run(spec, plan, o.print_run, out);
-  if (!o.merge.empty()) return merge_shards(o, spec, plan, out);
+  if (!o.merge.empty()) return merge_command(o, spec, plan, out);
 
   // The final file, written from the in-progress one at the end (with --shard, the in-progress file itself).
   OutputFile output(o.output, "-o/--output: name the sweep file to write, e.g. -o sweep.h5");
