@@ -1,5 +1,7 @@
 #include "sim/app/sweep_command.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,6 +23,7 @@
 #include "sim/io/h5.hpp"
 #include "sim/io/sweep_results.hpp"
 #include "sim/run/runner.hpp"
+#include "sim/sweep/shard.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 
@@ -85,6 +88,44 @@ int print_run(const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, std::i
   return exit_ok;
 }
 
+// --merge: the shard files joined into the output, which is then the file one process writes (docs/SWEEPS.md,
+// section 10). Every shard is checked before anything is written, and the output appears whole or not at all.
+int merge_command(const SweepCommandOptions& o, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan,
+                  std::ostream& out) {
+  OutputFile output(o.output, "-o/--output: name the sweep file to write, e.g. -o sweep.h5");
+  std::vector<std::string> inputs = spec.base.files;
+  inputs.push_back(o.file);
+  output.refuse_input(inputs, "the sweep file or its scenario");
+  output.refuse_input(o.merge, "a shard to merge");
+  output.refuse_overwrite(o.force);
+  output.prepare({});
+  // The shards' runs gathered into an in-progress file of the whole sweep, beside the output and never at its
+  // .partial (which may hold another sweep into the same output), then finished as one process finishes.
+  const std::string merging_prefix = fmt::format("{}.merge.tmp-", output.path().filename().string());
+  remove_stale_temporaries(output.path().parent_path(), merging_prefix);
+  const fs::path merging = output.path().parent_path() / fmt::format("{}{}", merging_prefix, ::getpid());
+  const std::vector<fs::path> shards(o.merge.begin(), o.merge.end());
+  try {
+    io::merge_shards(shards, merging, spec, plan, o.command_line);
+    io::finish_sweep(merging, output.temporary(), spec, plan, o.command_line);
+  } catch (const io::h5::Error& e) {
+    std::error_code ignored;
+    fs::remove(merging, ignored);
+    throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", o.output, e.what()));
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(merging, ignored);
+    throw;
+  }
+  fs::remove(merging);
+  output.refuse_appeared(o.force);
+  output.publish();
+  if (!o.quiet) {
+    out << fmt::format("scamsim: merged {} shards ({} runs) into {}\n", shards.size(), plan.runs.size(), o.output);
+  }
+  return exit_ok;
+}
+
 }  // namespace
 
 Command add_sweep_command(CLI::App& app, const std::string& command_line) {
@@ -106,11 +147,40 @@ Command add_sweep_command(CLI::App& app, const std::string& command_line) {
                    "Print run N's resolved scenario (TOML): scamsim run on it repeats the run")
       ->check(whole_number(0, std::numeric_limits<std::int64_t>::max(), "a run number, 0 or more", "NONNEGATIVE"))
       ->type_name("N");
+  command
+      ->add_option_function<std::string>(
+          "--shard",
+          [o](const std::string& text) {
+            sweep::Shard parsed;
+            (void)sweep::parse_shard(text, parsed);
+            o->shard = parsed;
+          },
+          "Run only shard I of N (runs r with r mod N = I; I from 0, as SLURM_ARRAY_TASK_ID of --array=0-(N-1)) "
+          "into OUTPUT, a shard file: --merge joins the N of them")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            sweep::Shard parsed;
+            return sweep::parse_shard(text, parsed);
+          },
+          "", "I/N"))
+      ->type_name("I/N");
+  command
+      ->add_option(
+          "--merge", o->merge,
+          "Join the shard files of --shard 0/N to N-1/N into OUTPUT, the file one process writes; runs nothing")
+      ->type_name("SHARD");
   command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
   return {command, [o, &command_line](std::ostream& out, std::ostream& err) {
             // -o is required unless the sweep is only checked or one run printed, which CLI11 cannot say.
             if (o->output.empty() && !o->check && o->print_run < 0) {
               err << "scamsim: sweep: -o/--output is required (unless --check or --print-run)\n";
+              err << "Run 'scamsim sweep --help' for usage.\n";
+              return static_cast<int>(exit_usage_error);
+            }
+            // A merge runs nothing, so there is no shard of it to run and nothing to resume.
+            if (!o->merge.empty() && (o->shard || o->resume)) {
+              err << fmt::format("scamsim: sweep: --merge runs nothing, so it takes no {}\n",
+                                 o->shard ? "--shard" : "--resume");
               err << "Run 'scamsim sweep --help' for usage.\n";
               return static_cast<int>(exit_usage_error);
             }
@@ -144,8 +214,9 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
     return exit_ok;
   }
   if (o.print_run >= 0) return print_run(spec, plan, o.print_run, out);
+  if (!o.merge.empty()) return merge_command(o, spec, plan, out);
 
-  // The final file, written from the in-progress one at the end.
+  // The final file, written from the in-progress one at the end (with --shard, the in-progress file itself).
   OutputFile output(o.output, "-o/--output: name the sweep file to write, e.g. -o sweep.h5");
   const fs::path partial = io::partial_path(output.path());
   const std::string partial_name = io::partial_path(o.output).string();
@@ -167,7 +238,7 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   std::optional<io::SweepWriter> writer;
   try {
     if (o.resume && fs::exists(partial)) {
-      writer.emplace(io::SweepWriter::resume(partial, spec, plan));
+      writer.emplace(io::SweepWriter::resume(partial, spec, plan, o.shard));
       if (!writer->discarded().empty()) {
         err << fmt::format("scamsim: {} finished runs in {} do not match their checksum (damaged); they run again\n",
                            writer->discarded().size(), partial_name);
@@ -180,18 +251,21 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
       if (o.resume && !o.quiet) {
         err << fmt::format("scamsim: no unfinished sweep in {}; starting it\n", partial_name);
       }
-      writer.emplace(io::SweepWriter::create(partial, spec, plan, o.command_line));
+      writer.emplace(io::SweepWriter::create(partial, spec, plan, o.command_line, o.shard));
     }
   } catch (const io::h5::Error& e) {
     throw SetupError(fmt::format("-o/--output: cannot write '{}': {}", partial_name, e.what()));
   }
 
-  const std::vector<std::int64_t> todo = writer->pending();
+  // A shard runs its own runs only; the others stay pending in its file, for the other shards.
+  const std::vector<std::int64_t> todo = o.shard ? sweep::shard_runs(*o.shard, writer->pending()) : writer->pending();
+  const std::int64_t own_runs = o.shard ? sweep::shard_size(*o.shard, runs) : runs;
+  const std::string which = o.shard ? fmt::format("shard {}: ", sweep::shard_text(*o.shard)) : "";
   // The first signal says at once that the sweep was interrupted and where its runs are, even if the batch system
   // kills it before it can say more (docs/CLUSTER.md, section 5).
   const StopOnSignals signals(
       fmt::format("stopping: the runs in flight are dropped, the finished ones are kept in {}", partial_name));
-  SweepProgress bar(err, show_progress(o.quiet), runs - static_cast<std::int64_t>(todo.size()), runs,
+  SweepProgress bar(err, show_progress(o.quiet), own_runs - static_cast<std::int64_t>(todo.size()), own_runs,
                     static_cast<std::int64_t>(todo.size()) * spec.base.run.steps());
   sweep::SweepRunOptions options;
   options.threads = o.threads;
@@ -207,9 +281,9 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
     bar.finish();
     writer->close();
     err << fmt::format(
-        "scamsim: stopped by signal {}; {} of {} runs are saved in {}: add --resume to the same command "
+        "scamsim: {}stopped by signal {}; {} of {} runs are saved in {}: add --resume to the same command "
         "to go on\n",
-        signals.signal(), writer->done() + writer->failed(), runs, partial_name);
+        which, signals.signal(), writer->done() + writer->failed(), own_runs, partial_name);
     return signals.exit_code();
   } catch (const io::h5::Error& e) {
     bar.finish();
@@ -223,6 +297,26 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   writer->close();
   writer.reset();
 
+  const auto say_failed = [&] {
+    if (failed > 0) {
+      err << fmt::format("scamsim: {}{} of {} runs failed; their errors are in /design/message (scamsim summary {})\n",
+                         which, failed, own_runs, o.output);
+    }
+  };
+  if (o.shard) {
+    // A shard file is the in-progress file with this shard's runs finished: --merge reads their rows as recorded.
+    fs::rename(partial, output.temporary());
+    output.publish();
+    say_failed();
+    if (!o.quiet) {
+      out << fmt::format(
+          "scamsim: {}{} of the sweep's {} runs ({} this time) in {:.1f} s on {}; {} failed; wrote {}: join the {} "
+          "shards with --merge\n",
+          which, own_runs, runs, todo.size(), seconds, resources, failed, o.output, o.shard->count);
+    }
+    return exit_ok;
+  }
+
   // The final file, from the in-progress one.
   try {
     io::finish_sweep(partial, output.temporary(), spec, plan, o.command_line);
@@ -231,11 +325,8 @@ int sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream&
   }
   output.publish();
   fs::remove(partial);
+  say_failed();
 
-  if (failed > 0) {
-    err << fmt::format("scamsim: {} of {} runs failed; their errors are in /design/message (scamsim summary {})\n",
-                       failed, runs, o.output);
-  }
   if (!o.quiet) {
     out << fmt::format("scamsim: {} runs ({} this time) in {:.1f} s on {}; {} failed; wrote {}\n", runs, todo.size(),
                        seconds, resources, failed, o.output);

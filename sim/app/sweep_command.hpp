@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "sim/app/command.hpp"
+#include "sim/sweep/shard.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 
 namespace scamsim::app {
@@ -23,8 +25,10 @@ struct SweepCommandOptions {
   int threads = 0;  ///< 0: all cores
   bool resume = false;
   bool force = false;
-  bool check = false;           ///< load and check the sweep file, run nothing
-  std::int64_t print_run = -1;  ///< >= 0: print that run's resolved scenario and stop
+  bool check = false;                 ///< load and check the sweep file, run nothing
+  std::int64_t print_run = -1;        ///< >= 0: print that run's resolved scenario and stop
+  std::optional<sweep::Shard> shard;  ///< run only this shard's runs, into a shard file
+  std::vector<std::string> merge;     ///< shard files to join into the output, instead of running
   bool quiet = false;
   std::string command_line;
 };

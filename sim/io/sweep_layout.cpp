@@ -395,8 +395,8 @@ Datasets create_layout(h5::File& file, const sweep::SweepSpec& spec, const sweep
 // Is this in-progress file the one this sweep wrote? The sweep text, the base scenario (after the sweep's
 // and the command line's --set) and the design (values and seeds of every run) must all be the same.
 void check_same_sweep(const h5::File& file, const fs::path& path, const sweep::SweepSpec& spec,
-                      const sweep::SweepPlan& plan) {
-  const std::string how = "; finish it with the command that started it, or start over with --force";
+                      const sweep::SweepPlan& plan, std::string_view remedy) {
+  const std::string how(remedy);
   if (attribute<std::string>(file, path, "sweep_toml") != spec.sweep_toml) {
     refuse(path, "was written for a different sweep file (its sweep_toml differs from this sweep's)" + how);
   }
@@ -417,6 +417,21 @@ void check_same_sweep(const h5::File& file, const fs::path& path, const sweep::S
                       values.begin() + static_cast<std::ptrdiff_t>(i * spec.parameters.size()));
   }
   if (!same) refuse(path, "holds another design (parameter values or seeds differ)" + how);
+}
+
+std::optional<sweep::Shard> read_shard(const h5::File& file, const fs::path& path) {
+  if (!file.has_attribute(shard_count_attribute)) return std::nullopt;
+  const sweep::Shard shard{attribute<std::int64_t>(file, path, shard_index_attribute),
+                           attribute<std::int64_t>(file, path, shard_count_attribute)};
+  if (shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
+    refuse(path, fmt::format("says it holds shard {} of {}, which no --shard gives", shard.index, shard.count));
+  }
+  return shard;
+}
+
+void write_shard(h5::File& file, const sweep::Shard& shard) {
+  file.set_attribute(shard_index_attribute, shard.index);
+  file.set_attribute(shard_count_attribute, shard.count);
 }
 
 Datasets open_layout(const h5::File& file, const fs::path& path, const sweep::SweepSpec& spec) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 
 #include "sim/io/file_support.hpp"
 #include "sim/io/h5.hpp"
+#include "sim/sweep/shard.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 
@@ -55,6 +57,9 @@ inline constexpr const char* checksum_path = "design/checksum";
 inline constexpr const char* outcomes_group = "outcomes";
 inline constexpr const char* by_country_group = "by_country";
 inline constexpr const char* sensitivity_group = "sensitivity";
+// Root attributes of a shard file only (`scamsim sweep --shard I/N`, sim/sweep/shard.hpp): I and N.
+inline constexpr const char* shard_index_attribute = "shard_index";
+inline constexpr const char* shard_count_attribute = "shard_count";
 
 // Series chunks of the final file hold one run's steps (up to this many) for
 // every country, as in run files.
@@ -114,9 +119,20 @@ T attribute(const h5::File& file, const std::filesystem::path& path, const std::
   return file.attribute<T>(name);
 }
 
+/// What check_same_sweep's refusals tell the user to do by default: resuming is what opens an in-progress file.
+inline constexpr std::string_view resume_remedy =
+    "; finish it with the command that started it, or start over with --force";
+
 /// Refuses an in-progress file that another sweep wrote: the sweep text, the base scenario (after the sweep's
-/// and the command line's --set) and the design (values and seeds of every run) must all be the same.
+/// and the command line's --set) and the design (values and seeds of every run) must all be the same. Each
+/// message ends with `remedy`.
 void check_same_sweep(const h5::File& file, const std::filesystem::path& path, const sweep::SweepSpec& spec,
-                      const sweep::SweepPlan& plan);
+                      const sweep::SweepPlan& plan, std::string_view remedy = resume_remedy);
+
+/// The shard an in-progress file holds (its root attributes shard_index and shard_count), or none: a whole
+/// sweep's. Refuses the file when they are not a valid I/N.
+std::optional<sweep::Shard> read_shard(const h5::File& file, const std::filesystem::path& path);
+/// Marks an in-progress file as holding one shard.
+void write_shard(h5::File& file, const sweep::Shard& shard);
 
 }  // namespace scamsim::io::sweep_layout

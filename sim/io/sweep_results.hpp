@@ -18,10 +18,12 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "sim/core/date.hpp"
+#include "sim/sweep/shard.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/sweep/sweep_spec.hpp"
 
@@ -38,15 +40,18 @@ class SweepWriter {
  public:
   /// Creates the in-progress file at `path` (replacing any file there) with the design and every dataset at
   /// its final size: outcomes NaN, every run pending. It is built under a temporary name and renamed, so a
-  /// file at `path` is always a whole one. Throws h5::Error if it cannot be written.
+  /// file at `path` is always a whole one. With `shard`, the file is marked as holding that shard's runs
+  /// (a shard file, merged by merge_shards). Throws h5::Error if it cannot be written.
   static SweepWriter create(const std::filesystem::path& path, const sweep::SweepSpec& spec,
-                            const sweep::SweepPlan& plan, const std::string& command_line);
+                            const sweep::SweepPlan& plan, const std::string& command_line,
+                            const std::optional<sweep::Shard>& shard = std::nullopt);
   /// Opens an in-progress file to go on with it. Throws SetupError, naming the file, if it is not an HDF5
   /// file, is truncated or corrupt, is not a scamsim sweep file, is a finished one, was written for another
-  /// sweep (other sweep file, base scenario, command-line --set or design), or has no checksums (an older
-  /// scamsim's). Finished runs whose stored rows fail their checksum are set back to pending (discarded()).
+  /// sweep (other sweep file, base scenario, command-line --set or design) or for another shard than `shard`
+  /// (none: the whole sweep), or has no checksums (an older scamsim's). Finished runs whose stored rows fail
+  /// their checksum are set back to pending (discarded()).
   static SweepWriter resume(const std::filesystem::path& path, const sweep::SweepSpec& spec,
-                            const sweep::SweepPlan& plan);
+                            const sweep::SweepPlan& plan, const std::optional<sweep::Shard>& shard = std::nullopt);
 
   SweepWriter(SweepWriter&&) noexcept;
   SweepWriter& operator=(SweepWriter&&) noexcept;
@@ -66,6 +71,10 @@ class SweepWriter {
   /// then its status, synced. Throws h5::Error on a write failure or a run that is not pending; a failure
   /// before any run was recorded into a file this writer created removes the file (nothing to resume).
   void write_run(const sweep::RunOutput& output);
+  /// Off: runs are no longer synced to disk one by one, only the whole file by close(). For a file that is
+  /// thrown away if anything fails before it is closed (merge_shards'), where two syncs per run would make
+  /// a merge of many runs take minutes on a network file system for nothing.
+  void set_durable(bool durable);
   /// Closes the file, throwing on failure.
   void close();
 
@@ -81,6 +90,15 @@ class SweepWriter {
 /// Throws SetupError if the in-progress file is unreadable or still has pending runs, h5::Error on a
 /// failed write.
 void finish_sweep(const std::filesystem::path& partial, const std::filesystem::path& output,
+                  const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, const std::string& command_line);
+
+/// Joins shard files (`scamsim sweep --shard I/N`, each finished) into a new in-progress file at `merged` in
+/// which every run has finished, for finish_sweep: the file one process would have recorded, run for run.
+/// Throws SetupError, naming the file, for a shard of another sweep (sweep file, base scenario, --set, design)
+/// or of another split (N), a file that is not a shard, a shard given twice, a shard with runs not finished
+/// or whose rows fail their checksum; naming the index for a missing shard. Nothing is written before every
+/// shard has been checked; h5::Error on a failed write, after which `merged` may be left to remove.
+void merge_shards(std::span<const std::filesystem::path> shards, const std::filesystem::path& merged,
                   const sweep::SweepSpec& spec, const sweep::SweepPlan& plan, const std::string& command_line);
 
 /// Renames a finished file into place and syncs its folder, so that after a power loss the file is there

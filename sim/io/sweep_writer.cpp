@@ -56,6 +56,7 @@ struct SweepWriter::Impl {
   std::vector<RunStatus> status;
   bool failed_write = false;            // a write threw: what is in the file is no longer known
   bool created_here = false;            // this writer made the file (create), rather than resuming one
+  bool durable = true;                  // each run synced to disk before the next (off: set_durable)
   std::int64_t recorded = 0;            // runs recorded by this writer
   std::vector<std::int64_t> discarded;  // finished runs whose rows failed their checksum on resume
 
@@ -107,11 +108,11 @@ struct SweepWriter::Impl {
       const std::int64_t sum = checksum.value();
       datasets.checksum.write_block<std::int64_t>({run}, {1}, std::span(&sum, 1));
       file.flush();
-      sync_to_disk(path);
+      if (durable) sync_to_disk(path);
       const auto code = static_cast<std::int8_t>(out.status);
       write_elements(datasets.status, status_memory_type(datasets.status).get(), &code, run, 1);
       file.flush();
-      sync_to_disk(path);
+      if (durable) sync_to_disk(path);
     } catch (const h5::Error& e) {
       failed_write = true;
       remove_if_worthless();
@@ -139,7 +140,7 @@ SweepWriter& SweepWriter::operator=(SweepWriter&&) noexcept = default;
 SweepWriter::~SweepWriter() = default;
 
 SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan,
-                                const std::string& command_line) {
+                                const std::string& command_line, const std::optional<sweep::Shard>& shard) {
   // Built whole under a temporary name, then renamed: a crash while creating leaves no half-made file at `path`.
   fs::path building = path;
   building += fmt::format(".tmp-{}", getpid());
@@ -147,6 +148,7 @@ SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& sp
     h5::File file = h5::File::create(building);
     const std::string created = utc_now();
     write_root(file, spec, plan, {created, command_line, fmt::format("{} {}", created, command_line), false});
+    if (shard) write_shard(file, *shard);
     (void)create_layout(file, spec, plan, false);
     file.close();
     sync_to_disk(building);
@@ -158,7 +160,7 @@ SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& sp
     throw;
   }
   try {
-    SweepWriter writer = resume(path, spec, plan);
+    SweepWriter writer = resume(path, spec, plan, shard);
     writer.impl_->created_here = true;
     return writer;
   } catch (...) {
@@ -168,7 +170,8 @@ SweepWriter SweepWriter::create(const fs::path& path, const sweep::SweepSpec& sp
   }
 }
 
-SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan) {
+SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& spec, const sweep::SweepPlan& plan,
+                                const std::optional<sweep::Shard>& shard) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->spec = spec;
@@ -177,6 +180,15 @@ SweepWriter SweepWriter::resume(const fs::path& path, const sweep::SweepSpec& sp
   impl->file = open_scamsim_file(path, FileKind::sweep_in_progress, true);
   try {
     check_same_sweep(impl->file, path, spec, plan);
+    const std::optional<sweep::Shard> holds = read_shard(impl->file, path);
+    if (holds != shard) {
+      const auto what = [](const std::optional<sweep::Shard>& s) {
+        return s ? fmt::format("shard {}", sweep::shard_text(*s)) : std::string("the whole sweep");
+      };
+      refuse(path, fmt::format("holds {}{}, not {}; go on with the command that started it, or start over with "
+                               "--force",
+                               what(holds), holds ? " of this sweep" : "", what(shard)));
+    }
     impl->datasets = open_layout(impl->file, path, spec);
     impl->status = read_status(impl->datasets.status);
     if (impl->status.size() != plan.runs.size()) refuse(path, "/design/status does not have one row per run");
@@ -223,10 +235,13 @@ std::int64_t SweepWriter::failed() const {
 
 void SweepWriter::write_run(const sweep::RunOutput& output) { impl_->record(output); }
 
+void SweepWriter::set_durable(bool durable) { impl_->durable = durable; }
+
 void SweepWriter::close() {
   if (!impl_ || !impl_->file.valid()) return;
   impl_->datasets = {};
   impl_->file.close();
+  if (!impl_->durable) sync_to_disk(impl_->path);
 }
 
 // ---------------------------------------------------------------- finishing
