@@ -250,7 +250,7 @@ def relocation_map(context: RunFigureContext) -> FigureFile:
     legend_ax.axis("off")
     legend_ax.legend(handles=handles, loc="center", ncol=len(handles), fontsize=8, frameon=False,
                      handletextpad=1.6, columnspacing=2.5, borderaxespad=0)
-    fig.suptitle(title)
+    style.title(fig, title)
     caption = ("Each circle is a host country at its real position (its main compound region, or its capital), "
                "sized by the median number of people held there on the date above the map. Arrows show operations "
                "that moved from one country to another since the previous map, net of moves the other way; the "
