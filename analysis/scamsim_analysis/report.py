@@ -350,6 +350,8 @@ def _files_section(results: Sequence[RunResult | SweepResult], labels: dict[Path
 def _cost_interval(row: object) -> str:
     """A cost per averted re-recruitment's interval as a table cell: 'a to b', 'a to unbounded', or ''."""
     low, high = row["cost_low"], row["cost_high"]
+    if row["averted_includes_zero"] and np.isfinite(row["averted_high"]) and row["averted_high"] <= 0:
+        return "undefined: no replicate averted any"
     if not np.isfinite(low) and not np.isfinite(high):
         return "unbounded" if row["averted_includes_zero"] else ""
     upper = "unbounded" if np.isinf(high) else format_number(high)
@@ -411,7 +413,7 @@ def _sweep_section(sweep: SweepResult, figures: Sequence[FigureFile], folder: Pa
         [[f"<code>{_e(r['Outcome'])}</code>", _e(r["Units"]), _e(r["Description"]),
           _e(format_number(r["Median"], r["Units"])),
           f'<span class="range">{_e(format_number(r["Low"], r["Units"]))} to '
-          f'{_e(format_number(r["High"], r["Units"]))}<br>({_e(r["Band"])})</span>'] for _, r in outcomes.iterrows()],
+          f'{_e(format_number(r["High"], r["Units"]))}<br><small>{_e(r["Band"])}</small></span>'] for _, r in outcomes.iterrows()],
         [False, False, False, True, True]))
     budget = budget_table(sweep)
     if budget is not None:
