@@ -132,7 +132,9 @@ def money(context: RunFigureContext) -> FigureFile:
     if context.single:
         ax_country.set_title("Revenue per month, each host country")
         ax_country.set_ylabel(f"{word} per month")
-        ax_country.legend(loc="upper left", ncol=2, fontsize=8)
+        # Under the axis, outside the data: inside, it sat on the largest country's line.
+        ax_country.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(5, len(context.groups)),
+                          fontsize=8)
         ax_region.set_title("All host countries")
     else:
         ax_region.set_title("Revenue per month, all host countries")

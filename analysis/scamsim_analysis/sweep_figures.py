@@ -18,7 +18,7 @@ from . import style
 from .reader import SweepResult
 from .run_figures import key_height
 from .style import EventMark, FigureFile, band, colour, date_axis, money_scale, thousands
-from .summary import FEWEST_FOR_PERCENTILE_BAND, band_name, quantiles, spread
+from .summary import FEWEST_FOR_PERCENTILE_BAND, band_name, band_words, quantiles, spread
 
 #: At most this many outcomes get a figure each (the rest are in the tables).
 MOST_OUTCOME_FIGURES = 12
@@ -200,8 +200,13 @@ def trend_words(grouping: str | None, runs_per_group: pd.Series) -> str:
     if grouping is None:
         return ""
     fewest = int(runs_per_group.min()) if len(runs_per_group) else 0
-    band = ("the 90% band (5th to 95th percentile)" if fewest >= FEWEST_FOR_PERCENTILE_BAND
-            else f"the range (lowest to highest; {FEWEST_FOR_PERCENTILE_BAND} or more runs: the 90% band)")
+    most = int(runs_per_group.max()) if len(runs_per_group) else 0
+    if fewest >= FEWEST_FOR_PERCENTILE_BAND:
+        band = "the 90% band (5th to 95th percentile)"
+    elif most < FEWEST_FOR_PERCENTILE_BAND:
+        band = "the range (lowest to highest)"
+    else:
+        band = f"the 90% band (5th to 95th percentile), or the range where fewer than {FEWEST_FOR_PERCENTILE_BAND} runs"
     if grouping == "level":
         return (f"the line is the median per level: the median of all runs at each distinct value the design used, "
                 f"and the band {band} of those runs")
@@ -550,6 +555,7 @@ def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
     fig = style.new_figure(4.6 + key_height(events))
     ax = fig.add_subplot()
     varied = [p for p in sweep.parameters if sweep.values[p].nunique() > 1]
+    counts: list[int] = []  # runs behind each line, which say what its band is
     if len(varied) == 1 and sweep.values[varied[0]].nunique() <= len(style.PALETTE):
         parameter = varied[0]
         units = sweep.parameter_units(parameter)
@@ -559,10 +565,14 @@ def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
             if not members:
                 continue
             q = quantiles(held.sel(run=members), "run")
+            counts.append(len(members))
             band(ax, q["time"].values, q["median"], q["low"], q["high"], colour(index),
                  _compact_value(float(value), parameter, units), alpha=0.12)
-        ax.legend(title=_parameter_label(sweep, parameter), fontsize=8, title_fontsize=8, loc="best")
+        # To the right of the axes, outside the data (constrained layout makes room).
+        ax.legend(title=_parameter_label(sweep, parameter), fontsize=8, title_fontsize=8, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0))
     else:
+        counts.append(int(held.sizes["run"]))
         q = quantiles(held, "run")
         band(ax, q["time"].values, q["median"], q["low"], q["high"], style.PALETTE[0], "all finished runs")
     date_axis(ax)
@@ -576,8 +586,9 @@ def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
     scale_words = (f" The runs simulated a world at {float(scales.iloc[0]):.3g} of the region's size "
                    "(run.scale); the numbers are scaled to the full region."
                    if len(scales) and scales.nunique() == 1 and float(scales.iloc[0]) != 1.0 else "")
-    caption = ("People held in all host countries over time, median and 90% band across the sweep's finished runs"
-               + (", one line per value of the parameter swept." if len(varied) == 1 else ".") + scale_words
+    caption = ("People held in all host countries over time, the median across the sweep's finished runs"
+               + (", one line per value of the parameter swept" if len(varied) == 1 else "") + "; "
+               + band_words(counts, "runs") + "." + scale_words
                + (" Numbered dotted lines mark the base scenario's events." if events else ""))
     return style.save(fig, folder, f"{prefix}_held", title, caption, svg)
 
