@@ -38,7 +38,9 @@ sys.path.insert(0, str(SOURCE / "analysis"))
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
+import matplotlib.figure  # noqa: E402
 import matplotlib.image  # noqa: E402
+import matplotlib.pyplot  # noqa: E402
 
 from scamsim_analysis import read_run, read_sweep  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -231,6 +233,49 @@ class NothingClipped(unittest.TestCase):
             style.title(fig, long_title)  # wrapped to the width
             self.assertEqual(overflow_px(fig), 0.0)
             matplotlib.pyplot.close(fig)
+
+
+class MapLabels(unittest.TestCase):
+    """Every label of the map's panels lies inside its panel, also in the small panels of the several-runs report
+    (a label near an edge was cut off there: the room it needs was a fixed share of the map, not its width)."""
+
+    def test_no_map_label_is_cut_off_at_its_panels_edge(self) -> None:
+        from unittest import mock
+
+        from scamsim_analysis import map_figure
+        from scamsim_analysis.run_context import RunFigureContext
+        from scamsim_analysis.summary import country_groups, event_marks
+
+        runs = [read_run(out() / name).at_full_scale() for name in ("crackdown.h5", "aftercare.h5")]
+        outside: list[str] = []
+        checked = [0]
+
+        def check_labels(fig: matplotlib.figure.Figure, *args: object, **kwargs: object) -> None:
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            for ax in fig.axes:
+                if not ax.axison:
+                    continue  # the legend row
+                box = ax.get_window_extent(renderer)
+                for text in ax.texts:
+                    if not text.get_visible() or not text.get_text():
+                        continue
+                    checked[0] += 1
+                    extent = text.get_window_extent(renderer)
+                    if (extent.x0 < box.x0 - 1 or extent.x1 > box.x1 + 1 or extent.y0 < box.y0 - 1
+                            or extent.y1 > box.y1 + 1):
+                        outside.append(text.get_text())
+            matplotlib.pyplot.close(fig)
+
+        with tempfile.TemporaryDirectory() as folder, matplotlib.rc_context(style.RC), \
+                mock.patch.object(map_figure.style, "save", check_labels):
+            for chosen in (runs, runs[:1]):
+                labels = [run.name for run in chosen]
+                context = RunFigureContext(runs=chosen, labels=labels, groups=country_groups(chosen),
+                                           events=event_marks(chosen, labels), folder=Path(folder), svg=False)
+                map_figure.relocation_map(context)
+        self.assertGreater(checked[0], 40)
+        self.assertEqual(outside, [], "map labels cut off at their panel's edge")
 
 
 class ManyEvents(unittest.TestCase):
