@@ -53,8 +53,8 @@ def _percent_axis(ax: object, table: pd.DataFrame) -> str:
         return ""
     linear = max(typical, 0.01)
     ax.set_xscale("symlog", linthresh=linear, linscale=1.0)
-    # Zero and the powers of ten from three times the linear range out: ticks at ±linthresh crowd the zero label.
-    powers = 10.0 ** np.arange(np.ceil(np.log10(linear * 3)), np.floor(np.log10(ends.max())) + 1)
+    # Zero and the powers of ten from 1.5 times the linear range out: ticks at ±linthresh crowd the zero label.
+    powers = 10.0 ** np.arange(np.ceil(np.log10(linear * 1.5)), np.floor(np.log10(ends.max())) + 1)
     ax.xaxis.set_major_locator(mticker.FixedLocator(np.concatenate([-powers[::-1], [0.0], powers])))
     ax.xaxis.set_minor_locator(mticker.NullLocator())
     return (f" The axis is logarithmic beyond ±{linear:.3g}% (linear within), so that wide intervals do not squash "
