@@ -309,8 +309,21 @@ def legend_row(fig: plt.Figure, cell: object, handles: Sequence, labels: Sequenc
     data; constrained layout makes room for it (matplotlib 3.6, Debian 12's, has no fig.legend(loc="outside ..."))."""
     ax = fig.add_subplot(cell)
     ax.axis("off")
-    if handles:
-        ax.legend(handles, labels, loc="center", ncol=max(1, ncol), fontsize=8, frameon=False)
+    if not handles:
+        return
+    # Fewer columns while the legend would be wider than the figure (8-point text, about 0.55 em a character, and
+    # a handle and gap of about 8): constrained layout would otherwise shrink the panels to make room. Matplotlib
+    # fills a legend column by column, so its width is the sum of each column's longest label.
+    fits = fig.get_figwidth() * 72 / (0.55 * 8)
+    ncol = max(1, min(ncol, len(labels)))
+
+    def width(columns: int) -> int:
+        rows = math.ceil(len(labels) / columns)
+        return sum(max(len(label) for label in labels[j:j + rows]) + 8 for j in range(0, len(labels), rows))
+
+    while ncol > 1 and width(ncol) > fits:
+        ncol -= 1
+    ax.legend(handles, labels, loc="center", ncol=ncol, fontsize=8, frameon=False)
 
 
 def legend_below_title(ax: plt.Axes, ncol: int = 4, **kwargs: object) -> None:
