@@ -19,7 +19,7 @@ from .errors import ReportError
 from .output_folder import check_output_folder, mark_output_folder
 from .reader import CompareResult, ResultFileError, RunResult, SweepResult, open_result
 from .run_figures import make_run_figures
-from .style import EventMark, FigureFile, format_number
+from .style import EventMark, FigureFile, format_number, many_events
 from .summary import (FEWEST_FOR_PERCENTILE_BAND, band_is_range, band_name, band_words, country_groups,
                       country_table, event_marks, key_figures)
 from .sweep_figures import (budget_table, failed_runs, make_sweep_figures, outcome_summary, status_counts,
@@ -222,7 +222,8 @@ def _scale_note(runs: Sequence[RunResult], sweeps: Sequence[SweepResult]) -> str
 
 
 def _how_to_read(has_runs: bool, has_sweeps: bool, runs: Sequence[RunResult] = (),
-                 sweeps: Sequence[SweepResult] = (), compares: Sequence[CompareResult] = ()) -> str:
+                 sweeps: Sequence[SweepResult] = (), compares: Sequence[CompareResult] = (),
+                 events: Sequence[EventMark] = ()) -> str:
     """The short note on reading the figures."""
     parts = []
     if compares:
@@ -235,8 +236,12 @@ def _how_to_read(has_runs: bool, has_sweeps: bool, runs: Sequence[RunResult] = (
         counts = [len(run.replicates) for run in runs]
         parts.append("Each run repeats the scenario several times with different random draws (replicates). "
                      "Lines show the <strong>median</strong> replicate; "
-                     + _e(band_words(counts)) + "; totals in the tables are given the same way. Numbered dotted "
-                     "lines mark the scenario's events, listed under each figure and in the table below.")
+                     + _e(band_words(counts)) + "; totals in the tables are given the same way. "
+                     + ("With this many scenario events, short numbered ticks at the top of each panel mark them "
+                        "(close ones share a number range), listed in the table below, so that lines across the "
+                        "panels do not hide the data." if many_events(events) else
+                        "Numbered dotted lines mark the scenario's events, listed under each figure and in the "
+                        "table below."))
         few = sorted({c for c in counts if band_is_range(c)})
         if few:
             warning = ('<p class="warning" role="note"><strong>Few replicates:</strong> '
@@ -584,7 +589,7 @@ def _body(title: str, runs: Sequence[RunResult], labels: Sequence[str], events: 
     toc.append(("files", "Files, scenarios and versions"))
     parts.append("<nav><h2>Contents</h2><ol>" + "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in toc)
                  + "</ol></nav>")
-    parts.append(_how_to_read(bool(runs), bool(sweeps), runs, sweeps, compares))
+    parts.append(_how_to_read(bool(runs), bool(sweeps), runs, sweeps, compares, events))
     if runs:
         parts.append('<h2 id="key-figures">Key figures</h2>')
         parts.append(_key_figures_section(runs, labels))

@@ -51,11 +51,11 @@ class RunFigureContext:
         return run.time
 
 
-def key_height(events: Sequence[EventMark]) -> float:
-    """Height in inches that the events list under a figure needs."""
+def key_height(events: Sequence[EventMark], listed_on_page: bool = True) -> float:
+    """Height in inches that the events list under a figure needs (style.events_key())."""
     if not events:
         return 0.0
-    if many_events(events):
+    if many_events(events) and listed_on_page:
         return 0.35  # one line: the list is the page's table of events
     rows = len(events) if len(events) <= 4 else (len(events) + 1) // 2
     return 0.35 + 0.16 * rows

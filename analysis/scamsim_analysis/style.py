@@ -269,11 +269,12 @@ def mark_events(ax: plt.Axes, events: Sequence[EventMark], numbers: bool = True)
     ax.set_xlim(left, right)
 
 
-def events_key(fig: plt.Figure, events: Sequence[EventMark]) -> None:
-    """The numbered list of events at the bottom of the figure, two columns when it is long."""
+def events_key(fig: plt.Figure, events: Sequence[EventMark], listed_on_page: bool = True) -> None:
+    """The numbered list of events at the bottom of the figure, two columns when it is long; with many events, where
+    the page lists them (`listed_on_page`: the run reports' table of scenario events), a line that points there."""
     if not events:
         return
-    if many_events(events):
+    if many_events(events) and listed_on_page:
         fig.supxlabel(f"Events: {len(events)} scenario events, ticks at the top of each panel numbered as in the "
                       "report's table of scenario events", fontsize=8, ha="left", x=0.01, color="#333333")
         return

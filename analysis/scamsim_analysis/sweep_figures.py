@@ -552,7 +552,8 @@ def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
     done_runs = sweep.runs.index[sweep.runs["status"] == "done"]
     held = held.sel(run=[r for r in held["run"].values if r in set(done_runs)])
     events = _sweep_event_marks(sweep)
-    fig = style.new_figure(4.6 + key_height(events))
+    # A sweep's page has no table of the base scenario's events: the figure lists them, however many.
+    fig = style.new_figure(4.6 + key_height(events, listed_on_page=False))
     ax = fig.add_subplot()
     varied = [p for p in sweep.parameters if sweep.values[p].nunique() > 1]
     counts: list[int] = []  # runs behind each line, which say what its band is
@@ -579,7 +580,7 @@ def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
     thousands(ax)
     ax.set_ylabel("People held")
     style.mark_events(ax, events)
-    style.events_key(fig, events)
+    style.events_key(fig, events, listed_on_page=False)
     title = "People held across the region, across the sweep"
     style.title(fig, title)
     scales = sweep.run_scales()
@@ -589,7 +590,9 @@ def series_figure(sweep: SweepResult, prefix: str, folder: Path, svg: bool) -> F
     caption = ("People held in all host countries over time, the median across the sweep's finished runs"
                + (", one line per value of the parameter swept" if len(varied) == 1 else "") + "; "
                + band_words(counts, "runs") + "." + scale_words
-               + (" Numbered dotted lines mark the base scenario's events." if events else ""))
+               + ((" Short numbered ticks at the top mark the base scenario's events, listed under the figure."
+                   if style.many_events(events) else " Numbered dotted lines mark the base scenario's events.")
+                  if events else ""))
     return style.save(fig, folder, f"{prefix}_held", title, caption, svg)
 
 
