@@ -8,7 +8,7 @@ import sys
 import traceback
 from typing import Sequence
 
-from .errors import COMPARE_NOT_REPORTED, ReportError
+from .errors import ReportError
 from .reader import ResultFileError, file_kind
 
 DESCRIPTION = """\
@@ -18,16 +18,20 @@ figures, scenario events, the scenario text, seed and version).
 
 One run file: people held by country, displacement, decentralisation, what
 happens to released people, money, and a map, each a median across replicates
-with a 90% band and the scenario's events marked. Several run files: the same
+with its band (the 90% band, or the range of fewer than 10 replicates) and the
+scenario's events marked. Several run files: the same
 figures overlaid and a side-by-side table of outcomes. Sweep files: each
 outcome against each parameter, a budget sweep's cost per averted
-re-recruitment, Sobol indices, Morris screening."""
+re-recruitment, Sobol indices, Morris screening. Compare files (scamsim
+compare): each outcome's paired difference B - A with its paired and unpaired
+intervals, in a table and a forest plot."""
 
 EPILOG = """\
 examples:
   analysis/report crackdown.h5 -o report/
   analysis/report pressure_decays.h5 pressure_sustained.h5 -o compare/ --label decays --label sustained
   analysis/report aftercare_sweep.h5 -o sweep_report/
+  analysis/report aftercare_compare.h5 -o compare_report/
 
 Then open report/index.html in a browser. Exit codes: 0 done, 1 a bad input
 file or output folder, 2 a bad command line, 3 an internal error."""
@@ -37,7 +41,7 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser of analysis/report."""
     p = argparse.ArgumentParser(prog="report", description=DESCRIPTION, epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("files", nargs="+", metavar="FILE.h5", help="scamsim run or sweep result files")
+    p.add_argument("files", nargs="+", metavar="FILE.h5", help="scamsim run, sweep or compare result files")
     p.add_argument("-o", "--output", required=True, metavar="FOLDER",
                    help="report folder to write: a new or empty folder, or one that holds an earlier report (whose "
                         "files are overwritten)")
@@ -56,9 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         for path in args.files:
-            # A bad file fails here, at once, before the plotting libraries load.
-            if file_kind(path) == "compare":
-                raise ResultFileError(path, COMPARE_NOT_REPORTED)
+            file_kind(path)  # a bad file fails here, at once, before the plotting libraries load
         from .report import make_report  # matplotlib and friends: only once the inputs look right
 
         report = make_report(args.files, args.output, title=args.title, labels=args.label, svg=not args.no_svg,

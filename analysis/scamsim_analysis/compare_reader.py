@@ -37,6 +37,17 @@ class CompareResult(FileMetadata):
     summary: pd.DataFrame
     outcome_info: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    kind = "compare"
+
+    @property
+    def name(self) -> str:
+        """'A vs B': the two scenarios' names."""
+        return f"{self.name_a} vs {self.name_b}"
+
+    @property
+    def scales(self) -> tuple[float, float]:
+        """Each side's run.scale (the outcomes are at scale 1 whatever they are); 1 where the file does not say."""
+        return (float(self.attrs.get("scenario_a_run_scale", 1.0)), float(self.attrs.get("scenario_b_run_scale", 1.0)))
 
     @property
     def name_a(self) -> str:

@@ -19,11 +19,6 @@ class ResultFileError(Exception):
         super().__init__(f"{path}: {message}")
 
 
-#: Why the report refuses a compare file (ResultFileError's message, after the file's name).
-COMPARE_NOT_REPORTED = ("is a compare file (scamsim compare); the report draws run and sweep files only: print its "
-                        "table with `scamsim summary FILE`, or read it in Python with scamsim_analysis.read_compare()")
-
-
 class MissingSeriesError(ResultFileError, KeyError):
     """A series a result file does not hold. A KeyError, as a missing key is, and a ResultFileError, so that a report
     that needs the series says which file lacks it rather than failing with a traceback."""

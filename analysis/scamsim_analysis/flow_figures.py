@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import style
-from .run_context import RunFigureContext, _finish_time_axes, _run_legend, _x_limits, key_height, run_line
+from .run_context import RunFigureContext, _finish_time_axes, _x_limits, key_height, run_grid, run_line
 from .style import FigureFile, band, colour, money_scale, thousands
 from .summary import (RELEASE_FLOWS, flow_sum, grouped, per_month, quantiles, scalar_quantiles,
                       step_before_first_event)
@@ -30,11 +30,11 @@ def released_people(context: RunFigureContext) -> FigureFile:
     title = "What happens to released people"
     flows = list(RELEASE_FLOWS)
     fig = style.new_figure(4.4 + 0.32 * len(context.groups) + 0.8 + key_height(context.events))
-    grid = fig.add_gridspec(2, len(flows), height_ratios=[1.0, 0.35 + 0.09 * len(context.groups)])
-    top = [fig.add_subplot(grid[0, i]) for i in range(len(flows))]
+    grid, first = run_grid(fig, context, 2, len(flows), height_ratios=[1.0, 0.35 + 0.09 * len(context.groups)])
+    top = [fig.add_subplot(grid[first, i]) for i in range(len(flows))]
     for ax in top[1:]:
         ax.sharex(top[0])
-    bottom = [fig.add_subplot(grid[1, i]) for i in range(len(flows))]
+    bottom = [fig.add_subplot(grid[first + 1, i]) for i in range(len(flows))]
     for ax in bottom[1:]:
         ax.sharey(bottom[0])
     flow_colours = {"Released": "#000000", "Admitted to aftercare": style.PALETTE[2],
@@ -64,8 +64,6 @@ def released_people(context: RunFigureContext) -> FigureFile:
         thousands(ax)
         ax.set_ylim(bottom=0)
     top[0].set_ylabel("People, cumulative")
-    if not context.single:
-        _run_legend(top[0], context)
     _x_limits(top, context.runs)
     _finish_time_axes(top, context, top)
     for ax in bottom:
@@ -77,7 +75,7 @@ def released_people(context: RunFigureContext) -> FigureFile:
     bottom[0].invert_yaxis()
     for ax in bottom[1:]:
         ax.tick_params(axis="y", labelleft=False)
-    fig.suptitle(title)
+    style.title(fig, title)
     style.events_key(fig, context.events)
     released = totals.get("Released", 0.0)
     sentence = ""
@@ -89,7 +87,7 @@ def released_people(context: RunFigureContext) -> FigureFile:
     caption = ("Top: the running total of people released from compounds (by operators under pressure, freed by "
                "raids, or escaped) across the region, and of those admitted to aftercare, repatriated, or "
                "re-recruited into a compound. Bottom: the same totals over the whole run by host country, with the "
-               "90% band across replicates." + sentence)
+               + context.band_label + "." + sentence)
     return style.save(fig, context.folder, "released_people", title, caption, context.svg)
 
 
@@ -102,16 +100,16 @@ def money(context: RunFigureContext) -> FigureFile:
     """Figure 5: scam revenue by host country per month, and the money laundered, frozen and seized (cumulative)."""
     title = "Money: scam revenue, and what is laundered, frozen and seized"
     fig = style.new_figure(7.4 + key_height(context.events))
-    grid = fig.add_gridspec(2, 3, height_ratios=[1.15, 1.0])
+    grid, first = run_grid(fig, context, 2, 3, height_ratios=[1.15, 1.0])
     if context.single:
-        ax_country = fig.add_subplot(grid[0, :2])
-        ax_region = fig.add_subplot(grid[0, 2])
+        ax_country = fig.add_subplot(grid[first, :2])
+        ax_region = fig.add_subplot(grid[first, 2])
         time_axes = [ax_country, ax_region]
     else:
-        ax_region = fig.add_subplot(grid[0, :2])
-        ax_country = fig.add_subplot(grid[0, 2])
+        ax_region = fig.add_subplot(grid[first, :2])
+        ax_country = fig.add_subplot(grid[first, 2])
         time_axes = [ax_region]
-    money_axes = [fig.add_subplot(grid[1, i]) for i in range(3)]
+    money_axes = [fig.add_subplot(grid[first + 1, i]) for i in range(3)]
     # Revenue per month.
     monthly = {}
     for index, run in enumerate(context.runs):
@@ -134,12 +132,13 @@ def money(context: RunFigureContext) -> FigureFile:
     if context.single:
         ax_country.set_title("Revenue per month, each host country")
         ax_country.set_ylabel(f"{word} per month")
-        ax_country.legend(loc="upper left", ncol=2, fontsize=8)
+        # Under the axis, outside the data: inside, it sat on the largest country's line.
+        ax_country.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(5, len(context.groups)),
+                          fontsize=8)
         ax_region.set_title("All host countries")
     else:
         ax_region.set_title("Revenue per month, all host countries")
         ax_region.set_ylabel(f"{word} per month")
-        _run_legend(ax_region, context)
         _revenue_bars(ax_country, context)
     for ax in time_axes:
         ax.set_ylim(bottom=0)
@@ -159,7 +158,7 @@ def money(context: RunFigureContext) -> FigureFile:
     all_time = time_axes + money_axes
     _x_limits(all_time, context.runs)
     _finish_time_axes(all_time, context, all_time)
-    fig.suptitle(title)
+    style.title(fig, title)
     style.events_key(fig, context.events)
     caption = ("Top: scam revenue earned by the operations in each host country, per month (US dollars, nominal). "
                "Bottom: running totals across the region of the revenue laundered through cryptocurrency, the "

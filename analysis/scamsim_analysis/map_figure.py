@@ -210,15 +210,23 @@ def relocation_map(context: RunFigureContext) -> FigureFile:
                 else:
                     ax.plot(x, y, "o", markerfacecolor="none", markeredgecolor=group.colour, markersize=4, zorder=3)
                 dx, dy, ha, va = _label_offset((x, y), centre, math.sqrt(area) / 2 if value > 0 else 2)
-                room = (lon_max - lon_min) * 0.2  # a label is about this wide: keep it inside the map
+                label = f"{run.country_name(country)} {value:,.0f}"
+                size = 7 if context.single else 6
+                # The label's width in degrees of longitude on this panel (0.6 em a character, plus its offset and
+                # box): in the small panels of several runs a fixed share of the map was too little, and labels
+                # near an edge were cut off.
+                degrees_per_pt = (lon_max - lon_min) / (panel_width * 72)
+                room = (len(label) * 0.6 * size + abs(dx) + 4) * degrees_per_pt
                 if ha == "right" and x - lon_min < room:
                     dx, ha = abs(dx) if dx else 4.0, "left"
                 elif ha == "left" and lon_max - x < room:
                     dx, ha = -abs(dx) if dx else -4.0, "right"
+                if ha == "center" and min(x - lon_min, lon_max - x) < room / 2:
+                    ha = "left" if x - lon_min < lon_max - x else "right"
                 if country in layout.off_map:
                     dx, dy, ha, va = 0, 6, "left", "bottom"
-                ax.annotate(f"{run.country_name(country)} {value:,.0f}", (x, y), xytext=(dx, dy),
-                            textcoords="offset points", fontsize=7 if context.single else 6, ha=ha, va=va,
+                ax.annotate(label, (x, y), xytext=(dx, dy),
+                            textcoords="offset points", fontsize=size, ha=ha, va=va,
                             zorder=6, color="#111111", clip_on=True,
                             bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.7,
                                   "edgecolor": "none"}).set_in_layout(False)
@@ -250,7 +258,7 @@ def relocation_map(context: RunFigureContext) -> FigureFile:
     legend_ax.axis("off")
     legend_ax.legend(handles=handles, loc="center", ncol=len(handles), fontsize=8, frameon=False,
                      handletextpad=1.6, columnspacing=2.5, borderaxespad=0)
-    fig.suptitle(title)
+    style.title(fig, title)
     caption = ("Each circle is a host country at its real position (its main compound region, or its capital), "
                "sized by the median number of people held there on the date above the map. Arrows show operations "
                "that moved from one country to another since the previous map, net of moves the other way; the "

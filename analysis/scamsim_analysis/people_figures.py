@@ -15,8 +15,8 @@ from matplotlib.patches import Rectangle
 
 from . import style
 from .reader import RunResult
-from .run_context import (RunFigureContext, _finish_time_axes, _group_series, _panel_grid, _run_legend, _x_limits,
-                          key_height, run_line)
+from .run_context import (RunFigureContext, _finish_time_axes, _group_series, _panel_grid, _x_limits,
+                          key_height, run_grid, run_line)
 from .style import FigureFile, band, colour, percent, thousands
 from .summary import first_event_date, quantiles, scalar_quantiles, step_before_first_event
 
@@ -57,7 +57,7 @@ def held_by_country(context: RunFigureContext) -> FigureFile:
         panels = 1 + len(context.groups)
         ncols = 3
         fig = style.new_figure(2.5 * math.ceil(panels / ncols) + 0.6 + key_height(context.events))
-        axes = _panel_grid(fig, panels, ncols)
+        axes = _panel_grid(fig, panels, ncols, context)
         for index, run in enumerate(context.runs):
             total = quantiles(run.series("workers_held").sum("country"))
             band(axes[0], run.time, total["median"], total["low"], total["high"], colour(index),
@@ -75,15 +75,14 @@ def held_by_country(context: RunFigureContext) -> FigureFile:
             ax.set_ylim(bottom=0)
         for ax in axes[::ncols]:
             ax.set_ylabel("People held")
-        _run_legend(axes[0], context)
         _x_limits(axes, context.runs)
         _finish_time_axes(axes, context, axes[:ncols])
         caption = ("How many people are held in compounds, across the region (first panel) and in each host "
                    "country, one line per run. " + " ".join(_change_sentence(r, label)
                                                            for r, label in zip(context.runs, context.labels)))
-    fig.suptitle(title)
+    style.title(fig, title)
     style.events_key(fig, context.events)
-    caption += " Lines are medians across replicates; shaded bands hold 90% of replicates."
+    caption += f" Lines are medians across replicates; {context.band_words}."
     return style.save(fig, context.folder, "held_by_country", title, caption, context.svg)
 
 
@@ -139,7 +138,7 @@ def displacement(context: RunFigureContext) -> FigureFile:
         panels = len(context.groups)
         ncols = 3
         fig = style.new_figure(2.5 * math.ceil(panels / ncols) + 0.6 + key_height(context.events))
-        axes = _panel_grid(fig, panels, ncols)
+        axes = _panel_grid(fig, panels, ncols, context)
         for index, run in enumerate(context.runs):
             q = quantiles(_shares(run, context))
             for ax, group in zip(axes, context.groups):
@@ -152,13 +151,12 @@ def displacement(context: RunFigureContext) -> FigureFile:
             ax.set_ylim(bottom=0)
         for ax in axes[::ncols]:
             ax.set_ylabel("Share of people held")
-        _run_legend(axes[0], context)
         _x_limits(axes, context.runs)
         _finish_time_axes(axes, context, axes[:ncols])
         caption = ("Each host country's share of all the people held, one line per run (median across "
-                   "replicates, band: 90% of replicates). A share that falls in one country while it rises in "
+                   "replicates; " + context.band_words + "). A share that falls in one country while it rises in "
                    "another is displacement rather than dismantling.")
-    fig.suptitle(title)
+    style.title(fig, title)
     style.events_key(fig, context.events)
     return style.save(fig, context.folder, "displacement", title, caption, context.svg)
 
@@ -187,11 +185,11 @@ def decentralisation(context: RunFigureContext) -> FigureFile:
     before the first event and at the end; the sizes of the operations left at the end."""
     title = "Decentralisation: do compounds split into small cells?"
     fig = style.new_figure(7.6 + key_height(context.events))
-    grid = fig.add_gridspec(2, 2)
-    ax_size = fig.add_subplot(grid[0, 0])
-    ax_small = fig.add_subplot(grid[0, 1], sharex=ax_size)
-    ax_country = fig.add_subplot(grid[1, 0])
-    ax_hist = fig.add_subplot(grid[1, 1])
+    grid, first = run_grid(fig, context, 2, 2)
+    ax_size = fig.add_subplot(grid[first, 0])
+    ax_small = fig.add_subplot(grid[first, 1], sharex=ax_size)
+    ax_country = fig.add_subplot(grid[first + 1, 0])
+    ax_hist = fig.add_subplot(grid[first + 1, 1])
     line_colour = (lambda i: "#000000") if context.single else colour
     for index, run in enumerate(context.runs):
         label = None if context.single else context.labels[index]
@@ -215,20 +213,18 @@ def decentralisation(context: RunFigureContext) -> FigureFile:
     ax_small.set_ylabel("Share of people held")
     percent(ax_small)
     ax_small.set_ylim(bottom=0)
-    if not context.single:
-        _run_legend(ax_size, context)
     _x_limits([ax_size, ax_small], context.runs)
     _finish_time_axes([ax_size, ax_small], context, [ax_size, ax_small])
     _size_by_country(ax_country, context)
     _size_histogram(ax_hist, context)
-    fig.suptitle(title)
+    style.title(fig, title)
     style.events_key(fig, context.events)
     threshold = _small_threshold(context.runs[0])
     before = ("on the day before the first event" if any(first_event_date(r) is not None for r in context.runs)
               else "at the start")
     caption = ("Top: the average number of people per operation, and the share of people held in small operations"
                f"{threshold} (cells), over time. Bottom left: each host country's mean operation size {before} "
-               "(diamonds) and at the end of the run (bars, with the 90% band across replicates). Bottom right: how "
+               "(diamonds) and at the end of the run (bars, with whiskers: the " + context.band_label + "). Bottom right: how "
                "big the operations still running at the end are (the file records operations only at the end). "
                "When pressure breaks compounds into cells, the mean size falls and the share in small operations "
                "rises.")

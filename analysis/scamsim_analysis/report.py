@@ -1,4 +1,4 @@
-"""The report: figures of one or more run and sweep files, and an index.html that holds them (PNG embedded, so the
+"""The report: figures of one or more run, sweep and compare files, and an index.html that holds them (PNG embedded, so the
 page works on its own, opened from disk or sent by e-mail), with key figures, the events, the scenarios (folded
 away) and what wrote them."""
 
@@ -14,12 +14,14 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import COMPARE_NOT_REPORTED, ReportError
+from .compare_figures import make_compare_figures
+from .errors import ReportError
 from .output_folder import check_output_folder, mark_output_folder
 from .reader import CompareResult, ResultFileError, RunResult, SweepResult, open_result
 from .run_figures import make_run_figures
-from .style import EventMark, FigureFile, format_number
-from .summary import country_groups, country_table, event_marks, key_figures
+from .style import EventMark, FigureFile, format_number, many_events
+from .summary import (FEWEST_FOR_PERCENTILE_BAND, band_is_range, band_name, band_words, country_groups,
+                      country_table, event_marks, key_figures)
 from .sweep_figures import (budget_table, failed_runs, make_sweep_figures, outcome_summary, status_counts,
                             sweep_design_table)
 
@@ -40,12 +42,18 @@ p.meta { color: var(--muted); margin: 0.2rem 0; font-size: 0.95rem; }
 nav ol { columns: 2; font-size: 0.95rem; }
 .preview { border: 2px solid var(--accent); padding: 0.4rem 0.8rem; margin: 0.6rem 0; font-weight: 600; }
 .note { background: var(--bg-soft); border-left: 4px solid var(--accent); padding: 0.6rem 1rem; margin: 1rem 0; }
+.warning { background: #fff4e5; border-left: 4px solid #D55E00; padding: 0.6rem 1rem; margin: 1rem 0; }
 table { border-collapse: collapse; margin: 0.6rem 0 1.2rem; font-size: 0.92rem; display: block; max-width: 100%;
         overflow-x: auto; }
 th, td { border-bottom: 1px solid var(--rule); padding: 0.3rem 0.7rem; text-align: left; vertical-align: top; }
 th { background: var(--bg-soft); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.range { color: var(--muted); white-space: nowrap; font-variant-numeric: tabular-nums; }
+/* Key tables fit the page: the column that matters is never off to the side behind a scroll bar. */
+table.key { display: table; width: 100%; overflow: visible; table-layout: auto; }
+table.key th { white-space: normal; }
+table.key td.num { white-space: normal; }
+.flag { display: inline-block; font-size: 0.8rem; color: #8a3b00; background: #fff4e5; padding: 0 0.3rem; }
 figure { margin: 1.2rem 0 2.6rem; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { max-width: 60rem; margin-top: 0.5rem; }
@@ -64,22 +72,47 @@ footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; border-top: 
 _ERROR_COUNTER = """window.__scamsimScriptErrors = 0;
 window.onerror = function () { window.__scamsimScriptErrors += 1; };"""
 
+#: Below this share of its own width, a figure shown on the page is too shrunk to read (its 8-9 pt labels blur).
+SMALLEST_IMAGE_SCALE = 0.9
+
 #: Run at load: marks <body data-render-check="ok"> when every image decoded and no script error fired, so a
-#: headless browser's DOM dump shows whether the page rendered (tests/analysis/test_browser.py reads it).
+#: headless browser's DOM dump shows whether the page rendered (tests/analysis/test_browser.py reads it). It also
+#: counts, for the test to judge at its window size, the figures shown below SMALLEST_IMAGE_SCALE of their own size
+#: or with another shape (squashed), those reaching past the page's edge, key tables that scroll sideways (their key
+#: column could be out of view) and whether the page itself scrolls sideways.
 _RENDER_CHECK = """(function () {
   function check() {
-    var images = document.images, broken = 0;
+    var images = document.images, broken = 0, shrunk = 0, overflowing = 0, scrolling = 0;
+    var pageWidth = document.documentElement.clientWidth;
     for (var i = 0; i < images.length; i++) {
-      if (!(images[i].complete && images[i].naturalWidth > 0)) { broken += 1; }
+      var image = images[i];
+      if (!(image.complete && image.naturalWidth > 0)) { broken += 1; continue; }
+      var box = image.getBoundingClientRect();
+      var scale = box.width / image.naturalWidth;
+      var shape = (box.height / box.width) / (image.naturalHeight / image.naturalWidth);
+      if (scale < SMALLEST || Math.abs(shape - 1) > 0.02) { shrunk += 1; }
+      if (box.right > pageWidth + 1 || box.left < -1) { overflowing += 1; }
+    }
+    var tables = document.querySelectorAll("table.key");
+    for (var j = 0; j < tables.length; j++) {
+      if (tables[j].scrollWidth > tables[j].clientWidth + 1 ||
+          tables[j].getBoundingClientRect().right > pageWidth + 1) { scrolling += 1; }
     }
     var errors = window.__scamsimScriptErrors || 0;
-    document.body.setAttribute("data-images", String(images.length));
-    document.body.setAttribute("data-broken-images", String(broken));
-    document.body.setAttribute("data-script-errors", String(errors));
-    document.body.setAttribute("data-render-check", broken === 0 && errors === 0 ? "ok" : "failed");
+    var body = document.body;
+    body.setAttribute("data-images", String(images.length));
+    body.setAttribute("data-broken-images", String(broken));
+    body.setAttribute("data-shrunk-images", String(shrunk));
+    body.setAttribute("data-overflowing-images", String(overflowing));
+    body.setAttribute("data-key-tables", String(tables.length));
+    body.setAttribute("data-scrolling-key-tables", String(scrolling));
+    body.setAttribute("data-page-scrolls-sideways",
+                      document.documentElement.scrollWidth > pageWidth + 1 ? "yes" : "no");
+    body.setAttribute("data-script-errors", String(errors));
+    body.setAttribute("data-render-check", broken === 0 && errors === 0 ? "ok" : "failed");
   }
   window.addEventListener("load", check);
-})();"""
+})();""".replace("SMALLEST", str(SMALLEST_IMAGE_SCALE))
 
 
 @dataclass
@@ -102,13 +135,16 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] | None = None) -> str:
-    """A table; cells are HTML already (escape them first). `numeric` right-aligns columns."""
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool] | None = None,
+           css_class: str = "") -> str:
+    """A table; cells are HTML already (escape them first). `numeric` right-aligns columns. `css_class` "key": a
+    table the page fits to its width (cells wrap) rather than letting it scroll sideways."""
     numeric = list(numeric) if numeric is not None else [False] * len(header)
     head = "".join(f'<th{" class=num" if n else ""} scope="col">{h}</th>' for h, n in zip(header, numeric))
     body = "".join("<tr>" + "".join(f'<td{" class=num" if n else ""}>{c}</td>' for c, n in zip(row, numeric))
                    + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _figure_html(figure: FigureFile, folder: Path) -> str:
@@ -126,7 +162,7 @@ def _figure_html(figure: FigureFile, folder: Path) -> str:
 
 
 def _value_cell(median: float, low: float, high: float, units: str) -> tuple[str, str]:
-    """A median and its 90% range as table cells ('' range if the replicates agree)."""
+    """A median and its band as table cells ('' range if the replicates agree)."""
     value = format_number(median, units)
     if not np.isfinite(low) or not np.isfinite(high) or (abs(high - low) < 1e-12):
         return _e(value), ""
@@ -159,9 +195,11 @@ def _runs_header(runs: Sequence[RunResult], labels: Sequence[str]) -> str:
     return "".join(lines)
 
 
-def _preview_banner(runs: Sequence[RunResult], sweeps: Sequence[SweepResult]) -> str:
+def _preview_banner(runs: Sequence[RunResult], sweeps: Sequence[SweepResult],
+                    compares: Sequence[CompareResult] = ()) -> str:
     """Under the title, when any input ran below 1:1: its figures are a preview (issue 13)."""
-    smaller = sorted({run.scale for run in runs if run.scale < 1} | {sweep.scale for sweep in sweeps if sweep.scale < 1})
+    smaller = sorted({run.scale for run in runs if run.scale < 1} | {sweep.scale for sweep in sweeps if sweep.scale < 1}
+                     | {scale for compare in compares for scale in compare.scales if scale < 1})
     if not smaller:
         return ""
     scales = ", ".join(f"{s:.3g}" for s in smaller)
@@ -184,33 +222,54 @@ def _scale_note(runs: Sequence[RunResult], sweeps: Sequence[SweepResult]) -> str
 
 
 def _how_to_read(has_runs: bool, has_sweeps: bool, runs: Sequence[RunResult] = (),
-                 sweeps: Sequence[SweepResult] = ()) -> str:
+                 sweeps: Sequence[SweepResult] = (), compares: Sequence[CompareResult] = (),
+                 events: Sequence[EventMark] = ()) -> str:
     """The short note on reading the figures."""
     parts = []
+    if compares:
+        parts.append("A paired comparison runs a baseline A and a policy B as pairs on the same random numbers, so "
+                     "chance largely cancels in each pair's difference B - A; its confidence interval across the "
+                     "pairs is the <strong>paired interval</strong>, shown beside the unpaired one the same runs "
+                     "would give without pairing.")
+    warning = ""
     if has_runs:
+        counts = [len(run.replicates) for run in runs]
         parts.append("Each run repeats the scenario several times with different random draws (replicates). "
-                     "Lines show the <strong>median</strong> replicate and shaded bands the range that holds "
-                     "<strong>90% of replicates</strong> (5th to 95th percentile); totals in the tables are given "
-                     "the same way. Numbered dotted lines mark the scenario's events, listed under each figure "
-                     "and in the table below.")
+                     "Lines show the <strong>median</strong> replicate; "
+                     + _e(band_words(counts)) + "; totals in the tables are given the same way. "
+                     + ("With this many scenario events, short numbered ticks at the top of each panel mark them "
+                        "(close ones share a number range), listed in the table below, so that lines across the "
+                        "panels do not hide the data." if many_events(events) else
+                        "Numbered dotted lines mark the scenario's events, listed under each figure and in the "
+                        "table below."))
+        few = sorted({c for c in counts if band_is_range(c)})
+        if few:
+            warning = ('<p class="warning" role="note"><strong>Few replicates:</strong> '
+                       + ", ".join(str(c) for c in few) + f" replicate{'s' if few != [1] else ''} per run. "
+                       "With fewer than " + str(FEWEST_FOR_PERCENTILE_BAND) + " replicates the bands are the "
+                       "range of the replicates there are (lowest to highest), not a 90% band, and the spread "
+                       "of outcomes is poorly known: run more (<code>scamsim run --replicates "
+                       + str(FEWEST_FOR_PERCENTILE_BAND) + "</code> or more) before reading much into it.</p>")
     if has_sweeps:
         parts.append("A sweep runs the model many times with parameters varied by a design; its figures show how "
                      "outcomes respond to each parameter and which parameters matter most.")
     parts.append("These are results of a simulation model, not measurements: they show what follows from the "
                  "model's assumptions, which are listed with their sources in docs/MODEL.md. "
                  + _scale_note(runs, sweeps))
-    return '<div class="note">' + " ".join(parts) + "</div>"
+    return '<div class="note">' + " ".join(parts) + "</div>" + warning
 
 
 def _key_figures_section(runs: Sequence[RunResult], labels: Sequence[str]) -> str:
-    """The key figures, one column per run (median, 90% range)."""
+    """The key figures, one column per run (median, and the band: 90% or the range of a few replicates)."""
     figures = [key_figures(run) for run in runs]
+    counts = {len(run.replicates) for run in runs}
+    band = band_name(counts.pop()) if len(counts) == 1 else "band across replicates"
     if len(runs) == 1:
         rows = []
         for figure in figures[0]:
             value, spread = _value_cell(figure.median, figure.low, figure.high, figure.units)
             rows.append([_e(figure.label), value, f'<span class="range">{spread}</span>', _e(figure.note)])
-        return _table(["Measure (all host countries)", "Median", "90% of replicates", "Note"], rows,
+        return _table(["Measure (all host countries)", "Median", _e(band[:1].upper() + band[1:]), "Note"], rows,
                       [False, True, True, False])
     labels_by_measure: dict[str, list[str]] = {}
     for run_figures in figures:
@@ -227,7 +286,7 @@ def _key_figures_section(runs: Sequence[RunResult], labels: Sequence[str]) -> st
             value, spread = _value_cell(match.median, match.low, match.high, match.units)
             row.append(value + (f'<br><span class="range">{spread}</span>' if spread else ""))
         rows.append(row)
-    return _table(["Measure (all host countries); median, and 90% of replicates"] + [_e(label) for label in labels],
+    return _table([f"Measure (all host countries); median, and {_e(band)}"] + [_e(label) for label in labels],
                   rows, [False] + [True] * len(labels))
 
 
@@ -274,7 +333,13 @@ def _files_section(results: Sequence[RunResult | SweepResult], labels: dict[Path
                  ("Created (UTC)", _e(attrs.get("created_utc", "?"))),
                  ("Result schema version", _e(attrs.get("schema_version", "?"))),
                  ("Command line", f"<code>{_e(attrs.get('command_line', '?'))}</code>")]
-        if result.kind == "run":
+        if result.kind == "compare":
+            facts[2] = ("Scenarios", f"A <code>{_e(result.name_a)}</code> ({_e(attrs.get('scenario_a_file', '?'))}), "
+                                     f"B <code>{_e(result.name_b)}</code> ({_e(attrs.get('scenario_b_file', '?'))})")
+            facts.insert(4, ("Pairs", _e(result.pairs)))
+            text = (_toml_block("Scenario A, resolved (TOML)", str(attrs.get("scenario_a_toml", "")))
+                    + _toml_block("Scenario B, resolved (TOML)", str(attrs.get("scenario_b_toml", ""))))
+        elif result.kind == "run":
             facts.insert(4, ("Replicates", _e(len(result.replicates))))
             text = _toml_block("Resolved scenario (TOML): save it as a file and run it to repeat the run",
                                result.scenario_toml)
@@ -285,6 +350,51 @@ def _files_section(results: Sequence[RunResult | SweepResult], labels: dict[Path
         table = "<table>" + "".join(f'<tr><th scope="row">{k}</th><td>{v}</td></tr>' for k, v in facts) + "</table>"
         blocks.append(f"<h3>{_e(labels.get(result.path, result.name))}</h3>{table}{text}")
     return "".join(blocks)
+
+
+def _cost_interval(row: object) -> str:
+    """A cost per averted re-recruitment's interval as a table cell: 'a to b', 'a to unbounded', or ''."""
+    low, high = row["cost_low"], row["cost_high"]
+    if row["averted_includes_zero"] and np.isfinite(row["averted_high"]) and row["averted_high"] <= 0:
+        return "undefined: no replicate averted any"
+    if not np.isfinite(low) and not np.isfinite(high):
+        return "unbounded" if row["averted_includes_zero"] else ""
+    upper = "unbounded" if np.isinf(high) else format_number(high)
+    return f"{format_number(low) if np.isfinite(low) else 'n/a'} to {upper}"
+
+
+def _budget_section(budget: object) -> str:
+    """The budget sweep's key table: cost per averted re-recruitment (first, beside the budget, with its
+    interval), then what it is made of. A "key" table: the page fits it to its width rather than scrolling it, so
+    the cost is never hidden off to the side (tests/analysis/test_browser.py checks)."""
+    basis = "spending" if budget["cost_basis"].iloc[0] == "extra spending" else "budget"
+    replicates = int(budget["runs"].min())
+    band = band_name(replicates)
+    rows = []
+    for _, r in budget.iterrows():
+        interval = _cost_interval(r)
+        flag = (' <span class="flag" title="the averted band includes zero">averted band includes 0</span>'
+                if r["averted_includes_zero"] else "")
+        rows.append([_e(format_number(r["budget"])), "<strong>" + _e(format_number(r["cost_per_averted"]))
+                     + "</strong>", f'<span class="range">{_e(interval)}</span>{flag}',
+                     _e(format_number(r["averted"], "people")),
+                     f'<span class="range">{_e(format_number(r["averted_low"], "people"))} to '
+                     f'{_e(format_number(r["averted_high"], "people"))}</span>',
+                     _e(format_number(r["rerecruited"], "people")), _e(format_number(r["extra_spend"]))])
+    zero = bool(budget["averted_includes_zero"].any())
+    return ("<h3>Aftercare budget: what each averted re-recruitment costs</h3>"
+            + _table(["Budget (USD/year)", "Cost per averted (USD)", f"Cost interval (over the {_e(band)})",
+                      "Averted (mean)", f"Averted, {_e(band)}", "Re-recruited (mean)", f"Extra {basis} (USD, mean)"],
+                     rows, [True, True, False, True, True, True, True], css_class="key")
+            + "<p>Averted: re-recruitments fewer than at the smallest budget swept"
+            + (", replicate by replicate" if bool(budget["paired"].all()) else "")
+            + f". Cost per averted: the extra {basis} over the smallest budget divided by the re-recruitments "
+              "averted (means across replicates); its interval divides the same amount by the two ends of the "
+              f"averted band ({_e(band)})."
+            + (" <strong>Where the averted band includes zero</strong>, some replicates averted nothing, so the cost "
+               "per averted re-recruitment is unbounded (undefined for a replicate that averted none): its interval "
+               "runs to \"unbounded\" and the mean cost is only a rough guide." if zero else "")
+            + "</p>")
 
 
 def _sweep_section(sweep: SweepResult, figures: Sequence[FigureFile], folder: Path, anchor: str) -> str:
@@ -304,28 +414,15 @@ def _sweep_section(sweep: SweepResult, figures: Sequence[FigureFile], folder: Pa
         [False, False, True, True, True]))
     outcomes = outcome_summary(sweep)
     parts.append("<h3>Outcomes</h3>" + _table(
-        ["Outcome", "Units", "What it measures", "Median", "90% of runs"],
+        ["Outcome", "Units", "What it measures", "Median", "Band of the runs"],
         [[f"<code>{_e(r['Outcome'])}</code>", _e(r["Units"]), _e(r["Description"]),
           _e(format_number(r["Median"], r["Units"])),
-          f'<span class="range">{_e(format_number(r["5%"], r["Units"]))} to '
-          f'{_e(format_number(r["95%"], r["Units"]))}</span>'] for _, r in outcomes.iterrows()],
+          f'<span class="range">{_e(format_number(r["Low"], r["Units"]))} to '
+          f'{_e(format_number(r["High"], r["Units"]))}<br><small>{_e(r["Band"])}</small></span>'] for _, r in outcomes.iterrows()],
         [False, False, False, True, True]))
     budget = budget_table(sweep)
     if budget is not None:
-        basis = "spending" if budget["cost_basis"].iloc[0] == "extra spending" else "budget"
-        parts.append("<h3>Aftercare budget: what each averted re-recruitment costs</h3>" + _table(
-            ["Budget (USD/year)", "Re-recruited (mean)", "Averted (mean)", "Averted, 90% of replicates",
-             f"Extra {basis} (USD, mean)", "Cost per averted (USD)"],
-            [[_e(format_number(r["budget"])), _e(format_number(r["rerecruited"], "people")),
-              _e(format_number(r["averted"], "people")),
-              f'<span class="range">{_e(format_number(r["averted_low"], "people"))} to '
-              f'{_e(format_number(r["averted_high"], "people"))}</span>',
-              _e(format_number(r["extra_spend"])), _e(format_number(r["cost_per_averted"]))]
-             for _, r in budget.iterrows()], [True] * 6)
-            + "<p>Averted: re-recruitments fewer than at the smallest budget swept"
-              + (", replicate by replicate" if bool(budget["paired"].all()) else "")
-              + f". Cost per averted: the extra {basis} over the smallest budget divided by the re-recruitments "
-              "averted (means across replicates).</p>")
+        parts.append(_budget_section(budget))
     failed = failed_runs(sweep)
     if len(failed):
         parts.append(f"<h3>Failed runs ({counts['failed']})</h3>" + _table(
@@ -335,6 +432,54 @@ def _sweep_section(sweep: SweepResult, figures: Sequence[FigureFile], folder: Pa
     if not figures:
         parts.append("<p>No run of this sweep has finished, so there is nothing to plot.</p>")
     parts.extend(_figure_html(figure, folder) for figure in figures)
+    return "".join(parts)
+
+
+def _interval_cell(low: float, high: float, units: str) -> str:
+    """An interval as a table cell: '[low, high]' in the outcome's units."""
+    return _e(f"[{format_number(low, units)}, {format_number(high, units)}]")
+
+
+def _compare_section(compare: CompareResult, figures: Sequence[FigureFile], folder: Path, anchor: str) -> str:
+    """One compare file: the paired differences per outcome with both intervals (a key table, the difference and
+    its paired interval first), the forest plot, and a word on series, which compare files do not hold."""
+    summary = compare.summary
+    level = f"{compare.confidence:.0%}"
+    rows = []
+    for name in compare.outcome_names:
+        r = summary.loc[name]
+        units = str(r["units"])
+        rows.append([f"<code>{_e(name)}</code>", "<strong>" + _e(format_number(r["mean_difference"], units))
+                     + "</strong>", _interval_cell(r["ci_low"], r["ci_high"], units),
+                     _interval_cell(r["unpaired_low"], r["unpaired_high"], units),
+                     _e(format_number(r["mean_a"], units)), _e(format_number(r["mean_b"], units)),
+                     _e("n/a" if not np.isfinite(r["correlation"]) else f"{r['correlation']:.2f}"),
+                     _e(int(r["pairs"])), _e(units)])
+    parts = [f'<h2 id="{anchor}">Paired comparison: {_e(compare.name)}</h2>',
+             f"<p class=meta>A (baseline) <code>{_e(compare.name_a)}</code>, B (policy) "
+             f"<code>{_e(compare.name_b)}</code>: {compare.pairs} pairs on common random numbers from "
+             f"{compare.start_date:%d %b %Y}, seed {compare.seed}; file <code>{_e(compare.path.name)}</code>, "
+             f"written by {_e(compare.version)}</p>"]
+    if compare.pairs < FEWEST_FOR_PERCENTILE_BAND:
+        parts.append(f'<p class="warning" role="note"><strong>Few pairs:</strong> {compare.pairs}. The intervals '
+                     "are Student's t intervals and honest for any number of pairs, but with so few they are wide "
+                     "and rest on the differences being roughly normal; run more (<code>scamsim compare "
+                     f"--replicates {FEWEST_FOR_PERCENTILE_BAND}</code> or more).</p>")
+    parts.append("<h3>What B changes: differences B - A per outcome</h3>" + _table(
+        ["Outcome", "B - A (mean of pairs)", f"{level} paired interval", f"{level} unpaired interval (Welch)",
+         "A (mean)", "B (mean)", "Correlation of A and B", "Pairs used", "Units"],
+        rows, [False, True, True, True, True, True, True, True, False], css_class="key"))
+    parts.append(f"<p>Paired interval: the mean of the pairs' differences ± Student's t at {level} times their "
+                 "standard error. Unpaired interval: what the same runs would give were the two sides independent "
+                 "(Welch), for contrast: the pairing's gain is how much narrower the paired one is. Correlation: of "
+                 "A and B across the pairs (near 1: the pairing removed most of chance).</p>")
+    parts.extend(_figure_html(figure, folder) for figure in figures)
+    if not figures:
+        parts.append("<p>No outcome has a nonzero mean under A, so there is no forest plot of percentages; the "
+                     "table above holds every difference.</p>")
+    parts.append("<p>A compare file holds the pairs' outcomes, not their series over time. To see both sides over "
+                 "time, run each with <code>scamsim run</code> (the resolved scenarios are under \"Files\" below) "
+                 "and report the two run files together: <code>analysis/report A.h5 B.h5 -o DIR</code>.</p>")
     return "".join(parts)
 
 
@@ -354,15 +499,15 @@ def _run_labels(runs: Sequence[RunResult], given: Sequence[str] | None) -> list[
     return [f"{name} ({run.path.stem})" if names.count(name) > 1 else name for name, run in zip(names, runs)]
 
 
-def _default_title(runs: Sequence[RunResult], labels: Sequence[str], sweeps: Sequence[SweepResult]) -> str:
+def _default_title(runs: Sequence[RunResult], labels: Sequence[str], sweeps: Sequence[SweepResult],
+                   compares: Sequence[CompareResult] = ()) -> str:
     """'scamsim report: <scenario>' or a comparison of several."""
-    if len(runs) == 1 and not sweeps:
+    if len(runs) == 1 and not sweeps and not compares:
         return f"scamsim report: {labels[0]}"
-    if runs and not sweeps:
+    if runs and not sweeps and not compares:
         return "scamsim report: " + " vs ".join(labels)
-    if sweeps and not runs:
-        return "scamsim report: " + ", ".join(f"sweep {s.name}" for s in sweeps)
-    return "scamsim report: " + ", ".join(list(labels) + [f"sweep {s.name}" for s in sweeps])
+    return "scamsim report: " + ", ".join(list(labels) + [f"sweep {s.name}" for s in sweeps]
+                                         + [f"paired comparison {c.name}" for c in compares])
 
 
 def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | None = None,
@@ -373,12 +518,10 @@ def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | No
     folder = Path(folder)
     check_output_folder(folder, force)
     results = [open_result(path) for path in paths]
-    for result in results:
-        if isinstance(result, CompareResult):
-            raise ResultFileError(result.path, COMPARE_NOT_REPORTED)
     # Counts and money of a smaller (or larger) world, shown as those of the full region.
     runs = [r.at_full_scale() for r in results if isinstance(r, RunResult)]
     sweeps = [r for r in results if isinstance(r, SweepResult)]
+    compares = [r for r in results if isinstance(r, CompareResult)]
     run_labels = _run_labels(runs, labels)
     try:
         (folder / FIGURES_FOLDER).mkdir(parents=True, exist_ok=True)
@@ -396,9 +539,13 @@ def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | No
         run_figures = make_run_figures(runs, run_labels, events, figures_folder, svg) if runs else []
         sweep_figures = [make_sweep_figures(sweep, f"sweep{index + 1}", figures_folder, svg)
                          for index, sweep in enumerate(sweeps)]
-        title = title or _default_title(runs, run_labels, sweeps)
-        body = _body(title, runs, run_labels, events, run_figures, sweeps, sweep_figures, results, folder)
-    report.figures = run_figures + [f for figures in sweep_figures for f in figures]
+        compare_figures = [make_compare_figures(compare, f"compare{index + 1}", figures_folder, svg)
+                           for index, compare in enumerate(compares)]
+        title = title or _default_title(runs, run_labels, sweeps, compares)
+        body = _body(title, runs, run_labels, events, run_figures, sweeps, sweep_figures, compares, compare_figures,
+                     results, folder)
+    report.figures = (run_figures + [f for figures in sweep_figures for f in figures]
+                      + [f for figures in compare_figures for f in figures])
     page = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{_e(title)}</title>\n<script>{_ERROR_COUNTER}</script>\n<style>{_CSS}</style>\n</head>\n"
@@ -408,9 +555,9 @@ def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | No
     manifest = {
         "title": title,
         "inputs": [{"file": str(r.path), "kind": r.kind, "name": r.name, "seed": r.seed} for r in results],
-        "figures": [{"id": f.figure_id, "title": f.title, "png": f.png.relative_to(folder).as_posix(),
+        "figures": [{"id": f.figure_id, "title": f.title, "caption": f.caption, "png": f.png.relative_to(folder).as_posix(),
                      "svg": f.svg.relative_to(folder).as_posix() if f.svg else None, "width_px": f.width_px,
-                     "height_px": f.height_px} for f in report.figures],
+                     "height_px": f.height_px, "overflow_px": f.overflow_px} for f in report.figures],
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return report
@@ -418,7 +565,8 @@ def make_report(paths: Sequence[str | Path], folder: str | Path, title: str | No
 
 def _body(title: str, runs: Sequence[RunResult], labels: Sequence[str], events: Sequence[EventMark],
           run_figures: Sequence[FigureFile], sweeps: Sequence[SweepResult],
-          sweep_figures: Sequence[Sequence[FigureFile]], results: Sequence[RunResult | SweepResult],
+          sweep_figures: Sequence[Sequence[FigureFile]], compares: Sequence[CompareResult],
+          compare_figures: Sequence[Sequence[FigureFile]], results: Sequence[RunResult | SweepResult | CompareResult],
           folder: Path) -> str:
     """Everything inside <main>."""
     parts = [f"<header><h1>{_e(title)}</h1>{_runs_header(runs, labels)}"]
@@ -426,17 +574,22 @@ def _body(title: str, runs: Sequence[RunResult], labels: Sequence[str], events: 
         parts.append(f"<p class=meta><strong>Sweep {_e(sweep.name)}</strong>: design {_e(sweep.design)}, "
                      f"{len(sweep.runs)} runs, seed {sweep.seed}, run.scale {sweep.scale:.3g}, written by {_e(sweep.version)}; file "
                      f"<code>{_e(sweep.path.name)}</code></p>")
-    parts.append(_preview_banner(runs, sweeps))
+    for compare in compares:
+        parts.append(f"<p class=meta><strong>Paired comparison {_e(compare.name)}</strong>: {compare.pairs} pairs, "
+                     f"seed {compare.seed}, {compare.confidence:.0%} intervals, written by {_e(compare.version)}; file "
+                     f"<code>{_e(compare.path.name)}</code></p>")
+    parts.append(_preview_banner(runs, sweeps, compares))
     parts.append("</header>")
     toc = []
     if runs:
         toc += [("key-figures", "Key figures"), ("events", "Scenario events")]
         toc += [(f"fig-{f.figure_id}", f.title) for f in run_figures]
     toc += [(f"sweep{i + 1}", f"Sweep: {s.name}") for i, s in enumerate(sweeps)]
+    toc += [(f"compare{i + 1}", f"Paired comparison: {c.name}") for i, c in enumerate(compares)]
     toc.append(("files", "Files, scenarios and versions"))
     parts.append("<nav><h2>Contents</h2><ol>" + "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in toc)
                  + "</ol></nav>")
-    parts.append(_how_to_read(bool(runs), bool(sweeps), runs, sweeps))
+    parts.append(_how_to_read(bool(runs), bool(sweeps), runs, sweeps, compares, events))
     if runs:
         parts.append('<h2 id="key-figures">Key figures</h2>')
         parts.append(_key_figures_section(runs, labels))
@@ -448,6 +601,8 @@ def _body(title: str, runs: Sequence[RunResult], labels: Sequence[str], events: 
         parts.extend(_figure_html(figure, folder) for figure in run_figures)
     for index, (sweep, figures) in enumerate(zip(sweeps, sweep_figures)):
         parts.append(_sweep_section(sweep, figures, folder, f"sweep{index + 1}"))
+    for index, (compare, figures) in enumerate(zip(compares, compare_figures)):
+        parts.append(_compare_section(compare, figures, folder, f"compare{index + 1}"))
     file_labels = {run.path: label for run, label in zip(runs, labels)}
     parts.append('<h2 id="files">Files, scenarios and versions</h2>')
     parts.append(_files_section(results, file_labels))

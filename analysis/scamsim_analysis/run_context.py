@@ -14,8 +14,8 @@ import xarray as xr
 from matplotlib.lines import Line2D
 
 from .reader import RunResult
-from .style import EventMark, colour, date_axis, mark_events
-from .summary import CountryGroup, grouped
+from .style import EventMark, colour, date_axis, legend_row, many_events, mark_events
+from .summary import CountryGroup, band_name, band_words, grouped
 
 
 @dataclass
@@ -34,15 +34,29 @@ class RunFigureContext:
         """Whether there is one run (colours are then countries)."""
         return len(self.runs) == 1
 
+    @property
+    def band_words(self) -> str:
+        """What the shaded bands are, for a caption: the 90% band, or the range of a few replicates (summary.py)."""
+        return band_words([len(run.replicates) for run in self.runs])
+
+    @property
+    def band_label(self) -> str:
+        """The band's name for a legend: 'range of 3 replicates' (one run or runs alike) or 'band across
+        replicates'."""
+        counts = {len(run.replicates) for run in self.runs}
+        return band_name(counts.pop()) if len(counts) == 1 else "band across replicates"
+
     def time(self, run: RunResult) -> pd.DatetimeIndex:
         """A run's dates (the first day of each step)."""
         return run.time
 
 
-def key_height(events: Sequence[EventMark]) -> float:
-    """Height in inches that the events list under a figure needs."""
+def key_height(events: Sequence[EventMark], listed_on_page: bool = True) -> float:
+    """Height in inches that the events list under a figure needs (style.events_key())."""
     if not events:
         return 0.0
+    if many_events(events) and listed_on_page:
+        return 0.35  # one line: the list is the page's table of events
     rows = len(events) if len(events) <= 4 else (len(events) + 1) // 2
     return 0.35 + 0.16 * rows
 
@@ -63,13 +77,13 @@ def _x_limits(axes: Sequence[plt.Axes], runs: Sequence[RunResult]) -> None:
         ax.set_xlim(start, end)
 
 
-def _panel_grid(fig: plt.Figure, panels: int, ncols: int, top: float = 0) -> list[plt.Axes]:
-    """`panels` axes in a grid `ncols` wide, sharing the time axis."""
+def _panel_grid(fig: plt.Figure, panels: int, ncols: int, context: RunFigureContext) -> list[plt.Axes]:
+    """`panels` axes in a grid `ncols` wide, sharing the time axis (below the runs' legend: run_grid())."""
     nrows = math.ceil(panels / ncols)
-    grid = fig.add_gridspec(nrows, ncols)
+    grid, first = run_grid(fig, context, nrows, ncols)
     axes: list[plt.Axes] = []
     for index in range(panels):
-        ax = fig.add_subplot(grid[index // ncols, index % ncols], sharex=axes[0] if axes else None)
+        ax = fig.add_subplot(grid[first + index // ncols, index % ncols], sharex=axes[0] if axes else None)
         axes.append(ax)
     return axes
 
@@ -80,11 +94,25 @@ def run_line(index: int) -> str:
     return ("-", "--", "-.", ":")[index % 4]
 
 
-def _run_legend(ax: plt.Axes, context: RunFigureContext) -> None:
-    """A legend of the runs' colours and line styles (several runs)."""
+#: Height of the row above the panels that holds the runs' legend (several runs), in inches.
+LEGEND_ROW_IN = 0.3
+
+
+def run_grid(fig: plt.Figure, context: RunFigureContext, nrows: int, ncols: int,
+             height_ratios: Sequence[float] | None = None) -> tuple[object, int]:
+    """The figure's grid of panels and the index of its first row of panels. With several runs, a thin row above
+    the panels holds the legend of the runs' colours and line styles, outside the data (inside the first panel it
+    hid its lines), and the figure grows by that row."""
+    ratios = list(height_ratios) if height_ratios is not None else [1.0] * nrows
+    if context.single:
+        return fig.add_gridspec(nrows, ncols, height_ratios=ratios), 0
+    panels_in = fig.get_figheight()
+    fig.set_figheight(panels_in + LEGEND_ROW_IN)
+    grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[sum(ratios) * LEGEND_ROW_IN / panels_in] + ratios)
     handles = [Line2D([], [], color=colour(i), linestyle=run_line(i), label=label)
                for i, label in enumerate(context.labels)]
-    ax.legend(handles=handles, loc="upper left", fontsize=8)
+    legend_row(fig, grid[0, :], handles, list(context.labels), len(handles))
+    return grid, 1
 
 
 def _group_series(run: RunResult, metric: str, context: RunFigureContext) -> xr.DataArray:

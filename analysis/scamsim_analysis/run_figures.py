@@ -1,7 +1,8 @@
 """The report's figures of run files. One run: colours are countries. Several runs: colours are runs, and figures
 that show countries get one panel per country, so the runs can be compared line against line.
 
-Every time series is a median across replicates with its 90% band (5th to 95th percentile), and the scenario's
+Every time series is a median across replicates with its band (summary.band_name(): the 90% band, 5th to 95th
+percentile, or the full range of fewer than 10 replicates), and the scenario's
 events are dotted vertical lines, numbered as in the list under each figure."""
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import math
 import struct
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -15,6 +16,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display: files only (before pyplot is imported anywhere)
 
 import matplotlib.dates as mdates  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
 import numpy as np  # noqa: E402
@@ -78,6 +80,19 @@ class FigureFile:
     svg: Path | None
     width_px: int
     height_px: int
+    #: How far, in pixels, anything drawn (a title, a label, a legend, tick labels) reaches past the image's edges
+    #: and is cut off: 0 when nothing is clipped (tests/analysis/test_report.py checks every figure).
+    overflow_px: float = 0.0
+
+
+def overflow_px(fig: plt.Figure) -> float:
+    """How far, in pixels at DPI, the figure's drawn artists reach past its edges (0 if all fit): the figure's
+    tight bounding box, which counts only what is drawn, against the figure itself. Draws the figure (layout)."""
+    fig.canvas.draw()
+    tight = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    width, height = fig.get_size_inches()
+    beyond = max(0.0, -tight.x0, -tight.y0, tight.x1 - width, tight.y1 - height)
+    return round(float(beyond) * DPI, 1)
 
 
 def new_figure(height_in: float, width_in: float = WIDTH_IN) -> plt.Figure:
@@ -85,9 +100,22 @@ def new_figure(height_in: float, width_in: float = WIDTH_IN) -> plt.Figure:
     return plt.figure(figsize=(width_in, height_in), layout="constrained")
 
 
+def title(fig: plt.Figure, text: str, most_lines: int = 2) -> None:
+    """The figure's title, wrapped to the figure's width (bold 14-point text is about 0.68 em a character on
+    average; a title of 95 characters on one line was cut off at both edges), at most `most_lines` lines."""
+    size = FontProperties(size=matplotlib.rcParams["figure.titlesize"]).get_size_in_points()
+    fits = max(20, int(fig.get_figwidth() * 72 / (0.68 * size)))
+    lines = textwrap.wrap(text, fits)
+    if len(lines) > most_lines:
+        lines = lines[:most_lines]
+        lines[-1] = lines[-1][:fits - 1].rstrip() + "…"
+    fig.suptitle("\n".join(lines))
+
+
 def save(fig: plt.Figure, folder: Path, figure_id: str, title: str, caption: str, svg: bool = True) -> FigureFile:
     """Writes the figure as PNG (and SVG) without timestamps, closes it, and says where it went."""
     folder.mkdir(parents=True, exist_ok=True)
+    beyond = overflow_px(fig)
     png = folder / f"{figure_id}.png"
     fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
     svg_path = None
@@ -99,7 +127,7 @@ def save(fig: plt.Figure, folder: Path, figure_id: str, title: str, caption: str
         header = stream.read(24)
     width_px, height_px = struct.unpack(">II", header[16:24])  # the PNG's IHDR: what was really written
     return FigureFile(figure_id=figure_id, title=title, caption=caption, png=png, svg=svg_path, width_px=width_px,
-                      height_px=height_px)
+                      height_px=height_px, overflow_px=beyond)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -195,9 +223,21 @@ class EventMark:
     text: str
 
 
+#: More scenario events than this (several runs' events together reach 26) are not drawn as lines across every
+#: panel, which hid the data behind them: each panel gets a short tick at its top edge per group of close events,
+#: numbered on the top row, and the list is the page's table of events rather than a key under every figure.
+MANY_EVENTS = 8
+
+
+def many_events(events: Sequence[EventMark]) -> bool:
+    """Whether there are too many events for lines across the panels and a key under each figure."""
+    return len(events) > MANY_EVENTS
+
+
 def mark_events(ax: plt.Axes, events: Sequence[EventMark], numbers: bool = True) -> None:
     """Dotted vertical lines at each event's date, with its number above the axes; events too close together for
-    separate labels share one ('3-4', '5-7') so the numbers stay readable."""
+    separate labels share one ('3-4', '5-7') so the numbers stay readable. With many events (many_events()), only a
+    short tick at the top edge per group of close events, so the data stay in view."""
     if not events:
         return
     left, right = ax.get_xlim()
@@ -209,7 +249,10 @@ def mark_events(ax: plt.Axes, events: Sequence[EventMark], numbers: bool = True)
         x = mdates.date2num(event.date)
         if x < left or x > right:
             continue
-        ax.axvline(x, color=EVENT_COLOUR, linestyle=(0, (2, 2)), linewidth=0.8, zorder=1, alpha=0.8)
+        if many_events(events):
+            ax.axvline(x, ymin=0.96, ymax=1.0, color=EVENT_COLOUR, linewidth=1.0, zorder=1)
+        else:
+            ax.axvline(x, color=EVENT_COLOUR, linestyle=(0, (2, 2)), linewidth=0.8, zorder=1, alpha=0.8)
         if clusters and x - clusters[-1][-1][0] < close:
             clusters[-1].append((x, event.number))
         else:
@@ -226,26 +269,62 @@ def mark_events(ax: plt.Axes, events: Sequence[EventMark], numbers: bool = True)
     ax.set_xlim(left, right)
 
 
-def events_key(fig: plt.Figure, events: Sequence[EventMark]) -> None:
-    """The numbered list of events at the bottom of the figure, two columns when it is long."""
+def events_key(fig: plt.Figure, events: Sequence[EventMark], listed_on_page: bool = True) -> None:
+    """The numbered list of events at the bottom of the figure, two columns when it is long; with many events, where
+    the page lists them (`listed_on_page`: the run reports' table of scenario events), a line that points there."""
     if not events:
         return
+    if many_events(events) and listed_on_page:
+        fig.supxlabel(f"Events: {len(events)} scenario events, ticks at the top of each panel numbered as in the "
+                      "report's table of scenario events", fontsize=8, ha="left", x=0.01, color="#333333")
+        return
     lines = [f"{e.number:>2}  {e.date:%d %b %Y}  {e.text}" for e in events]
+    # As many characters of 8-point DejaVu Sans Mono (0.6 em wide) as the figure's width holds, less its margins:
+    # longer lines were cut off at the image's right edge.
+    fits = int((fig.get_figwidth() * 72 - 20) / (0.61 * 8))
     if len(lines) > 4:
-        lines = [line if len(line) <= 74 else line[:72] + "…" for line in lines]
+        column = (fits - 4) // 2
+        lines = [line if len(line) <= column else line[:column - 1] + "…" for line in lines]
         half = (len(lines) + 1) // 2
         left, right = lines[:half], lines[half:]
         width = max(len(line) for line in left) + 4
         lines = [f"{a:<{width}}{b}" for a, b in zip(left, right + [""] * (len(left) - len(right)))]
+    else:
+        lines = [line if len(line) <= fits else line[:fits - 1] + "…" for line in lines]
     fig.supxlabel("Events (dotted lines):\n" + "\n".join(lines), fontsize=8, ha="left", x=0.01,
                   family="DejaVu Sans Mono", color="#333333")
 
 
 def band(ax: plt.Axes, x: Sequence, median: Sequence[float], low: Sequence[float], high: Sequence[float],
-         colour_: str, label: str | None, linestyle: str = "-", alpha: float = 0.18) -> None:
-    """A median line with its 90% band (shaded) across replicates."""
+         colour_: str, label: str | None, linestyle: str = "-", alpha: float = 0.12) -> None:
+    """A median line with its band across replicates (summary.band_name() says which band): a light fill with a
+    thin outline of the same colour, so that where several bands overlap each one's edges can still be told."""
     ax.fill_between(x, low, high, color=colour_, alpha=alpha, linewidth=0, zorder=2)
+    for edge in (low, high):
+        ax.plot(x, edge, color=colour_, linewidth=0.6, alpha=0.55, linestyle=linestyle, zorder=2)
     ax.plot(x, median, color=colour_, label=label, linestyle=linestyle, zorder=3)
+
+
+def legend_row(fig: plt.Figure, cell: object, handles: Sequence, labels: Sequence[str], ncol: int) -> None:
+    """A legend in a row of the figure's grid of its own (`cell`, a SubplotSpec), outside every panel, so it hides no
+    data; constrained layout makes room for it (matplotlib 3.6, Debian 12's, has no fig.legend(loc="outside ..."))."""
+    ax = fig.add_subplot(cell)
+    ax.axis("off")
+    if not handles:
+        return
+    # Fewer columns while the legend would be wider than the figure (8-point text, about 0.55 em a character, and
+    # a handle and gap of about 8): constrained layout would otherwise shrink the panels to make room. Matplotlib
+    # fills a legend column by column, so its width is the sum of each column's longest label.
+    fits = fig.get_figwidth() * 72 / (0.55 * 8)
+    ncol = max(1, min(ncol, len(labels)))
+
+    def width(columns: int) -> int:
+        rows = math.ceil(len(labels) / columns)
+        return sum(max(len(label) for label in labels[j:j + rows]) + 8 for j in range(0, len(labels), rows))
+
+    while ncol > 1 and width(ncol) > fits:
+        ncol -= 1
+    ax.legend(handles, labels, loc="center", ncol=ncol, fontsize=8, frameon=False)
 
 
 def legend_below_title(ax: plt.Axes, ncol: int = 4, **kwargs: object) -> None:

@@ -1,4 +1,4 @@
-"""Summaries of run files across replicates: medians and 90% bands, country groups, monthly rates, events in plain
+"""Summaries of run files across replicates: medians and bands (90%, or the range of a few replicates), country groups, monthly rates, events in plain
 words, and the key figures of the report."""
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from .style import PALETTE, GREY, EventMark
 
 #: The band shown around medians: the 5th to the 95th percentile across replicates (a 90% band).
 LOW, HIGH = 0.05, 0.95
+#: With fewer replicates than this, a 5th to 95th percentile is little more than an interpolation between the two
+#: most extreme replicates and holds far fewer than "90%" of anything; the band is then the full range (lowest to
+#: highest replicate), called that, and the report warns that the spread is poorly known (issue 14).
+FEWEST_FOR_PERCENTILE_BAND = 10
 
 #: Flows into and out of "released" (figure 4 and the key figures): label -> the by_country series summed.
 RELEASE_FLOWS: dict[str, tuple[str, ...]] = {
@@ -25,23 +29,68 @@ RELEASE_FLOWS: dict[str, tuple[str, ...]] = {
 }
 
 
+def band_is_range(count: int) -> bool:
+    """Whether the band of `count` replicates (or runs) is their full range rather than a 90% band."""
+    return count < FEWEST_FOR_PERCENTILE_BAND
+
+
+def band_name(count: int, what: str = "replicates") -> str:
+    """What the band of `count` replicates (or runs) is, in words: 'range of 4 replicates' or '90% band (5th to 95th
+    percentile of 12 replicates)'."""
+    if band_is_range(count):
+        return f"range of {count} {what[:-1] if count == 1 else what}"
+    return f"90% band (5th to 95th percentile of {count} {what})"
+
+
+def band_words(counts: Sequence[int], what: str = "replicates") -> str:
+    """The band of runs with these replicate counts, for a caption: 'shaded bands: the range of the 3 replicates
+    (lowest to highest)', or one phrase per distinct count."""
+    distinct = sorted(set(int(c) for c in counts))
+    if len(distinct) == 1:
+        count = distinct[0]
+        if band_is_range(count):
+            return f"shaded bands: the range of the {count} {what} (lowest to highest)"
+        return f"shaded bands: the 90% band (5th to 95th percentile) of the {count} {what}"
+    return "shaded bands: " + "; ".join(
+        (f"the range (lowest to highest) where there are {c} {what}" if band_is_range(c)
+         else f"the 90% band (5th to 95th percentile) where there are {c} {what}") for c in distinct)
+
+
+def spread(values: np.ndarray) -> tuple[float, float]:
+    """(low, high) of a set of values as the band draws them: the 5th and 95th percentiles, or, with fewer than
+    FEWEST_FOR_PERCENTILE_BAND values, the lowest and highest; NaN for none."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return (np.nan, np.nan)
+    if band_is_range(values.size):
+        return (float(values.min()), float(values.max()))
+    low, high = np.quantile(values, [LOW, HIGH])
+    return (float(low), float(high))
+
+
 def quantiles(array: xr.DataArray, dim: str = "replicate") -> xr.Dataset:
-    """The median and the 90% band of `array` across `dim`: a Dataset with median, low and high."""
+    """The median and the band of `array` across `dim` (band_name(): the 90% band, or the full range of fewer than
+    FEWEST_FOR_PERCENTILE_BAND): a Dataset with median, low and high."""
     if dim not in array.dims:
         return xr.Dataset({"median": array, "low": array, "high": array})
-    q = array.astype(float).quantile([LOW, 0.5, HIGH], dim=dim)
-    return xr.Dataset({"low": q.sel(quantile=LOW, drop=True), "median": q.sel(quantile=0.5, drop=True),
+    values = array.astype(float)
+    median = values.median(dim=dim)
+    if band_is_range(array.sizes[dim]):
+        return xr.Dataset({"low": values.min(dim=dim), "median": median, "high": values.max(dim=dim)})
+    q = values.quantile([LOW, HIGH], dim=dim)
+    return xr.Dataset({"low": q.sel(quantile=LOW, drop=True), "median": median,
                        "high": q.sel(quantile=HIGH, drop=True)})
 
 
 def scalar_quantiles(values: np.ndarray) -> tuple[float, float, float]:
-    """(median, low, high) of a set of replicate values; NaN for none."""
+    """(median, low, high) of a set of replicate values, the band as spread() gives it; NaN for none."""
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
     if values.size == 0:
         return (np.nan, np.nan, np.nan)
-    low, median, high = np.quantile(values, [LOW, 0.5, HIGH])
-    return (float(median), float(low), float(high))
+    low, high = spread(values)
+    return (float(np.median(values)), low, high)
 
 
 def flow_sum(run: RunResult, metrics: Sequence[str]) -> xr.DataArray:

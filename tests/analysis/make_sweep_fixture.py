@@ -11,6 +11,8 @@ Writes (docs/SWEEPS.md section 7 describes their layout):
   sweep_morris.h5        morris.toml: Morris screening of 4 parameters (15 points x 2 replicates)
   sweep_lhs_minimal.h5   lhs_minimal.toml: a Latin hypercube with no series and no sensitivity indices
   sweep_failing.h5       failing.toml: a grid on the tiny test world in which 1 of 4 runs fails
+  sweep_budget_levels.h5 budget_levels.toml: an aftercare budget grid of 15 levels x 2 replicates on the tiny world
+                         (a trend line per level, not per bin; the cost per averted and its interval)
   sweep_unfinished.h5    sweep_lhs_minimal.h5 with its last 3 runs set back to pending and `complete` = 0, as the
                          in-progress file of an interrupted sweep holds them (SWEEP.h5.partial, docs/SWEEPS.md
                          section 6): made by editing a copy, since when a real sweep is stopped is not repeatable
@@ -32,6 +34,7 @@ SWEEPS = (
     ("sweep_morris.h5", "morris.toml"),
     ("sweep_lhs_minimal.h5", "lhs_minimal.toml"),
     ("sweep_failing.h5", "failing.toml"),
+    ("sweep_budget_levels.h5", "budget_levels.toml"),
 )
 #: Runs of sweep_unfinished.h5 left pending.
 PENDING = 3

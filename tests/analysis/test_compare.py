@@ -1,14 +1,18 @@
 #!/usr/bin/python3
 """The reader opens compare files (`scamsim compare`): the outcomes of both sides of every pair, the differences and
 the paired statistics are the numbers h5py reads from the file, labelled by its scales; the wrong kind of file is
-refused by name; the report refuses a compare file with a message that says what to use instead.
+refused by name. The report of a compare file has a page of the paired differences, with both intervals the file
+holds, in a table and a forest plot whose points are the file's numbers.
 
 Reads $ANALYSIS_TEST_OUT/compare.h5, which the fixture analysis.fixture.compare_file writes with the engine
-(`scamsim compare tests/golden/run.toml tests/golden/policy.toml --replicates 2`).
+(`scamsim compare tests/golden/run.toml tests/golden/policy.toml --replicates 2`), and the report of it that
+analysis.report.compare writes, $ANALYSIS_TEST_OUT/report_paired.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import shutil
 import subprocess
@@ -25,6 +29,8 @@ sys.path.insert(0, str(SOURCE / "analysis"))
 
 from scamsim_analysis import (CompareResult, ResultFileError, file_kind, open_result, read_compare,  # noqa: E402
                               read_run, read_sweep)
+from scamsim_analysis.compare_figures import relative_differences  # noqa: E402
+from scamsim_analysis.style import format_number  # noqa: E402
 
 
 def test_folder() -> Path:
@@ -125,14 +131,69 @@ class CompareFileReading(unittest.TestCase):
             read_compare(test_folder() / "crackdown.h5")
         self.assertIn("not a compare file", str(caught.exception))
 
-    def test_the_report_refuses_a_compare_file_and_says_what_to_use(self) -> None:
+
+
+class CompareReport(unittest.TestCase):
+    """analysis/report compare.h5: a page of the paired differences with both intervals, and a forest plot."""
+
+    def setUp(self) -> None:
+        self.result = read_compare(test_folder() / "compare.h5")
+        self.folder = test_folder() / "report_paired"
+        self.manifest = json.loads((self.folder / "manifest.json").read_text())
+        self.page = (self.folder / "index.html").read_text(encoding="utf-8")
+
+    def test_the_page_has_a_forest_plot_and_every_outcome_with_both_intervals(self) -> None:
+        self.assertEqual([f["id"] for f in self.manifest["figures"]], ["compare1_forest"])
+        self.assertEqual(self.manifest["inputs"][0]["kind"], "compare")
+        forest = self.folder / self.manifest["figures"][0]["png"]
+        self.assertGreater(forest.stat().st_size, 10_000)
+        self.assertIn('data-figure="compare1_forest"', self.page)
+        self.assertIn("Paired comparison: golden vs golden_policy", self.page)
+        self.assertIn("95% paired interval", self.page)
+        self.assertIn("95% unpaired interval (Welch)", self.page)
+        self.assertIn('<table class="key">', self.page)
+        summary = self.result.summary
+        for name in self.result.outcome_names:
+            with self.subTest(outcome=name):
+                units = str(summary.loc[name, "units"])
+                row_start = self.page.index(f"<td><code>{name}</code></td>")
+                row = self.page[row_start:self.page.index("</tr>", row_start)]
+                for low, high in (("ci_low", "ci_high"), ("unpaired_low", "unpaired_high")):
+                    cell = html.escape(f"[{format_number(summary.loc[name, low], units)}, "
+                                       f"{format_number(summary.loc[name, high], units)}]")
+                    self.assertIn(cell, row, f"{low}..{high} of {name} is not in its row")
+                self.assertIn(html.escape(format_number(summary.loc[name, "mean_difference"], units)), row)
+        # Few pairs: said so.
+        self.assertIn("Few pairs:</strong> 2", self.page)
+
+    def test_the_forest_plot_draws_the_files_numbers(self) -> None:
+        table = relative_differences(self.result)
+        self.assertFalse(table.empty)
+        summary = self.result.summary
+        for name, row in table.iterrows():
+            with self.subTest(outcome=name):
+                base = abs(float(summary.loc[name, "mean_a"]))
+                self.assertAlmostEqual(row["mean"], 100 * float(summary.loc[name, "mean_difference"]) / base)
+                self.assertAlmostEqual(row["paired_low"], 100 * float(summary.loc[name, "ci_low"]) / base)
+                self.assertAlmostEqual(row["unpaired_high"], 100 * float(summary.loc[name, "unpaired_high"]) / base)
+                self.assertLessEqual(row["paired_low"], row["mean"] + 1e-9)
+                self.assertLessEqual(row["mean"], row["paired_high"] + 1e-9)
+                np.testing.assert_allclose(row["pairs"], 100 * self.result.differences.sel(outcome=name).values / base)
+        left_out = [n for n in self.result.outcome_names if n not in table.index]
+        for name in left_out:  # only outcomes with no percentage (A's mean zero) or no difference
+            mean_a = float(summary.loc[name, "mean_a"])
+            self.assertTrue(mean_a == 0 or not np.isfinite(mean_a)
+                            or not np.isfinite(float(summary.loc[name, "mean_difference"])), name)
+
+    def test_the_command_line_reports_a_compare_file(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
-            done = subprocess.run([sys.executable, str(SOURCE / "analysis" / "report"), str(self.path), "-o",
-                                   str(Path(folder) / "report")], capture_output=True, text=True, timeout=120)
-            self.assertEqual(done.returncode, 1, done.stderr)
-            self.assertIn(f"{self.path}: is a compare file", done.stderr)
-            self.assertIn("scamsim summary", done.stderr)
-            self.assertFalse((Path(folder) / "report").exists())
+            target = Path(folder) / "report"
+            done = subprocess.run([str(SOURCE / "analysis" / "report"), str(test_folder() / "compare.h5"), "-o",
+                                   str(target), "--no-svg"], capture_output=True, text=True, timeout=300)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn("with 1 figures", done.stdout)
+            self.assertTrue((target / "figures" / "compare1_forest.png").is_file())
+            self.assertFalse((target / "figures" / "compare1_forest.svg").exists())
 
 
 if __name__ == "__main__":
