@@ -154,6 +154,8 @@ class Simulation {
     double build_for = 0;
   };
   [[nodiscard]] PremisesNeed consolidation_need(std::size_t o) const;
+  /// The room of premises built for `build_for` people (0: unlimited, with premises off).
+  [[nodiscard]] std::int32_t new_premises_room(double build_for) const;
   /// The room take_premises would give now (0: unlimited), without taking it.
   [[nodiscard]] std::int32_t premises_room(std::size_t c, double brought, double build_for) const;
   /// Index in vacant_premises_[c] of the premises take_premises would take, or the size if none holds `brought`.

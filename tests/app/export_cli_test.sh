@@ -14,14 +14,6 @@ fresh_work_dir "$work"
 check="/usr/bin/python3 $(dirname "${BASH_SOURCE[0]}")/check_csv_export.py"
 tiny="$src/tests/scenarios/tiny.toml"
 
-# Runs a command that must fail with exit code $1 and a message matching the extended regex $2 on stderr.
-expect_failure() {
-  local rc_expected=$1 pattern=$2
-  shift 2
-  expect_exit "$rc_expected" "$@"
-  grep -Eq -- "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
-}
-
 # Fails if a temporary folder (.NAME.tmp-PID) or a half-written table is left in the current folder.
 nothing_left() {
   # shellcheck disable=SC2010 # dot folders are what is looked for

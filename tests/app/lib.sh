@@ -28,6 +28,14 @@ expect_exit() {
   [[ $rc -eq $rc_expected ]] || fail "expected exit $rc_expected, got $rc from: $* ($(cat err.txt))"
 }
 
+# `expect_failure RC PATTERN CMD...`: CMD must exit RC with a message matching the extended regex PATTERN on stderr.
+expect_failure() {
+  local rc_expected=$1 pattern=$2
+  shift 2
+  expect_exit "$rc_expected" "$@"
+  grep -Eq -- "$pattern" err.txt || fail "'$*': stderr lacks /$pattern/: $(cat err.txt)"
+}
+
 # Waits (up to 60 s) until process $1 catches SIGINT, i.e. the command has loaded its input and started: a
 # signal sent earlier would kill it by default and prove nothing.
 wait_until_catching() {

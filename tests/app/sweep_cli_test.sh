@@ -27,14 +27,6 @@ same_sweep() {
 # sent next lands while runs are being recorded, whatever the machine's load.
 wait_for_partial() { wait_for_file "$1" "${2:-0.2}" 200; }
 
-# Runs a command that must fail with exit code $1 and a message matching $2 on stderr.
-expect_failure() {
-  local rc_expected=$1 pattern=$2
-  shift 2
-  expect_exit "$rc_expected" "$@"
-  grep -q -- "$pattern" err.txt || fail "message does not match '$pattern': $(cat err.txt)"
-}
-
 case "$case_name" in
   end_to_end)
     "$scamsim" sweep "$sweeps/tiny_grid.toml" -o grid.h5 -q

@@ -18,14 +18,6 @@ python=/usr/bin/python3
 # Every dataset of two files is the same, bit for bit (the root attributes differ: dates, command lines).
 same_datasets() { "$python" "$src/tests/app/same_datasets.py" "$1" "$2" > /dev/null || fail "$1 and $2 differ"; }
 
-# Runs a command that must fail with exit code $1 and a message matching $2 on stderr.
-expect_failure() {
-  local rc_expected=$1 pattern=$2
-  shift 2
-  expect_exit "$rc_expected" "$@"
-  grep -q -- "$pattern" err.txt || fail "message does not match '$pattern': $(cat err.txt)"
-}
-
 # `shards SWEEP N PREFIX [ARGS...]`: runs the N shards of a sweep into PREFIX.I.h5.
 shards() {
   local sweep=$1 n=$2 prefix=$3
@@ -111,7 +103,7 @@ PY
     expect_failure 1 "unfinished.h5: error: is unfinished: 1 of the 2 runs of shard 1/3 have not run" \
       "${grid[@]}" --merge grid.0.h5 unfinished.h5 grid.2.h5
     wrote_nothing out.h5
-    expect_failure 1 "damaged.h5: error: 1 finished runs do not match their checksum (damaged; run 4 first)" \
+    expect_failure 1 "damaged.h5: error: 1 finished runs do not match their checksum \(damaged; run 4 first\)" \
       "${grid[@]}" --merge grid.0.h5 damaged.h5 grid.2.h5
     wrote_nothing out.h5
     # Not a shard: a whole sweep, finished or in progress; not HDF5; missing.

@@ -78,19 +78,23 @@ std::size_t Simulation::vacant_premises_for(std::size_t c, double brought) const
   return vacant.size();
 }
 
-std::int32_t Simulation::premises_room(std::size_t c, double brought, double build_for) const {
-  const std::size_t k = vacant_premises_for(c, brought);
-  if (k < vacant_premises_[c].size()) return vacant_premises_[c][k];
+std::int32_t Simulation::new_premises_room(double build_for) const {
   const double factor = p_.forms.premises_capacity_factor;
   return factor > 0 ? static_cast<std::int32_t>(std::max(1.0, std::round(factor * build_for))) : 0;
 }
 
+std::int32_t Simulation::premises_room(std::size_t c, double brought, double build_for) const {
+  const std::size_t k = vacant_premises_for(c, brought);
+  return k < vacant_premises_[c].size() ? vacant_premises_[c][k] : new_premises_room(build_for);
+}
+
 std::int32_t Simulation::take_premises(std::size_t c, double brought, double build_for) {
   // Vacant premises that hold the people it brings, or new ones built for `build_for`.
-  const std::int32_t room = premises_room(c, brought, build_for);
   auto& vacant = vacant_premises_[c];
   const std::size_t k = vacant_premises_for(c, brought);
-  if (k < vacant.size()) vacant.erase(vacant.begin() + static_cast<std::ptrdiff_t>(k));
+  if (k == vacant.size()) return new_premises_room(build_for);  // none holds them: built anew
+  const std::int32_t room = vacant[k];
+  vacant.erase(vacant.begin() + static_cast<std::ptrdiff_t>(k));
   return room;
 }
 
