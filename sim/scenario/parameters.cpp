@@ -104,6 +104,12 @@ const Field<Parameters> model_parameter_table[] = {
     // 4.2 pressure and will
     P(pressure.half_life_days, 180.0, duration, "days", "Half-life of international pressure.",
       "MODEL.md §4.2 (e.g. 6 months); seed (durability of pressure)"),
+    P(pressure.relaxes_to_initial, 0.0, {0, 1}, "switch",
+      "1: international pressure relaxes toward each country's initial_pressure (its background: yearly TIP "
+      "reports, standing sanctions, foreign governments' demands) with its half-life; 0: toward 0 (v0.3), so that "
+      "with no events every host's will and raids fade within two years.",
+      "assumption (model v2, docs/MODEL.md section 7.10): the baseline is a steady state only if the pressure it "
+      "starts from is the pressure it keeps"),
     P(pressure.will_base, 0.1, share, "-",
       "Domestic will to enforce at governance 1, before damping by corruption and dependence.", "assumption"),
     P(pressure.will_pressure_gain, 1.0, {0, 10}, "-",

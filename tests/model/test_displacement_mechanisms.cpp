@@ -451,3 +451,34 @@ TEST_CASE("A cell weighs taking a compound at the premises it would get", "[unit
   CHECK(consolidations("50") == 0);
   CHECK(consolidations("1000") > 0);
 }
+
+TEST_CASE("A merge folds the later compound's site into the one kept: it leaves no premises for entrants",
+          "[unit][mechanism][premises]") {
+  // With no risk the tiny world's compounds merge (previous case). Premises left by raids, closures, moves
+  // and dispersals may be taken again by entrants; a merged compound's may not, or each merge would free a
+  // compound's room for a newcomer and merges under low risk would multiply the industry.
+  const auto s = test::load_source_scenario(
+      "tests/scenarios/tiny.toml",
+      {"events=[]", "countries.alpha.enforcement_capacity_raids_per_year=0", "forms.premises_capacity_factor=2.5",
+       "economics.target_growth_per_year=0", "relocation.decision_interval_days=1", "entry.reopen_rate_per_year=365"});
+  const auto r = run(s);
+  const double merged = total(r, CountryMetric::merges, alpha) + total(r, CountryMetric::merges, beta);
+  REQUIRE(merged > 0);
+  const auto left = events_of(r, EventKind::raid_success).size() + events_of(r, EventKind::bankruptcy).size() +
+                    events_of(r, EventKind::relocation_start).size() + events_of(r, EventKind::disperse).size();
+  INFO(merged << " merges, " << left << " sites left by raids, closures, moves and dispersals");
+  CHECK(events_of(r, EventKind::opened).size() <= left);
+}
+
+TEST_CASE("Pressure relaxes to the country's background with relaxes_to_initial, and to nothing without",
+          "[unit][mechanism][pressure]") {
+  // Alpha starts at pressure 0.3 with a 30-day half-life and no events: after a year, without the switch
+  // twelve half-lives leave 0.3 / 4096; with it, the background stays.
+  auto last_pressure = [](const char* relax) {
+    const auto r = run(quiet({"countries.alpha.initial_pressure=0.3", "pressure.half_life_days=30",
+                              std::string("pressure.relaxes_to_initial=") + relax}));
+    return r.at(CountryMetric::pressure, r.steps - 1, alpha);
+  };
+  CHECK(last_pressure("0") < 0.001);
+  CHECK(last_pressure("1") == Approx(0.3).epsilon(1e-9));
+}

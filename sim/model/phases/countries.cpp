@@ -49,7 +49,13 @@ void Simulation::update_countries() {
   for (std::size_t c = 0; c < nc; ++c) {
     const auto& spec = scenario_.countries[c];
     auto& state = countries_[c];
-    state.pressure *= derived_.pressure_decay_per_step;
+    if (pp.relaxes_to_initial > 0) {
+      // Pressure relaxes to the country's background, not to nothing (pressure.relaxes_to_initial).
+      state.pressure =
+          spec.initial_pressure + (state.pressure - spec.initial_pressure) * derived_.pressure_decay_per_step;
+    } else {
+      state.pressure *= derived_.pressure_decay_per_step;
+    }
     if (state.crackdown_until_step >= 0 && step_ >= state.crackdown_until_step) {
       state.crackdown_factor = 1;
       state.crackdown_until_step = -1;

@@ -200,13 +200,15 @@ void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
 
 void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
   // Compounds of one network in one country merge pairwise, in id order: the
-  // later one joins the earlier. With premises, two compounds merge only into a building that holds both (the later
-  // one's premises are left); one that does not fit waits for another partner instead.
+  // later one joins the earlier. With premises, two compounds merge only into a building that holds both; one
+  // that does not fit waits for another partner instead. The later one's site is not left vacant for
+  // entrants (entry.reopen_rate_per_year is for premises left by raids, closures and moves): the network
+  // folds it into the one it keeps, else every merge would free a compound's room for a newcomer to fill
+  // and merges under low risk would multiply the industry (docs/MODEL.md section 7.10).
   if (partner == no_operator || !fits_in(partner, o)) {
     partner = OperatorId{static_cast<std::uint32_t>(o)};
     return;
   }
-  leave_premises(o);
   join_operator(o, partner);
   partner = no_operator;
 }
@@ -223,8 +225,7 @@ void Simulation::merge_within_window(std::size_t o, std::size_t cn) {
                      (ops_.plan[w] == Plan::none || ops_.plan[w] == Plan::merge) &&
                      step_ - merge_waiting_since_[cn] <= derived_.merge_window_steps;
     if (can && fits_in(waiting, o)) {
-      leave_premises(o);
-      join_operator(o, waiting);
+      join_operator(o, waiting);  // its site is folded in, not left vacant (merge_operator)
       waiting = no_operator;
       return;
     }
