@@ -452,22 +452,37 @@ TEST_CASE("A cell weighs taking a compound at the premises it would get", "[unit
   CHECK(consolidations("1000") > 0);
 }
 
-TEST_CASE("A merge folds the later compound's site into the one kept: it leaves no premises for entrants",
+TEST_CASE("A merge folds the later compound's site into the one kept: no room is freed for entrants or lost",
           "[unit][mechanism][premises]") {
   // With no risk the tiny world's compounds merge (previous case). Premises left by raids, closures, moves
-  // and dispersals may be taken again by entrants; a merged compound's may not, or each merge would free a
-  // compound's room for a newcomer and merges under low risk would multiply the industry.
+  // and dispersals may be taken again by entrants; a merged compound's site goes with it into the one kept,
+  // or each merge would free a compound's room for a newcomer and merges under low risk would multiply the
+  // industry; nor is it lost, so two halves of a split compound that merge again hold what it held.
   const auto s = test::load_source_scenario(
       "tests/scenarios/tiny.toml",
       {"events=[]", "countries.alpha.enforcement_capacity_raids_per_year=0", "forms.premises_capacity_factor=2.5",
        "economics.target_growth_per_year=0", "relocation.decision_interval_days=1", "entry.reopen_rate_per_year=365"});
-  const auto r = run(s);
+  auto room = [](const Simulation& sim) {
+    std::int64_t sum = 0;
+    const auto& ops = sim.operators();
+    for (std::size_t o = 0; o < ops.size(); ++o) {
+      if (ops.state[o] == OperatorState::active && ops.form[o] == OperationForm::compound) sum += ops.premises[o];
+    }
+    return sum;
+  };
+  auto sim = std::make_unique<Simulation>(s, 0);
+  const auto room_at_start = room(*sim);
+  sim->run_to_end();
+  const auto room_at_end = room(*sim);
+  const auto r = sim->take_record();
   const double merged = total(r, CountryMetric::merges, alpha) + total(r, CountryMetric::merges, beta);
   REQUIRE(merged > 0);
   const auto left = events_of(r, EventKind::raid_success).size() + events_of(r, EventKind::bankruptcy).size() +
                     events_of(r, EventKind::relocation_start).size() + events_of(r, EventKind::disperse).size();
   INFO(merged << " merges, " << left << " sites left by raids, closures, moves and dispersals");
-  CHECK(events_of(r, EventKind::opened).size() <= left);
+  REQUIRE(left == 0);
+  CHECK(events_of(r, EventKind::opened).empty());
+  CHECK(room_at_end == room_at_start);
 }
 
 TEST_CASE("Pressure relaxes to the country's background with relaxes_to_initial, and to nothing without",

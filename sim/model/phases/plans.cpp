@@ -3,6 +3,8 @@
 // (splits), join two (merges) or move money and people between countries.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "sim/model/money.hpp"
@@ -203,8 +205,8 @@ void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
   // later one joins the earlier. With premises, two compounds merge only into a building that holds both; one
   // that does not fit waits for another partner instead. The later one's site is not left vacant for
   // entrants (entry.reopen_rate_per_year is for premises left by raids, closures and moves): the network
-  // folds it into the one it keeps, else every merge would free a compound's room for a newcomer to fill
-  // and merges under low risk would multiply the industry (docs/MODEL.md section 7.10).
+  // folds it into the one it keeps (join_operator), else every merge would free a compound's room for a newcomer to
+  // fill and merges under low risk would multiply the industry (docs/MODEL.md section 7.10).
   if (partner == no_operator || !fits_in(partner, o)) {
     partner = OperatorId{static_cast<std::uint32_t>(o)};
     return;
@@ -250,6 +252,13 @@ void Simulation::join_operator(std::size_t o, OperatorId into_id) {
   accumulate_usd(ops_.capital_usd[into], ops_.capital_usd[o], "the capital of two merged operations");
   ops_.capital_usd[o] = 0;
   ops_.target[into] += ops_.target[o];
+  // A compound's site is folded into the one kept (a network's annex), so that a merge neither leaves
+  // room for an entrant nor loses it: the two halves of a split compound that merge again hold what the
+  // compound held. A cell brings no premises; premises 0 is no cap and stays so.
+  if (ops_.premises[into] > 0 && ops_.premises[o] > 0) {
+    ops_.premises[into] = static_cast<std::int32_t>(std::min<std::int64_t>(
+        std::int64_t{ops_.premises[into]} + ops_.premises[o], std::numeric_limits<std::int32_t>::max()));
+  }
   fit_target_to_room(into);
   flows_.add(CountryMetric::merges, ops_.country[o]);
   log(EventKind::merge, static_cast<std::int32_t>(index_of(ops_.country[o])),
