@@ -166,8 +166,9 @@ class Simulation {
   void fit_target_to_room(std::size_t o);
   // ---- 3. entry (entry.cpp): in host order, after the plans ----
   void open_operations();
-  /// Share of an entrant's gross margin left after fixed cost and expected raid losses in host c, 0 to 1.
-  [[nodiscard]] double entry_opportunity(std::size_t c) const;
+  /// Share of an entrant's gross margin left after fixed cost and expected raid losses in host c, 0 to 1, for an
+  /// entrant with the given protection.
+  [[nodiscard]] double entry_opportunity(std::size_t c, double protection) const;
 
   // ---- 5. workers (workers.cpp): one worker's row and its chunk's outbox each ----
   struct Outbox;

@@ -497,3 +497,23 @@ TEST_CASE("Pressure relaxes to the country's background with relaxes_to_initial,
   CHECK(last_pressure("0") < 0.001);
   CHECK(last_pressure("1") == Approx(0.3).epsilon(1e-9));
 }
+
+TEST_CASE("An entrant weighs the cover it will have: its network's protection, as far as it carries",
+          "[unit][mechanism][entry]") {
+  // Alpha raids enough that expected raid losses take about half an uncovered entrant's margin; every network has
+  // protection 0.9. An opening is given its network's protection times relocation.protection_kept_share, and weighs its
+  // risk with that cover, as an operator does: with the share at 1 raids find it at 1 - 0.9 x 0.6 = 0.46 of the rate of
+  // an uncovered one (share 0), so more open in alpha. Incumbents keep their own cover either way; nobody moves in the
+  // quiet world.
+  auto openings_in_alpha = [](const char* kept) {
+    const auto r = run(quiet(
+        {"countries.alpha.enforcement_capacity_raids_per_year=6", "enforcement.raid_success_probability=0.5",
+         "entry.entrant_rate_per_year=48", "networks.open_a.protection=0.9", "networks.protected_b.protection=0.9",
+         "networks.open_c.protection=0.9", std::string("relocation.protection_kept_share=") + kept}));
+    return events_of(r, EventKind::opened, alpha).size();
+  };
+  const auto uncovered = openings_in_alpha("0");
+  const auto covered = openings_in_alpha("1");
+  INFO("openings in alpha: " << uncovered << " uncovered, " << covered << " covered");
+  CHECK(covered >= uncovered + 5);
+}

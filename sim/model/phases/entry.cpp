@@ -17,9 +17,10 @@
 
 namespace scamsim::model {
 
-double Simulation::entry_opportunity(std::size_t c) const {
-  // An entrant has no cover yet (protection 0) and no AI tooling beyond its network's; the risk it expects
-  // is the public signal of the host.
+double Simulation::entry_opportunity(std::size_t c, double protection) const {
+  // An entrant has the cover it will be given (`protection`: its network's, as far as it carries to a new
+  // operation) and no AI tooling beyond its network's; the risk it expects is the public signal of the
+  // host, less what that cover buys off, as an operator's is (forms.cpp).
   const auto& e = p_.economics;
   const auto& m = p_.money;
   const auto& spec = scenario_.countries[c];
@@ -29,16 +30,17 @@ double Simulation::entry_opportunity(std::size_t c) const {
                                         ai_uplift_, 0.0, e.awareness_conversion_loss, victim_awareness_) *
       market_factor_;
   const double margin = margin_usd_per_worker_day(
-      revenue, 0.0, state.frozen_share, static_cast<double>(spec.host->labour_cost_usd_per_day),
+      revenue, protection, state.frozen_share, static_cast<double>(spec.host->labour_cost_usd_per_day),
       {e.protection_cost_share, m.laundered_share, m.laundering_cost_share});
   if (margin <= 0) return 0.0;
   const double size = static_cast<double>(p_.entry.entrant_workers);
-  const SizeEconomics economics{margin,
-                                static_cast<double>(e.fixed_cost_usd_per_day),
-                                state.risk_signal * p_.enforcement.raid_success_probability,
-                                e.visibility_reference_workers,
-                                e.visibility_exponent,
-                                e.loss_horizon_days};
+  const SizeEconomics economics{
+      margin,
+      static_cast<double>(e.fixed_cost_usd_per_day),
+      state.risk_signal * exposure(protection, spec.corruption) * p_.enforcement.raid_success_probability,
+      e.visibility_reference_workers,
+      e.visibility_exponent,
+      e.loss_horizon_days};
   return std::clamp(expected_profit(size, economics) / (size * margin), 0.0, 1.0);
 }
 
@@ -60,13 +62,22 @@ void Simulation::open_operations() {
   if (total <= 0) {
     for (std::size_t n = 0; n < nn; ++n) cumulative[n] = static_cast<double>(n + 1);
   }
+  // The cover an opening can expect: its network's protection, weighted as the draw of its network is,
+  // times the share a new operation keeps (as after a move).
+  double weighted_protection = 0;
+  for (std::size_t n = 0; n < nn; ++n) {
+    const double weight = cumulative[n] - (n > 0 ? cumulative[n - 1] : 0.0);
+    weighted_protection += weight * scenario_.networks[n].protection;
+  }
+  const double expected_protection =
+      nn > 0 ? weighted_protection / cumulative[nn - 1] * p_.relocation.protection_kept_share : 0.0;
 
   for (const CountryId host : derived_.hosts) {
     const std::size_t c = index_of(host);
     auto& state = countries_[c];
     const double builds_per_year = entry.entrant_rate_per_year * scenario_.run.scale;
     const double reopens_per_year = entry.reopen_rate_per_year * static_cast<double>(vacant_premises_[c].size());
-    const double opportunity = entry_opportunity(c);
+    const double opportunity = entry_opportunity(c, expected_protection);
     if (step_ == 0) state.first_day_opportunity = opportunity;
     // Reopening vacant premises pays with any return; building anew only with a return above normal, the
     // share of the first day's opportunity (free entry: the first day is the long-run balance).
