@@ -37,6 +37,7 @@ struct ServeOptions {
   std::int64_t memory_cap_mib = 4096;
   std::int64_t disk_cap_mib = 2048;
   std::int64_t max_queue = 64;
+  std::int64_t max_kept = 100;
   double request_timeout_s = 10;
   std::string work_dir;
 };
@@ -65,6 +66,7 @@ int serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   const auto cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   job_limits.threads_per_run = std::max(1, cores / o.workers);
   job_limits.max_queue = static_cast<std::size_t>(o.max_queue);
+  job_limits.max_kept = static_cast<std::size_t>(o.max_kept);
   job_limits.memory_cap_bytes = static_cast<std::uint64_t>(o.memory_cap_mib) << 20;
   job_limits.disk_cap_bytes = static_cast<std::uint64_t>(o.disk_cap_mib) << 20;
   const serve::RunLimits run_limits{o.max_replicates, o.max_years, o.max_scale};
@@ -126,6 +128,10 @@ Command add_serve_command(CLI::App& app) {
   command->add_option("--disk-cap", o->disk_cap_mib, "MiB of result files kept (default 2048)")
       ->check(whole_number(16, 1 << 24, "from 16 to 16777216", "MIB"));
   command->add_option("--max-queue", o->max_queue, "Runs that may wait (default 64); more are refused")
+      ->check(whole_number(1, 100000, "from 1 to 100000", "INT"));
+  command
+      ->add_option("--max-kept", o->max_kept,
+                   "Finished runs kept (default 100); beyond, and beyond the caps, the least recently used go")
       ->check(whole_number(1, 100000, "from 1 to 100000", "INT"));
   command
       ->add_option("--request-timeout", o->request_timeout_s,

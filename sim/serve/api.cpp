@@ -223,13 +223,24 @@ Reply Api::run_route(std::string_view method, const std::string& id, std::string
     return r;
   }
   if (rest.starts_with("/csv/")) {
-    const auto file = jobs_.csv_file(id, std::string(rest.substr(5)));
-    if (!file) return status->state == JobState::done ? error_reply(404, {{"", "no such table"}}) : not_ready();
+    const CsvLookup csv = jobs_.csv_file(id, std::string(rest.substr(5)));
+    switch (csv.state) {
+      case CsvLookup::State::missing:
+        return status->state == JobState::done ? error_reply(404, {{"", "no such table"}}) : not_ready();
+      case CsvLookup::State::preparing:
+        // The export runs on the pool; ask again.
+        return json_reply("{\"state\":\"preparing\",\"retry_after_s\":1}", 202);
+      case CsvLookup::State::failed:
+        return error_reply(500, {{"", csv.message}});
+      case CsvLookup::State::ready:
+        break;
+    }
     Reply r{200, "text/csv; charset=utf-8"};
-    r.file = *file;
-    r.download_name = file->filename().string();
+    r.file = csv.file;
+    r.download_name = csv.file.filename().string();
     return r;
   }
+
   return error_reply(404, {{"", "no such route"}});
 }
 

@@ -1,6 +1,7 @@
 #include "sim/serve/http_server.hpp"
 
 #include <csignal>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -144,6 +145,19 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(Reply reply, unsigned version, bool keep_alive, bool head) {
+    if (reply.file && head) {
+      // HEAD of a file: its headers and length, not its bytes (the page asks this while a CSV export is made).
+      std::error_code error;
+      const auto size = std::filesystem::file_size(*reply.file, error);
+      if (error)
+        return send(error_reply(410, {{"", "this run's results were evicted; run it again"}}), version, keep_alive,
+                    head);
+      auto response =
+          std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(reply.status), version);
+      set_headers(*response, reply, keep_alive);
+      response->content_length(size);
+      return write(response, keep_alive);
+    }
     if (reply.file) {
       beast::error_code ec;
       http::file_body::value_type file;

@@ -52,11 +52,17 @@ struct JobServer::Job {
   std::string message;
   std::string results;
   std::vector<std::string> csv_tables;
+  CsvLookup::State csv = CsvLookup::State::missing;
+  std::string csv_message;
   std::uint64_t disk_bytes = 0;
   std::uint64_t last_used = 0;
 };
 
 namespace {
+
+// The tables export_run_csv writes for a run file (io/csv_export.hpp), listed before they are written.
+const std::vector<std::string> run_csv_tables = {"series_by_country.csv", "series_global.csv", "metrics.csv",
+                                                 "countries.csv", "about.csv"};
 
 // Bytes under a folder.
 std::uint64_t folder_bytes(const fs::path& folder) {
@@ -116,8 +122,8 @@ std::variant<std::string, Refusal> JobServer::submit(const RunRequest& request) 
   const scenario::Scenario& s = job->changed;
   job->command = equivalent_command(request);
   job->memory_needed = io::estimate_run_memory_bytes(s, limits_.threads_per_run);
-  // The file, and the CSV export, which writes every value as text: about three times the raw series.
-  job->disk_needed = 4 * io::estimate_run_file_bytes(s, s.run.replicates);
+  // The file; its CSV export, when asked for, is counted then.
+  job->disk_needed = io::estimate_run_file_bytes(s, s.run.replicates);
   job->steps_total = s.run.steps() * s.run.replicates * (job->unchanged ? 2 : 1);
   if (job->memory_needed > limits_.memory_cap_bytes || job->disk_needed > limits_.disk_cap_bytes) {
     return Refusal{400,
@@ -192,16 +198,29 @@ std::optional<std::pair<fs::path, std::string>> JobServer::results_file(const st
   return std::pair{it->second->folder / name, name};
 }
 
-std::optional<fs::path> JobServer::csv_file(const std::string& id, const std::string& table) {
+CsvLookup JobServer::csv_file(const std::string& id, const std::string& table) {
   std::lock_guard lock(mutex_);
   const auto it = jobs_.find(id);
-  if (it == jobs_.end() || it->second->state != JobState::done) return std::nullopt;
-  const auto& tables = it->second->csv_tables;
-  // The name is compared with the tables written, never joined to a path as given.
-  const auto known = std::find(tables.begin(), tables.end(), table);
-  if (known == tables.end()) return std::nullopt;
-  it->second->last_used = ++clock_;
-  return it->second->folder / "csv" / *known;
+  if (it == jobs_.end() || it->second->state != JobState::done) return {};
+  Job& job = *it->second;
+  // The name is compared with the tables listed, never joined to a path as given.
+  const auto known = std::find(job.csv_tables.begin(), job.csv_tables.end(), table);
+  if (known == job.csv_tables.end()) return {};
+  job.last_used = ++clock_;
+  switch (job.csv) {
+    case CsvLookup::State::ready:
+      return {CsvLookup::State::ready, job.folder / "csv" / *known, {}};
+    case CsvLookup::State::failed:
+      return {CsvLookup::State::failed, {}, job.csv_message};
+    case CsvLookup::State::missing:
+      job.csv = CsvLookup::State::preparing;
+      exports_.push_back(it->second);
+      changed_.notify_all();
+      break;
+    case CsvLookup::State::preparing:
+      break;
+  }
+  return {CsvLookup::State::preparing, {}, {}};
 }
 
 std::string JobServer::usage_json() {
@@ -225,6 +244,7 @@ void JobServer::forget(Job& job) {
   job.results.clear();
   job.results.shrink_to_fit();
   job.csv_tables.clear();
+  job.csv = CsvLookup::State::missing;
   job.disk_bytes = 0;
   job.state = JobState::evicted;
   std::error_code error;
@@ -241,7 +261,9 @@ bool JobServer::make_room(std::uint64_t memory, std::uint64_t disk) {
   while (!fits()) {
     Job* oldest = nullptr;
     for (auto& [id, job] : jobs_) {
-      if (job->state == JobState::done && (oldest == nullptr || job->last_used < oldest->last_used)) oldest = job.get();
+      const bool exporting = job->csv == CsvLookup::State::preparing;
+      if (job->state == JobState::done && !exporting && (oldest == nullptr || job->last_used < oldest->last_used))
+        oldest = job.get();
     }
     if (oldest == nullptr) return false;  // only runs in flight left: wait for one to end
     forget(*oldest);
@@ -252,18 +274,34 @@ bool JobServer::make_room(std::uint64_t memory, std::uint64_t disk) {
 void JobServer::work() {
   for (;;) {
     std::shared_ptr<Job> job;
+    bool is_export = false;
     {
       std::unique_lock lock(mutex_);
-      // The first in the queue starts once its memory and disk fit beside the runs in flight and what is kept.
+      // An export first; else the first in the queue, once its memory and disk fit beside the runs in flight and
+      // what is kept.
       changed_.wait(lock, [&] {
-        return stopping_ || (!queue_.empty() && make_room(queue_.front()->memory_needed, queue_.front()->disk_needed));
+        return stopping_ || !exports_.empty() ||
+               (!queue_.empty() && make_room(queue_.front()->memory_needed, queue_.front()->disk_needed));
       });
       if (stopping_) return;
-      job = queue_.front();
-      queue_.pop_front();
-      job->state = JobState::running;
-      memory_in_flight_ += job->memory_needed;
-      disk_in_flight_ += job->disk_needed;
+      if (!exports_.empty()) {
+        job = exports_.front();
+        exports_.pop_front();
+        is_export = true;
+        // Its tables, about three times the run file (every value as text), count against the disk cap.
+        make_room(0, 3 * job->disk_bytes);
+        disk_in_flight_ += 3 * job->disk_bytes;
+      } else {
+        job = queue_.front();
+        queue_.pop_front();
+        job->state = JobState::running;
+        memory_in_flight_ += job->memory_needed;
+        disk_in_flight_ += job->disk_needed;
+      }
+    }
+    if (is_export) {
+      export_csv(*job);
+      continue;
     }
     execute(*job);
     {
@@ -277,6 +315,41 @@ void JobServer::work() {
     }
     changed_.notify_all();
   }
+}
+
+void JobServer::export_csv(Job& job) {
+  const fs::path file = job.folder / (job.request.entry->id + ".h5");
+  const fs::path csv = job.folder / "csv";
+  std::error_code ignored;
+  std::vector<std::string> tables;
+  std::string message;
+  std::uint64_t reserved = 0;
+  {
+    std::lock_guard lock(mutex_);
+    reserved = 3 * job.disk_bytes;
+  }
+  try {
+    fs::create_directory(csv);
+    // about.csv names the file as the client saved it, not where the server keeps it.
+    for (const io::CsvTable& t : io::export_run_csv(io::read_results(file), file.filename(), csv))
+      tables.push_back(t.file);
+  } catch (const SetupError& e) {
+    message = e.diagnostics().empty() ? e.what() : e.diagnostics().front().format();
+  } catch (const std::exception& e) {
+    message = fmt::format("internal error: {}", e.what());
+  }
+  if (!message.empty()) fs::remove_all(csv, ignored);
+  const std::uint64_t bytes = folder_bytes(job.folder);
+  {
+    std::lock_guard lock(mutex_);
+    disk_in_flight_ -= reserved;
+    disk_kept_ += bytes - std::min(bytes, job.disk_bytes);
+    job.disk_bytes = bytes;
+    job.csv = message.empty() ? CsvLookup::State::ready : CsvLookup::State::failed;
+    job.csv_message = message;
+    if (message.empty()) job.csv_tables = tables;
+  }
+  changed_.notify_all();
 }
 
 void JobServer::execute(Job& job) {
@@ -319,17 +392,14 @@ void JobServer::execute(Job& job) {
       run::run_replicates(*job.unchanged, options);
     }
 
-    const fs::path csv = job.folder / "csv";
-    fs::create_directory(csv);
-    std::vector<std::string> tables;
-    for (const io::CsvTable& t : io::export_run_csv(io::read_results(file), file, csv)) tables.push_back(t.file);
+    const std::vector<std::string>& tables = run_csv_tables;
 
     std::string json =
         results_json(job.changed, changed, unchanged ? &*unchanged : nullptr, outcomes, job.command, tables);
     const std::uint64_t bytes = folder_bytes(job.folder);
     std::lock_guard lock(mutex_);
     job.results = std::move(json);
-    job.csv_tables = std::move(tables);
+    job.csv_tables = tables;
     job.disk_bytes = bytes;
     job.steps_done = job.steps_total;
     job.state = JobState::done;

@@ -47,6 +47,14 @@ struct JobStatus {
   std::string message;  ///< why it failed
 };
 
+/// Where a run's CSV export is: written when first asked for (it is larger than the run's file and takes longer
+/// to write than the run itself, and few runs are ever exported), on the pool, as runs are.
+struct CsvLookup {
+  enum class State : unsigned char { missing, preparing, ready, failed } state = State::missing;
+  std::filesystem::path file;  ///< when ready
+  std::string message;         ///< when failed
+};
+
 /// A refused submission: its HTTP status and problems.
 struct Refusal {
   int status = 400;
@@ -76,8 +84,9 @@ class JobServer {
   std::optional<std::string> resolved_toml(const std::string& id);
   /// A finished run's HDF5 file and the name to save it as.
   std::optional<std::pair<std::filesystem::path, std::string>> results_file(const std::string& id);
-  /// One table of a finished run's CSV export, by its name as listed in the results (never a path).
-  std::optional<std::filesystem::path> csv_file(const std::string& id, const std::string& table);
+  /// One table of a finished run's CSV export, by its name as listed in the results (never a path); the first
+  /// request starts the export and answers `preparing`.
+  CsvLookup csv_file(const std::string& id, const std::string& table);
   /// Runs, memory and disk in use, as JSON for /api/status.
   std::string usage_json();
   /// Stops every run, waits for the workers and removes the folder; idempotent.
@@ -87,6 +96,7 @@ class JobServer {
   struct Job;
   void work();
   void execute(Job& job);
+  void export_csv(Job& job);
   bool make_room(std::uint64_t memory, std::uint64_t disk);  // with mutex_ held
   void forget(Job& job);                                     // with mutex_ held
 
@@ -96,6 +106,7 @@ class JobServer {
   std::condition_variable changed_;
   std::map<std::string, std::shared_ptr<Job>> jobs_;
   std::deque<std::shared_ptr<Job>> queue_;
+  std::deque<std::shared_ptr<Job>> exports_;  // CSV exports asked for, served before runs: someone is waiting
   std::vector<std::thread> workers_;
   bool stopping_ = false;
   std::uint64_t memory_in_flight_ = 0;

@@ -223,7 +223,13 @@ scenario::Scenario load_request(const RunRequest& request, bool with_changes) {
 
 std::vector<FieldError> field_errors(const SetupError& error) {
   std::vector<FieldError> out;
-  for (const Diagnostic& d : error.diagnostics()) out.push_back({d.key_path, d.format()});
+  for (const Diagnostic& d : error.diagnostics()) {
+    // A problem with a --set flag is about the lever the flag set, however the loader names the key (an event by
+    // position: "events.7.budget_usd_per_year" for the lever "events.aftercare.budget_usd_per_year").
+    const std::string_view flag = d.where.file;
+    const bool from_flag = flag.starts_with("--set ") && flag.find('=') != std::string_view::npos;
+    out.push_back({from_flag ? std::string(flag.substr(6, flag.find('=') - 6)) : d.key_path, d.format()});
+  }
   if (out.empty()) out.push_back({"", error.what()});
   return out;
 }

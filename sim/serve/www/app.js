@@ -307,9 +307,25 @@ function render(id, r, toml) {
     a.textContent = text;
     li.append(a);
     downloads.append(li);
+    return a;
   };
   link(`api/runs/${id}/file.h5`, "Results file (HDF5), as scamsim run writes it");
-  for (const t of r.csv) link(`api/runs/${id}/csv/${encodeURIComponent(t)}`, `CSV: ${t}`);
+  for (const t of r.csv) {
+    // A CSV table is written when first asked for: ask (HEAD) until it is there, then save it.
+    const a = link(`api/runs/${id}/csv/${encodeURIComponent(t)}`, `CSV: ${t}`);
+    a.addEventListener("click", async (e) => {
+      e.preventDefault();
+      a.textContent = `CSV: ${t} (preparing…)`;
+      for (;;) {
+        const response = await fetch(a.href, { method: "HEAD" });
+        if (response.status === 200) break;
+        if (response.status !== 202) { a.textContent = `CSV: ${t} (failed: ${response.status})`; return; }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      a.textContent = `CSV: ${t}`;
+      location.href = a.href;
+    });
+  }
   $("command").textContent = r.command;
   $("resolved").textContent = toml;
   const href = permalink(state.run.request);
