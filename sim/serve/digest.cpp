@@ -19,9 +19,9 @@ using model::GlobalMetric;
 constexpr std::int64_t target_samples = 300;
 
 // The columns of the summary table, as `scamsim summary` computes them (sim/app/run_summary.cpp).
-constexpr const char* table_columns[] = {"held_start",       "held_end",    "released",   "rerecruited",
-                                         "in_aftercare_end", "repatriated", "ops_start",  "ops_end",
-                                         "size_start",       "size_end",    "revenue_usd"};
+constexpr const char* table_columns[] = {"held_start",       "held_end",    "released",    "rerecruited",
+                                         "in_aftercare_end", "repatriated", "ops_start",   "ops_end",
+                                         "size_start",       "size_end",    "revenue_usd", "aftercare_spend_usd"};
 constexpr std::size_t table_width = std::size(table_columns);
 
 CountryMetric country_metric(const char* name) { return *run::find_country_metric(name); }
@@ -93,6 +93,7 @@ void RunDigest::add(const model::RunRecord& r) {
   const CountryMetric operations = country_metric("operations_active");
   const CountryMetric repatriations = country_metric("repatriations");
   const CountryMetric revenue = country_metric("revenue_usd");
+  const CountryMetric spend = country_metric("aftercare_spend_usd");
 
   for (std::int64_t c = 0; c < countries; ++c) {
     double released = 0;
@@ -149,6 +150,7 @@ void RunDigest::add(const model::RunRecord& r) {
     v[8] = r.at(size, 0, c);
     v[9] = r.at(size, last, c);
     v[10] = sum_over(r, revenue, 0, last, c);
+    v[11] = sum_over(r, spend, 0, last, c);
   }
   table_.push_back(std::move(row));
 

@@ -352,6 +352,15 @@ function renderHeadline(r) {
     card("Re-recruited over the run", whole.format(total("rerecruited"))),
     card("Released over the run", whole.format(total("released"))));
   const rerec = r.outcomes.find((o) => o.name === "rerecruited");
+  if (rerec && r.unchanged) {
+    // The NGO's question: what each re-recruitment averted costs in extra aftercare.
+    const spent = (side) => side.table.rows.reduce((a, row) => a + row[col("aftercare_spend_usd")], 0);
+    const extra = spent(r.changed) - spent(r.unchanged);
+    const averted = -rerec.difference;
+    box.append(card("Extra aftercare spent", usd(extra), "changed − unchanged, over the run"),
+      card("Cost per re-recruitment averted", averted > 0 && extra > 0 ? usd(extra / averted) : "–",
+        averted > 0 ? `${whole.format(averted)} averted (mean of the pairs)` : "none averted on average"));
+  }
   if (rerec) {
     box.append(card("Re-recruited: changed − unchanged", `${rerec.difference > 0 ? "+" : ""}${whole.format(rerec.difference)}`,
       rerec.pairs < 2 ? "one pair: run 2 or more replicates for an interval" :
@@ -391,9 +400,10 @@ function renderCountries(r, hosts) {
   const cols = r.changed.table.columns;
   const heads = { held_start: "held start", held_end: "held end", share_end: "share held at end", released: "released",
     rerecruited: "re-recruited", in_aftercare_end: "in aftercare", repatriated: "repatriated", ops_start: "ops start",
-    ops_end: "ops end", size_start: "size start", size_end: "size end", revenue_usd: "revenue" };
+    ops_end: "ops end", size_start: "size start", size_end: "size end", revenue_usd: "revenue",
+    aftercare_spend_usd: "aftercare spend" };
   const order = ["held_start", "held_end", "share_end", "released", "rerecruited", "in_aftercare_end", "repatriated",
-    "ops_start", "ops_end", "size_start", "size_end", "revenue_usd"];
+    "ops_start", "ops_end", "size_start", "size_end", "revenue_usd", "aftercare_spend_usd"];
   const heldEnd = hosts.reduce((a, c) => a + r.changed.table.rows[c.i][cols.indexOf("held_end")], 0);
   t.innerHTML = `<thead><tr><th>country</th>${order.map((k) => `<th>${heads[k]}</th>`).join("")}</tr></thead><tbody></tbody>`;
   for (const c of hosts) {
@@ -408,7 +418,7 @@ function renderCountries(r, hosts) {
       td.dataset.col = k;
       const v = k === "share_end" ? (heldEnd ? row[cols.indexOf("held_end")] / heldEnd : 0) : row[cols.indexOf(k)];
       td.textContent = k === "share_end" ? `${(100 * v).toFixed(1)}%` : k.startsWith("size") ? oneDecimal.format(v) :
-        k === "revenue_usd" ? usd(v) : whole.format(v);
+        k.endsWith("_usd") ? usd(v) : whole.format(v);
       tr.append(td);
     }
     t.tBodies[0].append(tr);
