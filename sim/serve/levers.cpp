@@ -174,7 +174,9 @@ std::optional<RunRequest> read_run_request(const Json& body, const Catalogue& ca
     if (changes == nullptr) errors.push_back({"set", "set: an object of lever keys and numbers"});
     if (changes != nullptr && request.entry != nullptr) {
       const std::vector<Lever> levers = scenario_levers(request.entry->scenario);
-      for (const auto& [key, value] : *changes) {
+      for (const auto& change : *changes) {
+        const std::string& key = change.first;  // not a structured binding: clang 14's lambdas cannot capture one
+        const Json& value = change.second;
         const std::string shown = key.substr(0, 100);
         const bool known = std::any_of(levers.begin(), levers.end(), [&](const Lever& l) { return l.key == key; });
         if (!known) {
