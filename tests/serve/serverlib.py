@@ -29,6 +29,7 @@ class Server:
         self.process: subprocess.Popen | None = None
         self.port = 0
         self.stdout = ""
+        self.stderr = ""
 
     def __enter__(self) -> "Server":
         self.process = subprocess.Popen(
@@ -66,6 +67,7 @@ class Server:
             self.process.kill()
             raise RuntimeError("scamsim serve did not stop within 60 s of the signal")
         self.stdout += out
+        self.stderr = err
         left = [p for p in self.work_dir.rglob("*") if p.name.startswith("scamsim-serve-")]
         if left:
             raise RuntimeError(f"scamsim serve left files behind: {left}")

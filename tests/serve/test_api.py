@@ -223,6 +223,37 @@ def case_limits(scamsim: str, source: Path, out: Path) -> None:
     print("ok: limits")
 
 
+def case_scenarios_dir(scamsim: str, source: Path, out: Path) -> None:
+    """--scenarios DIR offers a folder's scenarios beside the shipped ones, by file name: a good one is listed and
+    runs (its command names the folder), one whose id the shipped set has and one that does not load are skipped
+    with a note on stderr; a folder that does not exist is refused at start."""
+    folder = out / "mine"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "my_policy.toml").write_text(
+        f'base = "{source / "scenarios/baseline.toml"}"\nname = "my_policy"\n[pressure]\nhalf_life_days = 400\n')
+    (folder / "baseline.toml").write_text(f'base = "{source / "scenarios/baseline.toml"}"\nname = "impostor"\n')
+    (folder / "broken.toml").write_text("this is not TOML =\n")
+    with Server(scamsim, "--scenarios", str(folder)) as server:
+        _, body = server.json("GET", "/api/scenarios")
+        ids = [s["id"] for s in body["scenarios"]]
+        check("my_policy" in ids and "broken" not in ids, f"listed: {ids}")
+        check([s["name"] for s in body["scenarios"] if s["id"] == "baseline"] == ["baseline"], "the shipped baseline "
+              "was replaced")
+        status, detail = server.json("GET", "/api/scenarios/my_policy")
+        check(any(lv["key"] == "pressure.half_life_days" and lv["value"] == 400 for lv in detail["levers"]),
+              "the folder's scenario's own value is not the lever's")
+        status, run = server.json("POST", "/api/runs", {"scenario": "my_policy", **SMALL})
+        check(status == 202 and str(folder / "my_policy.toml") in run["command"], f"run: {run}")
+        check(server.wait(run["id"])["state"] == "done", "the folder's scenario did not run")
+        server.stop()
+        err = server.stderr
+        check("id 'baseline' is taken" in err and "broken.toml" in err, f"no notes on stderr: {err}")
+    refused = subprocess.run([scamsim, "serve", "--port", "0", "--scenarios", str(out / "no_such_folder")],
+                             capture_output=True, text=True, timeout=30)
+    check(refused.returncode == 1 and "is not a folder" in refused.stderr, f"a missing folder: {refused.stderr}")
+    print("ok: --scenarios")
+
+
 def case_signal(scamsim: str, source: Path, out: Path) -> None:
     """SIGINT while runs are in flight and queued: the server stops within seconds, exits 0 and removes its
     results folder (Server.stop checks)."""

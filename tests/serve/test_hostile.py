@@ -168,7 +168,7 @@ def main() -> int:
                 except socket.timeout:
                     got = None
             took = time.monotonic() - start
-            if got is None or got != b"" or not TIMEOUT_S * 0.8 <= took <= TIMEOUT_S * 3:
+            if got is None or got != b"" or not TIMEOUT_S * 0.8 <= took <= TIMEOUT_S * 4 + 2:  # slack for a loaded CI machine
                 failures.append(f"{name}: not cut off at {TIMEOUT_S} s (took {took:.1f} s, got {got!r})")
             expect(f"after {name}", server, raw(server, get("/nothing")))
         # A request trickled a byte every half second never finishes within the limit.
