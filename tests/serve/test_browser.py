@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The explorer in a real browser (Selenium, Debian's chromium-driver): open the page, change Cambodia's aftercare
-budget, run with the keyboard (Enter), wait for the charts, and check the page's numbers for Cambodia against
-`scamsim summary` of the same run made with the command the page shows; then save a screenshot of the page
+budget (an out-of-range value first, which must be refused beside the lever), run with the keyboard (Enter), wait
+for the charts, and check the page's numbers for Cambodia against `scamsim summary` of the same run made with the
+command the page shows, and against the page the permalink opens; then save a screenshot of the page
 (OUT/serve_explorer.png, kept with the test's output as the analysis report's browser test keeps its pages).
 Script errors and Content-Security-Policy violations in the browser's log fail the test.
 
@@ -68,8 +69,15 @@ def main() -> int:
             wait = WebDriverWait(driver, 60)
             wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-state") == "ready")
             budget = driver.find_element(By.CSS_SELECTOR, f'input[data-key="{LEVER}"]')
+            # An out-of-range value is refused beside its lever, with the loader's message.
+            budget.clear()
+            budget.send_keys("-5")
+            error = driver.find_element(By.ID, f"{budget.get_attribute('id')}-error")
+            WebDriverWait(driver, 30).until(lambda d: "out of range" in error.text)
+            print(f"beside the lever: {error.text}")
             budget.clear()
             budget.send_keys(BUDGET)
+            WebDriverWait(driver, 30).until(lambda d: error.text == "")
             replicates = driver.find_element(By.ID, "replicates")
             replicates.clear()
             replicates.send_keys("1")
@@ -89,6 +97,19 @@ def main() -> int:
             command = driver.find_element(By.ID, "command").text
             print(f"page: Cambodia held at the end {held_end}, re-recruited {rerecruited}")
             print(f"page's command: {command}")
+
+            # The permalink reopens the question and runs it: the same numbers.
+            permalink = driver.find_element(By.ID, "permalink").get_attribute("href")
+            print(f"permalink: {permalink}")
+            driver.get("about:blank")
+            driver.get(permalink)
+            WebDriverWait(driver, 600).until(
+                lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-state") == "done")
+            again = driver.find_element(By.CSS_SELECTOR, 'td[data-country="cambodia"][data-col="held_end"]').text
+            reopened = driver.find_element(By.CSS_SELECTOR, f'input[data-key="{LEVER}"]').get_attribute("value")
+            if again != held_end or reopened != BUDGET:
+                print(f"FAIL: the permalink gave {again} with the lever at {reopened}")
+                return 1
 
             driver.set_window_size(1280, max(900, driver.execute_script("return document.body.scrollHeight") + 40))
             shot = out / "serve_explorer.png"

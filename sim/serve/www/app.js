@@ -148,7 +148,11 @@ function showErrors(errors) {
     if (!input && (error.key === "replicates")) input = $("replicates");
     const target = input ? $(`${input.id}-error`) : $("form-error");
     if (input) input.setAttribute("aria-invalid", "true");
-    target.textContent += (target.textContent ? " " : "") + error.message;
+    // Beside its lever the loader's location ("--set key=v: error: events.7.field: ") says nothing more; the whole
+    // message stays in the tooltip.
+    const text = input ? error.message.replace(/^.*?error: [^ ]+: /, "") : error.message;
+    target.title = error.message;
+    target.textContent += (target.textContent ? " " : "") + text;
   }
 }
 
