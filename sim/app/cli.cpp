@@ -23,7 +23,7 @@
 
 namespace scamsim::app {
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, std::span<const AddCommand> more) {
   CLI::App app{
       "scamsim: agent-based simulation of scam compounds in Southeast Asia and their displacement by "
       "enforcement.\nDocs: docs/MODEL.md (the model), docs/SCENARIOS.md (scenario files).",
@@ -41,7 +41,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   for (int i = 0; i < argc; ++i) command_line += (i > 0 ? " " : "") + std::string(argv[i]);
 
   // Each command owns its options (its file's add_*_command); this is the list, in the order --help shows.
-  const std::vector<Command> commands = {
+  std::vector<Command> commands = {
       add_validate_command(app),
       add_run_command(app, command_line),
       add_summary_command(app),
@@ -52,6 +52,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       add_bench_command(app),
       add_params_command(app),
   };
+  for (const AddCommand add : more) commands.push_back(add(app));
 
   // CLI11 wants to print; route its messages to our streams.
   try {
@@ -104,6 +105,8 @@ int report_failure(const std::exception_ptr& error, std::ostream& err) {
   }
 }
 
-int main(int argc, char** argv) { return run(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv, std::span<const AddCommand> more) {
+  return run(argc, argv, std::cout, std::cerr, more);
+}
 
 }  // namespace scamsim::app

@@ -36,7 +36,7 @@ expect() {
   [[ $got == "$expected" ]] || fail "scamsim $* <TAB>: expected '$expected', got '$got'"
 }
 
-expect "summary sweep" s                 # two commands start with s, in --help's order
+expect "summary sweep serve" s           # three commands start with s, in --help's order
 expect "sweep" sw
 expect "run" ru
 expect "--threads" run --thr
