@@ -89,7 +89,7 @@ def main() -> int:
             if state != "done":
                 print(f"FAIL: the run ended '{state}': {driver.find_element(By.ID, 'status').text}")
                 return 1
-            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".uplot canvas")) >= 6)
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".uplot canvas")) >= 7)
 
             held_end = driver.find_element(By.CSS_SELECTOR, 'td[data-country="cambodia"][data-col="held_end"]').text
             rerecruited = driver.find_element(By.CSS_SELECTOR,

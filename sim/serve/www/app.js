@@ -291,6 +291,8 @@ function render(id, r, toml) {
     u && u.released_region_cumulative.columns[0], short);
   compareChart($("chart-size"), r.time, s.mean_operation_size_region.columns[0],
     u && u.mean_operation_size_region.columns[0], (v) => (v === null ? "" : whole.format(v)));
+  compareChart($("chart-small"), r.time, s.share_held_in_small_operations.columns[0],
+    u && u.share_held_in_small_operations.columns[0], (v) => (v === null ? "" : `${(100 * v).toFixed(1)}%`));
   compareChart($("chart-revenue"), r.time, s.revenue_region_per_year.columns[0],
     u && u.revenue_region_per_year.columns[0], short);
   chart($("chart-countries"), [{}, ...hosts.map((c, k) => ({ label: c.name, stroke: palette[k % palette.length], width: 2,
