@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <variant>
 
 #include <fmt/format.h>
@@ -230,9 +231,14 @@ std::vector<FieldError> field_errors(const SetupError& error) {
     // position: "events.7.budget_usd_per_year" for the lever "events.aftercare.budget_usd_per_year").
     const std::string_view flag = d.where.file;
     const bool from_flag = flag.starts_with("--set ") && flag.find('=') != std::string_view::npos;
-    out.push_back({from_flag ? std::string(flag.substr(6, flag.find('=') - 6)) : d.key_path, d.format()});
+    // A file is named by its name alone: the client never sees where the server keeps its scenarios.
+    Diagnostic shown = d;
+    if (!from_flag && !shown.where.file.empty()) {
+      shown.where.file = std::filesystem::path(shown.where.file).filename().string();
+    }
+    out.push_back({from_flag ? std::string(flag.substr(6, flag.find('=') - 6)) : d.key_path, shown.format()});
   }
-  if (out.empty()) out.push_back({"", error.what()});
+  if (out.empty()) out.push_back({"", error.what()});  // a problem with no file behind it (SetupError)
   return out;
 }
 

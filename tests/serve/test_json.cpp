@@ -3,7 +3,9 @@
 #include <limits>
 #include <string>
 
+#include "sim/core/error.hpp"
 #include "sim/serve/json.hpp"
+#include "sim/serve/levers.hpp"
 
 using scamsim::serve::Json;
 using scamsim::serve::json_number;
@@ -45,4 +47,28 @@ TEST_CASE("Strings and numbers are written as valid JSON whatever they hold", "[
   CHECK(json_number(0.1) == "0.1");
   CHECK(json_number(std::numeric_limits<double>::quiet_NaN()) == "null");
   CHECK(json_number(std::numeric_limits<double>::infinity()) == "null");
+}
+
+TEST_CASE("An error shown beside a lever names a scenario file by its name, not by the server's folders",
+          "[unit][serve]") {
+  scamsim::Diagnostic in_file;
+  in_file.where.file = "/srv/private/scenarios/baseline.toml";
+  in_file.where.line = 12;
+  in_file.where.column = 3;
+  in_file.key_path = "countries.cambodia.governance";
+  in_file.message = "out of range";
+  const auto shown = scamsim::serve::field_errors(scamsim::SetupError(in_file));
+  REQUIRE(shown.size() == 1);
+  CHECK(shown[0].key == "countries.cambodia.governance");
+  CHECK(shown[0].message.find("/srv/private") == std::string::npos);
+  CHECK(shown[0].message.find("baseline.toml:12") != std::string::npos);
+  // A --set flag keeps its text and names the lever it set.
+  scamsim::Diagnostic in_flag;
+  in_flag.where.file = "--set ai.uplift=7";
+  in_flag.key_path = "ai.uplift";
+  in_flag.message = "above its range";
+  const auto flagged = scamsim::serve::field_errors(scamsim::SetupError(in_flag));
+  REQUIRE(flagged.size() == 1);
+  CHECK(flagged[0].key == "ai.uplift");
+  CHECK(flagged[0].message.find("--set ai.uplift=7") != std::string::npos);
 }
