@@ -122,8 +122,8 @@ class Simulation {
   /// Margin, fixed cost and perceived hazard of operator o were it in `form` where it is.
   [[nodiscard]] SizeEconomics size_economics(std::size_t o, OperationForm form, double revenue_per_worker_day) const;
   [[nodiscard]] int dispersal_cells(double workers) const;
-  /// What a compound makes a day at the size it can grow to (both changes of form are weighed against it).
-  /// What a compound makes at the size it can grow to, up to `largest` people.
+  /// What a compound makes a day at the size it can grow to, up to `largest` people (both changes of form are
+  /// weighed against it).
   [[nodiscard]] double compound_value(std::size_t o, const SizeEconomics& as_compound, double largest) const;
   [[nodiscard]] double dispersal_gain(std::size_t o, const SizeEconomics& as_compound, int cells) const;
   [[nodiscard]] double consolidation_gain(std::size_t o, const SizeEconomics& as_cell) const;

@@ -203,10 +203,8 @@ void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
 void Simulation::merge_operator(std::size_t o, OperatorId& partner) {
   // Compounds of one network in one country merge pairwise, in id order: the
   // later one joins the earlier. With premises, two compounds merge only into a building that holds both; one
-  // that does not fit waits for another partner instead. The later one's site is not left vacant for
-  // entrants (entry.reopen_rate_per_year is for premises left by raids, closures and moves): the network
-  // folds it into the one it keeps (join_operator), else every merge would free a compound's room for a newcomer to
-  // fill and merges under low risk would multiply the industry (docs/MODEL.md section 7.10).
+  // that does not fit waits for another partner instead. The later one's site goes with it (join_operator),
+  // not to the vacant premises entrants reopen.
   if (partner == no_operator || !fits_in(partner, o)) {
     partner = OperatorId{static_cast<std::uint32_t>(o)};
     return;
@@ -252,9 +250,10 @@ void Simulation::join_operator(std::size_t o, OperatorId into_id) {
   accumulate_usd(ops_.capital_usd[into], ops_.capital_usd[o], "the capital of two merged operations");
   ops_.capital_usd[o] = 0;
   ops_.target[into] += ops_.target[o];
-  // A compound's site is folded into the one kept (a network's annex), so that a merge neither leaves
-  // room for an entrant nor loses it: the two halves of a split compound that merge again hold what the
-  // compound held. A cell brings no premises; premises 0 is no cap and stays so.
+  // A compound's site is folded into the one kept (a network's annex), so that a merge neither leaves room
+  // for an entrant (else every merge would free a compound's room for a newcomer, and merges under low risk
+  // would multiply the industry, MODEL.md section 7.10) nor loses it (the two halves of a split compound that
+  // merge again hold what it held). A cell brings no premises; premises 0 is no cap and stays so.
   if (ops_.premises[into] > 0 && ops_.premises[o] > 0) {
     ops_.premises[into] = static_cast<std::int32_t>(std::min<std::int64_t>(
         std::int64_t{ops_.premises[into]} + ops_.premises[o], std::numeric_limits<std::int32_t>::max()));
