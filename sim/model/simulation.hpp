@@ -166,9 +166,24 @@ class Simulation {
   void fit_target_to_room(std::size_t o);
   // ---- 3. entry (entry.cpp): in host order, after the plans ----
   void open_operations();
-  /// Share of an entrant's gross margin left after fixed cost and expected raid losses in host c, 0 to 1, for an
-  /// entrant with the given protection.
-  [[nodiscard]] double entry_opportunity(std::size_t c, double protection) const;
+  /// What an entrant of the given form and protection expects to make in host c.
+  struct EntryProspect {
+    double profit_usd_per_day;                  ///< expected, after fixed cost and raid losses (decisions.hpp)
+    double size;                                ///< workers it opens with
+    double compound_margin_usd_per_worker_day;  ///< a compound's gross margin there, the scale of opportunity
+  };
+  [[nodiscard]] EntryProspect entry_prospect(std::size_t c, double protection, OperationForm form) const;
+  /// Expected profit per worker-day as a share of a compound's gross margin in host c, 0 to 1: the share left
+  /// after fixed cost and expected raid losses for a compound; less for a cell, which earns less per worker.
+  [[nodiscard]] double entry_opportunity(std::size_t c, double protection, OperationForm form) const;
+  /// The form a new operation is built in (entry.cell_entrants): a cell where a cell offers more than a compound.
+  struct EntryOutlook {
+    double opportunity;  ///< of the form built
+    OperationForm form;
+  };
+  [[nodiscard]] EntryOutlook build_outlook(std::size_t c, double protection) const;
+  /// The going rate of the region's industry: first-day shares held times each host's compound opportunity.
+  [[nodiscard]] double going_rate(const std::vector<double>& opportunity) const;
 
   // ---- 5. workers (workers.cpp): one worker's row and its chunk's outbox each ----
   struct Outbox;
@@ -251,6 +266,8 @@ class Simulation {
   Stocks stocks_;  ///< people by (state, country), kept up to date by every transition
   double ai_uplift_ = 0;
   double victim_awareness_ = 0;
+  std::vector<double> entry_weight_;       ///< each host's share of the people held on the first day (going_rate)
+  double first_day_going_rate_ = 0;          ///< going_rate on the first day (entry.hedging_elasticity)
   double market_reference_held_ = 0;  ///< people held region-wide on the first day (economics.market_saturation)
   double market_factor_ = 1;          ///< this step's revenue multiplier from the region's industry
   std::vector<double> intelligence_;  ///< sharing matrix, raised by events

@@ -224,6 +224,19 @@ const Field<Parameters> model_parameter_table[] = {
       "does (model v2 before this rule).",
       "assumption (model v2, docs/MODEL.md section 7.10): free entry; the seventh trials' entry added operations "
       "while any profit was left, so that the industry grew without bound after a crackdown"),
+    P(entry.cell_entrants, 0.0, {0, 1}, "-",
+      "1: a new operation is built in the form that keeps more of its gross margin, a compound of entrant_workers "
+      "or a cell of forms.cell_max_workers (a rented house), so that a host where raids would find a compound at "
+      "once can still be entered; vacant premises are always taken as a compound. 0: every entrant is a "
+      "compound (model v2 before this rule).",
+      "UNODC 2025 (new hubs beyond the region, in rented premises); PAOCC 2025 (cells of 20 to 50); docs/MODEL.md "
+      "section 7.10"),
+    P(entry.hedging_elasticity, 0.0, {0, 10}, "-",
+      "Elasticity of the normal return to the region's going rate: the return asked of a new building in a host is "
+      "normal_return_share x its first-day opportunity x (going rate / first day's)^this, the going rate being each "
+      "host's opportunity weighed by its share of the people held on the first day. 0: the normal return is fixed "
+      "(model v2 before this rule); 1: it falls in proportion when returns fall where the industry is.",
+      "assumption; UNODC 2025 (hubs opened where there was no industry as 'a hedging against future risks')"),
     // 4.8 operation forms: compounds and dispersed cells
     P(forms.cell_max_workers, 0.0, {0, 1e6}, "workers",
       "Most people a dispersed cell (a rented house, a resort floor) holds; an operation may disperse into cells of "

@@ -180,6 +180,8 @@ struct Parameters {
     std::int64_t entrant_workers = 0;
     std::int64_t entrant_capital_usd = 0;
     double normal_return_share = 0;
+    double cell_entrants = 0;
+    double hedging_elasticity = 0;
   } entry;
   struct Forms {
     std::int64_t cell_max_workers = 0;

@@ -13,7 +13,9 @@ def datasets(path):
         def visit(name, obj):
             if isinstance(obj, h5py.Dataset):
                 data = obj[()]
-                found[name] = (obj.dtype.str, obj.shape, np.asarray(data).tobytes() if obj.dtype.kind != "O"
+                # Variable-length strings, alone or as fields of a table, are read as Python objects, whose
+                # bytes are pointers: compare their values instead.
+                found[name] = (obj.dtype.str, obj.shape, np.asarray(data).tobytes() if not obj.dtype.hasobject
                                else repr(np.asarray(data).tolist()).encode())
         f.visititems(visit)
     return found

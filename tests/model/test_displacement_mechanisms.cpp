@@ -517,3 +517,50 @@ TEST_CASE("An entrant weighs the cover it will have: its network's protection, a
   INFO("openings in alpha: " << uncovered << " uncovered, " << covered << " covered");
   CHECK(covered >= uncovered + 5);
 }
+
+TEST_CASE("Where raids would find a compound at once, new operations are built as cells", "[unit][mechanism][entry]") {
+  // Beta has no industry and mounts 200 raids a year over a visibility floor of 20 operations: a compound
+  // entrant of 200 people would lose more than it makes there, a cell of 40 (less visible, cheap) would not.
+  // Without cell entrants nothing opens in beta; with them, cells do, each with a cell's workforce and a
+  // compound entrant's capital pro rata (2,000,000 x 40 / 200). Alpha, unraided, is still built in compounds.
+  auto with = [](const char* cells) {
+    return run(quiet({"forms.cell_max_workers=40", std::string("entry.cell_entrants=") + cells,
+                      "entry.entrant_rate_per_year=24", "countries.beta.enforcement_capacity_raids_per_year=200",
+                      "enforcement.visibility_floor=20", "enforcement.raid_success_probability=0.5"}));
+  };
+  CHECK(events_of(with("0"), EventKind::opened, beta).empty());
+  const auto r = with("1");
+  const auto in_beta = events_of(r, EventKind::opened, beta);
+  CHECK(in_beta.size() >= 5);
+  for (const auto* e : in_beta) CHECK(e->amount_usd == 400'000);
+  for (const auto& o : r.final_operators) {
+    if (o.country == beta) CHECK(o.target_workers <= 40);
+  }
+  const auto in_alpha = events_of(r, EventKind::opened, alpha);
+  REQUIRE(!in_alpha.empty());
+  for (const auto* e : in_alpha) CHECK(e->amount_usd == 2'000'000);
+}
+
+TEST_CASE("With hedging, a fall in returns where the industry is draws building where they did not fall",
+          "[unit][mechanism][entry]") {
+  // Beta has no industry and no enforcement; its return never changes, so with the first day's return a
+  // normal one nobody builds there. From 1 March a crackdown raises alpha's raids twentyfold for eight months,
+  // and the going rate (alpha's return, weighed by the first day's industry) falls to nothing. With hedging at
+  // elasticity 1 the return asked in beta falls with it and building starts there (24 a year at an opportunity
+  // near 0.96, about 15 in the eight months), and only while the crackdown lasts.
+  auto opened_in_beta = [](const char* hedging) {
+    return events_of(
+        run(quiet({"countries.alpha.enforcement_capacity_raids_per_year=1", "enforcement.raid_success_probability=0.5",
+                   "entry.entrant_rate_per_year=24", "entry.normal_return_share=1",
+                   std::string("entry.hedging_elasticity=") + hedging,
+                   R"(events=[{kind="crackdown", date=2025-03-01, country="alpha", capacity_factor=20, duration_days=240}])"})),
+        EventKind::opened, beta);
+  };
+  CHECK(opened_in_beta("0").empty());
+  const auto hedged = opened_in_beta("1");
+  CHECK(hedged.size() >= 5);
+  for (const auto* e : hedged) {
+    CHECK(e->step >= 59);   // 2025-03-01
+    CHECK(e->step < 299);  // the crackdown's last day
+  }
+}
