@@ -164,8 +164,12 @@ class Simulation {
   [[nodiscard]] double largest_size(std::size_t o, OperationForm form) const;
   /// Caps the target at the room (premises, or a house for a cell); nothing otherwise.
   void fit_target_to_room(std::size_t o);
+  /// Upkeep of a worker-day in host c: its labour cost and, with crowding, the congestion cost (countries.cpp).
+  [[nodiscard]] double upkeep_usd_per_worker_day(std::size_t c) const;
   // ---- 3. entry (entry.cpp): in host order, after the plans ----
   void open_operations();
+  /// Crowding cost per worker-day in each host this step (economics.congestion_cost_share; countries.cpp).
+  void update_congestion();
   /// What an entrant of the given form and protection expects to make in host c.
   struct EntryProspect {
     double profit_usd_per_day;                  ///< expected, after fixed cost and raid losses (decisions.hpp)

@@ -92,6 +92,15 @@ const Field<Parameters> model_parameter_table[] = {
       "assumption (model v2, docs/MODEL.md section 7.10): the compounds fish in one pool of victims, so that a larger "
       "industry earns less per worker and a smaller one more, which is what lets entry balance exits and the "
       "industry come back after a crackdown (AFP 14 Oct 2025; Amnesty 2025)"),
+    P(economics.congestion_cost_share, 0.0, {0, 10}, "share of margin",
+      "What crowding costs in a host that holds more than on its first day: every worker-day there bears, on top of "
+      "the host's labour cost, this share of the first day's gross margin per worker-day (at no protection) times "
+      "the relative excess, (held / first day's held - 1), never less than 0. Hosts with no industry on the first "
+      "day bear none. 0: no crowding cost (v0.3).",
+      "assumption (model v2, docs/MODEL.md section 7.10): a host's sites, protection and staff are what its "
+      "industry uses on the first day; more has to be bought dear (KK Park's workers moved into rented houses "
+      "around Myawaddy, AFP 14 Oct 2025), and the host a crackdown displaces the industry into does not take it "
+      "in without limit"),
     // 4.6 money
     P(money.laundered_share, 0.7, share, "share of revenue", "Share of revenue laundered through cryptocurrency.",
       "assumption; UNODC 2025 (crypto central to laundering)"),

@@ -120,6 +120,7 @@ struct Parameters {
     double target_growth_per_year = 0;
     double target_efficient_scale = 0;
     double market_saturation = 0;
+    double congestion_cost_share = 0;
     double merge_window_days = 0;
   } economics;
   struct Money {

@@ -564,3 +564,37 @@ TEST_CASE("With hedging, a fall in returns where the industry is draws building 
     CHECK(e->step < 299);  // the crackdown's last day
   }
 }
+
+TEST_CASE("Crowding costs only beyond a host's first-day industry, and sends growth where there is room",
+          "[unit][mechanism][congestion]") {
+  // With no recruits alpha never holds more than on its first day: crowding costs nothing and the run is
+  // the same, bit for bit, as without it.
+  auto held = [](const RunRecord& r, std::int64_t country) {
+    return r.at(CountryMetric::workers_held, r.steps - 1, country);
+  };
+  const auto still = run(quiet({"economics.congestion_cost_share=0.5"}));
+  const auto still_off = run(quiet());
+  for (std::int64_t t = 0; t < still.steps; ++t) {
+    REQUIRE(still.at(CountryMetric::revenue_usd, t, alpha) == still_off.at(CountryMetric::revenue_usd, t, alpha));
+    REQUIRE(still.at(CountryMetric::workers_held, t, alpha) == still_off.at(CountryMetric::workers_held, t, alpha));
+  }
+  // With recruits alpha's operations grow (700 held to about 4,600 in a year, none in beta). Crowding at half
+  // the first day's margin per unit of excess makes each worker-day beyond the first day's 700 dearer, so that
+  // operators leave for beta, which had no industry and so has no crowding cost.
+  const std::vector<std::string> growing = {"economics.target_growth_per_year=4",
+                                            "recruitment.trafficking_rate_per_year=0.002"};
+  auto with = [&](const char* share) {
+    auto overrides = growing;
+    overrides.push_back(std::string("economics.congestion_cost_share=") + share);
+    return run(quiet(overrides));
+  };
+  const auto free = with("0");
+  const auto crowded = with("0.5");
+  INFO("alpha " << held(free, alpha) << " -> " << held(crowded, alpha) << ", beta " << held(free, beta) << " -> "
+                << held(crowded, beta));
+  CHECK(held(free, alpha) > 3 * 700);
+  CHECK(held(free, beta) == 0);
+  CHECK(held(crowded, alpha) < held(free, alpha) / 2);
+  CHECK(held(crowded, beta) > 0);
+  CHECK(total(crowded, CountryMetric::relocations_in, beta) > 0);
+}

@@ -25,11 +25,48 @@ void Simulation::update_market() {
   market_factor_ = std::pow(market_reference_held_ / std::max(held, market_reference_held_ / 10), elasticity);
 }
 
+void Simulation::update_congestion() {
+  // Crowding (MODEL.md §7.10): a host's sites, protection and staff are what its first day's industry uses;
+  // beyond that each worker-day costs a share of the first day's margin per unit of relative excess. Held
+  // counts are exact integers, so the cost is the same whatever the thread count.
+  const double k = p_.economics.congestion_cost_share;
+  if (k <= 0) return;
+  const auto& e = p_.economics;
+  const auto& m = p_.money;
+  for (const CountryId host : derived_.hosts) {
+    const std::size_t c = index_of(host);
+    auto& state = countries_[c];
+    const auto held = static_cast<double>(stocks_.get(WorkerState::held, c));
+    if (step_ == 0) {
+      const auto& spec = scenario_.countries[c];
+      state.first_day_held = held;
+      state.first_day_margin_usd_per_worker_day = std::max(
+          0.0, margin_usd_per_worker_day(
+                   model::revenue_usd_per_worker_day(static_cast<double>(e.revenue_usd_per_worker_day),
+                                                     spec.host->infrastructure, ai_uplift_, 0.0,
+                                                     e.awareness_conversion_loss, victim_awareness_) *
+                       market_factor_,
+                   0.0, state.frozen_share, static_cast<double>(spec.host->labour_cost_usd_per_day),
+                   {e.protection_cost_share, m.laundered_share, m.laundering_cost_share}));
+    }
+    state.congestion_usd_per_worker_day =
+        state.first_day_held > 0
+            ? k * state.first_day_margin_usd_per_worker_day * std::max(0.0, held / state.first_day_held - 1)
+            : 0.0;
+  }
+}
+
+double Simulation::upkeep_usd_per_worker_day(std::size_t c) const {
+  const auto labour = static_cast<double>(scenario_.countries[c].host->labour_cost_usd_per_day);
+  return p_.economics.congestion_cost_share > 0 ? labour + countries_[c].congestion_usd_per_worker_day : labour;
+}
+
 void Simulation::update_countries() {
   const auto& pp = p_.pressure;
   const std::size_t nc = scenario_.countries.size();
 
   update_market();
+  update_congestion();
 
   // Open places and weighted visibility per country, in operator-id order.
   std::vector<double> visibility(nc, 0.0);

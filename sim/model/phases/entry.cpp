@@ -31,7 +31,7 @@ Simulation::EntryProspect Simulation::entry_prospect(std::size_t c, double prote
                                         ai_uplift_, 0.0, e.awareness_conversion_loss, victim_awareness_) *
       market_factor_;
   const RevenueShares shares{e.protection_cost_share, m.laundered_share, m.laundering_cost_share};
-  const double labour = static_cast<double>(spec.host->labour_cost_usd_per_day);
+  const double labour = upkeep_usd_per_worker_day(c);
   const double compound_margin = margin_usd_per_worker_day(revenue, protection, state.frozen_share, labour, shares);
   const double margin =
       cell ? margin_usd_per_worker_day(revenue * p_.forms.cell_productivity, protection, state.frozen_share, labour,

@@ -47,7 +47,7 @@ double Simulation::move_utility(std::size_t o, CountryId there, const SizeEconom
   const double kept = ops_.protection[o] * p_.relocation.protection_kept_share;
   const double there_margin =
       margin_usd_per_worker_day(revenue_per_worker_day(OperatorId{static_cast<std::uint32_t>(o)}, there), kept,
-                                there_state.frozen_share, static_cast<double>(there_spec.host->labour_cost_usd_per_day),
+                                there_state.frozen_share, upkeep_usd_per_worker_day(index_of(there)),
                                 {e.protection_cost_share, m.laundered_share, m.laundering_cost_share});
   const double there_detection =
       detection(p_.enforcement.intelligence_detection_gain, intelligence_sharing(here, there));
