@@ -127,6 +127,8 @@ TEST_CASE("Crackdown: mass releases within weeks, decentralisation, geographic s
 // 81%), short of the 85% asserted here; it had passed at run.scale 0.1 only. The industry's failure to come
 // back after pressure fades is the model weakness issue 13 exists to fix. [!shouldfail] makes this case fail
 // the suite the day the pattern emerges, so that the tag is removed then; the expectation itself is unchanged.
+// "Within" is both ways: model v2's trials overshot (the region at 1.21 times the baseline with crowding at 0.3,
+// docs/MODEL.md section 7.8), which the lower bound alone let pass.
 TEST_CASE("Pressure that decays lets the region's industry return to within 15% of the baseline",
           "[validation][pressure][!shouldfail]") {
   const Runs& decays = shared_runs("scenarios/pressure_decays.toml");
@@ -141,6 +143,7 @@ TEST_CASE("Pressure that decays lets the region's industry return to within 15% 
   }));
   INFO("decaying pressure: region at the end / baseline = " << back.mean << " (99% lower bound " << back.low << ")");
   CHECK(back.mean > 0.85);
+  CHECK(back.mean < 1.15);
 }
 
 TEST_CASE("Pressure that decays lets the industry rebound, and pressure that is sustained keeps it down",
