@@ -270,8 +270,8 @@ class Simulation {
   Stocks stocks_;  ///< people by (state, country), kept up to date by every transition
   double ai_uplift_ = 0;
   double victim_awareness_ = 0;
-  std::vector<double> entry_weight_;       ///< each host's share of the people held on the first day (going_rate)
-  double first_day_going_rate_ = 0;          ///< going_rate on the first day (entry.hedging_elasticity)
+  std::vector<double> entry_weight_;  ///< each host's share of the people held on the first day (going_rate)
+  double first_day_going_rate_ = 0;   ///< going_rate on the first day (entry.hedging_elasticity)
   double market_reference_held_ = 0;  ///< people held region-wide on the first day (economics.market_saturation)
   double market_factor_ = 1;          ///< this step's revenue multiplier from the region's industry
   std::vector<double> intelligence_;  ///< sharing matrix, raised by events

@@ -63,9 +63,10 @@ struct CountryState {
   /// country's enforcement is sized to the industry it knows, and does not turn every raid on the few
   /// operations left after the others have gone (MODEL.md section 7.3).
   double reference_visibility = 0;
-  double first_day_held = 0;                  ///< people held here on the first day (economics.congestion_cost_share)
-  double first_day_margin_usd_per_worker_day = 0;  ///< gross margin of a worker-day here on the first day, at no protection
-  double congestion_usd_per_worker_day = 0;   ///< crowding cost of a worker-day here this step (0 when off)
+  double first_day_held = 0;  ///< people held here on the first day (economics.congestion_cost_share)
+  double first_day_margin_usd_per_worker_day =
+      0;                                     ///< gross margin of a worker-day here on the first day, at no protection
+  double congestion_usd_per_worker_day = 0;  ///< crowding cost of a worker-day here this step (0 when off)
   double first_day_opportunity = 0;  ///< an entrant's opportunity here on the first day (entry.normal_return_share)
   double revenue_usd_per_year = 0;   ///< smoothed scam revenue, for dependence damping of will
   std::int64_t vacancies = 0;        ///< open places in its operations this step

@@ -550,17 +550,18 @@ TEST_CASE("With hedging, a fall in returns where the industry is draws building 
   // near 0.96, about 15 in the eight months), and only while the crackdown lasts.
   auto opened_in_beta = [](const char* hedging) {
     return events_of(
-        run(quiet({"countries.alpha.enforcement_capacity_raids_per_year=1", "enforcement.raid_success_probability=0.5",
-                   "entry.entrant_rate_per_year=24", "entry.normal_return_share=1",
-                   std::string("entry.hedging_elasticity=") + hedging,
-                   R"(events=[{kind="crackdown", date=2025-03-01, country="alpha", capacity_factor=20, duration_days=240}])"})),
+        run(quiet(
+            {"countries.alpha.enforcement_capacity_raids_per_year=1", "enforcement.raid_success_probability=0.5",
+             "entry.entrant_rate_per_year=24", "entry.normal_return_share=1",
+             std::string("entry.hedging_elasticity=") + hedging,
+             R"(events=[{kind="crackdown", date=2025-03-01, country="alpha", capacity_factor=20, duration_days=240}])"})),
         EventKind::opened, beta);
   };
   CHECK(opened_in_beta("0").empty());
   const auto hedged = opened_in_beta("1");
   CHECK(hedged.size() >= 5);
   for (const auto* e : hedged) {
-    CHECK(e->step >= 59);   // 2025-03-01
+    CHECK(e->step >= 59);  // 2025-03-01
     CHECK(e->step < 299);  // the crackdown's last day
   }
 }

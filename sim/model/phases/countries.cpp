@@ -41,18 +41,17 @@ void Simulation::update_congestion() {
       const auto& spec = scenario_.countries[c];
       state.first_day_held = held;
       state.first_day_margin_usd_per_worker_day = std::max(
-          0.0, margin_usd_per_worker_day(
-                   model::revenue_usd_per_worker_day(static_cast<double>(e.revenue_usd_per_worker_day),
-                                                     spec.host->infrastructure, ai_uplift_, 0.0,
-                                                     e.awareness_conversion_loss, victim_awareness_) *
-                       market_factor_,
-                   0.0, state.frozen_share, static_cast<double>(spec.host->labour_cost_usd_per_day),
-                   {e.protection_cost_share, m.laundered_share, m.laundering_cost_share}));
+          0.0,
+          margin_usd_per_worker_day(model::revenue_usd_per_worker_day(static_cast<double>(e.revenue_usd_per_worker_day),
+                                                                      spec.host->infrastructure, ai_uplift_, 0.0,
+                                                                      e.awareness_conversion_loss, victim_awareness_) *
+                                        market_factor_,
+                                    0.0, state.frozen_share, static_cast<double>(spec.host->labour_cost_usd_per_day),
+                                    {e.protection_cost_share, m.laundered_share, m.laundering_cost_share}));
     }
-    state.congestion_usd_per_worker_day =
-        state.first_day_held > 0
-            ? k * state.first_day_margin_usd_per_worker_day * std::max(0.0, held / state.first_day_held - 1)
-            : 0.0;
+    state.congestion_usd_per_worker_day = state.first_day_held > 0 ? k * state.first_day_margin_usd_per_worker_day *
+                                                                         std::max(0.0, held / state.first_day_held - 1)
+                                                                   : 0.0;
   }
 }
 

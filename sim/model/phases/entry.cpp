@@ -33,17 +33,19 @@ Simulation::EntryProspect Simulation::entry_prospect(std::size_t c, double prote
   const RevenueShares shares{e.protection_cost_share, m.laundered_share, m.laundering_cost_share};
   const double labour = upkeep_usd_per_worker_day(c);
   const double compound_margin = margin_usd_per_worker_day(revenue, protection, state.frozen_share, labour, shares);
-  const double margin =
-      cell ? margin_usd_per_worker_day(revenue * p_.forms.cell_productivity, protection, state.frozen_share, labour,
-                                       shares)
-           : compound_margin;
+  const double margin = cell ? margin_usd_per_worker_day(revenue * p_.forms.cell_productivity, protection,
+                                                         state.frozen_share, labour, shares)
+                             : compound_margin;
   const double size = static_cast<double>(cell ? p_.forms.cell_max_workers : p_.entry.entrant_workers);
   if (margin <= 0 || compound_margin <= 0 || size <= 0) return {0.0, 0.0, compound_margin};
   double rho = state.risk_signal * exposure(protection, spec.corruption) * p_.enforcement.raid_success_probability;
   if (cell) rho *= p_.forms.cell_visibility;  // houses among houses: found less often (forms.cpp)
-  const SizeEconomics economics{
-      margin, fixed_cost_usd_per_day(form), rho, e.visibility_reference_workers, e.visibility_exponent,
-      e.loss_horizon_days};
+  const SizeEconomics economics{margin,
+                                fixed_cost_usd_per_day(form),
+                                rho,
+                                e.visibility_reference_workers,
+                                e.visibility_exponent,
+                                e.loss_horizon_days};
   return {expected_profit(size, economics), size, compound_margin};
 }
 
@@ -126,10 +128,10 @@ void Simulation::open_operations() {
   // Hedging (entry.hedging_elasticity): when returns fall where the industry is, the return a network
   // asks of a new operation falls with them, so that capital goes where risk has not risen (UNODC 2025:
   // new hubs as "a hedging against future risks").
-  const double hedge = p_.entry.hedging_elasticity > 0 && first_day_going_rate_ > 0
-                           ? std::pow(std::max(0.0, going_rate(reopen_opportunity)) / first_day_going_rate_,
-                                      p_.entry.hedging_elasticity)
-                           : 1.0;
+  const double hedge =
+      p_.entry.hedging_elasticity > 0 && first_day_going_rate_ > 0
+          ? std::pow(std::max(0.0, going_rate(reopen_opportunity)) / first_day_going_rate_, p_.entry.hedging_elasticity)
+          : 1.0;
 
   for (const CountryId host : derived_.hosts) {
     const std::size_t c = index_of(host);

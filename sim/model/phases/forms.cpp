@@ -23,10 +23,9 @@ SizeEconomics Simulation::size_economics(std::size_t o, OperationForm form, doub
   const CountryId here = ops_.country[o];
   const auto& spec = scenario_.country(here);
   const double protection = ops_.protection[o];
-  const double margin =
-      margin_usd_per_worker_day(revenue_per_worker_day, protection, countries_[index_of(here)].frozen_share,
-                                upkeep_usd_per_worker_day(index_of(here)),
-                                {e.protection_cost_share, m.laundered_share, m.laundering_cost_share});
+  const double margin = margin_usd_per_worker_day(
+      revenue_per_worker_day, protection, countries_[index_of(here)].frozen_share,
+      upkeep_usd_per_worker_day(index_of(here)), {e.protection_cost_share, m.laundered_share, m.laundering_cost_share});
   double rho = ops_.perceived_risk[o] * exposure(protection, spec.corruption) * p_.enforcement.raid_success_probability;
   if (form == OperationForm::cell) rho *= p_.forms.cell_visibility;  // houses among houses: found less often
   return SizeEconomics{margin,

@@ -72,8 +72,7 @@ double Simulation::earn_and_pay(std::size_t o) {
   const auto revenue = whole_usd(workers * r * dt, "an operator's revenue");
   const auto fixed = whole_usd(fixed_cost_usd_per_day(ops_.form[o]) * dt, "an operator's fixed cost");
   const auto upkeep =
-      whole_usd(workers * upkeep_usd_per_worker_day(index_of(here)) * dt,
-                "an operator's upkeep of its workers");
+      whole_usd(workers * upkeep_usd_per_worker_day(index_of(here)) * dt, "an operator's upkeep of its workers");
   const auto bribes =
       whole_usd(static_cast<double>(revenue) * protection * e.protection_cost_share, "an operator's bribes");
   const auto laundered = whole_usd(static_cast<double>(revenue) * m.laundered_share, "money laundered");
