@@ -548,21 +548,23 @@ TEST_CASE("With hedging, a fall in returns where the industry is draws building 
   // and the going rate (alpha's return, weighed by the first day's industry) falls to nothing. With hedging at
   // elasticity 1 the return asked in beta falls with it and building starts there (24 a year at an opportunity
   // near 0.96, about 15 in the eight months), and only while the crackdown lasts.
+  // The steps of beta's openings (copied: the run they come from does not outlive the call).
   auto opened_in_beta = [](const char* hedging) {
-    return events_of(
-        run(quiet(
-            {"countries.alpha.enforcement_capacity_raids_per_year=1", "enforcement.raid_success_probability=0.5",
-             "entry.entrant_rate_per_year=24", "entry.normal_return_share=1",
-             std::string("entry.hedging_elasticity=") + hedging,
-             R"(events=[{kind="crackdown", date=2025-03-01, country="alpha", capacity_factor=20, duration_days=240}])"})),
-        EventKind::opened, beta);
+    const auto r = run(quiet(
+        {"countries.alpha.enforcement_capacity_raids_per_year=1", "enforcement.raid_success_probability=0.5",
+         "entry.entrant_rate_per_year=24", "entry.normal_return_share=1",
+         std::string("entry.hedging_elasticity=") + hedging,
+         R"(events=[{kind="crackdown", date=2025-03-01, country="alpha", capacity_factor=20, duration_days=240}])"}));
+    std::vector<std::int32_t> steps;
+    for (const auto* e : events_of(r, EventKind::opened, beta)) steps.push_back(e->step);
+    return steps;
   };
   CHECK(opened_in_beta("0").empty());
   const auto hedged = opened_in_beta("1");
   CHECK(hedged.size() >= 5);
-  for (const auto* e : hedged) {
-    CHECK(e->step >= 59);  // 2025-03-01
-    CHECK(e->step < 299);  // the crackdown's last day
+  for (const auto step : hedged) {
+    CHECK(step >= 59);  // 2025-03-01
+    CHECK(step < 299);  // the crackdown's last day
   }
 }
 
