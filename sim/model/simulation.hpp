@@ -177,15 +177,15 @@ class Simulation {
     double compound_margin_usd_per_worker_day;  ///< a compound's gross margin there, the scale of opportunity
   };
   [[nodiscard]] EntryProspect entry_prospect(std::size_t c, double protection, OperationForm form) const;
-  /// Expected profit per worker-day as a share of a compound's gross margin in host c, 0 to 1: the share left
-  /// after fixed cost and expected raid losses for a compound; less for a cell, which earns less per worker.
-  [[nodiscard]] double entry_opportunity(std::size_t c, double protection, OperationForm form) const;
-  /// The form a new operation is built in (entry.cell_entrants): a cell where a cell offers more than a compound.
+  /// What a new operation would make in host c, as the share of a compound's gross margin per worker left after
+  /// fixed cost and expected raid losses (0 to 1): a compound's, which vacant premises are reopened as, and that
+  /// of the form a new building takes (entry.cell_entrants: a cell where a cell earns more a day).
   struct EntryOutlook {
+    double compound_opportunity;
     double opportunity;  ///< of the form built
     OperationForm form;
   };
-  [[nodiscard]] EntryOutlook build_outlook(std::size_t c, double protection) const;
+  [[nodiscard]] EntryOutlook entry_outlook(std::size_t c, double protection) const;
   /// The going rate of the region's industry: first-day shares held times each host's compound opportunity.
   [[nodiscard]] double going_rate(const std::vector<double>& opportunity) const;
 

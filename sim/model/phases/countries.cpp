@@ -31,23 +31,15 @@ void Simulation::update_congestion() {
   // counts are exact integers, so the cost is the same whatever the thread count.
   const double k = p_.economics.congestion_cost_share;
   if (k <= 0) return;
-  const auto& e = p_.economics;
-  const auto& m = p_.money;
   for (const CountryId host : derived_.hosts) {
     const std::size_t c = index_of(host);
     auto& state = countries_[c];
     const auto held = static_cast<double>(stocks_.get(WorkerState::held, c));
+    // The first day's margin is an uncovered compound's, before any crowding.
     if (step_ == 0) {
-      const auto& spec = scenario_.countries[c];
       state.first_day_held = held;
-      state.first_day_margin_usd_per_worker_day = std::max(
-          0.0,
-          margin_usd_per_worker_day(model::revenue_usd_per_worker_day(static_cast<double>(e.revenue_usd_per_worker_day),
-                                                                      spec.host->infrastructure, ai_uplift_, 0.0,
-                                                                      e.awareness_conversion_loss, victim_awareness_) *
-                                        market_factor_,
-                                    0.0, state.frozen_share, static_cast<double>(spec.host->labour_cost_usd_per_day),
-                                    {e.protection_cost_share, m.laundered_share, m.laundering_cost_share}));
+      state.first_day_margin_usd_per_worker_day =
+          std::max(0.0, entry_prospect(c, 0.0, OperationForm::compound).compound_margin_usd_per_worker_day);
     }
     state.congestion_usd_per_worker_day = state.first_day_held > 0 ? k * state.first_day_margin_usd_per_worker_day *
                                                                          std::max(0.0, held / state.first_day_held - 1)

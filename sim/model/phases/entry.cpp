@@ -49,25 +49,26 @@ Simulation::EntryProspect Simulation::entry_prospect(std::size_t c, double prote
   return {expected_profit(size, economics), size, compound_margin};
 }
 
-double Simulation::entry_opportunity(std::size_t c, double protection, OperationForm form) const {
-  // Per worker, in shares of a compound's gross margin, so that both forms are on one scale.
-  const EntryProspect p = entry_prospect(c, protection, form);
-  if (p.size <= 0 || p.compound_margin_usd_per_worker_day <= 0) return 0.0;
-  return std::clamp(p.profit_usd_per_day / (p.size * p.compound_margin_usd_per_worker_day), 0.0, 1.0);
-}
-
-Simulation::EntryOutlook Simulation::build_outlook(std::size_t c, double protection) const {
+Simulation::EntryOutlook Simulation::entry_outlook(std::size_t c, double protection) const {
+  // Opportunity per worker, in shares of a compound's gross margin, so that both forms are on one scale.
+  const auto share = [](const EntryProspect& p) {
+    if (p.size <= 0 || p.compound_margin_usd_per_worker_day <= 0) return 0.0;
+    return std::clamp(p.profit_usd_per_day / (p.size * p.compound_margin_usd_per_worker_day), 0.0, 1.0);
+  };
+  const EntryProspect compound = entry_prospect(c, protection, OperationForm::compound);
+  const double compound_share = share(compound);
+  if (p_.entry.cell_entrants <= 0 || p_.forms.cell_max_workers <= 0) {
+    return {compound_share, compound_share, OperationForm::compound};
+  }
   // Where raids would find a compound at once (a host with no industry, whose enforcement is spread over
   // the visibility floor), a network can still rent houses (entry.cell_entrants; UNODC 2025: the new hubs
   // beyond the region start small). It builds what earns it more: a compound of entrant_workers wherever
   // one can pay, since one holds many houses' worth of people.
-  const double compound = entry_opportunity(c, protection, OperationForm::compound);
-  if (p_.entry.cell_entrants <= 0 || p_.forms.cell_max_workers <= 0) return {compound, OperationForm::compound};
-  if (entry_prospect(c, protection, OperationForm::compound).profit_usd_per_day >=
-      entry_prospect(c, protection, OperationForm::cell).profit_usd_per_day) {
-    return {compound, OperationForm::compound};
+  const EntryProspect cell = entry_prospect(c, protection, OperationForm::cell);
+  if (compound.profit_usd_per_day >= cell.profit_usd_per_day) {
+    return {compound_share, compound_share, OperationForm::compound};
   }
-  return {entry_opportunity(c, protection, OperationForm::cell), OperationForm::cell};
+  return {compound_share, share(cell), OperationForm::cell};
 }
 
 double Simulation::going_rate(const std::vector<double>& opportunity) const {
@@ -107,11 +108,11 @@ void Simulation::open_operations() {
   // What each host offers now: reopened premises are compounds; new building takes the better form.
   const std::size_t nc = scenario_.countries.size();
   std::vector<double> reopen_opportunity(nc, 0.0);
-  std::vector<EntryOutlook> build(nc, EntryOutlook{0.0, OperationForm::compound});
+  std::vector<EntryOutlook> build(nc, EntryOutlook{0.0, 0.0, OperationForm::compound});
   for (const CountryId host : derived_.hosts) {
     const std::size_t c = index_of(host);
-    reopen_opportunity[c] = entry_opportunity(c, expected_protection, OperationForm::compound);
-    build[c] = build_outlook(c, expected_protection);
+    build[c] = entry_outlook(c, expected_protection);
+    reopen_opportunity[c] = build[c].compound_opportunity;
   }
   if (step_ == 0) {
     // The going rate is weighed by where the industry is on the first day, so that it measures how much
