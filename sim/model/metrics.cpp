@@ -9,7 +9,7 @@ namespace {
 constexpr std::array<std::string_view, static_cast<std::size_t>(EventKind::count_)> event_names = {
     "raid_failed",      "raid_leaked",        "raid_success", "split",      "merge",
     "relocation_start", "relocation_arrival", "release",      "bankruptcy", "scenario_event",
-    "disperse",         "consolidate",        "opened"};
+    "disperse",         "consolidate",        "opened",      "withdrawn"};
 
 }  // namespace
 

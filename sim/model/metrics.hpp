@@ -175,6 +175,7 @@ enum class EventKind : std::uint8_t {
   disperse,     ///< a compound dispersed into `count` cells (MODEL.md §7.10)
   consolidate,  ///< a cell took a compound again
   opened,       ///< a new operation opened (entry, MODEL.md §7.10); amount: its capital
+  withdrawn,    ///< a network closed an operation earning less than a normal return; amount: its capital
   count_        ///< number of kinds, not a kind
 };
 

@@ -43,8 +43,9 @@ enum class Purpose : std::uint16_t {
   recruit_target = 17,
   reserved_recruit_vulnerability = 18,  ///< reserved: never drawn (new recruits get a fixed vulnerability)
   split = 19,
-  entry = 20,  ///< openings in a host: their count, networks and sites
-  // Next free value: 21.
+  entry = 20,       ///< openings in a host: their count, networks and sites
+  withdrawal = 21,  ///< an operation's network closing it where returns are below normal (entry.exit_rate_per_year)
+  // Next free value: 22.
   test = 0xffff,  ///< for tests only
 };
 

@@ -107,6 +107,9 @@ class Simulation {
   void perceive_risk(std::size_t o, bool news);      // perceived risk follows the risk signal
   void adopt_tech(std::size_t o);                    // AI tooling rises toward 1
   bool close_if_bankrupt(std::size_t o);             // capital below zero: closes
+  /// Free exit (entry.exit_rate_per_year): on a decision day, whether its network closes it because returns in
+  /// its host are below normal; sets the fate `closed` if so.
+  bool withdraws(std::size_t o);
   [[nodiscard]] bool is_decision_day(std::size_t o) const;
   SizeOutlook decide_size(std::size_t o, double revenue_per_worker_day);    // target, release, best split
   void release_under_acute_risk(std::size_t o, const SizeEconomics& here);  // v0.3's release threshold rule
@@ -177,9 +180,10 @@ class Simulation {
     double compound_margin_usd_per_worker_day;  ///< a compound's gross margin there, the scale of opportunity
   };
   [[nodiscard]] EntryProspect entry_prospect(std::size_t c, double protection, OperationForm form) const;
-  /// What a new operation would make in host c, as the share of a compound's gross margin per worker left after
-  /// fixed cost and expected raid losses (0 to 1): a compound's, which vacant premises are reopened as, and that
-  /// of the form a new building takes (entry.cell_entrants: a cell where a cell earns more a day).
+  /// What a new operation would make in host c, per worker after fixed cost and expected raid losses, in shares
+  /// of an entrant compound's gross margin there on the first day: a compound's, which vacant premises are
+  /// reopened as, and that of the form a new building takes (entry.cell_entrants: a cell where a cell earns more
+  /// a day).
   struct EntryOutlook {
     double compound_opportunity;
     double opportunity;  ///< of the form built

@@ -68,6 +68,8 @@ struct CountryState {
       0;                                     ///< gross margin of a worker-day here on the first day, at no protection
   double congestion_usd_per_worker_day = 0;  ///< crowding cost of a worker-day here this step (0 when off)
   double first_day_opportunity = 0;  ///< an entrant's opportunity here on the first day (entry.normal_return_share)
+  double opportunity_scale_usd_per_worker_day = 0;  ///< the unit of opportunity: an entrant compound's first-day margin
+  double withdrawal_rate_per_year = 0;  ///< closures per operation per year while returns are below normal (entry.cpp)
   double revenue_usd_per_year = 0;   ///< smoothed scam revenue, for dependence damping of will
   std::int64_t vacancies = 0;        ///< open places in its operations this step
   double local_demand = 0;           ///< vacancies per person at risk, capped at 1 (drives re-recruitment)

@@ -214,8 +214,9 @@ const Field<Parameters> model_parameter_table[] = {
       "assumption"),
     // 4.7 entry: new operations (phases/entry.cpp)
     P(entry.entrant_rate_per_year, 0.0, {0, 1e4}, "operations/year",
-      "Operations opened per year in a host at full opportunity, times run.scale; opportunity is the share of an "
-      "entrant's gross margin left after fixed cost and expected raid losses, 0 to 1. 0: no entry (v0.3).",
+      "Operations opened per year in a host at full opportunity, times run.scale; opportunity is what an entrant "
+      "keeps of its gross margin after fixed cost and expected raid losses, in shares of the host's first-day "
+      "margin (1 on the first day at no cost and no risk). 0: no entry (v0.3).",
       "assumption; UNODC 2025 (hubs open where there was no industry, 'a hedging against future risks')"),
     P(entry.reopen_rate_per_year, 0.0, {0, 365}, "1/year",
       "Rate at which each vacant premises in a host (left by a raid, a closure or a move) is taken again, at "
@@ -246,6 +247,18 @@ const Field<Parameters> model_parameter_table[] = {
       "host's opportunity weighed by its share of the people held on the first day. 0: the normal return is fixed "
       "(model v2 before this rule); 1: it falls in proportion when returns fall where the industry is.",
       "assumption; UNODC 2025 (hubs opened where there was no industry as 'a hedging against future risks')"),
+    P(entry.exit_rate_per_year, 0.0, {0, 365}, "1/year",
+      "Rate at which a network closes each of its operations in a host whose opportunity has fallen below the normal "
+      "return (entry.normal_return_share, hedged), at a shortfall of the whole normal return; in proportion below "
+      "it, drawn on the operation's decision days. Its workers are let go and a compound's premises stand vacant. "
+      "0: operations close only when bankrupt or dismantled (model v2 before this rule).",
+      "assumption (model v2, docs/MODEL.md section 7.10): free exit, the other half of free entry; without it the "
+      "operations a crackdown drove into other hosts stayed there after it, and the region ended above its baseline"),
+    P(entry.exit_return_share, 1.0, share, "share",
+      "Share of the normal return below which networks close operations (entry.exit_rate_per_year): between it "
+      "and the normal return nothing is built and nothing closes. 1: no such band.",
+      "assumption; Dixit 1989 (sunk costs open a band of inaction between the returns that draw entry and those "
+      "that force exit): a compound is built, so a return a little below normal does not close it"),
     // 4.8 operation forms: compounds and dispersed cells
     P(forms.cell_max_workers, 0.0, {0, 1e6}, "workers",
       "Most people a dispersed cell (a rented house, a resort floor) holds; an operation may disperse into cells of "

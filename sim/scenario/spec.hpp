@@ -183,6 +183,8 @@ struct Parameters {
     double normal_return_share = 0;
     double cell_entrants = 0;
     double hedging_elasticity = 0;
+    double exit_rate_per_year = 0;
+    double exit_return_share = 0;
   } entry;
   struct Forms {
     std::int64_t cell_max_workers = 0;

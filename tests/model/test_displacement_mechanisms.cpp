@@ -601,3 +601,56 @@ TEST_CASE("Crowding costs only beyond a host's first-day industry, and sends gro
   CHECK(held(crowded, beta) > 0);
   CHECK(total(crowded, CountryMetric::relocations_in, beta) > 0);
 }
+
+TEST_CASE("Where returns fall below normal, networks close operations there, and only while they are below",
+          "[unit][mechanism][entry]") {
+  // Alpha's first day is the normal return (normal_return_share 1). From 1 March a crackdown raises its raids
+  // twentyfold for eight months: its return falls below normal, and with free exit at 12 a year at a whole
+  // shortfall its networks close operations there, where at rate 0 none closes. A closure lets its people go;
+  // once the crackdown and the month its memory lasts are over, nothing more closes.
+  struct Closures {
+    std::vector<std::int32_t> steps;
+    double let_go = 0;
+  };
+  auto closures_in_alpha = [](const char* exit_rate) {
+    const auto r = run(quiet(
+        {"countries.alpha.enforcement_capacity_raids_per_year=1", "enforcement.raid_success_probability=0.5",
+         "entry.entrant_rate_per_year=24", "entry.normal_return_share=1",
+         std::string("entry.exit_rate_per_year=") + exit_rate,
+         R"(events=[{kind="crackdown", date=2025-03-01, country="alpha", capacity_factor=20, duration_days=240}])"}));
+    Closures out;
+    for (const auto* e : events_of(r, EventKind::withdrawn, alpha)) {
+      out.steps.push_back(e->step);
+      CHECK(e->amount_usd >= 0);  // closed by choice, not for want of money (that is a bankruptcy)
+      out.let_go += static_cast<double>(e->count);
+    }
+    CHECK(events_of(r, EventKind::withdrawn, beta).empty());  // beta's returns never fall
+    return out;
+  };
+  CHECK(closures_in_alpha("0").steps.empty());
+  const auto closed = closures_in_alpha("12");
+  CHECK(!closed.steps.empty());
+  CHECK(closed.let_go > 0);
+  for (const auto step : closed.steps) {
+    CHECK(step >= 59);       // 2025-03-01
+    CHECK(step < 299 + 60);  // the crackdown's last day, and the memory of its risk
+  }
+}
+
+TEST_CASE("Opportunity is measured in the first day's margin, so that a fall in the margin alone closes operations",
+          "[unit][mechanism][entry]") {
+  // From 1 March a regulation freezes 30% of laundered money everywhere: with 70% of revenue laundered, alpha's
+  // margin falls by about a quarter and nothing else changes. Measured in the first day's margin, its
+  // opportunity falls by about as much, 12 a year times that shortfall closes each operation at about 3.6 a
+  // year, and all three of alpha's close within the year. Measured in the margin of the day (before), only
+  // the fixed cost's share of the smaller margin rose, and one of the three closed.
+  auto closures_in_alpha = [](const char* frozen) {
+    const auto r = run(quiet({"entry.entrant_rate_per_year=24", "entry.normal_return_share=1",
+                              "entry.exit_rate_per_year=12",
+                              std::string(R"(events=[{kind="crypto_regulation", id="cr", date=2025-03-01, )") +
+                                  "frozen_share=" + frozen + "}]"}));
+    return events_of(r, EventKind::withdrawn, alpha).size();
+  };
+  CHECK(closures_in_alpha("0") == 0);
+  CHECK(closures_in_alpha("0.3") == 3);
+}

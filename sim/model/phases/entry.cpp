@@ -50,10 +50,14 @@ Simulation::EntryProspect Simulation::entry_prospect(std::size_t c, double prote
 }
 
 Simulation::EntryOutlook Simulation::entry_outlook(std::size_t c, double protection) const {
-  // Opportunity per worker, in shares of a compound's gross margin, so that both forms are on one scale.
-  const auto share = [](const EntryProspect& p) {
-    if (p.size <= 0 || p.compound_margin_usd_per_worker_day <= 0) return 0.0;
-    return std::clamp(p.profit_usd_per_day / (p.size * p.compound_margin_usd_per_worker_day), 0.0, 1.0);
+  // Opportunity per worker, in shares of a compound's gross margin on the first day, so that both forms are on
+  // one scale and a fall in the margin itself (crowding, a saturated market, freezes) counts in full: measured
+  // in today's margin, halving the margin only raised the fixed cost's share of it.
+  const double first_day_scale = countries_[c].opportunity_scale_usd_per_worker_day;
+  const auto share = [first_day_scale](const EntryProspect& p) {
+    const double scale = first_day_scale > 0 ? first_day_scale : p.compound_margin_usd_per_worker_day;
+    if (p.size <= 0 || p.compound_margin_usd_per_worker_day <= 0 || scale <= 0) return 0.0;
+    return std::max(0.0, p.profit_usd_per_day / (p.size * scale));
   };
   const EntryProspect compound = entry_prospect(c, protection, OperationForm::compound);
   const double compound_share = share(compound);
@@ -111,6 +115,10 @@ void Simulation::open_operations() {
   std::vector<EntryOutlook> build(nc, EntryOutlook{0.0, 0.0, OperationForm::compound});
   for (const CountryId host : derived_.hosts) {
     const std::size_t c = index_of(host);
+    if (step_ == 0) {
+      countries_[c].opportunity_scale_usd_per_worker_day =
+          entry_prospect(c, expected_protection, OperationForm::compound).compound_margin_usd_per_worker_day;
+    }
     build[c] = entry_outlook(c, expected_protection);
     reopen_opportunity[c] = build[c].compound_opportunity;
   }
@@ -144,6 +152,13 @@ void Simulation::open_operations() {
     // Reopening vacant premises pays with any return; building anew only with a return above normal, the
     // share of the first day's opportunity (free entry: the first day is the long-run balance).
     const double normal = entry.normal_return_share * std::max(0.0, state.first_day_opportunity) * hedge;
+    // Free exit (entry.exit_rate_per_year): below a share of the normal return, networks close operations here
+    // (operators.cpp), in proportion to the shortfall, so that what a crackdown drove into a host leaves it
+    // again once returns there fall below what capital earns elsewhere. Sunk costs keep a band between the
+    // return that draws building and the one that forces closing (entry.exit_return_share).
+    const double exit_below = entry.exit_return_share * normal;
+    state.withdrawal_rate_per_year =
+        exit_below > 0 ? entry.exit_rate_per_year * std::max(0.0, exit_below - opportunity) / exit_below : 0.0;
     const double builds = builds_per_year * std::max(0.0, opportunity - normal);
     const double reopens = reopens_per_year * std::max(0.0, reopen_opportunity[c]);
     // With no normal return, any positive return draws both (the one product, as before cell entrants).

@@ -29,6 +29,7 @@ void Simulation::run_operators() {
                         adopt_tech(o);                     // AI tooling rises toward 1
                         if (close_if_bankrupt(o)) continue;
                         if (!news && !is_decision_day(o)) continue;
+                        if (withdraws(o)) continue;  // its network closes it: returns here are below normal
                         ops_.decided_step[o] = step_;
                         const SizeOutlook outlook = decide_size(o, r);  // target, release, best split and form
                         if (decide_relocation(o, outlook)) continue;    // stay (maybe in cells) or move
@@ -121,6 +122,20 @@ void Simulation::adopt_tech(std::size_t o) {
 bool Simulation::close_if_bankrupt(std::size_t o) {
   if (ops_.capital_usd[o] >= 0) return false;
   ops_.fate[o] = OperatorFate::closed;  // it can no longer pay guards or rent
+  return true;
+}
+
+bool Simulation::withdraws(std::size_t o) {
+  // Free exit, the other half of free entry (entry.cpp sets the rate): where a host's returns are below a
+  // normal return, networks close operations there at a rate in proportion to the shortfall, drawn over the
+  // days since the operation last decided, so that how often it decides does not change how often it closes.
+  const double rate = countries_[index_of(ops_.country[o])].withdrawal_rate_per_year;
+  if (rate <= 0) return false;
+  const double days = static_cast<double>(step_ - ops_.decided_step[o]) * derived_.dt_days;
+  if (!draws(static_cast<std::uint32_t>(o), Purpose::withdrawal).bernoulli(1 - std::exp(-rate * days / days_per_year))) {
+    return false;
+  }
+  ops_.fate[o] = OperatorFate::closed;  // its people are let go, a compound's premises stand vacant (plans.cpp)
   return true;
 }
 
