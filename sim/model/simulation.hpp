@@ -111,7 +111,8 @@ class Simulation {
   /// its host are below normal; sets the fate `closed` if so.
   bool withdraws(std::size_t o);
   [[nodiscard]] bool is_decision_day(std::size_t o) const;
-  SizeOutlook decide_size(std::size_t o, double revenue_per_worker_day);    // target, release, best split
+  // target, release, best split; the target moves over the steps since the operator last decided
+  SizeOutlook decide_size(std::size_t o, double revenue_per_worker_day, std::int32_t steps_since_decision);
   void release_under_acute_risk(std::size_t o, const SizeEconomics& here);  // v0.3's release threshold rule
   void let_go_share(std::size_t o);  // releases pressure_release_share this step and lowers the target to match
   bool decide_relocation(std::size_t o, const SizeOutlook& outlook);  // true if it plans a move

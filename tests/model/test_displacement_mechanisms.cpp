@@ -654,3 +654,32 @@ TEST_CASE("Opportunity is measured in the first day's margin, so that a fall in 
   CHECK(closures_in_alpha("0") == 0);
   CHECK(closures_in_alpha("0.3") == 3);
 }
+
+TEST_CASE("News brings decisions forward without making targets move faster", "[unit][mechanism][news]") {
+  // One network, forty operations in alpha, where raids succeed every few days, and one in beta, where there is
+  // no enforcement: every success in alpha is news to the network's operation in beta, which then decides
+  // within three days instead of monthly. Its target moves toward the size it wants at target_growth_per_year
+  // (0.5) over the time that has passed, so that after a year it has moved as far as with monthly decisions:
+  // a month's step at every decision made it move as far in a year as in ten.
+  auto beta_target = [](const char* news_days) {
+    const auto r = run(quiet({"economics.target_growth_per_year=0.5",
+                              "countries.alpha.enforcement_capacity_raids_per_year=365",
+                              "enforcement.raid_success_probability=0.5",
+                              std::string("relocation.news_reaction_days=") + news_days,
+                              R"(operations=[{network="open_a", site="alpha_sez", operations=40, workers=4000},)"
+                              R"({network="open_a", site="beta_border", operations=1, workers=300}])"}));
+    std::int64_t target = -1;
+    for (const auto& op : r.final_operators) {
+      if (op.country == beta) target = op.target_workers;
+    }
+    INFO("news every " << news_days << " days: successful raids in alpha "
+                       << total(r, CountryMetric::raids_successful, alpha));
+    REQUIRE(target > 0);
+    return static_cast<double>(target);
+  };
+  const double monthly = beta_target("0");
+  const double with_news = beta_target("3");
+  INFO("beta's target after a year: " << monthly << " deciding monthly, " << with_news << " with news");
+  CHECK(monthly > 300);
+  CHECK(with_news == Approx(monthly).epsilon(0.15));
+}

@@ -30,8 +30,10 @@ void Simulation::run_operators() {
                         if (close_if_bankrupt(o)) continue;
                         if (!news && !is_decision_day(o)) continue;
                         if (withdraws(o)) continue;  // its network closes it: returns here are below normal
+                        const std::int32_t since_decision = step_ - ops_.decided_step[o];
                         ops_.decided_step[o] = step_;
-                        const SizeOutlook outlook = decide_size(o, r);  // target, release, best split and form
+                        // target, release, best split and form
+                        const SizeOutlook outlook = decide_size(o, r, since_decision);
                         if (decide_relocation(o, outlook)) continue;    // stay (maybe in cells) or move
                         decide_form_or_size(o, outlook);
                       }
@@ -144,7 +146,8 @@ bool Simulation::is_decision_day(std::size_t o) const {
   return (step_ + static_cast<std::int32_t>(o)) % derived_.decision_interval_steps == 0;
 }
 
-Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_per_worker_day) {
+Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_per_worker_day,
+                                                std::int32_t steps_since_decision) {
   const auto& e = p_.economics;
   const double dt = derived_.dt_days;
   const auto workers = static_cast<double>(ops_.workers[o]);
@@ -161,8 +164,13 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   const double aim =
       e.target_efficient_scale > 0 ? std::min(single_best, efficient_size(outlook.here, largest)) : single_best;
   const double best_size = std::max(aim, static_cast<double>(e.min_cell_workers));
-  const double step_toward =
-      std::min(1.0, e.target_growth_per_year * derived_.decision_interval_steps * dt / days_per_year);
+  // It moves at target_growth_per_year over the time since the last decision. With news of raids
+  // (relocation.news_reaction_days) decisions come within days of each other, and a month's step at each
+  // made targets move up to ten times as fast; with decisions on decision days only, the step is the
+  // interval's (v0.3).
+  const std::int32_t steps =
+      derived_.news_reaction_steps > 0 ? steps_since_decision : derived_.decision_interval_steps;
+  const double step_toward = std::min(1.0, e.target_growth_per_year * steps * dt / days_per_year);
   ops_.target[o] = static_cast<std::int32_t>(std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));
   fit_target_to_room(o);
 
