@@ -136,6 +136,8 @@ TEST_CASE("Random purposes keep their numbers, which are part of every stream", 
   CHECK(value(Purpose::recruit_target) == 17);
   CHECK(value(Purpose::reserved_recruit_vulnerability) == 18);
   CHECK(value(Purpose::split) == 19);
+  CHECK(value(Purpose::entry) == 20);
+  CHECK(value(Purpose::withdrawal) == 21);
   CHECK(value(Purpose::test) == 0xffff);
   // The purpose sits in the high half of counter word 2: the first draw of a
   // purpose is the Philox block of that counter, so the pinned value is what
