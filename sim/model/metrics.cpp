@@ -7,9 +7,8 @@ namespace scamsim::model {
 namespace {
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(EventKind::count_)> event_names = {
-    "raid_failed",      "raid_leaked",        "raid_success", "split",      "merge",
-    "relocation_start", "relocation_arrival", "release",      "bankruptcy", "scenario_event",
-    "disperse",         "consolidate",        "opened",      "withdrawn"};
+    "raid_failed", "raid_leaked", "raid_success",   "split",    "merge",       "relocation_start", "relocation_arrival",
+    "release",     "bankruptcy",  "scenario_event", "disperse", "consolidate", "opened",           "withdrawn"};
 
 }  // namespace
 

@@ -70,10 +70,10 @@ struct CountryState {
   double first_day_opportunity = 0;  ///< an entrant's opportunity here on the first day (entry.normal_return_share)
   double opportunity_scale_usd_per_worker_day = 0;  ///< the unit of opportunity: an entrant compound's first-day margin
   double withdrawal_rate_per_year = 0;  ///< closures per operation per year while returns are below normal (entry.cpp)
-  double revenue_usd_per_year = 0;   ///< smoothed scam revenue, for dependence damping of will
-  std::int64_t vacancies = 0;        ///< open places in its operations this step
-  double local_demand = 0;           ///< vacancies per person at risk, capped at 1 (drives re-recruitment)
-  double demand_clock = 0;           ///< integral of the re-recruitment hazard at vulnerability 1, in hazard-days
+  double revenue_usd_per_year = 0;      ///< smoothed scam revenue, for dependence damping of will
+  std::int64_t vacancies = 0;           ///< open places in its operations this step
+  double local_demand = 0;              ///< vacancies per person at risk, capped at 1 (drives re-recruitment)
+  double demand_clock = 0;              ///< integral of the re-recruitment hazard at vulnerability 1, in hazard-days
   std::int64_t released_unsupported = 0;
   std::int64_t in_aftercare = 0;
   std::int32_t news_step = -1;    ///< last step with a successful raid here (-1: none yet)

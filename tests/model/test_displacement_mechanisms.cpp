@@ -645,10 +645,10 @@ TEST_CASE("Opportunity is measured in the first day's margin, so that a fall in 
   // year, and all three of alpha's close within the year. Measured in the margin of the day (before), only
   // the fixed cost's share of the smaller margin rose, and one of the three closed.
   auto closures_in_alpha = [](const char* frozen) {
-    const auto r = run(quiet({"entry.entrant_rate_per_year=24", "entry.normal_return_share=1",
-                              "entry.exit_rate_per_year=12",
-                              std::string(R"(events=[{kind="crypto_regulation", id="cr", date=2025-03-01, )") +
-                                  "frozen_share=" + frozen + "}]"}));
+    const auto r =
+        run(quiet({"entry.entrant_rate_per_year=24", "entry.normal_return_share=1", "entry.exit_rate_per_year=12",
+                   std::string(R"(events=[{kind="crypto_regulation", id="cr", date=2025-03-01, )") +
+                       "frozen_share=" + frozen + "}]"}));
     return events_of(r, EventKind::withdrawn, alpha).size();
   };
   CHECK(closures_in_alpha("0") == 0);
@@ -662,12 +662,11 @@ TEST_CASE("News brings decisions forward without making targets move faster", "[
   // (0.5) over the time that has passed, so that after a year it has moved as far as with monthly decisions:
   // a month's step at every decision made it move as far in a year as in ten.
   auto beta_target = [](const char* news_days) {
-    const auto r = run(quiet({"economics.target_growth_per_year=0.5",
-                              "countries.alpha.enforcement_capacity_raids_per_year=365",
-                              "enforcement.raid_success_probability=0.5",
-                              std::string("relocation.news_reaction_days=") + news_days,
-                              R"(operations=[{network="open_a", site="alpha_sez", operations=40, workers=4000},)"
-                              R"({network="open_a", site="beta_border", operations=1, workers=300}])"}));
+    const auto r = run(
+        quiet({"economics.target_growth_per_year=0.5", "countries.alpha.enforcement_capacity_raids_per_year=365",
+               "enforcement.raid_success_probability=0.5", std::string("relocation.news_reaction_days=") + news_days,
+               R"(operations=[{network="open_a", site="alpha_sez", operations=40, workers=4000},)"
+               R"({network="open_a", site="beta_border", operations=1, workers=300}])"}));
     std::int64_t target = -1;
     for (const auto& op : r.final_operators) {
       if (op.country == beta) target = op.target_workers;

@@ -189,10 +189,10 @@ TEST_CASE("More aftercare funding lowers re-recruitment, with diminishing return
   const std::vector<double> budgets = {0, 10e6, 30e6, 90e6};
   std::vector<Runs> runs;
   for (const double budget : budgets) {
-    runs.push_back(run_scenario("scenarios/aftercare_funding.toml",
-                                with(one_to_one, {"run.years=3", "run.replicates=20",
-                                                  "events.aftercare.budget_usd_per_year=" +
-                                                      std::to_string(static_cast<long long>(budget))})));
+    runs.push_back(run_scenario(
+        "scenarios/aftercare_funding.toml",
+        with(one_to_one, {"run.years=3", "run.replicates=20",
+                          "events.aftercare.budget_usd_per_year=" + std::to_string(static_cast<long long>(budget))})));
   }
   const std::int64_t end = runs[0].scenario.run.steps();
   auto rerecruited = [&](std::size_t k, std::size_t r) { return runs[k].total(r, CountryMetric::rerecruited, 0, end); };

@@ -34,7 +34,7 @@ void Simulation::run_operators() {
                         ops_.decided_step[o] = step_;
                         // target, release, best split and form
                         const SizeOutlook outlook = decide_size(o, r, since_decision);
-                        if (decide_relocation(o, outlook)) continue;    // stay (maybe in cells) or move
+                        if (decide_relocation(o, outlook)) continue;  // stay (maybe in cells) or move
                         decide_form_or_size(o, outlook);
                       }
                     });
@@ -134,7 +134,8 @@ bool Simulation::withdraws(std::size_t o) {
   const double rate = countries_[index_of(ops_.country[o])].withdrawal_rate_per_year;
   if (rate <= 0) return false;
   const double days = static_cast<double>(step_ - ops_.decided_step[o]) * derived_.dt_days;
-  if (!draws(static_cast<std::uint32_t>(o), Purpose::withdrawal).bernoulli(1 - std::exp(-rate * days / days_per_year))) {
+  if (!draws(static_cast<std::uint32_t>(o), Purpose::withdrawal)
+           .bernoulli(1 - std::exp(-rate * days / days_per_year))) {
     return false;
   }
   ops_.fate[o] = OperatorFate::closed;  // its people are let go, a compound's premises stand vacant (plans.cpp)
@@ -168,8 +169,7 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
   // (relocation.news_reaction_days) decisions come within days of each other, and a month's step at each
   // made targets move up to ten times as fast; with decisions on decision days only, the step is the
   // interval's (v0.3).
-  const std::int32_t steps =
-      derived_.news_reaction_steps > 0 ? steps_since_decision : derived_.decision_interval_steps;
+  const std::int32_t steps = derived_.news_reaction_steps > 0 ? steps_since_decision : derived_.decision_interval_steps;
   const double step_toward = std::min(1.0, e.target_growth_per_year * steps * dt / days_per_year);
   ops_.target[o] = static_cast<std::int32_t>(std::lround(ops_.target[o] + (best_size - ops_.target[o]) * step_toward));
   fit_target_to_room(o);

@@ -105,9 +105,8 @@ void Simulation::close_operator(std::size_t o) {
   leave_premises(o);
   // Closed because it could not pay (capital below 0), or by its network where returns were below normal.
   log(ops_.capital_usd[o] < 0 ? EventKind::bankruptcy : EventKind::withdrawn,
-      static_cast<std::int32_t>(index_of(ops_.country[o])),
-      static_cast<std::int32_t>(index_of(ops_.network[o])), static_cast<std::int64_t>(o), ops_.workers[o],
-      ops_.capital_usd[o]);
+      static_cast<std::int32_t>(index_of(ops_.country[o])), static_cast<std::int32_t>(index_of(ops_.network[o])),
+      static_cast<std::int64_t>(o), ops_.workers[o], ops_.capital_usd[o]);
 }
 
 void Simulation::start_relocation(std::size_t o) {
