@@ -45,7 +45,8 @@ enum class Purpose : std::uint16_t {
   split = 19,
   entry = 20,       ///< openings in a host: their count, networks and sites
   withdrawal = 21,  ///< an operation's network closing it where returns are below normal (entry.exit_rate_per_year)
-  // Next free value: 22.
+  init_operations = 22,  ///< how many of a group's operations a world at run.scale below 1 has
+  // Next free value: 23.
   test = 0xffff,  ///< for tests only
 };
 

@@ -240,6 +240,8 @@ class Simulation {
 
   // ---- helpers shared by phases ----
   void initialise_world();
+  /// How many operations each [[operations]] group has at run.scale (drawn below 1; see initialise_world).
+  [[nodiscard]] std::vector<std::int64_t> operations_at_scale(const scenario::Scenario& s) const;
   std::int32_t escape_due(std::uint32_t worker, std::int32_t from_step, Purpose purpose = Purpose::escape) const;
   std::int32_t retrafficking_due(std::uint32_t worker, std::int32_t from_step) const;
   /// Draws a released person's repatriation step and re-recruitment clock mark.

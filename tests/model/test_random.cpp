@@ -138,6 +138,7 @@ TEST_CASE("Random purposes keep their numbers, which are part of every stream", 
   CHECK(value(Purpose::split) == 19);
   CHECK(value(Purpose::entry) == 20);
   CHECK(value(Purpose::withdrawal) == 21);
+  CHECK(value(Purpose::init_operations) == 22);
   CHECK(value(Purpose::test) == 0xffff);
   // The purpose sits in the high half of counter word 2: the first draw of a
   // purpose is the Philox block of that counter, so the pinned value is what

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <numeric>
 
@@ -105,4 +106,45 @@ TEST_CASE("Operators' releases appear in the event log with the people they let 
   CHECK(logged > 0);
   // The flow also counts people stranded on arrival, whom no operator released.
   CHECK(logged <= flow);
+}
+
+TEST_CASE("A smaller world keeps each operation's size and draws how many there are, at least one per network",
+          "[unit][simulation][scale]") {
+  // The shipped baseline at run.scale 0.2: each operation at the start has the size of its group's operations at
+  // 1:1 (give or take one person of the group's remainder), every network has one at least (events name them),
+  // and over replicates the people held average 0.2 of 1:1's. Until the tenth trials a group of two compounds
+  // of 1,500 became one of 600.
+  const auto whole = test::load_source_scenario("scenarios/baseline.toml", {"run.years=1"});
+  const auto small = test::load_source_scenario("scenarios/baseline.toml", {"run.years=1", "run.scale=0.2"});
+  std::int64_t held_whole = 0;
+  for (const auto& g : whole.operations) held_whole += g.workers;
+  {
+    const Simulation at_one(whole, 0);
+    std::int64_t n = 0;
+    for (const auto& g : whole.operations) n += g.operations;
+    CHECK(static_cast<std::int64_t>(at_one.operators().size()) == n);  // 1:1 is the file
+  }
+  constexpr std::uint32_t replicates = 40;
+  double held_small = 0;
+  for (std::uint32_t r = 0; r < replicates; ++r) {
+    const Simulation sim(small, r);
+    const auto& ops = sim.operators();
+    std::vector<std::int64_t> per_network(small.networks.size(), 0);
+    for (std::size_t o = 0; o < ops.size(); ++o) {
+      ++per_network[index_of(ops.network[o])];
+      held_small += static_cast<double>(ops.workers[o]);
+      // The group it comes from: the one of its network and site (unique in the baseline).
+      const auto group = std::find_if(small.operations.begin(), small.operations.end(), [&](const auto& g) {
+        return g.network == ops.network[o] && g.site == ops.site[o];
+      });
+      REQUIRE(group != small.operations.end());
+      const std::int64_t size = group->workers / group->operations;
+      CHECK(ops.workers[o] >= size);
+      CHECK(ops.workers[o] <= size + 1);
+    }
+    for (const auto count : per_network) CHECK(count >= 1);
+  }
+  const double mean_share = held_small / replicates / static_cast<double>(held_whole);
+  INFO("people held at 0.2 over 1:1's, mean of " << replicates << " replicates: " << mean_share);
+  CHECK(mean_share == Approx(0.2).epsilon(0.05));
 }
