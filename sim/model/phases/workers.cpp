@@ -111,6 +111,33 @@ void Simulation::join_cell(std::uint32_t i, std::uint64_t pick, Outbox& out) {
   workers_.op[i] = cell;
 }
 
+bool Simulation::share_fate_of_joined(std::uint32_t i, Outbox& out) {
+  // The operation a worker has just been moved into (a merge partner, or a cell made today) may have met its
+  // own fate today: merged in turn into a third, raided after the plans were carried out, closed, or gone
+  // abroad. Whoever was on the way into it follows it or shares that fate, rather than being held by an
+  // operation that is gone until they escape.
+  for (std::size_t hops = 0; hops <= ops_.size(); ++hops) {
+    const OperatorId joined = workers_.op[i];
+    switch (ops_.fate[index_of(joined)]) {
+      case OperatorFate::merged:
+        out.op_deltas.push_back({joined, -1, 0});
+        out.op_deltas.push_back({ops_.merge_into[index_of(joined)], +1, 0});
+        workers_.op[i] = ops_.merge_into[index_of(joined)];
+        continue;
+      case OperatorFate::dismantled:
+        release_worker(i, CountryMetric::released_by_raids, out);
+        return true;
+      case OperatorFate::closed:
+      case OperatorFate::relocating:
+        release_worker(i, CountryMetric::releases_by_operator, out);
+        return true;
+      default:
+        return false;
+    }
+  }
+  return false;
+}
+
 void Simulation::step_held(std::uint32_t i, Outbox& out) {
   const OperatorId o = workers_.op[i];
   const std::size_t oi = index_of(o);
@@ -143,6 +170,7 @@ void Simulation::step_held(std::uint32_t i, Outbox& out) {
       out.op_deltas.push_back({o, -1, 0});
       out.op_deltas.push_back({ops_.merge_into[oi], +1, 0});
       workers_.op[i] = ops_.merge_into[oi];
+      if (share_fate_of_joined(i, out)) return;
       break;
     case OperatorFate::dispersed: {
       // The houses hold `moved_share` of the compound's people; the others are let go where they are.
@@ -152,10 +180,12 @@ void Simulation::step_held(std::uint32_t i, Outbox& out) {
         return;
       }
       join_cell(i, d.below(ops_.cells[oi]), out);
+      if (share_fate_of_joined(i, out)) return;
       break;
     }
     case OperatorFate::split:
       join_cell(i, draws(i, Purpose::split).below(ops_.cells[oi]), out);
+      if (share_fate_of_joined(i, out)) return;
       break;
   }
   if (workers_.due_step[i] <= step_) release_worker(i, CountryMetric::escapes, out);
