@@ -141,8 +141,11 @@ class Simulation {
   /// Merges o into the operation of its country and network waiting to merge (economics.merge_window_days),
   /// or makes o the one waiting; `cn` is the (country, network) index.
   void merge_within_window(std::size_t o, std::size_t cn);
-  /// Whether o's people (held and on their way) fit in `into`'s premises (always, with no premises).
+  /// Whether o's people (held, on their way, and joined to it this step) fit in `into`'s premises beside
+  /// those `into` holds, has on the way and was joined by this step (always, with no premises).
   [[nodiscard]] bool fits_in(OperatorId into, std::size_t o) const;
+  /// The people an operation will hold once this step's joins are carried out (plans.cpp).
+  [[nodiscard]] std::int64_t people_of(std::size_t o) const;
   /// o joins `into`: its people (workers.cpp), capital and target go there (merges, consolidations).
   void join_operator(std::size_t o, OperatorId into);
   /// Makes cells - 1 new operations beside o, sharing its capital and target (splits and dispersals).
@@ -337,6 +340,9 @@ class Simulation {
   /// (economics.merge_window_days; with no window, partners are paired within a step only).
   std::vector<OperatorId> merge_waiting_;
   std::vector<std::int32_t> merge_waiting_since_;
+  /// Per operation slot, the people of the operations that joined it this step (merges, consolidations),
+  /// who move only in the workers' phase: a hub that cells gather into counts those already joining.
+  std::vector<std::int64_t> joined_people_step_;
 };
 
 }  // namespace scamsim::model

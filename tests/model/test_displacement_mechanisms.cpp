@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/model/decisions.hpp"
@@ -195,6 +197,54 @@ TEST_CASE("Compounds merge only into a building that holds both", "[unit][mechan
     CHECK(ops.workers[o] <= ops.premises[o]);
   }
   CHECK(merges(*roomy) > 0);
+}
+
+TEST_CASE("Cells gathering into one compound on the same day fill it only to its room",
+          "[unit][mechanism][premises][forms]") {
+  // The dispersal case's crackdown on alpha, with premises of 1.1 times each compound's first workforce (330,
+  // 330 and 110): the compounds disperse into cells of 50 and, once the risk fades, each network's cells gather
+  // into a compound again, several on the same day. Each cell that joins must fit beside the ones that joined
+  // before it that day, whose people have not moved yet (sim/model/phases/plans.cpp fits_in); when they were
+  // left out, 186 people gathered into premises for 110 on the day after the first dispersal. Checked at the
+  // end of every day.
+  const auto s = quiet({"countries.alpha.enforcement_capacity_raids_per_year=2",
+                        "enforcement.raid_success_probability=0.2", "enforcement.risk_memory_days=5",
+                        "relocation.decision_interval_days=1", "economics.small_operation_workers=80",
+                        R"(events=[{kind="crackdown", date=2025-03-01, country="alpha", capacity_factor=50, )"
+                        R"(duration_days=120}])",
+                        "forms.cell_max_workers=50", "forms.premises_capacity_factor=1.1"});
+  Simulation sim(s, 0);
+  std::int64_t overfull_days = 0;
+  std::string first_overfull;
+  for (std::int64_t t = 0; t < s.run.steps(); ++t) {
+    sim.step();
+    const auto& ops = sim.operators();
+    for (std::size_t o = 0; o < ops.size(); ++o) {
+      if (ops.state[o] != OperatorState::active || ops.form[o] != OperationForm::compound || ops.premises[o] <= 0) {
+        continue;
+      }
+      if (ops.workers[o] > ops.premises[o]) {
+        if (overfull_days++ == 0) {
+          first_overfull = "day " + std::to_string(t) + ": operation " + std::to_string(o) + " holds " +
+                           std::to_string(ops.workers[o]) + " in premises for " + std::to_string(ops.premises[o]);
+        }
+      }
+    }
+  }
+  const auto r = sim.take_record();
+  REQUIRE(events_of(r, EventKind::disperse, alpha).size() >= 2);
+  REQUIRE(events_of(r, EventKind::consolidate, alpha).size() >= 2);
+  INFO("operation-days over their room: " << overfull_days << "; the first: " << first_overfull);
+  CHECK(overfull_days == 0);
+  // A cell that does not fit takes premises and the cells after it join it: on any day a network's cells make
+  // at most as many compounds as their people need rooms, here two (110 and 330) for the 300 of open_a or
+  // protected_b. When they gathered into the first hub alone, each cell past its room took premises of its own.
+  std::map<std::pair<std::int32_t, std::int32_t>, int> made;  // (step, network) -> compounds taken by cells
+  for (const auto* e : events_of(r, EventKind::consolidate, alpha)) ++made[{e->step, e->network}];
+  int most = 0;
+  for (const auto& [day_network, n] : made) most = std::max(most, n);
+  INFO("most compounds one network's cells took on one day: " << most);
+  CHECK(most <= 2);
 }
 
 TEST_CASE("With dispersed cells in the model, the start's small operations are cells", "[unit][mechanism][forms]") {

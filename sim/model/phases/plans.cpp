@@ -15,6 +15,7 @@ namespace scamsim::model {
 void Simulation::resolve_operator_plans() {
   ops_.split_cells.clear();
   const std::size_t n = ops_.size();  // cells made now are not resolved again this step
+  joined_people_step_.assign(n, 0);
   // Per (country, network), a cell waiting for a partner to merge with.
   std::vector<OperatorId> merge_partner(scenario_.countries.size() * scenario_.networks.size(), no_operator);
   // Per (country, network), the compound consolidating cells gather into: the network's first compound
@@ -181,13 +182,17 @@ void Simulation::disperse_operator(std::size_t o) {
 }
 
 void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
-  // A network's cells in a country gather into one compound: one it still runs there, or the first cell
-  // to consolidate (in id order) takes premises and the others join it, as far as its room allows.
+  // A network's cells in a country gather into compounds: one it still runs there, or the first cell to
+  // consolidate (in id order) takes premises and the others join it as far as its room allows; the first
+  // that does not fit takes premises in turn, and those after it join it. Gathered into the first alone,
+  // every cell past its room took a compound's premises for its few tens of people, so that the more cells a
+  // network had in a country the more compounds it ran at a loss: a full-scale world shrank where a small
+  // one did not (docs/MODEL.md section 8).
   if (compound != no_operator && fits_in(compound, o)) {
     join_operator(o, compound);
     return;
   }
-  if (compound == no_operator) compound = OperatorId{static_cast<std::uint32_t>(o)};
+  compound = OperatorId{static_cast<std::uint32_t>(o)};
   // It takes a compound again: vacant premises if the country has any, and grows toward a compound's
   // size from its next decision on.
   const auto need = consolidation_need(o);
@@ -235,16 +240,25 @@ void Simulation::merge_within_window(std::size_t o, std::size_t cn) {
   merge_waiting_since_[cn] = step_;
 }
 
+std::int64_t Simulation::people_of(std::size_t o) const {
+  // Held, on the way, and of the operations that joined it this step, whose people have not moved yet: without
+  // the last, every cell gathering into a hub on one day was weighed as if it came alone, and filled it past
+  // its room (docs/MODEL.md section 7.10).
+  const std::int64_t joined = o < joined_people_step_.size() ? joined_people_step_[o] : 0;
+  return std::int64_t{ops_.workers[o]} + ops_.incoming[o] + joined;
+}
+
 bool Simulation::fits_in(OperatorId into_id, std::size_t o) const {
   const std::size_t into = index_of(into_id);
   if (ops_.premises[into] <= 0) return true;  // no premises: unlimited room
-  return static_cast<std::int64_t>(ops_.workers[into]) + ops_.incoming[into] + ops_.workers[o] + ops_.incoming[o] <=
-         ops_.premises[into];
+  return people_of(into) + people_of(o) <= ops_.premises[into];
 }
 
 void Simulation::join_operator(std::size_t o, OperatorId into_id) {
   // o's people, capital and target go to `into`; its arrivals follow (workers.cpp).
   const std::size_t into = index_of(into_id);
+  if (joined_people_step_.size() <= into) joined_people_step_.resize(into + 1, 0);
+  joined_people_step_[into] += people_of(o);
   ops_.fate[o] = OperatorFate::merged;
   ops_.merge_into[o] = into_id;
   ops_.state[o] = OperatorState::dismantled;
