@@ -149,6 +149,37 @@ TEST_CASE("A smaller world keeps each operation's size and draws how many there 
   CHECK(mean_share == Approx(0.2).epsilon(0.05));
 }
 
+TEST_CASE("A smaller world sets its industry's revenue against a GDP as small, so its will is 1:1's",
+          "[unit][simulation][scale]") {
+  // Domestic will is divided by 1 + dependence_damping x (scam revenue / GDP). A world at run.scale 0.2 takes a
+  // fifth of the revenue; set against the whole GDP it saw a fifth of the dependence, and Laos, whose industry
+  // is about three quarters of its GDP, had 1.65 times 1:1's will (Cambodia 1.36). With no pressure in the will (gain
+  // 0), dependence is all that moves it: on day 90 the will at 0.2, averaged over replicates, is 1:1's.
+  const std::vector<std::string> no_pressure = {"run.years=1", "pressure.will_pressure_gain=0"};
+  auto will_on_day_90 = [](const scenario::Scenario& s, std::uint32_t replicate, std::int64_t country) {
+    Simulation sim(s, replicate);
+    for (int t = 0; t <= 90; ++t) sim.step();
+    return sim.take_record().at(CountryMetric::enforcement_will, 90, country);
+  };
+  const auto whole = test::load_source_scenario("scenarios/baseline.toml", no_pressure);
+  auto small_overrides = no_pressure;
+  small_overrides.push_back("run.scale=0.2");
+  const auto small = test::load_source_scenario("scenarios/baseline.toml", small_overrides);
+  for (const char* id : {"laos", "cambodia"}) {
+    const auto found =
+        std::find_if(whole.countries.begin(), whole.countries.end(), [&](const auto& k) { return k.id == id; });
+    REQUIRE(found != whole.countries.end());
+    const auto c = static_cast<std::int64_t>(found - whole.countries.begin());
+    const double at_one = will_on_day_90(whole, 0, c);
+    constexpr std::uint32_t replicates = 10;
+    double at_small = 0;
+    for (std::uint32_t r = 0; r < replicates; ++r) at_small += will_on_day_90(small, r, c) / replicates;
+    INFO(id << ": will on day 90 at 0.2 " << at_small << ", at 1:1 " << at_one);
+    REQUIRE(at_one > 0);
+    CHECK(at_small / at_one == Approx(1.0).epsilon(0.05));
+  }
+}
+
 TEST_CASE("No one is held by an operation that is gone, with or without the displacement mechanisms",
           "[invariant][simulation]") {
   // People on their way into another operation (a merge partner, a cell made today) used to stay attached to it

@@ -94,7 +94,10 @@ void Simulation::update_countries() {
     // the force that overrides them (China's demands before the Myawaddy
     // releases, the sanctions before Chen Zhi's removal). Corruption still
     // acts on each raid, through protection (enforcement.cpp).
-    const double revenue_share_gdp = state.revenue_usd_per_year / static_cast<double>(spec.gdp_usd);
+    // A world at run.scale s takes s of the industry's revenue; the GDP it is set against is the whole
+    // economy's. Against the whole GDP, a world at 0.2 saw a fifth of the dependence (Laos's will 1.65 times 1:1's).
+    const double revenue_share_gdp =
+        state.revenue_usd_per_year / (static_cast<double>(spec.gdp_usd) * scenario_.run.scale);
     const double domestic =
         pp.will_base * (1 - pp.corruption_damping * spec.corruption) / (1 + pp.dependence_damping * revenue_share_gdp);
     state.will = std::clamp((domestic + pp.will_pressure_gain * state.pressure) * spec.governance, 0.0, 1.0);
