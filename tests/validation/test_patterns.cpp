@@ -211,19 +211,40 @@ TEST_CASE("More aftercare funding lowers re-recruitment, with diminishing return
   }
 }
 
+// Displacement is what the campaign pushes out of Cambodia: its operations moving out, and the people held
+// elsewhere growing. Until the eleventh trials the test measured the rise of the share of the region's people
+// held outside Cambodia, which cooperation's raids outside Cambodia also move: a share of a smaller region moved
+// almost as much while cooperation kept some 30,000 people out of the industry (docs/MODEL.md section 7.8).
 TEST_CASE("Coordinated enforcement displaces less than a unilateral crackdown of equal effort",
           "[validation][cooperation]") {
   const Runs coop = run_scenario("scenarios/regional_cooperation.toml", with(one_to_one, {"run.years=3"}));
   const Runs solo = run_scenario("scenarios/unilateral_crackdown.toml", with(one_to_one, {"run.years=3"}));
   const auto kh = coop.country("cambodia");
   const std::int64_t start = coop.step_of("2026-01-08");
-  auto shift = [&](const Runs& x, std::size_t r) {
-    auto outside = [&](std::int64_t t) {
-      return 1 - x.value(r, CountryMetric::workers_held, t, {kh}) / x.value(r, CountryMetric::workers_held, t);
-    };
-    return outside(start + 365) - outside(start - 1);
+  const std::int64_t year = start + 365;
+  auto held_outside = [&](const Runs& x, std::size_t r, std::int64_t t) {
+    return x.value(r, CountryMetric::workers_held, t) - x.value(r, CountryMetric::workers_held, t, {kh});
   };
-  const auto more = bounds(per_replicate(coop.replicates(), [&](auto r) { return shift(solo, r) - shift(coop, r); }));
-  INFO("rise of the share outside Cambodia, unilateral minus cooperation: " << more.mean);
-  CHECK(more.low > 0.02);
+  // The people held outside Cambodia grow more under the unilateral campaign, by at least 2% of the region's
+  // people at the start (the 2 points the share test asked).
+  const auto more_outside = bounds(per_replicate(coop.replicates(), [&](auto r) {
+    const double solo_growth = held_outside(solo, r, year) - held_outside(solo, r, start - 1);
+    const double coop_growth = held_outside(coop, r, year) - held_outside(coop, r, start - 1);
+    return (solo_growth - coop_growth) / coop.value(r, CountryMetric::workers_held, start - 1);
+  }));
+  // And more of Cambodia's operations move out.
+  const auto more_moves = bounds(per_replicate(coop.replicates(), [&](auto r) {
+    return solo.total(r, CountryMetric::relocations_out, start, year, {kh}) -
+           coop.total(r, CountryMetric::relocations_out, start, year, {kh});
+  }));
+  // The effort is equal at full will (the scenario headers); what was raided is printed beside it.
+  const auto raids = bounds(per_replicate(coop.replicates(), [&](auto r) {
+    return solo.total(r, CountryMetric::raids, start, year) - coop.total(r, CountryMetric::raids, start, year);
+  }));
+  INFO("growth of the people held outside Cambodia, unilateral minus cooperation, in shares of the region: "
+       << more_outside.mean);
+  INFO("moves out of Cambodia, unilateral minus cooperation: " << more_moves.mean);
+  INFO("raids in the region, unilateral minus cooperation: " << raids.mean);
+  CHECK(more_outside.low > 0.02);
+  CHECK(more_moves.low > 0);
 }
