@@ -187,7 +187,7 @@ void Simulation::consolidate_operator(std::size_t o, OperatorId& compound) {
   // that does not fit takes premises in turn, and those after it join it. Gathered into the first alone,
   // every cell past its room took a compound's premises for its few tens of people, so that the more cells a
   // network had in a country the more compounds it ran at a loss: a full-scale world shrank where a small
-  // one did not (docs/MODEL.md section 8).
+  // one did not (docs/MODEL.md section 7.10).
   if (compound != no_operator && fits_in(compound, o)) {
     join_operator(o, compound);
     return;
