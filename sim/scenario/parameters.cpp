@@ -119,6 +119,11 @@ const Field<Parameters> model_parameter_table[] = {
       "with no events every host's will and raids fade within two years.",
       "assumption (model v2, docs/MODEL.md section 7.10): the baseline is a steady state only if the pressure it "
       "starts from is the pressure it keeps"),
+    P(pressure.gain_above_background, 0.0, {0, 1}, "switch",
+      "1: will_pressure_gain acts on pressure above each country's initial_pressure, whose will is part of "
+      "will_base; 0: on all of it (v0.3).",
+      "assumption (model v2, docs/MODEL.md section 7.8, eleventh trials): with a background that stays, the gain "
+      "on all of it also sets the baseline's will, and the two calibration stages are no longer separable"),
     P(pressure.will_base, 0.1, share, "-",
       "Domestic will to enforce at governance 1, before damping by corruption and dependence.", "assumption"),
     P(pressure.will_pressure_gain, 1.0, {0, 10}, "-",

@@ -132,6 +132,7 @@ struct Parameters {
   struct Pressure {
     double half_life_days = 0;
     double relaxes_to_initial = 0;
+    double gain_above_background = 0;
     double will_base = 0;
     double will_pressure_gain = 0;
     double corruption_damping = 0;

@@ -455,6 +455,28 @@ TEST_CASE("Pressure relaxes to the country's background with relaxes_to_initial,
   CHECK(last_pressure("1") == Approx(0.3).epsilon(1e-9));
 }
 
+TEST_CASE("With gain_above_background, pressure raises the will only above the country's background",
+          "[unit][mechanism][pressure]") {
+  // Alpha keeps a background pressure of 0.3 (relaxes_to_initial), domestic will 0.1 at governance 1 and a
+  // gain of 1, and a shock of 0.4 on 2025-07-01. Before the shock the will is 0.1 + 0.3 on all of the pressure,
+  // 0.1 above the background alone; on the shock's day both rise by the shock's 0.4.
+  auto wills = [](const char* above) {
+    const auto r =
+        run(quiet({"countries.alpha.initial_pressure=0.3", "pressure.relaxes_to_initial=1", "pressure.will_base=0.1",
+                   "pressure.will_pressure_gain=1", std::string("pressure.gain_above_background=") + above,
+                   R"(events=[{kind="pressure_shock", date=2025-07-01, country="alpha", pressure_shock=0.4}])"}));
+    const std::int64_t shock = 181;  // 2025-07-01
+    return std::array{r.at(CountryMetric::enforcement_will, shock - 1, alpha),
+                      r.at(CountryMetric::enforcement_will, shock, alpha)};
+  };
+  const auto all = wills("0");
+  const auto above = wills("1");
+  CHECK(all[0] == Approx(0.4).epsilon(1e-9));
+  CHECK(above[0] == Approx(0.1).epsilon(1e-9));
+  CHECK(all[1] - all[0] == Approx(above[1] - above[0]).epsilon(1e-6));
+  CHECK(above[1] - above[0] > 0.3);
+}
+
 TEST_CASE("News brings decisions forward without making targets move faster", "[unit][mechanism][news]") {
   // One network, forty operations in alpha, where raids succeed every few days, and one in beta, where there is
   // no enforcement: every success in alpha is news to the network's operation in beta, which then decides

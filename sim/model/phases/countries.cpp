@@ -100,7 +100,12 @@ void Simulation::update_countries() {
         state.revenue_usd_per_year / (static_cast<double>(spec.gdp_usd) * scenario_.run.scale);
     const double domestic =
         pp.will_base * (1 - pp.corruption_damping * spec.corruption) / (1 + pp.dependence_damping * revenue_share_gdp);
-    state.will = std::clamp((domestic + pp.will_pressure_gain * state.pressure) * spec.governance, 0.0, 1.0);
+    // With pressure.gain_above_background the gain acts on pressure above the country's background only: the
+    // baseline keeps its background (relaxes_to_initial), whose will is then will_base's to fit (stage 1), and
+    // the gain is left to the response to shocks (stage 2), as when pressure relaxed to nothing.
+    const double pressing =
+        pp.gain_above_background > 0 ? std::max(0.0, state.pressure - spec.initial_pressure) : state.pressure;
+    state.will = std::clamp((domestic + pp.will_pressure_gain * pressing) * spec.governance, 0.0, 1.0);
     state.raid_rate_per_day = spec.enforcement_capacity_raids_per_year * scenario_.run.scale / days_per_year *
                               state.will * state.crackdown_factor;
     state.full_raid_rate_per_day =
