@@ -211,8 +211,8 @@ class Simulation {
   void step_in_aftercare(std::uint32_t i, const WorkerRates& rates, Outbox& out);
   /// A held worker of a split or dispersed operation goes to its cell number `pick` (0: stays in the slot).
   void join_cell(std::uint32_t i, std::uint64_t pick, Outbox& out);
-  /// After a move into another operation today: releases the worker if that operation was raided or closed
-  /// today (true), so that no one is held by an operation that is gone.
+  /// Follows today's merges from the worker's operation, and releases the worker if where they end was raided,
+  /// closed or moved abroad today (true), so that no one is held by an operation that is gone.
   bool share_fate_of_joined(std::uint32_t i, Outbox& out);
   /// Lets a held worker go: the operator loses one, the person is released.
   void release_worker(std::uint32_t i, CountryMetric why, Outbox& out);

@@ -112,9 +112,9 @@ void Simulation::join_cell(std::uint32_t i, std::uint64_t pick, Outbox& out) {
 }
 
 bool Simulation::share_fate_of_joined(std::uint32_t i, Outbox& out) {
-  // The operation a worker has just been moved into (a merge partner, or a cell made today) may have met its
-  // own fate today: merged in turn into a third, raided after the plans were carried out, closed, or gone
-  // abroad. Whoever was on the way into it follows it or shares that fate, rather than being held by an
+  // The operation a worker is held by, or has just been moved into (a cell made today), may have merged today,
+  // and its partner in turn into a third, or been raided after the plans were carried out, closed, or gone
+  // abroad. The worker follows the merges and shares the fate of where they end, rather than being held by an
   // operation that is gone until they escape.
   for (std::size_t hops = 0; hops <= ops_.size(); ++hops) {
     const OperatorId joined = workers_.op[i];
@@ -166,10 +166,7 @@ void Simulation::step_held(std::uint32_t i, Outbox& out) {
         release_worker(i, CountryMetric::releases_by_operator, out);  // abandoned where they are
       }
       return;
-    case OperatorFate::merged:
-      out.op_deltas.push_back({o, -1, 0});
-      out.op_deltas.push_back({ops_.merge_into[oi], +1, 0});
-      workers_.op[i] = ops_.merge_into[oi];
+    case OperatorFate::merged:  // follows it into its partner, and on through the day's merges
       if (share_fate_of_joined(i, out)) return;
       break;
     case OperatorFate::dispersed: {
