@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <numeric>
@@ -21,6 +22,21 @@
 namespace scamsim::validation {
 
 using model::CountryMetric;
+
+/// The folder whose scenarios/ the patterns run: the source tree, or the folder SCAMSIM_VALIDATION_ROOT names.
+/// The variable is for model trials (scripts/trial/make puts a trial stack in place of the baseline in a copy
+/// of scenarios/), so that a trial runs the suite without a build of its own; the suite names the folder when
+/// it is not the source tree's.
+inline std::filesystem::path validation_root() {
+  const char* root = std::getenv("SCAMSIM_VALIDATION_ROOT");
+  if (root == nullptr || *root == '\0') return std::filesystem::path(SCAMSIM_SOURCE_DIR);
+  static const bool named = [&] {
+    WARN("validation runs the scenarios of " << root << " (SCAMSIM_VALIDATION_ROOT), not of the source tree");
+    return true;
+  }();
+  (void)named;
+  return std::filesystem::path(root);
+}
 
 /// One scenario's replicates, with the helpers the patterns need.
 struct Runs {
@@ -64,7 +80,7 @@ struct Runs {
 };
 
 inline Runs run_scenario(const std::string& scenario, std::vector<std::string> overrides) {
-  Runs runs{scenario::load_scenario(std::filesystem::path(SCAMSIM_SOURCE_DIR) / scenario, overrides), {}};
+  Runs runs{scenario::load_scenario(validation_root() / scenario, overrides), {}};
   runs.records = run::run_replicates(runs.scenario, run::RunOptions{}).replicates;
   return runs;
 }

@@ -17,6 +17,7 @@
 #include "sim/core/date.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/validation/runs.hpp"
 
 using namespace scamsim;
 using model::CountryMetric;
@@ -49,7 +50,7 @@ double mean_over(const std::vector<model::RunRecord>& records, F f) {
 TEST_CASE("A world at run.scale 0.2 keeps 1:1's shares and relative changes, not its operation counts",
           "[validation][scale]") {
   // The crackdown: the scenario the README's figures come from. Replicate r of both scales has the same seed.
-  const auto path = std::filesystem::path(SCAMSIM_SOURCE_DIR) / "scenarios/cambodia_crackdown_2025.toml";
+  const auto path = validation::validation_root() / "scenarios/cambodia_crackdown_2025.toml";
   const std::vector<std::string> at_small = {"run.scale=0.2", "run.replicates=3"};
   const std::vector<std::string> at_whole = {"run.scale=1", "run.replicates=3"};
   const scenario::Scenario small = scenario::load_scenario(path, at_small);
