@@ -131,6 +131,9 @@ class Simulation {
   [[nodiscard]] double compound_value(std::size_t o, const SizeEconomics& as_compound, double largest) const;
   [[nodiscard]] double dispersal_gain(std::size_t o, const SizeEconomics& as_compound, int cells) const;
   [[nodiscard]] double consolidation_gain(std::size_t o, const SizeEconomics& as_cell) const;
+  /// Before the day's decisions: per (country, network), the compound its cells would gather into (the one with
+  /// the most free room, the lowest id among equals) and that room (forms.cpp).
+  void survey_hubs();
   // ---- 3. plans carried out in id order (plans.cpp) ----
   void close_operator(std::size_t o);
   void start_relocation(std::size_t o);
@@ -343,6 +346,18 @@ class Simulation {
   /// Per operation slot, the people of the operations that joined it this step (merges, consolidations),
   /// who move only in the workers' phase: a hub that cells gather into counts those already joining.
   std::vector<std::int64_t> joined_people_step_;
+  /// Per (country, network), at the start of the day's decisions: the compound cells would join (survey_hubs),
+  /// its people and its free room (max for premises without a cap), so that a cell weighs joining it apart
+  /// from taking premises alone; and what the network's cells there hold between them, which a cell taking
+  /// premises for them all must carry the compound with until recruits come.
+  struct Hub {
+    OperatorId op = no_operator;
+    std::int64_t people = 0;
+    std::int64_t free_room = 0;
+    double cells_people = 0;       ///< held and on the way in the network's cells here
+    double cells_capital_usd = 0;  ///< their capital
+  };
+  std::vector<Hub> hubs_;
 };
 
 }  // namespace scamsim::model

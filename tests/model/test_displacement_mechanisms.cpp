@@ -247,6 +247,42 @@ TEST_CASE("Cells gathering into one compound on the same day fill it only to its
   CHECK(most <= 2);
 }
 
+TEST_CASE("A lone cell takes a compound only if it can carry its fixed cost until recruits come",
+          "[unit][mechanism][premises][forms]") {
+  // The gathering world, with a compound's fixed cost of 20,000 USD a day and recruits two months away: a cell
+  // whose network has no compound here with room takes premises for the network's cells here, which join it at
+  // once, and only if between them they can carry the compound until recruits come; a cell that weighed joining
+  // its network's compound joins that one or stays a cell. Valued alone at the compound it could grow to, a
+  // cell took premises with its 50 people and went bankrupt within weeks, and the next cell took the premises
+  // it left (at run.scale 0.2, where networks have fewer cells to gather, that churn grew model v2's baseline by
+  // 30% in five years: docs/MODEL.md 7.8); a cell that weighed joining took premises of its own when the
+  // compound was not to be had that day.
+  const auto s = quiet(
+      {"countries.alpha.enforcement_capacity_raids_per_year=2", "enforcement.raid_success_probability=0.2",
+       "enforcement.risk_memory_days=5", "relocation.decision_interval_days=1", "economics.small_operation_workers=80",
+       R"(events=[{kind="crackdown", date=2025-03-01, country="alpha", capacity_factor=50, )"
+       R"(duration_days=120}])",
+       "forms.cell_max_workers=50", "forms.premises_capacity_factor=1.1", "economics.fixed_cost_usd_per_day=20000",
+       "recruitment.pipeline_lag_days=60", "recruitment.trafficking_rate_per_year=0.002"});
+  const auto r = run(s);
+  const auto consolidations = events_of(r, EventKind::consolidate, alpha);
+  const auto merges = events_of(r, EventKind::merge, alpha);
+  std::map<std::int64_t, std::int32_t> bankrupt_step;  // operation -> step
+  for (const auto* e : events_of(r, EventKind::bankruptcy, alpha)) bankrupt_step[e->operator_id] = e->step;
+  int failed_within_90_days = 0;
+  for (const auto* e : consolidations) {
+    const auto it = bankrupt_step.find(e->operator_id);
+    if (it != bankrupt_step.end() && it->second >= e->step && it->second - e->step <= 90) {
+      ++failed_within_90_days;
+    }
+  }
+  INFO(consolidations.size() << " cells took premises, " << failed_within_90_days
+                             << " of them bankrupt within 90 days; " << merges.size() << " joined a compound");
+  CHECK(failed_within_90_days == 0);
+  // The cells still gather back: into the compounds their networks run, or into premises they can carry.
+  CHECK(consolidations.size() + merges.size() > 0);
+}
+
 TEST_CASE("With dispersed cells in the model, the start's small operations are cells", "[unit][mechanism][forms]") {
   // Quiet's operations hold 300, 300 and 100; with small operations at most 150 people, the third starts
   // as a cell once cells exist (forms.cell_max_workers > 0), and as a compound otherwise.

@@ -6,6 +6,7 @@
 // footing as staying, splitting and moving: expected daily profit.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "sim/model/decisions.hpp"
 #include "sim/model/simulation.hpp"
@@ -81,22 +82,71 @@ Simulation::PremisesNeed Simulation::consolidation_need(std::size_t o) const {
   return {people, std::max(people, static_cast<double>(p_.entry.entrant_workers))};
 }
 
+void Simulation::survey_hubs() {
+  const std::size_t nn = scenario_.networks.size();
+  hubs_.assign(scenario_.countries.size() * nn, Hub{});
+  if (p_.forms.cell_max_workers <= 0) return;
+  for (std::size_t o = 0; o < ops_.size(); ++o) {
+    if (ops_.state[o] != OperatorState::active) continue;
+    const std::int64_t people = std::int64_t{ops_.workers[o]} + ops_.incoming[o];
+    Hub& hub = hubs_[index_of(ops_.country[o]) * nn + index_of(ops_.network[o])];
+    if (ops_.form[o] == OperationForm::cell) {
+      hub.cells_people += static_cast<double>(people);
+      hub.cells_capital_usd += static_cast<double>(std::max<std::int64_t>(0, ops_.capital_usd[o]));
+      continue;
+    }
+    const std::int64_t free_room =
+        ops_.premises[o] > 0 ? std::int64_t{ops_.premises[o]} - people : std::numeric_limits<std::int64_t>::max();
+    if (hub.op == no_operator || free_room > hub.free_room) {
+      hub.op = OperatorId{static_cast<std::uint32_t>(o)};
+      hub.people = people;
+      hub.free_room = free_room;
+    }
+  }
+}
+
 double Simulation::consolidation_gain(std::size_t o, const SizeEconomics& as_cell) const {
-  // Taking the premises costs consolidation_cost_usd, spread over the loss horizon like a move's cost;
-  // a cell that cannot pay it stays a cell.
-  if (ops_.capital_usd[o] < p_.forms.consolidation_cost_usd) return 0.0;
   const OperatorId id{static_cast<std::uint32_t>(o)};
   const SizeEconomics as_compound =
       size_economics(o, OperationForm::compound, revenue_per_worker_day(id, ops_.country[o], OperationForm::compound));
+  const auto need = consolidation_need(o);
+  const double own_profit = expected_profit(static_cast<double>(ops_.workers[o]), as_cell);
+  // Its network runs a compound here with room for its people: it weighs joining that one, at no cost, for
+  // what its people add there (resolve_operator_plans gathers it into the same compound).
+  const Hub& hub = hubs_[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])];
+  if (hub.op != no_operator && static_cast<double>(hub.free_room) >= need.brought) {
+    const auto there = static_cast<double>(hub.people);
+    return expected_profit(there + need.brought, as_compound) - expected_profit(there, as_compound) - own_profit;
+  }
+  // Taking the premises costs consolidation_cost_usd, spread over the loss horizon like a move's cost;
+  // a cell that cannot pay it stays a cell.
+  if (ops_.capital_usd[o] < p_.forms.consolidation_cost_usd) return 0.0;
+  // It takes premises for its network's cells here, which join it the same step (resolve_operator_plans):
+  // between them they carry a compound's fixed cost until recruits come (the pipelines' lag, and a decision
+  // interval to ask for them), or it stays a cell. Valued alone at the compound it could grow to, lone cells
+  // of 40 took premises for 1,100 and went bankrupt within weeks, leaving the premises to the next; at
+  // run.scale 0.2, where a network has a fifth as many cells to gather, that churn grew a trial baseline by
+  // 31% in five years (docs/MODEL.md section 7.10).
+  const double shortfall_usd_per_day =
+      std::max(0.0, as_compound.fixed_usd_per_day - hub.cells_people * as_compound.margin_usd_per_worker_day);
+  const double carry_days =
+      static_cast<double>(p_.recruitment.pipeline_lag_days) + static_cast<double>(p_.relocation.decision_interval_days);
+  if (hub.cells_capital_usd - static_cast<double>(p_.forms.consolidation_cost_usd) <
+      shortfall_usd_per_day * carry_days) {
+    return 0.0;
+  }
   // It can grow only to the premises it would take: vacant ones that hold its people, or new ones built
   // for an entrant's size. A cell valued at a compound of any size took premises it could not fill and fill
   // them at a loss, dispersed again, and so on (the seventh trials' Philippines, MODEL.md section 7.8).
-  const auto need = consolidation_need(o);
   const std::int32_t room = premises_room(index_of(ops_.country[o]), need.brought, need.build_for);
   const auto most = static_cast<double>(p_.economics.max_operation_workers);
+  // Weighed against what the network's cells here make as cells between them (about as many of its size as
+  // their people make), since they all gather: against one cell's profit alone, a compound too small for its
+  // fixed cost was taken again by the cells it had just dispersed into, and dispersed again.
+  const double cells_profit =
+      own_profit * std::max(1.0, hub.cells_people / std::max(1.0, static_cast<double>(ops_.workers[o])));
   return compound_value(o, as_compound, room > 0 ? std::min(most, static_cast<double>(room)) : most) -
-         static_cast<double>(p_.forms.consolidation_cost_usd) / as_compound.horizon_days -
-         expected_profit(static_cast<double>(ops_.workers[o]), as_cell);
+         static_cast<double>(p_.forms.consolidation_cost_usd) / as_compound.horizon_days - cells_profit;
 }
 
 }  // namespace scamsim::model

@@ -19,6 +19,7 @@ namespace scamsim::model {
 
 void Simulation::run_operators() {
   arrive_relocated_operators();  // operators whose move ends today start work in their new country
+  survey_hubs();                 // where each network's cells would gather
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ops_.size(), 64),
                     [&](const tbb::blocked_range<std::size_t>& range) {
                       for (std::size_t o = range.begin(); o < range.end(); ++o) {

@@ -18,17 +18,20 @@ void Simulation::resolve_operator_plans() {
   joined_people_step_.assign(n, 0);
   // Per (country, network), a cell waiting for a partner to merge with.
   std::vector<OperatorId> merge_partner(scenario_.countries.size() * scenario_.networks.size(), no_operator);
-  // Per (country, network), the compound consolidating cells gather into: the network's first compound
-  // there that stays as it is this step, or else the first cell to consolidate.
+  // Per (country, network), the compound consolidating cells gather into: the one the day's survey found
+  // (the network's compound with the most room, which the cells weighed joining) if it stays as it is this
+  // step, or else the first cell to consolidate.
   std::vector<OperatorId> gathered(scenario_.countries.size() * scenario_.networks.size(), no_operator);
+  std::vector<OperatorId> new_hubs;  // cells that took premises this step, in id order
   if (p_.forms.cell_max_workers > 0) {
-    for (std::size_t o = n; o-- > 0;) {
-      if (ops_.state[o] != OperatorState::active || ops_.form[o] != OperationForm::compound ||
-          ops_.plan[o] != Plan::none || ops_.fate[o] != OperatorFate::none) {
-        continue;
+    for (std::size_t cn = 0; cn < gathered.size(); ++cn) {
+      const OperatorId hub = hubs_[cn].op;
+      if (hub == no_operator) continue;
+      const std::size_t h = index_of(hub);
+      if (ops_.state[h] == OperatorState::active && ops_.form[h] == OperationForm::compound &&
+          ops_.plan[h] == Plan::none && ops_.fate[h] == OperatorFate::none) {
+        gathered[cn] = hub;
       }
-      gathered[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])] =
-          OperatorId{static_cast<std::uint32_t>(o)};
     }
   }
 
@@ -58,10 +61,35 @@ void Simulation::resolve_operator_plans() {
       case Plan::disperse:
         disperse_operator(o);
         break;
-      case Plan::consolidate:
-        consolidate_operator(
-            o, gathered[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])]);
+      case Plan::consolidate: {
+        const std::size_t cn = index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o]);
+        OperatorId& hub = gathered[cn];
+        if (hubs_[cn].op != no_operator &&
+            hubs_[cn].free_room >= std::int64_t{ops_.workers[o]} + std::int64_t{ops_.incoming[o]}) {
+          // It weighed joining its network's compound here (consolidation_gain): it joins that one, or, if
+          // that is not to be had today, stays a cell; it does not take premises of its own for it.
+          if (hub == hubs_[cn].op && fits_in(hub, o)) join_operator(o, hub);
+          break;
+        }
+        const OperatorId before = hub;
+        consolidate_operator(o, hub);
+        if (hub != before) new_hubs.push_back(hub);
         break;
+      }
+    }
+  }
+  // A cell that took premises did so for its network's cells here (consolidation_gain weighs what they carry
+  // between them): those with nothing else under way join it now, as far as its room allows. Left to join on
+  // their own decision days, the first cell carried the compound's fixed cost alone and often failed first.
+  for (const OperatorId hub : new_hubs) {
+    const std::size_t h = index_of(hub);
+    for (std::size_t o = 0; o < n; ++o) {
+      if (o == h || ops_.state[o] != OperatorState::active || ops_.form[o] != OperationForm::cell ||
+          ops_.country[o] != ops_.country[h] || ops_.network[o] != ops_.network[h] || ops_.plan[o] != Plan::none ||
+          ops_.fate[o] != OperatorFate::none) {
+        continue;
+      }
+      if (fits_in(hub, o)) join_operator(o, hub);
     }
   }
 }
