@@ -134,6 +134,12 @@ class Simulation {
   /// Before the day's decisions: per (country, network), the compound its cells would gather into (the one with
   /// the most free room, the lowest id among equals) and that room (forms.cpp).
   void survey_hubs();
+  /// Index of o's (country, network) pair in per-pair tables (hubs_, merge partners).
+  [[nodiscard]] std::size_t country_network(std::size_t o) const;
+  /// The compound of o's network in its country that has room for o's people, which a cell weighs joining
+  /// (consolidation_gain) and joins (resolve_operator_plans); null if none.
+  struct Hub;  // below, with hubs_
+  [[nodiscard]] const Hub* hub_to_join(std::size_t o) const;
   // ---- 3. plans carried out in id order (plans.cpp) ----
   void close_operator(std::size_t o);
   void start_relocation(std::size_t o);

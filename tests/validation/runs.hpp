@@ -30,11 +30,7 @@ using model::CountryMetric;
 inline std::filesystem::path validation_root() {
   const char* root = std::getenv("SCAMSIM_VALIDATION_ROOT");
   if (root == nullptr || *root == '\0') return std::filesystem::path(SCAMSIM_SOURCE_DIR);
-  static const bool named = [&] {
-    WARN("validation runs the scenarios of " << root << " (SCAMSIM_VALIDATION_ROOT), not of the source tree");
-    return true;
-  }();
-  (void)named;
+  WARN("validation runs the scenarios of " << root << " (SCAMSIM_VALIDATION_ROOT), not of the source tree");
   return std::filesystem::path(root);
 }
 

@@ -89,7 +89,7 @@ void Simulation::survey_hubs() {
   for (std::size_t o = 0; o < ops_.size(); ++o) {
     if (ops_.state[o] != OperatorState::active) continue;
     const std::int64_t people = std::int64_t{ops_.workers[o]} + ops_.incoming[o];
-    Hub& hub = hubs_[index_of(ops_.country[o]) * nn + index_of(ops_.network[o])];
+    Hub& hub = hubs_[country_network(o)];
     if (ops_.form[o] == OperationForm::cell) {
       hub.cells_people += static_cast<double>(people);
       hub.cells_capital_usd += static_cast<double>(std::max<std::int64_t>(0, ops_.capital_usd[o]));
@@ -105,6 +105,16 @@ void Simulation::survey_hubs() {
   }
 }
 
+std::size_t Simulation::country_network(std::size_t o) const {
+  return index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o]);
+}
+
+const Simulation::Hub* Simulation::hub_to_join(std::size_t o) const {
+  const Hub& hub = hubs_[country_network(o)];
+  const std::int64_t people = std::int64_t{ops_.workers[o]} + ops_.incoming[o];
+  return hub.op != no_operator && hub.free_room >= people ? &hub : nullptr;
+}
+
 double Simulation::consolidation_gain(std::size_t o, const SizeEconomics& as_cell) const {
   const OperatorId id{static_cast<std::uint32_t>(o)};
   const SizeEconomics as_compound =
@@ -113,11 +123,11 @@ double Simulation::consolidation_gain(std::size_t o, const SizeEconomics& as_cel
   const double own_profit = expected_profit(static_cast<double>(ops_.workers[o]), as_cell);
   // Its network runs a compound here with room for its people: it weighs joining that one, at no cost, for
   // what its people add there (resolve_operator_plans gathers it into the same compound).
-  const Hub& hub = hubs_[index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o])];
-  if (hub.op != no_operator && static_cast<double>(hub.free_room) >= need.brought) {
-    const auto there = static_cast<double>(hub.people);
+  if (const Hub* joining = hub_to_join(o)) {
+    const auto there = static_cast<double>(joining->people);
     return expected_profit(there + need.brought, as_compound) - expected_profit(there, as_compound) - own_profit;
   }
+  const Hub& hub = hubs_[country_network(o)];
   // Taking the premises costs consolidation_cost_usd, spread over the loss horizon like a move's cost;
   // a cell that cannot pay it stays a cell.
   if (ops_.capital_usd[o] < p_.forms.consolidation_cost_usd) return 0.0;

@@ -50,7 +50,7 @@ void Simulation::resolve_operator_plans() {
         split_operator(o);
         break;
       case Plan::merge: {
-        const std::size_t cn = index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o]);
+        const std::size_t cn = country_network(o);
         if (derived_.merge_window_steps > 0) {
           merge_within_window(o, cn);
         } else {
@@ -62,13 +62,11 @@ void Simulation::resolve_operator_plans() {
         disperse_operator(o);
         break;
       case Plan::consolidate: {
-        const std::size_t cn = index_of(ops_.country[o]) * scenario_.networks.size() + index_of(ops_.network[o]);
-        OperatorId& hub = gathered[cn];
-        if (hubs_[cn].op != no_operator &&
-            hubs_[cn].free_room >= std::int64_t{ops_.workers[o]} + std::int64_t{ops_.incoming[o]}) {
+        OperatorId& hub = gathered[country_network(o)];
+        if (const Hub* joining = hub_to_join(o)) {
           // It weighed joining its network's compound here (consolidation_gain): it joins that one, or, if
           // that is not to be had today, stays a cell; it does not take premises of its own for it.
-          if (hub == hubs_[cn].op && fits_in(hub, o)) join_operator(o, hub);
+          if (hub == joining->op && fits_in(hub, o)) join_operator(o, hub);
           break;
         }
         const OperatorId before = hub;
