@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 namespace scamsim::model {
 
@@ -25,6 +26,11 @@ Block philox4x32_10(Block c, std::array<std::uint32_t, 2> k) noexcept {
 double Draws::exponential(double rate) noexcept {
   if (!(rate > 0)) return std::numeric_limits<double>::infinity();
   return -std::log(uniform()) / rate;
+}
+
+double Draws::normal() noexcept {
+  const double radius = std::sqrt(-2 * std::log(uniform()));
+  return radius * std::cos(2 * std::numbers::pi * uniform());
 }
 
 std::uint64_t Draws::poisson(double mean) noexcept {

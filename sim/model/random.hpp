@@ -46,7 +46,8 @@ enum class Purpose : std::uint16_t {
   entry = 20,       ///< openings in a host: their count, networks and sites
   withdrawal = 21,  ///< an operation's network closing it where returns are below normal (entry.exit_rate_per_year)
   init_operations = 22,  ///< how many of a group's operations a world at run.scale below 1 has
-  // Next free value: 23.
+  risk_perception = 23,  ///< an operator's factor on the risk signals it reads (enforcement.risk_perception_spread)
+  // Next free value: 24.
   test = 0xffff,  ///< for tests only
 };
 
@@ -85,6 +86,8 @@ class Draws {
   bool bernoulli(double p) noexcept { return uniform() < p; }
   /// An exponential waiting time with the given rate (per unit of time); infinity if rate <= 0.
   double exponential(double rate) noexcept;
+  /// A standard normal draw (Box-Muller, from two uniforms).
+  double normal() noexcept;
   /// A Poisson count with the given mean.
   std::uint64_t poisson(double mean) noexcept;
   /// An index drawn with probability proportional to its weight (weights >= 0,

@@ -242,6 +242,7 @@ void Simulation::initialise_world() {
       }
       ops_.protection[oi] = static_cast<float>(network.protection);
       ops_.tech[oi] = static_cast<float>(network.tech);
+      ops_.risk_perception[oi] = draw_risk_perception(oi);
       const std::int64_t share_of = std::max<std::int64_t>(1, network_workers[index_of(g.network)]);
       ops_.capital_usd[oi] = whole_usd(static_cast<double>(network.capital_usd) * s.run.scale *
                                            (static_cast<double>(g.workers) / static_cast<double>(share_of)) /

@@ -101,12 +101,13 @@ class Simulation {
     double form_gain = 0;     ///< gain in expected daily profit of changing form (disperse or consolidate)
     double release_gain = 0;  ///< gain of releasing pressure_release_share now (workers.release_by_utility)
   };
-  void arrive_relocated_operators();                 // moves that end today (id order)
-  double earn_and_pay(std::size_t o);                // returns the revenue per worker-day used
-  [[nodiscard]] bool has_news(std::size_t o) const;  // a successful raid it must decide on
-  void perceive_risk(std::size_t o, bool news);      // perceived risk follows the risk signal
-  void adopt_tech(std::size_t o);                    // AI tooling rises toward 1
-  bool close_if_bankrupt(std::size_t o);             // capital below zero: closes
+  void arrive_relocated_operators();                              // moves that end today (id order)
+  double earn_and_pay(std::size_t o);                             // returns the revenue per worker-day used
+  [[nodiscard]] bool has_news(std::size_t o) const;               // a successful raid it must decide on
+  void perceive_risk(std::size_t o, bool news);                   // perceived risk follows the risk signal
+  [[nodiscard]] float draw_risk_perception(std::size_t o) const;  // a new operator's factor on risk signals
+  void adopt_tech(std::size_t o);                                 // AI tooling rises toward 1
+  bool close_if_bankrupt(std::size_t o);                          // capital below zero: closes
   /// Free exit (entry.exit_rate_per_year): on a decision day, whether its network closes it because returns in
   /// its host are below normal; sets the fate `closed` if so.
   bool withdraws(std::size_t o);

@@ -45,6 +45,7 @@ OperatorId Operators::allocate() {
   put(protection, slot, 0.0f);
   put(tech, slot, 0.0f);
   put(perceived_risk, slot, 0.0);
+  put(risk_perception, slot, 1.0f);
   put(arrival_step, slot, std::int32_t{0});
   put(decided_step, slot, std::int32_t{-1});
   put(destination, slot, CountryId{});

@@ -145,6 +145,12 @@ const Field<Parameters> model_parameter_table[] = {
       "Detection of an operator that moved in from a partner is multiplied by 1 + gain x sharing.", "MODEL.md §4.3"),
     P(enforcement.risk_memory_days, 30.0, duration, "days", "Averaging time of an operator's perceived risk.",
       "assumption: operators hear of raids and sanctions within weeks (seed: releases within weeks)"),
+    P(enforcement.risk_perception_spread, 0.0, {0, 3}, "log units (standard deviation)",
+      "How far operators differ in the risk they read from the same public signal: each sees its country's signal "
+      "(at home and where it might move) times its own factor exp(sigma Z - sigma^2 / 2), Z standard normal, drawn "
+      "when it opens (a compound's cells keep its factor). 0: every operator reads the same risk (v0.3).",
+      "assumption (model v2, docs/MODEL.md section 7.10): operators hear of raids through their own informants and "
+      "protectors; with one reading, a country's compounds all release, disperse or move on the same day"),
     P(enforcement.visibility_floor, 0.0, {0, 1e6}, "operations of s0 workers",
       "Least industry a host's raids are spread over, times run.scale: a host with less visible industry than this "
       "finds it in proportion, so a first entrant does not draw the whole national raid capacity. 0: the first "

@@ -144,6 +144,7 @@ struct Parameters {
     double leak_release_share = 0;
     double intelligence_detection_gain = 0;
     double risk_memory_days = 0;
+    double risk_perception_spread = 0;
     double visibility_floor = 0;
     double raids_follow_industry = 0;
   } enforcement;

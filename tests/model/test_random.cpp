@@ -63,6 +63,20 @@ TEST_CASE("Exponential waiting times match their rate (Kolmogorov-Smirnov)", "[u
   CHECK(std::isinf(Draws(key, 1, 0, Purpose::test).exponential(0.0)));
 }
 
+TEST_CASE("Normal draws are standard normal (Kolmogorov-Smirnov)", "[unit][random][distribution]") {
+  constexpr int n = 20000;
+  std::vector<double> x(n);
+  for (std::uint32_t i = 0; i < n; ++i) x[i] = Draws(key, 1, i, Purpose::test).normal();
+  std::sort(x.begin(), x.end());
+  double d = 0;
+  for (int i = 0; i < n; ++i) {
+    const double cdf = 0.5 * std::erfc(-x[i] / std::sqrt(2.0));
+    d = std::max({d, std::abs(cdf - static_cast<double>(i) / n), std::abs(cdf - static_cast<double>(i + 1) / n)});
+  }
+  // The 1% critical value of the KS statistic is 1.63 / sqrt(n).
+  CHECK(d < 1.63 / std::sqrt(n));
+}
+
 TEST_CASE("Poisson counts have the mean and variance of their parameter", "[unit][random][distribution]") {
   for (const double mean : {0.3, 4.0, 11.9, 12.0, 57.5, 2500.0}) {
     constexpr int n = 40000;
@@ -139,6 +153,7 @@ TEST_CASE("Random purposes keep their numbers, which are part of every stream", 
   CHECK(value(Purpose::entry) == 20);
   CHECK(value(Purpose::withdrawal) == 21);
   CHECK(value(Purpose::init_operations) == 22);
+  CHECK(value(Purpose::risk_perception) == 23);
   CHECK(value(Purpose::test) == 0xffff);
   // The purpose sits in the high half of counter word 2: the first draw of a
   // purpose is the Philox block of that counter, so the pinned value is what

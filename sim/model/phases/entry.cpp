@@ -195,7 +195,8 @@ void Simulation::open_operations() {
       ops_.capital_usd[o] = opening_capital;
       ops_.protection[o] = static_cast<float>(spec.protection * p_.relocation.protection_kept_share);
       ops_.tech[o] = static_cast<float>(spec.tech);
-      ops_.perceived_risk[o] = state.risk_signal;
+      ops_.risk_perception[o] = draw_risk_perception(o);
+      ops_.perceived_risk[o] = state.risk_signal * ops_.risk_perception[o];
       ops_.decided_step[o] = step_;
       accumulate_usd(invested_step_usd_, opening_capital, "capital invested this step");
       // Taken again, or built; a cell has none.

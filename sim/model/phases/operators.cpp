@@ -113,9 +113,18 @@ void Simulation::perceive_risk(std::size_t o, bool news) {
   const CountryId here = ops_.country[o];
   const double found =
       detection(p_.enforcement.intelligence_detection_gain, intelligence_sharing(ops_.came_from[o], here));
-  const double seen = countries_[index_of(here)].risk_signal * found;
+  const double seen = countries_[index_of(here)].risk_signal * found * ops_.risk_perception[o];
   if (news) ops_.perceived_risk[o] = std::max(ops_.perceived_risk[o], seen);
   ops_.perceived_risk[o] += (seen - ops_.perceived_risk[o]) * derived_.risk_smoothing_per_step;
+}
+
+float Simulation::draw_risk_perception(std::size_t o) const {
+  // Mean one on the linear scale, so that the spread changes how far operators differ, not the risk they read
+  // on average. No draw at 0: the factor is exactly 1 and every result is v0.3's bit for bit.
+  const double sigma = p_.enforcement.risk_perception_spread;
+  if (sigma <= 0) return 1.0f;
+  const double z = draws(static_cast<std::uint32_t>(o), Purpose::risk_perception).normal();
+  return static_cast<float>(std::exp(sigma * z - sigma * sigma / 2));
 }
 
 void Simulation::adopt_tech(std::size_t o) {

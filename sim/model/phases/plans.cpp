@@ -174,6 +174,7 @@ void Simulation::make_cells(std::size_t o, int cells, OperationForm form, std::i
     ops_.protection[c] = ops_.protection[o];
     ops_.tech[c] = ops_.tech[o];
     ops_.perceived_risk[c] = ops_.perceived_risk[o];
+    ops_.risk_perception[c] = ops_.risk_perception[o];
     ops_.decided_step[c] = ops_.decided_step[o];
     ops_.split_cells.push_back(cell);
   }

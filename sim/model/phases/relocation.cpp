@@ -70,6 +70,7 @@ double Simulation::move_utility(std::size_t o, CountryId there, const SizeEconom
                 p_.enforcement.raid_success_probability /
                 std::max(there_state.weighted_visibility + own_weight, there_state.reference_visibility);
   }
+  there_rho *= ops_.risk_perception[o];  // it reads the risk there as it reads its own
   const double cost = static_cast<double>(scenario_.matrices.relocation_cost_usd[scenario_.pair_index(here, there)]);
   // A move it cannot pay for is not an option (a sanctioned network's frozen
   // operations stay where they are, or close).
