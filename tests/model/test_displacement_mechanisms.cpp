@@ -540,3 +540,32 @@ TEST_CASE("News brings decisions forward without making targets move faster", "[
   CHECK(monthly > 300);
   CHECK(with_news == Approx(monthly).epsilon(0.15));
 }
+
+TEST_CASE("Operators that read risk differently see the same raids as different risks",
+          "[unit][mechanism][risk_perception]") {
+  // Alpha's three operations face the same raids (none succeeds, so nothing changes) and decide only at
+  // step 0, before any risk. With one reading (v0.3) they end the run perceiving the same risk; with a
+  // spread of 1 each reads it through its own factor, and the three differ.
+  auto perceived = [](const char* spread) {
+    const auto r = run(
+        quiet({"relocation.decision_interval_days=3650", "countries.alpha.enforcement_capacity_raids_per_year=36",
+               "enforcement.raid_success_probability=0", std::string("enforcement.risk_perception_spread=") + spread}));
+    std::vector<double> risk;
+    for (const auto& o : r.final_operators) {
+      if (o.country == alpha && o.state == 0) risk.push_back(o.perceived_risk);
+    }
+    return risk;
+  };
+  const auto same = perceived("0");
+  REQUIRE(same.size() == 3);
+  CHECK(same[0] > 0);
+  CHECK(same[1] == same[0]);
+  CHECK(same[2] == same[0]);
+
+  const auto spread = perceived("1");
+  REQUIRE(spread.size() == 3);
+  const auto [low, high] = std::minmax_element(spread.begin(), spread.end());
+  INFO("perceived risks " << spread[0] << ", " << spread[1] << ", " << spread[2]);
+  CHECK(*low > 0);
+  CHECK(*high / *low > 1.2);
+}
