@@ -97,9 +97,8 @@ struct Operators {
   std::vector<std::int64_t> capital_usd;
   std::vector<float> protection;
   std::vector<float> tech;
-  std::vector<double> perceived_risk;  ///< its estimate of raids per unit visibility per day
-  std::vector<float>
-      risk_perception;  ///< its factor on every risk signal it reads (enforcement.risk_perception_spread)
+  std::vector<double> perceived_risk;      ///< its estimate of raids per unit visibility per day
+  std::vector<float> risk_perception;      ///< its factor on every risk signal it reads
   std::vector<std::int32_t> arrival_step;  ///< when a relocating operator arrives
   std::vector<std::int32_t> decided_step;  ///< step of its last decision (news calls for another, §7.4)
   std::vector<CountryId> destination;      ///< where a relocating operator goes
