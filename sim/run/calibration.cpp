@@ -195,9 +195,14 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
 CalibrationResult calibrate(const CalibrationSpec& spec, int threads, const CalibrationProgress& progress) {
   std::vector<double> start(spec.parameters.size());
   for (std::size_t k = 0; k < start.size(); ++k) start[k] = to_unit(spec.parameters[k], spec.parameters[k].start);
+  // The values as the runs take them: a whole-number parameter is rounded here, so that what is evaluated, printed
+  // and written to the fitted file is the same number (the table once showed 365.57 for a run of 366).
   auto values_of = [&](const std::vector<double>& unit) {
     std::vector<double> values(unit.size());
-    for (std::size_t k = 0; k < unit.size(); ++k) values[k] = from_unit(spec.parameters[k], unit[k]);
+    for (std::size_t k = 0; k < unit.size(); ++k) {
+      const double v = from_unit(spec.parameters[k], unit[k]);
+      values[k] = spec.parameters[k].integer ? static_cast<double>(std::llround(v)) : v;
+    }
     return values;
   };
   double best = INFINITY;
