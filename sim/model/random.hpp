@@ -41,7 +41,7 @@ enum class Purpose : std::uint16_t {
   retrafficking = 15,
   recruits_count = 16,
   recruit_target = 17,
-  reserved_recruit_vulnerability = 18,  ///< reserved: never drawn (new recruits get a fixed vulnerability)
+  vulnerability = 18,  ///< a new worker's vulnerability, at the start or when trafficked (workers.vulnerability_spread)
   split = 19,
   entry = 20,       ///< openings in a host: their count, networks and sites
   withdrawal = 21,  ///< an operation's network closing it where returns are below normal (entry.exit_rate_per_year)

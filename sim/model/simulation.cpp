@@ -114,6 +114,17 @@ std::int32_t Simulation::retrafficking_due(std::uint32_t worker, std::int32_t fr
   return steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
 }
 
+float Simulation::draw_vulnerability(std::uint32_t worker) const {
+  // The spread acts on what a person lacks, 1 - vulnerability, through a mean-one factor: the average stays
+  // initial_vulnerability (but for the cut at 0, which a factor above 1 / (1 - v) reaches) and no one passes 1.
+  // No draw at 0: every new worker has initial_vulnerability and every result is v0.3's bit for bit.
+  const double v = p_.workers.initial_vulnerability;
+  const double sigma = p_.workers.vulnerability_spread;
+  if (sigma <= 0) return static_cast<float>(v);
+  const double z = draws(worker, Purpose::vulnerability).normal();
+  return static_cast<float>(std::clamp(1 - (1 - v) * std::exp(sigma * z - sigma * sigma / 2), 0.0, 1.0));
+}
+
 void Simulation::schedule_released(std::uint32_t worker, std::int32_t from_step) {
   const double rate = derived_.embassy_rate_per_day[index_of(workers_.nationality[worker])];
   const double steps = std::ceil(draws(worker, Purpose::repatriation).exponential(rate) / derived_.dt_days);
@@ -132,7 +143,13 @@ void Simulation::file_released(std::uint32_t worker) {
   auto& heap = marks_[c];
   heap.push_back(Mark{workers_.clock_due[worker], worker});
   std::push_heap(heap.begin(), heap.end());
-  if (countries_[c].aftercare_budget_usd_per_year > 0) bed_queue_[c].push_back(worker);
+  if (countries_[c].aftercare_budget_usd_per_year <= 0) return;
+  if (p_.aftercare.most_vulnerable_first > 0) {
+    bed_heap_[c].push_back(Waiting{workers_.vulnerability[worker], worker});
+    std::push_heap(bed_heap_[c].begin(), bed_heap_[c].end());
+  } else {
+    bed_queue_[c].push_back(worker);
+  }
 }
 
 double Simulation::revenue_per_worker_day(OperatorId o, CountryId where, OperationForm form) const {
@@ -189,6 +206,7 @@ void Simulation::initialise_world() {
   marks_.assign(nc, {});
   bed_queue_.assign(nc, {});
   bed_queue_head_.assign(nc, 0);
+  bed_heap_.assign(nc, {});
   flows_.reset(nc);
 
   countries_.resize(nc);
@@ -252,8 +270,7 @@ void Simulation::initialise_world() {
         const auto id = static_cast<std::uint32_t>(workers_.size());
         Draws d(key_, 0, id, Purpose::init_nationality);
         const auto nationality = id_at<CountryId>(d.categorical(nationality_weights));
-        workers_.add(WorkerState::held, nationality, where, o, 0, 0,
-                     static_cast<float>(p_.workers.initial_vulnerability), 1);
+        workers_.add(WorkerState::held, nationality, where, o, 0, 0, draw_vulnerability(id), 1);
         workers_.due_step[id] = escape_due(id, 0, Purpose::init_escape);
         ops_.workers[oi] += 1;
         add_stock(WorkerState::held, where, 1);

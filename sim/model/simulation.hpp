@@ -53,6 +53,8 @@ class Simulation {
  public:
   /// Builds the world of MODEL.md section 5 (initialisation) for one replicate.
   Simulation(const scenario::Scenario& scenario, std::uint32_t replicate);
+  /// The simulation keeps a reference to its scenario: one built from a temporary would outlive it.
+  Simulation(scenario::Scenario&& scenario, std::uint32_t replicate) = delete;
 
   /// Runs one step: the phases of MODEL.md section 3, in order.
   void step();
@@ -260,6 +262,8 @@ class Simulation {
   [[nodiscard]] std::vector<std::int64_t> operations_at_scale(const scenario::Scenario& s) const;
   std::int32_t escape_due(std::uint32_t worker, std::int32_t from_step, Purpose purpose = Purpose::escape) const;
   std::int32_t retrafficking_due(std::uint32_t worker, std::int32_t from_step) const;
+  /// The vulnerability of the worker about to get id `worker` (workers.vulnerability_spread).
+  [[nodiscard]] float draw_vulnerability(std::uint32_t worker) const;
   /// Draws a released person's repatriation step and re-recruitment clock mark.
   void schedule_released(std::uint32_t worker, std::int32_t from_step);
   /// Files a released person's mark (and bed request) with the country, in id order.
@@ -336,7 +340,19 @@ class Simulation {
   /// released, waiting for a bed (first released, first served).
   std::vector<std::vector<std::uint32_t>> bed_queue_;
   std::vector<std::size_t> bed_queue_head_;
-  Flows flows_;  ///< this step's flow counts, read and zeroed by record_step
+  /// A released person waiting for a bed where shelters take the most vulnerable first
+  /// (aftercare.most_vulnerable_first), with the vulnerability they were filed with: it does not change while
+  /// they wait, and a key that did would break the heap.
+  struct Waiting {
+    float vulnerability;
+    std::uint32_t worker;
+    /// Most vulnerable first, then lowest id: the top of std::push_heap's max-heap.
+    friend bool operator<(const Waiting& a, const Waiting& b) {
+      return a.vulnerability != b.vulnerability ? a.vulnerability < b.vulnerability : a.worker > b.worker;
+    }
+  };
+  std::vector<std::vector<Waiting>> bed_heap_;  ///< per country, used instead of bed_queue_ with triage
+  Flows flows_;                                 ///< this step's flow counts, read and zeroed by record_step
 
   RunRecord record_;
   Ledger ledger_;

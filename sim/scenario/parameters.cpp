@@ -201,6 +201,11 @@ const Field<Parameters> model_parameter_table[] = {
       "assumption (no public figure, MODEL.md §7); seed (re-recruitment the dominant risk)"),
     P(workers.retraffick_hazard_per_year, 0.02, {0, 365}, "1/year",
       "Hazard of a repatriated person being trafficked again.", "assumption"),
+    P(workers.vulnerability_spread, 0.0, {0, 3}, "log units (standard deviation)",
+      "How far new workers' vulnerability differs: each gets 1 - (1 - initial_vulnerability) x F, F lognormal with "
+      "mean 1 and this log standard deviation, cut to [0, 1]. 0: every new worker has initial_vulnerability (v0.3).",
+      "assumption (issue 13): debt, papers, trauma and a way home differ from person to person; one shared value "
+      "makes every aftercare bed avert the same until beds outnumber the released (docs/MODEL.md section 7.8)"),
     // 4.5 aftercare
     P(aftercare.cost_usd_per_person_day, 20.0, money_per_day, "USD/person-day",
       "Cost of one aftercare place for a day: shelter, care, paperwork.", "assumption (no public figure, MODEL.md §7)"),
@@ -210,6 +215,10 @@ const Field<Parameters> model_parameter_table[] = {
       "assumption; seed (aftercare prevents re-recruitment)"),
     P(aftercare.vulnerability_recovery_per_month, 0.15, share, "1/month",
       "Share of vulnerability shed per month in aftercare.", "assumption"),
+    P(aftercare.most_vulnerable_first, 0.0, {0, 1}, "switch",
+      "1: a free bed goes to the most vulnerable released person waiting in the country (ties: the first "
+      "released). 0: to the first released (v0.3).",
+      "assumption (issue 13): shelters screen those they take in and take the most at risk first"),
     // 4.5 recruitment
     P(recruitment.trafficking_rate_per_year, 0.002, share, "1/year",
       "Share of an origin's vulnerable population trafficked per year at susceptibility 1, awareness 0, full demand.",

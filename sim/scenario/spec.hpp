@@ -165,12 +165,14 @@ struct Parameters {
     double release_by_utility = 0;
     double rerecruit_hazard_per_month = 0;
     double retraffick_hazard_per_year = 0;
+    double vulnerability_spread = 0;
   } workers;
   struct Aftercare {
     std::int64_t cost_usd_per_person_day = 0;
     double programme_days = 0;
     double effectiveness = 0;
     double vulnerability_recovery_per_month = 0;
+    double most_vulnerable_first = 0;
   } aftercare;
   struct Recruitment {
     double trafficking_rate_per_year = 0;

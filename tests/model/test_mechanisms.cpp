@@ -3,6 +3,7 @@
 // expectation worked out by hand.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -167,6 +168,65 @@ TEST_CASE("Re-recruitment falls as aftercare effectiveness rises", "[mechanism]"
   INFO("re-recruited with effectiveness 0: " << none << ", with 0.9: " << most);
   CHECK(none > 100);
   CHECK(most < 0.6 * none);
+}
+
+TEST_CASE("Workers differ in vulnerability with a spread, around the same mean", "[unit][mechanism][vulnerability]") {
+  auto vulnerabilities = [](const char* spread) {
+    const auto s = quiet({"operations.0.workers=3000", std::string("workers.vulnerability_spread=") + spread});
+    const Simulation sim(s, 0);
+    return sim.workers().vulnerability;
+  };
+  const auto same = vulnerabilities("0");
+  REQUIRE(same.size() >= 3000);
+  for (const float v : same) REQUIRE(v == 0.7f);  // v0.3: one value for everyone
+
+  const auto spread = vulnerabilities("1");
+  const auto [low, high] = std::minmax_element(spread.begin(), spread.end());
+  const double mean = std::accumulate(spread.begin(), spread.end(), 0.0) / static_cast<double>(spread.size());
+  INFO("vulnerability from " << *low << " to " << *high << ", mean " << mean);
+  CHECK(*low >= 0);
+  CHECK(*high <= 1);
+  CHECK(*high - *low > 0.5);
+  CHECK(std::abs(mean - 0.7) < 0.03);  // the cut at 0 lifts it a little
+}
+
+TEST_CASE("Shelters that take the most vulnerable first admit people more vulnerable than those left waiting",
+          "[unit][mechanism][vulnerability]") {
+  // Raids free thousands; 100 beds. Each step, those admitted against those still waiting.
+  auto admitted_over_waiting = [](const char* triage) {
+    const auto s = quiet({"countries.alpha.enforcement_capacity_raids_per_year=50",
+                          "enforcement.raid_success_probability=1", "operations.0.workers=3000",
+                          "operations.0.operations=6", "countries.alpha.host.aftercare_budget_usd_per_year=730000",
+                          "countries.beta.host.aftercare_budget_usd_per_year=0", "workers.vulnerability_spread=1",
+                          std::string("aftercare.most_vulnerable_first=") + triage});
+    Simulation sim(s, 0);
+    double admitted = 0, waiting = 0;
+    std::int64_t n_admitted = 0, n_waiting = 0;
+    while (!sim.finished()) {
+      const std::vector<WorkerState> before = sim.workers().state;
+      const std::vector<float> vulnerability = sim.workers().vulnerability;  // as filed: it falls only in care
+      sim.step();
+      const auto& after = sim.workers().state;
+      for (std::size_t i = 0; i < before.size(); ++i) {
+        if (before[i] != WorkerState::released || after[i] == WorkerState::repatriated) continue;
+        if (after[i] == WorkerState::in_aftercare) {
+          admitted += vulnerability[i];
+          ++n_admitted;
+        } else if (after[i] == WorkerState::released && sim.workers().country[i] == id_at<CountryId>(0)) {
+          waiting += vulnerability[i];
+          ++n_waiting;
+        }
+      }
+    }
+    REQUIRE(n_admitted > 100);
+    REQUIRE(n_waiting > 100);
+    return (admitted / static_cast<double>(n_admitted)) / (waiting / static_cast<double>(n_waiting));
+  };
+  const double first_come = admitted_over_waiting("0");
+  const double triage = admitted_over_waiting("1");
+  INFO("admitted over waiting, mean vulnerability: first come " << first_come << ", most vulnerable first " << triage);
+  CHECK(triage > 1.2);
+  CHECK(triage > first_come + 0.1);
 }
 
 TEST_CASE("With no recruitment of any kind the population held only falls", "[invariant][mechanism]") {

@@ -148,7 +148,7 @@ TEST_CASE("Random purposes keep their numbers, which are part of every stream", 
   CHECK(value(Purpose::retrafficking) == 15);
   CHECK(value(Purpose::recruits_count) == 16);
   CHECK(value(Purpose::recruit_target) == 17);
-  CHECK(value(Purpose::reserved_recruit_vulnerability) == 18);
+  CHECK(value(Purpose::vulnerability) == 18);
   CHECK(value(Purpose::split) == 19);
   CHECK(value(Purpose::entry) == 20);
   CHECK(value(Purpose::withdrawal) == 21);

@@ -93,15 +93,29 @@ void Simulation::admit_to_aftercare() {
   for (std::size_t c = 0; c < scenario_.countries.size(); ++c) {
     const CountryId country = id_at<CountryId>(c);
     std::int64_t free_beds = countries_[c].aftercare_beds - stock(WorkerState::in_aftercare, country);
+    auto admit = [&](std::uint32_t i) {
+      --free_beds;
+      flows_.add(CountryMetric::aftercare_admissions, country);
+      move_worker(i, WorkerState::in_aftercare, country, stocks_);
+      workers_.due_step[i] = step_ + programme_steps;
+    };
+    if (p_.aftercare.most_vulnerable_first > 0) {
+      // Shelters take the most vulnerable waiting first; those who have moved on surface and are dropped.
+      auto& heap = bed_heap_[c];
+      while (free_beds > 0 && !heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end());
+        const std::uint32_t i = heap.back().worker;
+        heap.pop_back();
+        if (workers_.state[i] == WorkerState::released && workers_.country[i] == country) admit(i);
+      }
+      continue;
+    }
     auto& queue = bed_queue_[c];
     std::size_t& head = bed_queue_head_[c];
     while (free_beds > 0 && head < queue.size()) {
       const std::uint32_t i = queue[head++];
       if (workers_.state[i] != WorkerState::released || workers_.country[i] != country) continue;  // moved on
-      --free_beds;
-      flows_.add(CountryMetric::aftercare_admissions, country);
-      move_worker(i, WorkerState::in_aftercare, country, stocks_);
-      workers_.due_step[i] = step_ + programme_steps;
+      admit(i);
     }
     if (head > 4096 && head * 2 > queue.size()) {  // drop the served prefix now and then
       queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head));
@@ -261,7 +275,7 @@ void Simulation::traffic_new_recruits(Placement& places) {
       if (o < 0) break;
       const CountryId origin = id_at<CountryId>(c);
       const std::uint32_t i = workers_.add(WorkerState::in_transit, origin, origin, no_operator, 0, step_,
-                                           static_cast<float>(p_.workers.initial_vulnerability), 0);
+                                           draw_vulnerability(static_cast<std::uint32_t>(workers_.size())), 0);
       add_stock(WorkerState::in_transit, origin, 1);  // `send_worker` moves it to its destination
       send_worker(i, static_cast<std::uint32_t>(o), origin);
     }
