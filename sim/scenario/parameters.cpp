@@ -216,8 +216,8 @@ const Field<Parameters> model_parameter_table[] = {
     P(aftercare.vulnerability_recovery_per_month, 0.15, share, "1/month",
       "Share of vulnerability shed per month in aftercare.", "assumption"),
     P(aftercare.most_vulnerable_first, 0.0, {0, 1}, "switch",
-      "1: a free bed goes to the most vulnerable released person waiting in the country (ties: the first "
-      "released). 0: to the first released (v0.3).",
+      "1: a free bed goes to the most vulnerable released person waiting in the country (ties: the lower "
+      "worker id). 0: to the first released (v0.3).",
       "assumption (issue 13): shelters screen those they take in and take the most at risk first"),
     // 4.5 recruitment
     P(recruitment.trafficking_rate_per_year, 0.002, share, "1/year",
