@@ -319,6 +319,11 @@ const Field<CountrySpec> country_table[] = {
     C(enforcement_capacity_raids_per_year, 0.0, {0, max_input_raids_per_year}, "raids/year",
       "Raids the country can mount at full will.", "scenario"),
     C(initial_pressure, 0.0, share, "-", "International pressure at the start.", "scenario"),
+    C(domestic_resolve, 0.0, {0, 10}, "-",
+      "The state's own will to enforce beyond pressure.will_base (a ban, a standing campaign of its own making), "
+      "added to will_base and damped with it by corruption and dependence: a more corrupt state keeps less of it.",
+      "scenario; assumption (model v2, docs/MODEL.md section 7.10): the Philippines' POGO ban (EO 74, 2024) is "
+      "the state's decision, not international pressure, which corruption does not damp"),
     C(gdp_usd, required, {0, max_input_usd, true}, "USD/year", "Formal GDP, to report scam revenue as a share of it.",
       "scenario (World Bank)"),
 };

@@ -59,6 +59,7 @@ struct CountrySpec {
   double corruption = 0;
   double enforcement_capacity_raids_per_year = 0;
   double initial_pressure = 0;
+  double domestic_resolve = 0;
   std::int64_t gdp_usd = 0;
   std::optional<HostRole> host;
   std::optional<OriginRole> origin;

@@ -513,6 +513,25 @@ TEST_CASE("With gain_above_background, pressure raises the will only above the c
   CHECK(above[1] - above[0] > 0.3);
 }
 
+TEST_CASE("A state's own resolve is damped by its corruption, international pressure is not",
+          "[unit][mechanism][pressure]") {
+  // Alpha (governance 1) with will_base 0.1 and either a resolve of its own of 0.3 or a background pressure of
+  // 0.3 at a gain of 1: at corruption 0 both give a will of 0.4. At corruption 0.5 (damping 1) the resolve is
+  // damped with will_base, (0.1 + 0.3) x 0.5 = 0.2, while the pressure keeps its 0.3: 0.1 x 0.5 + 0.3 = 0.35.
+  auto will = [](const char* resolve, const char* pressure, const char* corruption) {
+    const auto r =
+        run(quiet({"pressure.will_base=0.1", "pressure.corruption_damping=1", "pressure.will_pressure_gain=1",
+                   "pressure.relaxes_to_initial=1", std::string("countries.alpha.domestic_resolve=") + resolve,
+                   std::string("countries.alpha.initial_pressure=") + pressure,
+                   std::string("countries.alpha.corruption=") + corruption, "run.years=0.1"}));
+    return r.at(CountryMetric::enforcement_will, 10, alpha);
+  };
+  CHECK(will("0.3", "0", "0") == Approx(0.4).epsilon(1e-9));
+  CHECK(will("0", "0.3", "0") == Approx(0.4).epsilon(1e-9));
+  CHECK(will("0.3", "0", "0.5") == Approx(0.2).epsilon(1e-9));
+  CHECK(will("0", "0.3", "0.5") == Approx(0.35).epsilon(1e-9));
+}
+
 TEST_CASE("News brings decisions forward without making targets move faster", "[unit][mechanism][news]") {
   // One network, forty operations in alpha, where raids succeed every few days, and one in beta, where there is
   // no enforcement: every success in alpha is news to the network's operation in beta, which then decides

@@ -89,7 +89,8 @@ void Simulation::update_countries() {
       state.crackdown_until_step = -1;
     }
     // Will acts through governance (the state's capacity to act on a decision).
-    // Domestic will is damped by corruption and by how much of the economy
+    // Domestic will (will_base, plus what the state resolved on its own: a ban,
+    // a standing campaign) is damped by corruption and by how much of the economy
     // the scams are ("too big to fail"); international pressure is not: it is
     // the force that overrides them (China's demands before the Myawaddy
     // releases, the sanctions before Chen Zhi's removal). Corruption still
@@ -98,8 +99,8 @@ void Simulation::update_countries() {
     // economy's. Against the whole GDP, a world at 0.2 saw a fifth of the dependence (Laos's will 1.65 times 1:1's).
     const double revenue_share_gdp =
         state.revenue_usd_per_year / (static_cast<double>(spec.gdp_usd) * scenario_.run.scale);
-    const double domestic =
-        pp.will_base * (1 - pp.corruption_damping * spec.corruption) / (1 + pp.dependence_damping * revenue_share_gdp);
+    const double domestic = (pp.will_base + spec.domestic_resolve) * (1 - pp.corruption_damping * spec.corruption) /
+                            (1 + pp.dependence_damping * revenue_share_gdp);
     // With pressure.gain_above_background the gain acts on pressure above the country's background only: the
     // baseline keeps its background (relaxes_to_initial), whose will is then will_base's to fit (stage 1), and
     // the gain is left to the response to shocks (stage 2), as when pressure relaxed to nothing.
