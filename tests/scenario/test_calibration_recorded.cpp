@@ -66,5 +66,15 @@ TEST_CASE("Stage 2 holds fixed exactly the values stage 1 found", "[scenario][ca
     CHECK(std::stod(text.substr(equals + 1)) == *found);
     ++compared;
   }
-  CHECK(compared == 3);
+  // Every value stage 1 found is held: as many as the fitted file has numbers.
+  int fitted_values = 0;
+  fitted.for_each([&](const auto& table_node) {
+    if constexpr (toml::is_table<decltype(table_node)>) {
+      table_node.for_each([&](const auto& value) {
+        if constexpr (toml::is_number<decltype(value)>) ++fitted_values;
+      });
+    }
+  });
+  CHECK(fitted_values >= 3);
+  CHECK(compared == fitted_values);
 }

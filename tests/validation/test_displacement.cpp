@@ -18,13 +18,11 @@ using namespace scamsim::validation;
 using model::CountryMetric;
 using model::EventKind;
 
-// KNOWN FAILURE with the shipped parameters, kept as a finding (issue 13): the mechanisms that make the
-// industry come back (entry, reopened premises, pipelines that answer demand, docs/MODEL.md section 7.10)
-// are built but off until the recalibration; with them off, 0.5% of Cambodia's loss is back a year after
-// pressure is let go. [!shouldfail] makes this case fail the suite the day the pattern emerges, so that
-// the tag goes then; the expectation itself is unchanged. The same holds for the three tagged below.
+// Issue 13: with model v0.3's mechanisms 0.5% of Cambodia's loss was back a year after pressure was let go;
+// entry, reopened premises and pipelines that answer demand (docs/MODEL.md section 7.10) bring it back.
+// The measured share is in section 7.8.
 TEST_CASE("Rebound: within a year of pressure being let go, Cambodia recovers at least half of its loss",
-          "[validation][rebound][!shouldfail]") {
+          "[validation][rebound]") {
   const Runs& decays = shared_runs("scenarios/pressure_decays.toml");
   const auto kh = decays.country("cambodia");
   const std::int64_t sanctions = decays.step_of("2025-10-14");
@@ -42,11 +40,11 @@ TEST_CASE("Rebound: within a year of pressure being let go, Cambodia recovers at
   CHECK(recovered.mean >= 0.5);
 }
 
-// KNOWN FAILURE with the shipped parameters (issue 13): dispersed cells (section 7.10) are off until the
-// recalibration; with them off no operation of 50 or fewer is left under the campaign or at rest (0.0%).
+// Issue 13: with model v0.3's mechanisms no operation of 50 or fewer was left under the campaign or at rest
+// (0.0%); dispersed cells (section 7.10) make them.
 TEST_CASE(
     "Cells: small operations rise under the crackdown and fall after it, and at rest neither vanish nor take over",
-    "[validation][cells][!shouldfail]") {
+    "[validation][cells]") {
   const Runs& decays = shared_runs("scenarios/pressure_decays.toml");
   const auto kh = decays.country("cambodia");
   const std::int64_t arrest = decays.step_of("2026-01-07");
@@ -93,11 +91,10 @@ TEST_CASE("Speed: within four weeks of a month-long campaign's start, operations
   CHECK(more.low > 0);
 }
 
-// KNOWN FAILURE with the shipped parameters (issue 13): entry and the visibility floor (section 7.10)
-// are off until the recalibration; with them off, no operation opens in or moves to Thailand, Vietnam or
-// Malaysia (0 more than with no campaign).
+// Issue 13: with model v0.3's mechanisms no operation opened in or moved to Thailand, Vietnam or Malaysia
+// (0 more than with no campaign); entry and the visibility floor (section 7.10) let them.
 TEST_CASE("Entry: under pressure on every Southeast Asian host at once, operations open or move where there were none",
-          "[validation][entry][!shouldfail]") {
+          "[validation][entry]") {
   const Runs region = run_scenario("scenarios/regionwide_crackdown.toml", with(one_to_one, {"run.years=3"}));
   const Runs base = run_scenario("scenarios/baseline.toml", with(one_to_one, {"run.years=3"}));
   const std::int64_t start = region.step_of("2026-01-08");
@@ -120,15 +117,15 @@ TEST_CASE("Entry: under pressure on every Southeast Asian host at once, operatio
   CHECK(more.low > 0);
 }
 
-// Corruption buys protection from raids (enforcement.cpp) and lowers the state's will to raid
-// (countries.cpp), so it can make a host larger only where raids hold the industry back. The test takes the
+// Corruption buys protection from raids (enforcement.cpp) and lowers the state's own will to raid, its
+// will_base and resolve (countries.cpp), so it can make a host larger only where raids hold the industry back. The test takes the
 // Philippines, the one host of the baseline where they do: 1.3 successful raids a year per 1,000 held against
 // 0.03 in Laos, 0.07 in Myanmar and 0.09 in Cambodia (model v2's stack at 1:1, docs/MODEL.md section 7.8). It
 // took Laos until issue 13's tenth trials, where the state does not raid what it holds (the industry is three
 // quarters of its GDP, and dependence damps the will to act on it): there corruption changes what it holds by
 // under 1% (0.5% at 1:1), the model's answer and, as far as the record goes, the world's (section 7.8).
 TEST_CASE("Corruption: raising the corruption of a host whose raids bind raises what it holds",
-          "[validation][corruption][!shouldfail]") {
+          "[validation][corruption]") {
   // The Philippines from 0.67 (CPI 2024) to 0.87, everything else the baseline; three years, paired replicates.
   const Runs base = run_scenario("scenarios/baseline.toml", with(one_to_one, {"run.years=3"}));
   const Runs corrupt = run_scenario("scenarios/baseline.toml",
