@@ -118,8 +118,8 @@ TEST_CASE("Entry: under pressure on every Southeast Asian host at once, operatio
 }
 
 // Corruption buys protection from raids (enforcement.cpp) and lowers the state's own will to raid, its
-// will_base and resolve (countries.cpp), so it can make a host larger only where raids hold the industry back. The test takes the
-// Philippines, the one host of the baseline where they do: 1.3 successful raids a year per 1,000 held against
+// will_base and resolve (countries.cpp), so it can make a host larger only where raids hold the industry back. The test
+// takes the Philippines, the one host of the baseline where they do: 1.3 successful raids a year per 1,000 held against
 // 0.03 in Laos, 0.07 in Myanmar and 0.09 in Cambodia (model v2's stack at 1:1, docs/MODEL.md section 7.8). It
 // took Laos until issue 13's tenth trials, where the state does not raid what it holds (the industry is three
 // quarters of its GDP, and dependence damps the will to act on it): there corruption changes what it holds by
