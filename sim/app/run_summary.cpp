@@ -85,6 +85,21 @@ class Figures {
     return sum;
   }
 
+  // The highest value of a global series over the run, and the first step at which it is reached.
+  struct Highest {
+    double value;
+    std::size_t step;
+  };
+  [[nodiscard]] Highest global_highest(std::string_view metric, std::size_t replicate) const {
+    const std::vector<double>* series = find(results_.global, metric, steps_);
+    if (series == nullptr || steps_ == 0) return {nan(), 0};
+    Highest best{(*series)[replicate * steps_], 0};
+    for (std::size_t s = 1; s < steps_; ++s) {
+      if ((*series)[replicate * steps_ + s] > best.value) best = {(*series)[replicate * steps_ + s], s};
+    }
+    return best;
+  }
+
   // The median across replicates of `figure(replicate)`.
   template <class Figure>
   [[nodiscard]] double median_of(Figure figure) const {
@@ -268,6 +283,22 @@ std::string summarize_run(const io::Results& results) {
   out += fmt::format("  {:<32} {:>14} {:>14}\n", "share held in small operations",
                      percent(global_start("share_held_in_small_operations")),
                      percent(global_end("share_held_in_small_operations")));
+  // Cells under pressure show as a peak between the ends, not at either (issue 13): the highest share, and when.
+  const double peak =
+      f.median_of([&](std::size_t r) { return f.global_highest("share_held_in_small_operations", r).value; });
+  if (!std::isnan(peak)) {
+    const std::string when =
+        f.replicates() == 1
+            ? fmt::format(
+                  "on {}",
+                  meta.start_date
+                      .plus_days(static_cast<int>(
+                          static_cast<std::int64_t>(f.global_highest("share_held_in_small_operations", 0).step) *
+                          meta.dt_days))
+                      .to_string())
+            : std::string("each replicate's highest, median");
+    out += fmt::format("  {:<32} {:>14}   {}\n", "  highest", percent(peak), when);
+  }
   const double revenue_per_year =
       f.median_of([&](std::size_t r) { return f.global_total("revenue_usd", r); }) / 1e9 / years;
   out += fmt::format("  {:<32} {:>14}\n", "revenue (bn USD per year)", decimal(revenue_per_year, 2));

@@ -258,6 +258,9 @@ TEST_CASE("summarize shows each host country and the headline columns", "[unit][
       results.global.at("revenue_usd")[static_cast<std::size_t>(r * steps + s)] = 1e9;
     }
     results.global.at("held_concentration_hhi")[static_cast<std::size_t>(r * steps)] = 0.5;
+    // Small operations peak between the ends (cells under a campaign): 10%, 30% and 20% at step 1.
+    const double peak[] = {0.1, 0.3, 0.2};  // median 20%
+    results.global.at("share_held_in_small_operations")[static_cast<std::size_t>(r * steps + 1)] = peak[r];
   }
 
   const std::string text = scamsim::app::summarize_run(results);
@@ -273,6 +276,7 @@ TEST_CASE("summarize shows each host country and the headline columns", "[unit][
   CHECK_THAT(text, !Contains("gamma"));
   CHECK_THAT(text, Contains("12,345") && Contains("2,000") && Contains(" 44 ") && Contains("2.00"));
   CHECK_THAT(text, Contains("0.500"));
+  CHECK_THAT(text, Contains("highest") && Contains("20.0%") && Contains("each replicate's highest, median"));
   // 28 days of 1 bn USD a week.
   CHECK_THAT(text, Contains(fmt::format("{:.2f}", 4.0 / (28 / 365.25))));
 
