@@ -284,19 +284,14 @@ std::string summarize_run(const io::Results& results) {
                      percent(global_start("share_held_in_small_operations")),
                      percent(global_end("share_held_in_small_operations")));
   // Cells under pressure show as a peak between the ends, not at either (issue 13): the highest share, and when.
-  const double peak =
-      f.median_of([&](std::size_t r) { return f.global_highest("share_held_in_small_operations", r).value; });
+  constexpr std::string_view small_share = "share_held_in_small_operations";
+  const double peak = f.median_of([&](std::size_t r) { return f.global_highest(small_share, r).value; });
   if (!std::isnan(peak)) {
-    const std::string when =
-        f.replicates() == 1
-            ? fmt::format(
-                  "on {}",
-                  meta.start_date
-                      .plus_days(static_cast<int>(
-                          static_cast<std::int64_t>(f.global_highest("share_held_in_small_operations", 0).step) *
-                          meta.dt_days))
-                      .to_string())
-            : std::string("each replicate's highest, median");
+    std::string when = "each replicate's highest, median";
+    if (f.replicates() == 1) {
+      const auto days = static_cast<std::int64_t>(f.global_highest(small_share, 0).step) * meta.dt_days;
+      when = "on " + meta.start_date.plus_days(static_cast<int>(days)).to_string();
+    }
     out += fmt::format("  {:<32} {:>14}   {}\n", "  highest", percent(peak), when);
   }
   const double revenue_per_year =
