@@ -32,6 +32,12 @@ Command add_run_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--replicates", o->replicates, "Replicates (default: the scenario's run.replicates)")
       ->check(scenario_range("run.replicates", "POSITIVE"));
   command->add_option("--threads", o->threads, "Threads (default 0: all cores)")->check(thread_count());
+  command
+      ->add_option("--engine", o->engine,
+                   "How each step finds the workers with something to do: calendar (default), or scan, which looks "
+                   "at every worker every day; the same results bit for bit, scan kept as the reference to check "
+                   "the calendar against (docs/MODEL.md section 3)")
+      ->check(CLI::IsMember({"calendar", "scan"}));
   command->add_flag("--force", o->force, "Overwrite the results file if it exists");
   command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
   return {command, [o, &command_line](std::ostream& out, std::ostream& err) {
@@ -56,7 +62,12 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
 
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));
-  const run::RunOptions options = replicate_options(o.threads, signals, bar);
+  run::RunOptions options = replicate_options(o.threads, signals, bar);
+  const auto engine = model::engine_named(o.engine);
+  if (!engine || *engine == model::Engine::checked) {
+    throw SetupError(fmt::format("--engine: '{}' is not an engine: calendar or scan", o.engine));
+  }
+  options.engine = *engine;
 
   // Each replicate is written as soon as it and those before it are done (docs/OUTPUT.md 3.6).
   run::RunResult result;

@@ -15,9 +15,10 @@ struct RunCommandOptions {
   std::string scenario;
   std::string output;
   std::vector<std::string> overrides;
-  long long seed = -1;        ///< -1: the scenario's
-  long long replicates = -1;  ///< -1: the scenario's
-  int threads = 0;            ///< 0: all cores
+  long long seed = -1;              ///< -1: the scenario's
+  long long replicates = -1;        ///< -1: the scenario's
+  int threads = 0;                  ///< 0: all cores
+  std::string engine = "calendar";  ///< --engine: calendar, or scan (the reference, for checking)
   bool force = false;
   bool quiet = false;
   std::string command_line;

@@ -52,13 +52,28 @@ Derived derive(const scenario::Scenario& s) {
 
 }  // namespace
 
-Simulation::Simulation(const scenario::Scenario& scenario, std::uint32_t replicate)
+Simulation::Simulation(const scenario::Scenario& scenario, std::uint32_t replicate, Engine engine)
     : scenario_(scenario),
       p_(scenario.params),
       key_{static_cast<std::uint64_t>(scenario.run.seed), replicate},
       derived_(derive(scenario)),
+      engine_(engine),
       record_(derived_.steps, static_cast<std::int64_t>(scenario.countries.size())) {
   initialise_world();
+  if (engine_ != Engine::scan) {
+    // Everyone starts held: each in the roster of its operation and in the calendar at its escape.
+    calendar_.reset(derived_.steps);
+    for (std::uint32_t i = 0; i < workers_.size(); ++i) {
+      rosters_.add(workers_.op[i], i, workers_);
+      calendar_.file(i, workers_.due_step[i]);
+    }
+  }
+}
+
+std::size_t Simulation::index_bytes() const noexcept {
+  return calendar_.bytes() + rosters_.bytes() +
+         (in_care_.capacity() + in_care_admitted_.capacity()) * sizeof(std::uint32_t) +
+         before_.capacity() * sizeof(Before);
 }
 
 void Simulation::step() {

@@ -10,6 +10,7 @@
 #include "sim/model/metrics.hpp"
 #include "sim/model/random.hpp"
 #include "sim/model/tallies.hpp"
+#include "sim/model/worker_index.hpp"
 #include "sim/model/world.hpp"
 #include "sim/scenario/spec.hpp"
 
@@ -51,10 +52,11 @@ struct Ledger {
 /// never on the number of threads.
 class Simulation {
  public:
-  /// Builds the world of MODEL.md section 5 (initialisation) for one replicate.
-  Simulation(const scenario::Scenario& scenario, std::uint32_t replicate);
+  /// Builds the world of MODEL.md section 5 (initialisation) for one replicate. The engine changes how fast
+  /// it runs, never what it gives.
+  Simulation(const scenario::Scenario& scenario, std::uint32_t replicate, Engine engine = Engine::calendar);
   /// The simulation keeps a reference to its scenario: one built from a temporary would outlive it.
-  Simulation(scenario::Scenario&& scenario, std::uint32_t replicate) = delete;
+  Simulation(scenario::Scenario&& scenario, std::uint32_t replicate, Engine engine = Engine::calendar) = delete;
 
   /// Runs one step: the phases of MODEL.md section 3, in order.
   void step();
@@ -80,6 +82,13 @@ class Simulation {
   [[nodiscard]] std::int64_t stock(WorkerState state, CountryId country) const;
   /// Recounts the stocks from the worker columns (tests compare it with stock()).
   [[nodiscard]] std::vector<std::int64_t> recount_stocks() const;
+  [[nodiscard]] Engine engine() const noexcept { return engine_; }
+  /// Workers' changes of state or country so far (for the bench's transitions per second).
+  [[nodiscard]] std::int64_t transitions() const noexcept { return stocks_.moves(); }
+  /// Workers the worker phase has looked at so far, summed over steps (every worker each step with the scan).
+  [[nodiscard]] std::int64_t workers_visited() const noexcept { return workers_visited_; }
+  /// Bytes of the calendar engine's indexes now: the calendar, the rosters, the list of people in aftercare.
+  [[nodiscard]] std::size_t index_bytes() const noexcept;
 
  private:
   // ---- phases, in schedule order (sim/model/phases/*.cpp) ----
@@ -217,6 +226,27 @@ class Simulation {
     double aftercare_kept;     ///< share of that hazard left in aftercare
     double recovery_per_day;   ///< vulnerability shed per day in aftercare
   };
+  /// Whether worker i has anything to do this step: the scan's test, which the calendar's visits pass through.
+  [[nodiscard]] bool has_work(std::uint32_t i) const;
+  /// One worker's transitions this step, by state.
+  void step_worker(std::uint32_t i, const WorkerRates& rates, Outbox& out);
+  /// The reference engine: every worker, in chunks of worker_chunk, each chunk an outbox.
+  void scan_workers(const WorkerRates& rates);
+  /// The calendar engine: the workers due_workers() finds, in id order, in pieces of worker_piece.
+  void step_due_workers(const WorkerRates& rates);
+  /// The workers that may have work this step, in id order: today's bucket of the calendar, the people of
+  /// operations with a fate today, and the people in aftercare.
+  [[nodiscard]] std::vector<std::uint32_t> due_workers();
+  /// After the worker phase: files again in the calendar and the rosters the visited workers whose row changed.
+  void refile_visited(const std::vector<std::uint32_t>& visited);
+  /// Engine::checked: throws if a worker the scan would step is missing from `visited`.
+  void check_calendar(const std::vector<std::uint32_t>& visited) const;
+  /// Serial phases call this after setting a worker's due step: the calendar files it.
+  void note_scheduled(std::uint32_t i);
+  /// Serial phases call this after a worker becomes held: its operation's roster lists it.
+  void note_held(std::uint32_t i);
+  /// Serial phases call this when a worker is admitted to aftercare: it is looked at every step there.
+  void note_in_care(std::uint32_t i);
   void step_held(std::uint32_t i, Outbox& out);
   void step_in_transit(std::uint32_t i, Outbox& out);
   void step_released(std::uint32_t i, Outbox& out);
@@ -320,8 +350,27 @@ class Simulation {
     Flows flows;          ///< the chunk's flow counts
     Stocks stock_deltas;  ///< the chunk's changes to the stocks
   };
-  static constexpr std::size_t worker_chunk = 16384;  ///< workers per task of the worker phase
+  static constexpr std::size_t worker_chunk = 16384;  ///< workers per task of the scan
+  /// Workers per task of the calendar engine. Outboxes are merged in order and a worker's draws are its own, so
+  /// how the visited workers are cut into pieces does not show in results.
+  static constexpr std::size_t worker_piece = 4096;
   std::vector<Outbox> outboxes_;
+  std::size_t outboxes_used_ = 0;  ///< outboxes the worker phase filled this step, merged in order
+
+  // ---- the calendar engine's indexes (worker_index.hpp), unused by the scan ----
+  Engine engine_;
+  WorkerCalendar calendar_;
+  OperatorRosters rosters_;
+  std::vector<std::uint32_t> in_care_;           ///< people in aftercare at the last worker phase, in id order
+  std::vector<std::uint32_t> in_care_admitted_;  ///< admitted since, in the order admitted
+  /// A visited worker's row before the worker phase, to tell which changed.
+  struct Before {
+    WorkerState state;
+    OperatorId op;
+    std::int32_t due_step;
+  };
+  std::vector<Before> before_;
+  std::int64_t workers_visited_ = 0;
 
   /// A released person's re-recruitment mark on the country's demand clock.
   struct Mark {

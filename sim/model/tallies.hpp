@@ -24,6 +24,7 @@ class ByCountry {
   void reset(std::size_t countries) {
     countries_ = countries;
     counts_.assign(rows * countries, 0);
+    moves_ = 0;
   }
   /// Adds n to (row, country).
   void add(Row row, CountryId country, std::int64_t n = 1) { counts_[slot(row, index_of(country))] += n; }
@@ -33,6 +34,7 @@ class ByCountry {
   void move(Row from, CountryId from_country, Row to, CountryId to_country) {
     --counts_[slot(from, index_of(from_country))];
     ++counts_[slot(to, index_of(to_country))];
+    ++moves_;
   }
   /// The count at (row, country).
   [[nodiscard]] std::int64_t get(Row row, CountryId country) const { return counts_[slot(row, index_of(country))]; }
@@ -48,7 +50,10 @@ class ByCountry {
   void add_all(const ByCountry& other) {
     assert(other.counts_.size() == counts_.size());
     for (std::size_t j = 0; j < counts_.size(); ++j) counts_[j] += other.counts_[j];
+    moves_ += other.moves_;
   }
+  /// Calls of move() since the reset, with those of tables added by add_all (people's transitions).
+  [[nodiscard]] std::int64_t moves() const noexcept { return moves_; }
   /// Number of countries.
   [[nodiscard]] std::size_t countries() const noexcept { return countries_; }
   /// The raw counts, row-major (tests compare them with a recount).
@@ -62,6 +67,7 @@ class ByCountry {
 
   std::size_t countries_ = 0;
   std::vector<std::int64_t> counts_;
+  std::int64_t moves_ = 0;
 };
 
 /// The step's flow counts by (CountryMetric, country): the phases add, bookkeeping takes.

@@ -83,7 +83,7 @@ RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& o
       skipped = true;  // not started: a stop or a failed sink ends the run
       return;
     }
-    model::Simulation sim(scenario, static_cast<std::uint32_t>(r));
+    model::Simulation sim(scenario, static_cast<std::uint32_t>(r), options.engine);
     if (!steps.run_to_end(sim)) return;
     if (keep) {
       result.replicates[r] = sim.take_record();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/model/metrics.hpp"
+#include "sim/model/worker_index.hpp"
 #include "sim/scenario/spec.hpp"
 
 namespace scamsim::model {
@@ -32,9 +33,10 @@ using ReplicateSink = std::function<void(std::size_t replicate, model::RunRecord
 
 /// How to run.
 struct RunOptions {
-  int threads = 0;                          ///< 0: all cores
-  const std::atomic<bool>* stop = nullptr;  ///< checked every step; set it to interrupt
-  ProgressFn progress;                      ///< called from any thread, often; may be empty
+  int threads = 0;                                 ///< 0: all cores
+  model::Engine engine = model::Engine::calendar;  ///< how the worker phase finds its workers (same results)
+  const std::atomic<bool>* stop = nullptr;         ///< checked every step; set it to interrupt
+  ProgressFn progress;                             ///< called from any thread, often; may be empty
   /// When set, run_replicates hands each record here instead of keeping it (RunResult::replicates stays
   /// empty): in replicate order, one call at a time, as soon as the replicate and every one before it are
   /// done, so that memory holds only the replicates in flight (docs/OUTPUT.md 3.6). What it throws stops the

@@ -29,10 +29,11 @@ case "$case_name" in
     ;;
   interrupted_leaves_nothing)
     echo "old results" > target.h5
-    # A run long enough to be interrupted: the baseline for five years.
-    "$scamsim" run "$src/scenarios/baseline.toml" -o target.h5 --force -q --threads 1 2> err.txt &
+    # A run long enough to be interrupted: the baseline for sixty years (five take half a second).
+    "$scamsim" run "$src/scenarios/baseline.toml" -o target.h5 --force -q --threads 1 --set run.years=60 2> err.txt &
     pid=$!
-    sleep 0.7
+    wait_until_catching $pid
+    sleep 0.3
     kill -INT $pid
     set +e
     wait $pid

@@ -59,7 +59,7 @@ void Simulation::match_labour() {
 }
 
 void Simulation::merge_outboxes() {
-  const std::size_t chunks = (workers_.size() + worker_chunk - 1) / worker_chunk;
+  const std::size_t chunks = outboxes_used_;
   std::vector<std::int64_t> released(ops_.size(), 0);
   for (std::size_t k = 0; k < chunks; ++k) {
     const Outbox& out = outboxes_[k];
@@ -98,6 +98,7 @@ void Simulation::admit_to_aftercare() {
       flows_.add(CountryMetric::aftercare_admissions, country);
       move_worker(i, WorkerState::in_aftercare, country, stocks_);
       workers_.due_step[i] = step_ + programme_steps;
+      note_in_care(i);
     };
     if (p_.aftercare.most_vulnerable_first > 0) {
       // Shelters take the most vulnerable waiting first; those who have moved on surface and are dropped.
@@ -146,6 +147,8 @@ void Simulation::hold_worker(std::uint32_t i, std::uint32_t o) {
   workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
   move_worker(i, WorkerState::held, ops_.country[o], stocks_);
   workers_.due_step[i] = escape_due(i, step_);
+  note_held(i);
+  note_scheduled(i);
 }
 
 void Simulation::send_worker(std::uint32_t i, std::uint32_t o, CountryId from) {
@@ -156,6 +159,7 @@ void Simulation::send_worker(std::uint32_t i, std::uint32_t o, CountryId from) {
   move_worker(i, WorkerState::in_transit, ops_.country[o], stocks_);
   workers_.due_step[i] =
       step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / derived_.dt_days)));
+  note_scheduled(i);
   flows_.add(CountryMetric::new_recruits, ops_.country[o]);
 }
 
@@ -177,7 +181,7 @@ void Simulation::rerecruit_where_they_are(Placement& places) {
       }
     }
   }
-  const std::size_t chunks = (workers_.size() + worker_chunk - 1) / worker_chunk;
+  const std::size_t chunks = outboxes_used_;
   for (std::size_t k = 0; k < chunks; ++k) {
     rerecruited.insert(rerecruited.end(), outboxes_[k].rerecruit.begin(), outboxes_[k].rerecruit.end());
   }
@@ -190,6 +194,7 @@ void Simulation::rerecruit_where_they_are(Placement& places) {
       // No open place today: still at risk, with a fresh mark on the clock.
       if (workers_.state[i] == WorkerState::released) {
         schedule_released(i, step_);
+        note_scheduled(i);
         file_released(i);
       }
       continue;
@@ -201,13 +206,14 @@ void Simulation::rerecruit_where_they_are(Placement& places) {
 }
 
 void Simulation::retraffic_repatriated(Placement& places) {
-  const std::size_t chunks = (workers_.size() + worker_chunk - 1) / worker_chunk;
+  const std::size_t chunks = outboxes_used_;
   for (std::size_t k = 0; k < chunks; ++k) {
     for (const std::uint32_t i : outboxes_[k].retraffick) {
       Draws d = draws(i, Purpose::recruit_target);
       const std::int64_t o = places.anywhere.take(d, places.remaining);
       if (o < 0) {
         workers_.due_step[i] = retrafficking_due(i, step_);  // no demand now: the risk goes on
+        note_scheduled(i);
         continue;
       }
       --places.open_total;

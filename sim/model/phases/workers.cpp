@@ -14,7 +14,10 @@
 // in care, draw every step: beds are few.
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <stdexcept>
 
+#include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
@@ -24,23 +27,73 @@
 namespace scamsim::model {
 
 void Simulation::step_workers() {
+  const WorkerRates rates{p_.workers.rerecruit_hazard_per_month / days_per_month, 1 - p_.aftercare.effectiveness,
+                          p_.aftercare.vulnerability_recovery_per_month / days_per_month};
+  if (engine_ == Engine::scan) {
+    scan_workers(rates);
+  } else {
+    step_due_workers(rates);
+  }
+}
+
+namespace {
+void clear_outbox_lists(auto& out, std::size_t countries) {
+  out.released.clear();
+  out.rerecruit.clear();
+  out.retraffick.clear();
+  out.op_deltas.clear();
+  out.flows.reset(countries);
+  out.stock_deltas.reset(countries);
+}
+}  // namespace
+
+bool Simulation::has_work(std::uint32_t i) const {
+  switch (workers_.state[i]) {
+    case WorkerState::held:
+      return ops_.fate[index_of(workers_.op[i])] != OperatorFate::none || workers_.due_step[i] <= step_;
+    case WorkerState::in_transit:
+    case WorkerState::released:
+    case WorkerState::repatriated:
+      return workers_.due_step[i] <= step_;
+    case WorkerState::in_aftercare:
+      return true;  // draws every step
+  }
+  return true;
+}
+
+void Simulation::step_worker(std::uint32_t i, const WorkerRates& rates, Outbox& out) {
+  switch (workers_.state[i]) {
+    case WorkerState::held:
+      step_held(i, out);  // the operator's fate today, then escape
+      break;
+    case WorkerState::in_transit:
+      step_in_transit(i, out);  // arrival at the operation, or stranded
+      break;
+    case WorkerState::released:
+      step_released(i, out);  // repatriation by the embassy
+      break;
+    case WorkerState::in_aftercare:
+      step_in_aftercare(i, rates, out);  // recovery, end of programme, re-recruitment
+      break;
+    case WorkerState::repatriated:
+      if (workers_.due_step[i] <= step_) out.retraffick.push_back(i);  // trafficked again, placed in match_labour
+      break;
+  }
+}
+
+void Simulation::scan_workers(const WorkerRates& rates) {
   const std::size_t n = workers_.size();
   const std::size_t nc = scenario_.countries.size();
   const std::size_t chunks = (n + worker_chunk - 1) / worker_chunk;
   if (outboxes_.size() < chunks) outboxes_.resize(chunks);
-  const WorkerRates rates{p_.workers.rerecruit_hazard_per_month / days_per_month, 1 - p_.aftercare.effectiveness,
-                          p_.aftercare.vulnerability_recovery_per_month / days_per_month};
+  outboxes_used_ = chunks;
+  workers_visited_ += static_cast<std::int64_t>(n);
   const auto step = step_;
 
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), [&](const tbb::blocked_range<std::size_t>& range) {
     for (std::size_t chunk = range.begin(); chunk < range.end(); ++chunk) {
       Outbox& out = outboxes_[chunk];
-      out.released.clear();
-      out.rerecruit.clear();
-      out.retraffick.clear();
-      out.op_deltas.clear();
-      out.flows.reset(nc);
-      out.stock_deltas.reset(nc);
+      clear_outbox_lists(out, nc);
 
       // Raw columns in locals: the compiler cannot prove that the writes
       // through the outbox leave the vectors' data pointers alone.
@@ -51,34 +104,122 @@ void Simulation::step_workers() {
 
       const auto end = static_cast<std::uint32_t>(std::min(n, (chunk + 1) * worker_chunk));
       for (auto i = static_cast<std::uint32_t>(chunk * worker_chunk); i < end; ++i) {
-        // The common case first, without a jump table: held, nothing
-        // happening to the operator, nothing due; or repatriated, nothing due.
+        // has_work(), inlined: held, nothing happening to the operator,
+        // nothing due; or travelling, released or repatriated, nothing due.
         const WorkerState st = state[i];
         if (st == WorkerState::held) {
           if (fate[index_of(holder[i])] == OperatorFate::none && due[i] > step) continue;
-        } else if (st == WorkerState::repatriated || st == WorkerState::released) {
+        } else if (st != WorkerState::in_aftercare) {
           if (due[i] > step) continue;
         }
-        switch (st) {
-          case WorkerState::held:
-            step_held(i, out);  // the operator's fate today, then escape
-            break;
-          case WorkerState::in_transit:
-            step_in_transit(i, out);  // arrival at the operation, or stranded
-            break;
-          case WorkerState::released:
-            step_released(i, out);  // repatriation by the embassy
-            break;
-          case WorkerState::in_aftercare:
-            step_in_aftercare(i, rates, out);  // recovery, end of programme, re-recruitment
-            break;
-          case WorkerState::repatriated:
-            if (due[i] <= step) out.retraffick.push_back(i);  // trafficked again, placed in match_labour
-            break;
-        }
+        step_worker(i, rates, out);
       }
     }
   });
+}
+
+void Simulation::step_due_workers(const WorkerRates& rates) {
+  const std::vector<std::uint32_t> visit = due_workers();
+  if (engine_ == Engine::checked) check_calendar(visit);
+  const std::size_t nc = scenario_.countries.size();
+  const std::size_t pieces = (visit.size() + worker_piece - 1) / worker_piece;
+  if (outboxes_.size() < pieces) outboxes_.resize(pieces);
+  outboxes_used_ = pieces;
+  workers_visited_ += static_cast<std::int64_t>(visit.size());
+
+  before_.resize(visit.size());
+  for (std::size_t k = 0; k < visit.size(); ++k) {
+    const std::uint32_t i = visit[k];
+    before_[k] = Before{workers_.state[i], workers_.op[i], workers_.due_step[i]};
+  }
+  const auto step_piece = [&](std::size_t piece) {
+    Outbox& out = outboxes_[piece];
+    clear_outbox_lists(out, nc);
+    const std::size_t end = std::min(visit.size(), (piece + 1) * worker_piece);
+    for (std::size_t k = piece * worker_piece; k < end; ++k) step_worker(visit[k], rates, out);
+  };
+  // Most days a few hundred people have something due: threads would cost more than they save.
+  if (pieces > 1) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pieces, 1), [&](const tbb::blocked_range<std::size_t>& range) {
+      for (std::size_t piece = range.begin(); piece < range.end(); ++piece) step_piece(piece);
+    });
+  } else if (pieces == 1) {
+    step_piece(0);
+  }
+  refile_visited(visit);
+}
+
+std::vector<std::uint32_t> Simulation::due_workers() {
+  // Today's bucket (sorted by take), the people of operations something happens to today, and the people in
+  // aftercare; then only those the scan would step.
+  std::vector<std::uint32_t> due = calendar_.take(step_);
+
+  std::vector<std::uint32_t> of_fates;
+  for (std::size_t o = 0; o < ops_.size(); ++o) {
+    if (ops_.fate[o] != OperatorFate::none) rosters_.append_held(id_at<OperatorId>(o), workers_, of_fates);
+  }
+  std::sort(of_fates.begin(), of_fates.end());
+
+  // Rosters are kept for held people only; in aftercare the list is kept here, compacted each step.
+  std::sort(in_care_admitted_.begin(), in_care_admitted_.end());
+  std::vector<std::uint32_t> in_care;
+  in_care.reserve(in_care_.size() + in_care_admitted_.size());
+  std::merge(in_care_.begin(), in_care_.end(), in_care_admitted_.begin(), in_care_admitted_.end(),
+             std::back_inserter(in_care));
+  in_care_admitted_.clear();
+  in_care.erase(std::unique(in_care.begin(), in_care.end()), in_care.end());
+  std::erase_if(in_care, [&](std::uint32_t i) { return workers_.state[i] != WorkerState::in_aftercare; });
+  in_care_ = in_care;
+
+  std::vector<std::uint32_t> some;
+  std::set_union(due.begin(), due.end(), of_fates.begin(), of_fates.end(), std::back_inserter(some));
+  std::vector<std::uint32_t> all;
+  std::set_union(some.begin(), some.end(), in_care.begin(), in_care.end(), std::back_inserter(all));
+  std::erase_if(all, [&](std::uint32_t i) { return !has_work(i); });
+  return all;
+}
+
+void Simulation::refile_visited(const std::vector<std::uint32_t>& visited) {
+  // The worker phase wrote only the visited workers' rows. One whose due step or state changed is filed for
+  // its new date (not before tomorrow: today's worker phase is over); one now held by another operation joins
+  // its roster; one who is still due tomorrow (nothing changed, the step's work left for the matching phase)
+  // is filed for tomorrow, as the scan would look at it again.
+  for (std::size_t k = 0; k < visited.size(); ++k) {
+    const std::uint32_t i = visited[k];
+    const Before& was = before_[k];
+    const WorkerState now = workers_.state[i];
+    if (now == WorkerState::in_aftercare) continue;  // in in_care_ already
+    if (now == WorkerState::held && (was.state != WorkerState::held || was.op != workers_.op[i])) {
+      rosters_.add(workers_.op[i], i, workers_);
+    }
+    if (now != was.state || workers_.due_step[i] != was.due_step || workers_.due_step[i] <= step_) {
+      calendar_.file(i, std::max(workers_.due_step[i], step_ + 1));
+    }
+  }
+}
+
+void Simulation::check_calendar(const std::vector<std::uint32_t>& visited) const {
+  std::size_t k = 0;
+  for (std::uint32_t i = 0; i < workers_.size(); ++i) {
+    if (!has_work(i)) continue;
+    while (k < visited.size() && visited[k] < i) ++k;
+    if (k == visited.size() || visited[k] != i) {
+      throw std::logic_error(fmt::format("the calendar engine missed worker {} (state {}) on step {}", i,
+                                         static_cast<int>(workers_.state[i]), step_));
+    }
+  }
+}
+
+void Simulation::note_scheduled(std::uint32_t i) {
+  if (engine_ != Engine::scan) calendar_.file(i, std::max(workers_.due_step[i], step_ + 1));
+}
+
+void Simulation::note_held(std::uint32_t i) {
+  if (engine_ != Engine::scan) rosters_.add(workers_.op[i], i, workers_);
+}
+
+void Simulation::note_in_care(std::uint32_t i) {
+  if (engine_ != Engine::scan) in_care_admitted_.push_back(i);
 }
 
 void Simulation::move_worker(std::uint32_t i, WorkerState to, CountryId where, Stocks& stocks) {
