@@ -31,6 +31,8 @@ Derived derive(const scenario::Scenario& s) {
       p.economics.merge_window_days > 0
           ? std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(p.economics.merge_window_days / d.dt_days)))
           : 0;
+  d.aftercare_programme_steps =
+      std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(p.aftercare.programme_days / d.dt_days)));
   d.news_reaction_steps =
       p.relocation.news_reaction_days > 0
           ? std::max<std::int32_t>(1,
@@ -285,7 +287,7 @@ void Simulation::initialise_world() {
         const auto id = static_cast<std::uint32_t>(workers_.size());
         Draws d(key_, 0, id, Purpose::init_nationality);
         const auto nationality = id_at<CountryId>(d.categorical(nationality_weights));
-        workers_.add(WorkerState::held, nationality, where, o, 0, 0, draw_vulnerability(id), 1);
+        workers_.add(WorkerState::held, nationality, where, o, 0, draw_vulnerability(id));
         workers_.due_step[id] = escape_due(id, 0, Purpose::init_escape);
         ops_.workers[oi] += 1;
         add_stock(WorkerState::held, where, 1);

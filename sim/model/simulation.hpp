@@ -21,16 +21,17 @@ struct Derived {
   double dt_days = 1;
   std::int32_t steps = 0;
   std::int32_t decision_interval_steps = 1;
-  double pressure_decay_per_step = 1;         ///< 2^(-dt / half-life)
-  double risk_smoothing_per_step = 1;         ///< 1 - exp(-dt / memory)
-  double revenue_smoothing_per_step = 1;      ///< 1 - exp(-dt / pressure.revenue_memory_days)
-  double visibility_floor = 0;                ///< enforcement.visibility_floor x run.scale (weighted visibility)
-  std::int32_t news_reaction_steps = 0;       ///< relocation.news_reaction_days in steps, 0: off
-  std::int32_t merge_window_steps = 0;        ///< economics.merge_window_days in steps, 0: the same step only
-  std::vector<std::int32_t> event_steps;      ///< step of each scenario event (in date order)
-  std::vector<double> embassy_rate_per_day;   ///< by nationality
-  std::vector<std::vector<SiteId>> sites_of;  ///< by country
-  std::vector<CountryId> hosts;               ///< countries with a host role and at least one site
+  double pressure_decay_per_step = 1;          ///< 2^(-dt / half-life)
+  double risk_smoothing_per_step = 1;          ///< 1 - exp(-dt / memory)
+  double revenue_smoothing_per_step = 1;       ///< 1 - exp(-dt / pressure.revenue_memory_days)
+  double visibility_floor = 0;                 ///< enforcement.visibility_floor x run.scale (weighted visibility)
+  std::int32_t news_reaction_steps = 0;        ///< relocation.news_reaction_days in steps, 0: off
+  std::int32_t merge_window_steps = 0;         ///< economics.merge_window_days in steps, 0: the same step only
+  std::int32_t aftercare_programme_steps = 1;  ///< aftercare.programme_days in steps, at least 1
+  std::vector<std::int32_t> event_steps;       ///< step of each scenario event (in date order)
+  std::vector<double> embassy_rate_per_day;    ///< by nationality
+  std::vector<std::vector<SiteId>> sites_of;   ///< by country
+  std::vector<CountryId> hosts;                ///< countries with a host role and at least one site
 };
 
 /// Where operators' money went in one step, summed over every operator slot.

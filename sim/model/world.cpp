@@ -63,14 +63,12 @@ OperatorId Operators::allocate() {
 }
 
 std::uint32_t Workers::add(WorkerState s, CountryId nationality_, CountryId where, OperatorId holder, std::int32_t due,
-                           std::int32_t since, float vulnerability_, std::uint8_t trafficked) {
+                           float vulnerability_) {
   state.push_back(s);
-  times_trafficked.push_back(trafficked);
   nationality.push_back(nationality_);
   country.push_back(where);
   op.push_back(holder);
   due_step.push_back(due);
-  since_step.push_back(since);
   vulnerability.push_back(vulnerability_);
   clock_due.push_back(0.0f);
   return static_cast<std::uint32_t>(state.size() - 1);

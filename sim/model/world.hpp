@@ -124,26 +124,26 @@ struct Operators {
 };
 
 /// Workers, one per trafficked person at scale 1: a structure of arrays of
-/// compact types (26 bytes of hot state each). A worker's next scheduled
-/// event is a step number (`due_step`), so idle workers cost a comparison.
+/// compact types (21 bytes each). A worker's next scheduled event is a step
+/// number (`due_step`), filed in the engine's calendar (worker_index.hpp).
+/// The step a stay in aftercare began is its end less the programme's length,
+/// so no column keeps when a state began.
 struct Workers {
   std::vector<WorkerState> state;
-  std::vector<std::uint8_t> times_trafficked;
   std::vector<CountryId> nationality;
-  std::vector<CountryId> country;        ///< where the person is now
-  std::vector<OperatorId> op;            ///< holding (or awaiting) operator; no_operator otherwise
-  std::vector<std::int32_t> due_step;    ///< step of the next scheduled event of the current state
-  std::vector<std::int32_t> since_step;  ///< step the current state began
+  std::vector<CountryId> country;      ///< where the person is now
+  std::vector<OperatorId> op;          ///< holding (or awaiting) operator; no_operator otherwise
+  std::vector<std::int32_t> due_step;  ///< step of the next scheduled event of the current state
   std::vector<float> vulnerability;
   std::vector<float> clock_due;  ///< released: the country demand clock reading at which re-recruitment comes
 
   [[nodiscard]] std::size_t size() const noexcept { return state.size(); }
   /// Appends a worker and returns its index.
   std::uint32_t add(WorkerState s, CountryId nationality_, CountryId where, OperatorId holder, std::int32_t due,
-                    std::int32_t since, float vulnerability_, std::uint8_t trafficked);
-  /// Bytes of hot state per worker, for the memory figures.
-  static constexpr std::size_t bytes_per_worker = sizeof(WorkerState) + sizeof(std::uint8_t) + 2 * sizeof(CountryId) +
-                                                  sizeof(OperatorId) + 2 * sizeof(std::int32_t) + 2 * sizeof(float);
+                    float vulnerability_);
+  /// Bytes of the columns per worker, for the memory figures (the engine's indexes are counted apart).
+  static constexpr std::size_t bytes_per_worker =
+      sizeof(WorkerState) + 2 * sizeof(CountryId) + sizeof(OperatorId) + sizeof(std::int32_t) + 2 * sizeof(float);
 };
 
 }  // namespace scamsim::model

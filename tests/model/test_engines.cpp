@@ -132,7 +132,7 @@ TEST_CASE("A roster lists the workers its operation holds now, whoever left sinc
   Workers workers;
   const OperatorId a{0};
   const OperatorId b{1};
-  for (int k = 0; k < 6; ++k) workers.add(WorkerState::held, CountryId{}, CountryId{}, a, 0, 0, 0.5f, 1);
+  for (int k = 0; k < 6; ++k) workers.add(WorkerState::held, CountryId{}, CountryId{}, a, 0, 0.5f);
   OperatorRosters rosters;
   for (std::uint32_t i = 0; i < 6; ++i) rosters.add(a, i, workers);
   workers.state[1] = WorkerState::released;  // escaped

@@ -88,8 +88,7 @@ void Simulation::merge_outboxes() {
 }
 
 void Simulation::admit_to_aftercare() {
-  const auto programme_steps =
-      std::max<std::int32_t>(1, static_cast<std::int32_t>(std::lround(p_.aftercare.programme_days / derived_.dt_days)));
+  const std::int32_t programme_steps = derived_.aftercare_programme_steps;
   for (std::size_t c = 0; c < scenario_.countries.size(); ++c) {
     const CountryId country = id_at<CountryId>(c);
     std::int64_t free_beds = countries_[c].aftercare_beds - stock(WorkerState::in_aftercare, country);
@@ -144,7 +143,6 @@ Simulation::Placement Simulation::count_open_places() const {
 void Simulation::hold_worker(std::uint32_t i, std::uint32_t o) {
   ops_.workers[o] += 1;
   workers_.op[i] = OperatorId{o};
-  workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
   move_worker(i, WorkerState::held, ops_.country[o], stocks_);
   workers_.due_step[i] = escape_due(i, step_);
   note_held(i);
@@ -155,7 +153,6 @@ void Simulation::send_worker(std::uint32_t i, std::uint32_t o, CountryId from) {
   const double days = scenario_.matrices.transit_days[scenario_.pair_index(from, ops_.country[o])];
   ops_.incoming[o] += 1;
   workers_.op[i] = OperatorId{o};
-  workers_.times_trafficked[i] = static_cast<std::uint8_t>(std::min(255, workers_.times_trafficked[i] + 1));
   move_worker(i, WorkerState::in_transit, ops_.country[o], stocks_);
   workers_.due_step[i] =
       step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / derived_.dt_days)));
@@ -280,8 +277,8 @@ void Simulation::traffic_new_recruits(Placement& places) {
       const std::int64_t o = places.anywhere.take(d, places.remaining);
       if (o < 0) break;
       const CountryId origin = id_at<CountryId>(c);
-      const std::uint32_t i = workers_.add(WorkerState::in_transit, origin, origin, no_operator, 0, step_,
-                                           draw_vulnerability(static_cast<std::uint32_t>(workers_.size())), 0);
+      const std::uint32_t i = workers_.add(WorkerState::in_transit, origin, origin, no_operator, 0,
+                                           draw_vulnerability(static_cast<std::uint32_t>(workers_.size())));
       add_stock(WorkerState::in_transit, origin, 1);  // `send_worker` moves it to its destination
       send_worker(i, static_cast<std::uint32_t>(o), origin);
     }

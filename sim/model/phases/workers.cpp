@@ -226,7 +226,6 @@ void Simulation::move_worker(std::uint32_t i, WorkerState to, CountryId where, S
   stocks.move(workers_.state[i], workers_.country[i], to, where);
   workers_.state[i] = to;
   workers_.country[i] = where;
-  workers_.since_step[i] = step_;
 }
 
 void Simulation::set_free(std::uint32_t i, CountryMetric why, Outbox& out) {
@@ -364,7 +363,9 @@ void Simulation::step_released(std::uint32_t i, Outbox& out) {
 void Simulation::step_in_aftercare(std::uint32_t i, const WorkerRates& rates, Outbox& out) {
   const CountryId c = workers_.country[i];
   // Support lowers vulnerability, and aftercare shields from recruiters.
-  const double days_in_care = static_cast<double>(step_ - workers_.since_step[i]) * derived_.dt_days;
+  // Admitted on the step its programme's end was set from (admit_to_aftercare).
+  const std::int32_t admitted_step = workers_.due_step[i] - derived_.aftercare_programme_steps;
+  const double days_in_care = static_cast<double>(step_ - admitted_step) * derived_.dt_days;
   const double vulnerability = workers_.vulnerability[i] * std::exp(-rates.recovery_per_day * days_in_care);
   if (workers_.due_step[i] <= step_) {
     // The programme ends with repatriation.
