@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -44,6 +45,7 @@ struct Timing {
   double floor_seconds = 0;
   double peak_mib = 0;  ///< the child's peak resident memory when its run ended: world, indexes and record
   double runs = 0;      ///< the sweep line: runs done
+  std::array<double, model::phase_count> phase_seconds{};
   char error[256] = {};
 };
 
@@ -84,6 +86,7 @@ Timing time_run(const scenario::Scenario& s, model::Engine engine, int threads) 
   t.transitions = sim.transitions();
   t.final_workers = static_cast<std::int64_t>(sim.workers().size());
   t.index_bytes = static_cast<std::int64_t>(sim.index_bytes());
+  t.phase_seconds = sim.phase_seconds();
   t.floor_seconds = floor_seconds(sim.workers(), t.transitions);
   return t;
 }
@@ -219,6 +222,7 @@ int bench_command(const BenchOptions& o, std::ostream& out) {
     model::Engine engine;
     int threads;
     double seconds;
+    std::array<double, model::phase_count> phase_seconds;
   };
   std::vector<Row> rows;
   for (const double scale : o.scales) {
@@ -232,7 +236,7 @@ int bench_command(const BenchOptions& o, std::ostream& out) {
       for (const int threads : thread_counts) {
         const Timing t = in_child([&] { return time_run(s, engine, threads); });
         if (threads == 1) single = t.seconds;
-        rows.push_back({scale, engine, threads, t.seconds});
+        rows.push_back({scale, engine, threads, t.seconds, t.phase_seconds});
         const double days_per_step = static_cast<double>(s.run.dt_days);
         out << fmt::format(
             "{:>6g} {:>9} {:>7} {:>9} {:>8.3f} {:>13} {:>13} {:>8.4f} {:>8.1f} {:>8.2f} {:>9.0f} {:>9.1f}\n", scale,
@@ -253,6 +257,20 @@ int bench_command(const BenchOptions& o, std::ostream& out) {
                            r.seconds / c.seconds);
       }
     }
+  }
+
+  // Where the calendar's time goes: each phase's share of its run, one line per scale and thread count.
+  out << "\nwhere the time goes (calendar; seconds per phase):\n";
+  out << fmt::format("{:>6} {:>7}", "scale", "threads");
+  for (std::size_t k = 0; k < model::phase_count; ++k) {
+    out << fmt::format(" {:>9}", model::phase_name(static_cast<model::Phase>(k)).substr(0, 9));
+  }
+  out << "\n";
+  for (const Row& r : rows) {
+    if (r.engine != model::Engine::calendar) continue;
+    out << fmt::format("{:>6g} {:>7}", r.scale, r.threads);
+    for (const double seconds : r.phase_seconds) out << fmt::format(" {:>9.3f}", seconds);
+    out << "\n";
   }
 
   if (o.design_runs != 0) {

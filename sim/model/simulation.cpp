@@ -78,17 +78,50 @@ std::size_t Simulation::index_bytes() const noexcept {
          before_.capacity() * sizeof(Before);
 }
 
+std::string_view phase_name(Phase phase) {
+  static constexpr std::array<std::string_view, phase_count> names = {
+      "events", "countries", "operators", "plans", "entry", "raids", "workers", "matching", "bookkeeping"};
+  return names[static_cast<std::size_t>(phase)];
+}
+
+namespace {
+/// Adds the time since the last lap to a phase's total: what each phase costs, for the bench.
+class PhaseClock {
+ public:
+  explicit PhaseClock(std::array<double, phase_count>& seconds) : seconds_(seconds) {}
+  void lap(Phase phase) {
+    const auto now = std::chrono::steady_clock::now();
+    seconds_[static_cast<std::size_t>(phase)] += std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+  }
+
+ private:
+  std::array<double, phase_count>& seconds_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+}  // namespace
+
 void Simulation::step() {
   assert(!finished());
+  PhaseClock clock(phase_seconds_);
   apply_scheduled_events();  // 1. sanctions, arrests, crackdowns, budgets ... dated today
-  update_countries();        // 2. pressure decays, will, raid intensity, aftercare beds, local demand
-  run_operators();           // 3. revenue, costs, laundering, risk; decide release, split, merge, move
+  clock.lap(Phase::events);
+  update_countries();  // 2. pressure decays, will, raid intensity, aftercare beds, local demand
+  clock.lap(Phase::countries);
+  run_operators();  // 3. revenue, costs, laundering, risk; decide release, split, merge, move
+  clock.lap(Phase::operators);
   resolve_operator_plans();  //    carry out splits, merges and moves in operator-id order
-  open_operations();         //    entrants and reopened premises, in host order
-  draw_raids();              // 4. raids drawn per country, targets, leaks, outcomes
-  step_workers();            // 5. every worker's transitions (parallel, outboxes per chunk)
-  match_labour();            // 6. aftercare beds, re-recruitment, new trafficking, in worker-id order
-  record_step();             // 7. the step's metrics
+  clock.lap(Phase::plans);
+  open_operations();  //    entrants and reopened premises, in host order
+  clock.lap(Phase::entry);
+  draw_raids();  // 4. raids drawn per country, targets, leaks, outcomes
+  clock.lap(Phase::raids);
+  step_workers();  // 5. the transitions of the workers with something to do (calendar or scan)
+  clock.lap(Phase::workers);
+  match_labour();  // 6. aftercare beds, re-recruitment, new trafficking, in worker-id order
+  clock.lap(Phase::matching);
+  record_step();  // 7. the step's metrics
+  clock.lap(Phase::bookkeeping);
   ++step_;
 }
 

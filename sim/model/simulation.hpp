@@ -3,7 +3,10 @@
 // schedule is MODEL.md section 3; each phase lives in its own file under
 // sim/model/phases/ and docs/MODEL.md describes it.
 
+#include <array>
+#include <chrono>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "sim/model/decisions.hpp"
@@ -33,6 +36,12 @@ struct Derived {
   std::vector<std::vector<SiteId>> sites_of;   ///< by country
   std::vector<CountryId> hosts;                ///< countries with a host role and at least one site
 };
+
+/// The phases of a step (MODEL.md section 3), for the time each takes.
+enum class Phase : std::uint8_t { events, countries, operators, plans, entry, raids, workers, matching, bookkeeping };
+inline constexpr std::size_t phase_count = 9;
+/// A phase's name in the bench's breakdown ("workers", "matching", ...).
+[[nodiscard]] std::string_view phase_name(Phase phase);
 
 /// Where operators' money went in one step, summed over every operator slot.
 /// Conservation: the change in total capital equals revenue - costs - frozen
@@ -88,6 +97,8 @@ class Simulation {
   [[nodiscard]] std::int64_t transitions() const noexcept { return stocks_.moves(); }
   /// Workers the worker phase has looked at so far, summed over steps (every worker each step with the scan).
   [[nodiscard]] std::int64_t workers_visited() const noexcept { return workers_visited_; }
+  /// Wall seconds spent in each phase so far, indexed by Phase (the bench's breakdown; never in results).
+  [[nodiscard]] const std::array<double, phase_count>& phase_seconds() const noexcept { return phase_seconds_; }
   /// Bytes of the calendar engine's indexes now: the calendar, the rosters, the list of people in aftercare.
   [[nodiscard]] std::size_t index_bytes() const noexcept;
 
@@ -354,7 +365,7 @@ class Simulation {
   static constexpr std::size_t worker_chunk = 16384;  ///< workers per task of the scan
   /// Workers per task of the calendar engine. Outboxes are merged in order and a worker's draws are its own, so
   /// how the visited workers are cut into pieces does not show in results.
-  static constexpr std::size_t worker_piece = 4096;
+  static constexpr std::size_t worker_piece = 256;
   std::vector<Outbox> outboxes_;
   std::size_t outboxes_used_ = 0;  ///< outboxes the worker phase filled this step, merged in order
 
@@ -372,6 +383,7 @@ class Simulation {
   };
   std::vector<Before> before_;
   std::int64_t workers_visited_ = 0;
+  std::array<double, phase_count> phase_seconds_{};
 
   /// A released person's re-recruitment mark on the country's demand clock.
   struct Mark {
