@@ -49,7 +49,7 @@ struct Timing {
   char error[256] = {};
 };
 
-/// The floor: each of the run's transitions touching one worker's row once (reading and writing every column
+/// The floor: each of the run's transitions touching one worker's row once (reading and writing every field
 /// of a row spread across the workers, in a tight loop), on a copy of the run's last world. What an engine
 /// that did nothing but its transitions would cost. Best of three passes.
 double floor_seconds(model::Workers w, std::int64_t transitions) {
@@ -62,12 +62,13 @@ double floor_seconds(model::Workers w, std::int64_t transitions) {
       // A multiplicative hash of t, mapped onto [0, n) by a multiply-shift: rows all over the columns.
       const std::uint32_t h = static_cast<std::uint32_t>(t + pass) * 2654435761u;
       const std::size_t i = (std::uint64_t{h} * n) >> 32;
-      w.state[i] = static_cast<model::WorkerState>((static_cast<unsigned>(w.state[i]) + 1) % model::worker_state_count);
-      w.country[i] = w.nationality[i];
-      w.op[i] = model::OperatorId{static_cast<std::uint32_t>(w.op[i]) ^ 1u};
-      w.due_step[i] += 1;
-      w.vulnerability[i] *= 0.999f;
-      w.clock_due[i] += 1.0f;
+      model::Worker& row = w[i];
+      row.state = static_cast<model::WorkerState>((static_cast<unsigned>(row.state) + 1) % model::worker_state_count);
+      row.country = row.nationality;
+      row.op = model::OperatorId{static_cast<std::uint32_t>(row.op) ^ 1u};
+      row.due_step += 1;
+      row.vulnerability *= 0.999f;
+      row.clock_due += 1.0f;
     }
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }

@@ -66,8 +66,8 @@ Simulation::Simulation(const scenario::Scenario& scenario, std::uint32_t replica
     // Everyone starts held: each in the roster of its operation and in the calendar at its escape.
     calendar_.reset(derived_.steps);
     for (std::uint32_t i = 0; i < workers_.size(); ++i) {
-      rosters_.add(workers_.op[i], i, workers_);
-      calendar_.file(i, workers_.due_step[i]);
+      rosters_.add(workers_[i].op, i, workers_);
+      calendar_.file(i, workers_[i].due_step);
     }
   }
 }
@@ -136,7 +136,7 @@ std::int64_t Simulation::stock(WorkerState state, CountryId country) const { ret
 std::vector<std::int64_t> Simulation::recount_stocks() const {
   std::vector<std::int64_t> counts(worker_state_count * scenario_.countries.size(), 0);
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    ++counts[static_cast<std::size_t>(workers_.state[i]) * scenario_.countries.size() + index_of(workers_.country[i])];
+    ++counts[static_cast<std::size_t>(workers_[i].state) * scenario_.countries.size() + index_of(workers_[i].country)];
   }
   return counts;
 }
@@ -158,7 +158,7 @@ std::int32_t Simulation::escape_due(std::uint32_t worker, std::int32_t from_step
 }
 
 std::int32_t Simulation::retrafficking_due(std::uint32_t worker, std::int32_t from_step) const {
-  const double rate = p_.workers.retraffick_hazard_per_year / days_per_year * workers_.vulnerability[worker];
+  const double rate = p_.workers.retraffick_hazard_per_year / days_per_year * workers_[worker].vulnerability;
   const double days = draws(worker, Purpose::retrafficking).exponential(rate);
   const double steps = std::ceil(days / derived_.dt_days);
   return steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
@@ -176,26 +176,26 @@ float Simulation::draw_vulnerability(std::uint32_t worker) const {
 }
 
 void Simulation::schedule_released(std::uint32_t worker, std::int32_t from_step) {
-  const double rate = derived_.embassy_rate_per_day[index_of(workers_.nationality[worker])];
+  const double rate = derived_.embassy_rate_per_day[index_of(workers_[worker].nationality)];
   const double steps = std::ceil(draws(worker, Purpose::repatriation).exponential(rate) / derived_.dt_days);
-  workers_.due_step[worker] =
+  workers_[worker].due_step =
       steps >= never - from_step ? never : from_step + std::max<std::int32_t>(1, static_cast<std::int32_t>(steps));
   // Re-recruitment comes when the country's demand clock has advanced by
   // E / vulnerability, E a unit exponential: the inverse of the cumulative hazard.
   const double mark = draws(worker, Purpose::rerecruitment).exponential(1.0) /
-                      std::max(1e-9, static_cast<double>(workers_.vulnerability[worker]));
-  workers_.clock_due[worker] =
-      static_cast<float>(countries_[index_of(workers_.country[worker])].demand_clock + std::min(mark, 1e30));
+                      std::max(1e-9, static_cast<double>(workers_[worker].vulnerability));
+  workers_[worker].clock_due =
+      static_cast<float>(countries_[index_of(workers_[worker].country)].demand_clock + std::min(mark, 1e30));
 }
 
 void Simulation::file_released(std::uint32_t worker) {
-  const std::size_t c = index_of(workers_.country[worker]);
+  const std::size_t c = index_of(workers_[worker].country);
   auto& heap = marks_[c];
-  heap.push_back(Mark{workers_.clock_due[worker], worker});
+  heap.push_back(Mark{workers_[worker].clock_due, worker});
   std::push_heap(heap.begin(), heap.end());
   if (countries_[c].aftercare_budget_usd_per_year <= 0) return;
   if (p_.aftercare.most_vulnerable_first > 0) {
-    bed_heap_[c].push_back(Waiting{workers_.vulnerability[worker], worker});
+    bed_heap_[c].push_back(Waiting{workers_[worker].vulnerability, worker});
     std::push_heap(bed_heap_[c].begin(), bed_heap_[c].end());
   } else {
     bed_queue_[c].push_back(worker);
@@ -321,7 +321,7 @@ void Simulation::initialise_world() {
         Draws d(key_, 0, id, Purpose::init_nationality);
         const auto nationality = id_at<CountryId>(d.categorical(nationality_weights));
         workers_.add(WorkerState::held, nationality, where, o, 0, draw_vulnerability(id));
-        workers_.due_step[id] = escape_due(id, 0, Purpose::init_escape);
+        workers_[id].due_step = escape_due(id, 0, Purpose::init_escape);
         ops_.workers[oi] += 1;
         add_stock(WorkerState::held, where, 1);
       }

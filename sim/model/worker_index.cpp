@@ -73,7 +73,7 @@ void OperatorRosters::compact(OperatorId o, Roster& roster, const Workers& worke
   auto& list = roster.workers;
   list.erase(
       std::remove_if(list.begin(), list.end(),
-                     [&](std::uint32_t i) { return workers.state[i] != WorkerState::held || workers.op[i] != o; }),
+                     [&](std::uint32_t i) { return workers[i].state != WorkerState::held || workers[i].op != o; }),
       list.end());
   if (!std::is_sorted(list.begin(), list.end())) std::sort(list.begin(), list.end());
   list.erase(std::unique(list.begin(), list.end()), list.end());

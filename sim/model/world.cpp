@@ -64,14 +64,8 @@ OperatorId Operators::allocate() {
 
 std::uint32_t Workers::add(WorkerState s, CountryId nationality_, CountryId where, OperatorId holder, std::int32_t due,
                            float vulnerability_) {
-  state.push_back(s);
-  nationality.push_back(nationality_);
-  country.push_back(where);
-  op.push_back(holder);
-  due_step.push_back(due);
-  vulnerability.push_back(vulnerability_);
-  clock_due.push_back(0.0f);
-  return static_cast<std::uint32_t>(state.size() - 1);
+  rows.push_back(Worker{vulnerability_, 0.0f, due, holder, nationality_, where, s});
+  return static_cast<std::uint32_t>(rows.size() - 1);
 }
 
 }  // namespace scamsim::model

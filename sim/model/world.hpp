@@ -123,27 +123,34 @@ struct Operators {
   [[nodiscard]] bool active(OperatorId o) const { return state[index_of(o)] == OperatorState::active; }
 };
 
-/// Workers, one per trafficked person at scale 1: a structure of arrays of
-/// compact types (21 bytes each). A worker's next scheduled event is a step
-/// number (`due_step`), filed in the engine's calendar (worker_index.hpp).
-/// The step a stay in aftercare began is its end less the programme's length,
-/// so no column keeps when a state began.
-struct Workers {
-  std::vector<WorkerState> state;
-  std::vector<CountryId> nationality;
-  std::vector<CountryId> country;      ///< where the person is now
-  std::vector<OperatorId> op;          ///< holding (or awaiting) operator; no_operator otherwise
-  std::vector<std::int32_t> due_step;  ///< step of the next scheduled event of the current state
-  std::vector<float> vulnerability;
-  std::vector<float> clock_due;  ///< released: the country demand clock reading at which re-recruitment comes
+/// One trafficked person's state, in one 24-byte row. A worker's next scheduled event is a step number
+/// (`due_step`), filed in the engine's calendar (worker_index.hpp). The step a stay in aftercare began is its
+/// end less the programme's length, so no field keeps when a state began.
+struct Worker {
+  float vulnerability;
+  float clock_due;        ///< released: the country demand clock reading at which re-recruitment comes
+  std::int32_t due_step;  ///< step of the next scheduled event of the current state
+  OperatorId op;          ///< holding (or awaiting) operator; no_operator otherwise
+  CountryId nationality;
+  CountryId country;  ///< where the person is now
+  WorkerState state;
+};
+static_assert(sizeof(Worker) == 24, "a worker's row is its hot state: keep it small (bench prints it)");
 
-  [[nodiscard]] std::size_t size() const noexcept { return state.size(); }
+/// Workers, one per trafficked person at scale 1, as rows rather than columns: the calendar engine touches a
+/// few workers scattered over the table, and a row is one cache line's worth where columns are seven
+/// (docs/MODEL.md section 3).
+struct Workers {
+  std::vector<Worker> rows;
+
+  [[nodiscard]] std::size_t size() const noexcept { return rows.size(); }
+  Worker& operator[](std::size_t i) noexcept { return rows[i]; }
+  const Worker& operator[](std::size_t i) const noexcept { return rows[i]; }
   /// Appends a worker and returns its index.
   std::uint32_t add(WorkerState s, CountryId nationality_, CountryId where, OperatorId holder, std::int32_t due,
                     float vulnerability_);
-  /// Bytes of the columns per worker, for the memory figures (the engine's indexes are counted apart).
-  static constexpr std::size_t bytes_per_worker =
-      sizeof(WorkerState) + 2 * sizeof(CountryId) + sizeof(OperatorId) + sizeof(std::int32_t) + 2 * sizeof(float);
+  /// Bytes of state per worker, for the memory figures (the engine's indexes are counted apart).
+  static constexpr std::size_t bytes_per_worker = sizeof(Worker);
 };
 
 }  // namespace scamsim::model

@@ -135,8 +135,8 @@ TEST_CASE("A roster lists the workers its operation holds now, whoever left sinc
   for (int k = 0; k < 6; ++k) workers.add(WorkerState::held, CountryId{}, CountryId{}, a, 0, 0.5f);
   OperatorRosters rosters;
   for (std::uint32_t i = 0; i < 6; ++i) rosters.add(a, i, workers);
-  workers.state[1] = WorkerState::released;  // escaped
-  workers.op[4] = b;                         // moved to a cell
+  workers[1].state = WorkerState::released;  // escaped
+  workers[4].op = b;                         // moved to a cell
   rosters.add(b, 4, workers);
   rosters.add(a, 2, workers);  // listed twice: once each when read
   std::vector<std::uint32_t> held;

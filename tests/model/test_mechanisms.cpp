@@ -19,6 +19,19 @@ using namespace scamsim::model;
 
 namespace {
 
+/// One field of every worker's row, in id order.
+template <class T>
+std::vector<T> column(const Workers& workers, T Worker::*field) {
+  std::vector<T> values;
+  values.reserve(workers.size());
+  for (const Worker& w : workers.rows) values.push_back(w.*field);
+  return values;
+}
+
+}  // namespace
+
+namespace {
+
 scenario::Scenario quiet(std::vector<std::string> overrides = {}) {
   return scenario::load_scenario(test::test_scenario_path("quiet.toml"), overrides);
 }
@@ -139,12 +152,12 @@ TEST_CASE("Aftercare never exceeds its beds, and full effectiveness means nobody
   Simulation sim(s, 0);
   std::int64_t admitted = 0;
   while (!sim.finished()) {
-    const std::vector<WorkerState> before = sim.workers().state;
+    const std::vector<WorkerState> before = column(sim.workers(), &Worker::state);
     sim.step();
     REQUIRE(sim.stock(WorkerState::in_aftercare, id_at<CountryId>(0)) <= sim.countries()[0].aftercare_beds);
     REQUIRE(sim.countries()[0].aftercare_beds == 100);
     for (std::size_t i = 0; i < before.size(); ++i) {
-      REQUIRE_FALSE((before[i] == WorkerState::in_aftercare && sim.workers().state[i] == WorkerState::held));
+      REQUIRE_FALSE((before[i] == WorkerState::in_aftercare && sim.workers()[i].state == WorkerState::held));
     }
     admitted +=
         static_cast<std::int64_t>(sim.record().at(CountryMetric::aftercare_admissions, sim.current_step() - 1, 0));
@@ -174,7 +187,7 @@ TEST_CASE("Workers differ in vulnerability with a spread, around the same mean",
   auto vulnerabilities = [](const char* spread) {
     const auto s = quiet({"operations.0.workers=3000", std::string("workers.vulnerability_spread=") + spread});
     const Simulation sim(s, 0);
-    return sim.workers().vulnerability;
+    return column(sim.workers(), &Worker::vulnerability);
   };
   const auto same = vulnerabilities("0");
   REQUIRE(same.size() >= 3000);
@@ -203,16 +216,16 @@ TEST_CASE("Shelters that take the most vulnerable first admit people more vulner
     double admitted = 0, waiting = 0;
     std::int64_t n_admitted = 0, n_waiting = 0;
     while (!sim.finished()) {
-      const std::vector<WorkerState> before = sim.workers().state;
-      const std::vector<float> vulnerability = sim.workers().vulnerability;  // as filed: it falls only in care
+      const std::vector<WorkerState> before = column(sim.workers(), &Worker::state);
+      const std::vector<float> vulnerability = column(sim.workers(), &Worker::vulnerability);  // as filed: it falls only in care
       sim.step();
-      const auto& after = sim.workers().state;
+      const auto after = column(sim.workers(), &Worker::state);
       for (std::size_t i = 0; i < before.size(); ++i) {
         if (before[i] != WorkerState::released || after[i] == WorkerState::repatriated) continue;
         if (after[i] == WorkerState::in_aftercare) {
           admitted += vulnerability[i];
           ++n_admitted;
-        } else if (after[i] == WorkerState::released && sim.workers().country[i] == id_at<CountryId>(0)) {
+        } else if (after[i] == WorkerState::released && sim.workers()[i].country == id_at<CountryId>(0)) {
           waiting += vulnerability[i];
           ++n_waiting;
         }

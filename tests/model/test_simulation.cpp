@@ -44,8 +44,8 @@ TEST_CASE("Every worker is in exactly one state every step, and the kept stocks 
     std::vector<std::int32_t> held(sim.operators().size(), 0);
     std::vector<std::int32_t> incoming(sim.operators().size(), 0);
     for (std::size_t i = 0; i < sim.workers().size(); ++i) {
-      if (sim.workers().state[i] == WorkerState::held) ++held[index_of(sim.workers().op[i])];
-      if (sim.workers().state[i] == WorkerState::in_transit) ++incoming[index_of(sim.workers().op[i])];
+      if (sim.workers()[i].state == WorkerState::held) ++held[index_of(sim.workers()[i].op)];
+      if (sim.workers()[i].state == WorkerState::in_transit) ++incoming[index_of(sim.workers()[i].op)];
     }
     REQUIRE(held == sim.operators().workers);
     REQUIRE(incoming == sim.operators().incoming);
@@ -193,8 +193,8 @@ TEST_CASE("No one is held by an operation that is gone, with or without the disp
     while (!sim.finished()) {
       sim.step();
       for (std::size_t i = 0; i < sim.workers().size(); ++i) {
-        if (sim.workers().state[i] != WorkerState::held) continue;
-        if (sim.operators().state[index_of(sim.workers().op[i])] == OperatorState::dismantled) ++ghosts;
+        if (sim.workers()[i].state != WorkerState::held) continue;
+        if (sim.operators().state[index_of(sim.workers()[i].op)] == OperatorState::dismantled) ++ghosts;
       }
     }
     return ghosts;

@@ -96,7 +96,7 @@ void Simulation::admit_to_aftercare() {
       --free_beds;
       flows_.add(CountryMetric::aftercare_admissions, country);
       move_worker(i, WorkerState::in_aftercare, country, stocks_);
-      workers_.due_step[i] = step_ + programme_steps;
+      workers_[i].due_step = step_ + programme_steps;
       note_in_care(i);
     };
     if (p_.aftercare.most_vulnerable_first > 0) {
@@ -106,7 +106,7 @@ void Simulation::admit_to_aftercare() {
         std::pop_heap(heap.begin(), heap.end());
         const std::uint32_t i = heap.back().worker;
         heap.pop_back();
-        if (workers_.state[i] == WorkerState::released && workers_.country[i] == country) admit(i);
+        if (workers_[i].state == WorkerState::released && workers_[i].country == country) admit(i);
       }
       continue;
     }
@@ -114,7 +114,7 @@ void Simulation::admit_to_aftercare() {
     std::size_t& head = bed_queue_head_[c];
     while (free_beds > 0 && head < queue.size()) {
       const std::uint32_t i = queue[head++];
-      if (workers_.state[i] != WorkerState::released || workers_.country[i] != country) continue;  // moved on
+      if (workers_[i].state != WorkerState::released || workers_[i].country != country) continue;  // moved on
       admit(i);
     }
     if (head > 4096 && head * 2 > queue.size()) {  // drop the served prefix now and then
@@ -142,9 +142,9 @@ Simulation::Placement Simulation::count_open_places() const {
 
 void Simulation::hold_worker(std::uint32_t i, std::uint32_t o) {
   ops_.workers[o] += 1;
-  workers_.op[i] = OperatorId{o};
+  workers_[i].op = OperatorId{o};
   move_worker(i, WorkerState::held, ops_.country[o], stocks_);
-  workers_.due_step[i] = escape_due(i, step_);
+  workers_[i].due_step = escape_due(i, step_);
   note_held(i);
   note_scheduled(i);
 }
@@ -152,9 +152,9 @@ void Simulation::hold_worker(std::uint32_t i, std::uint32_t o) {
 void Simulation::send_worker(std::uint32_t i, std::uint32_t o, CountryId from) {
   const double days = scenario_.matrices.transit_days[scenario_.pair_index(from, ops_.country[o])];
   ops_.incoming[o] += 1;
-  workers_.op[i] = OperatorId{o};
+  workers_[i].op = OperatorId{o};
   move_worker(i, WorkerState::in_transit, ops_.country[o], stocks_);
-  workers_.due_step[i] =
+  workers_[i].due_step =
       step_ + std::max<std::int32_t>(1, static_cast<std::int32_t>(std::ceil(days / derived_.dt_days)));
   note_scheduled(i);
   flows_.add(CountryMetric::new_recruits, ops_.country[o]);
@@ -172,8 +172,8 @@ void Simulation::rerecruit_where_they_are(Placement& places) {
       std::pop_heap(heap.begin(), heap.end());
       heap.pop_back();
       const std::uint32_t i = mark.worker;
-      if (workers_.state[i] == WorkerState::released && workers_.country[i] == country &&
-          workers_.clock_due[i] == mark.clock) {
+      if (workers_[i].state == WorkerState::released && workers_[i].country == country &&
+          workers_[i].clock_due == mark.clock) {
         rerecruited.push_back(i);
       }
     }
@@ -184,12 +184,12 @@ void Simulation::rerecruit_where_they_are(Placement& places) {
   }
   std::sort(rerecruited.begin(), rerecruited.end());
   for (const std::uint32_t i : rerecruited) {
-    const CountryId c = workers_.country[i];
+    const CountryId c = workers_[i].country;
     Draws d = draws(i, Purpose::rerecruit_target);
     const std::int64_t o = places.local[index_of(c)].take(d, places.remaining);
     if (o < 0) {
       // No open place today: still at risk, with a fresh mark on the clock.
-      if (workers_.state[i] == WorkerState::released) {
+      if (workers_[i].state == WorkerState::released) {
         schedule_released(i, step_);
         note_scheduled(i);
         file_released(i);
@@ -209,12 +209,12 @@ void Simulation::retraffic_repatriated(Placement& places) {
       Draws d = draws(i, Purpose::recruit_target);
       const std::int64_t o = places.anywhere.take(d, places.remaining);
       if (o < 0) {
-        workers_.due_step[i] = retrafficking_due(i, step_);  // no demand now: the risk goes on
+        workers_[i].due_step = retrafficking_due(i, step_);  // no demand now: the risk goes on
         note_scheduled(i);
         continue;
       }
       --places.open_total;
-      send_worker(i, static_cast<std::uint32_t>(o), workers_.country[i]);
+      send_worker(i, static_cast<std::uint32_t>(o), workers_[i].country);
     }
   }
 }

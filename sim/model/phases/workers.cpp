@@ -48,13 +48,13 @@ void clear_outbox_lists(auto& out, std::size_t countries) {
 }  // namespace
 
 bool Simulation::has_work(std::uint32_t i) const {
-  switch (workers_.state[i]) {
+  switch (workers_[i].state) {
     case WorkerState::held:
-      return ops_.fate[index_of(workers_.op[i])] != OperatorFate::none || workers_.due_step[i] <= step_;
+      return ops_.fate[index_of(workers_[i].op)] != OperatorFate::none || workers_[i].due_step <= step_;
     case WorkerState::in_transit:
     case WorkerState::released:
     case WorkerState::repatriated:
-      return workers_.due_step[i] <= step_;
+      return workers_[i].due_step <= step_;
     case WorkerState::in_aftercare:
       return true;  // draws every step
   }
@@ -62,7 +62,7 @@ bool Simulation::has_work(std::uint32_t i) const {
 }
 
 void Simulation::step_worker(std::uint32_t i, const WorkerRates& rates, Outbox& out) {
-  switch (workers_.state[i]) {
+  switch (workers_[i].state) {
     case WorkerState::held:
       step_held(i, out);  // the operator's fate today, then escape
       break;
@@ -76,7 +76,7 @@ void Simulation::step_worker(std::uint32_t i, const WorkerRates& rates, Outbox& 
       step_in_aftercare(i, rates, out);  // recovery, end of programme, re-recruitment
       break;
     case WorkerState::repatriated:
-      if (workers_.due_step[i] <= step_) out.retraffick.push_back(i);  // trafficked again, placed in match_labour
+      if (workers_[i].due_step <= step_) out.retraffick.push_back(i);  // trafficked again, placed in match_labour
       break;
   }
 }
@@ -95,22 +95,20 @@ void Simulation::scan_workers(const WorkerRates& rates) {
       Outbox& out = outboxes_[chunk];
       clear_outbox_lists(out, nc);
 
-      // Raw columns in locals: the compiler cannot prove that the writes
+      // Raw pointers in locals: the compiler cannot prove that the writes
       // through the outbox leave the vectors' data pointers alone.
-      const WorkerState* const state = workers_.state.data();
-      const OperatorId* const holder = workers_.op.data();
-      const std::int32_t* const due = workers_.due_step.data();
+      const Worker* const row = workers_.rows.data();
       const OperatorFate* const fate = ops_.fate.data();
 
       const auto end = static_cast<std::uint32_t>(std::min(n, (chunk + 1) * worker_chunk));
       for (auto i = static_cast<std::uint32_t>(chunk * worker_chunk); i < end; ++i) {
         // has_work(), inlined: held, nothing happening to the operator,
         // nothing due; or travelling, released or repatriated, nothing due.
-        const WorkerState st = state[i];
+        const WorkerState st = row[i].state;
         if (st == WorkerState::held) {
-          if (fate[index_of(holder[i])] == OperatorFate::none && due[i] > step) continue;
+          if (fate[index_of(row[i].op)] == OperatorFate::none && row[i].due_step > step) continue;
         } else if (st != WorkerState::in_aftercare) {
-          if (due[i] > step) continue;
+          if (row[i].due_step > step) continue;
         }
         step_worker(i, rates, out);
       }
@@ -130,7 +128,7 @@ void Simulation::step_due_workers(const WorkerRates& rates) {
   before_.resize(visit.size());
   for (std::size_t k = 0; k < visit.size(); ++k) {
     const std::uint32_t i = visit[k];
-    before_[k] = Before{workers_.state[i], workers_.op[i], workers_.due_step[i]};
+    before_[k] = Before{workers_[i].state, workers_[i].op, workers_[i].due_step};
   }
   const auto step_piece = [&](std::size_t piece) {
     Outbox& out = outboxes_[piece];
@@ -168,7 +166,7 @@ std::vector<std::uint32_t> Simulation::due_workers() {
              std::back_inserter(in_care));
   in_care_admitted_.clear();
   in_care.erase(std::unique(in_care.begin(), in_care.end()), in_care.end());
-  std::erase_if(in_care, [&](std::uint32_t i) { return workers_.state[i] != WorkerState::in_aftercare; });
+  std::erase_if(in_care, [&](std::uint32_t i) { return workers_[i].state != WorkerState::in_aftercare; });
   in_care_ = in_care;
 
   std::vector<std::uint32_t> some;
@@ -187,13 +185,13 @@ void Simulation::refile_visited(const std::vector<std::uint32_t>& visited) {
   for (std::size_t k = 0; k < visited.size(); ++k) {
     const std::uint32_t i = visited[k];
     const Before& was = before_[k];
-    const WorkerState now = workers_.state[i];
+    const WorkerState now = workers_[i].state;
     if (now == WorkerState::in_aftercare) continue;  // in in_care_ already
-    if (now == WorkerState::held && (was.state != WorkerState::held || was.op != workers_.op[i])) {
-      rosters_.add(workers_.op[i], i, workers_);
+    if (now == WorkerState::held && (was.state != WorkerState::held || was.op != workers_[i].op)) {
+      rosters_.add(workers_[i].op, i, workers_);
     }
-    if (now != was.state || workers_.due_step[i] != was.due_step || workers_.due_step[i] <= step_) {
-      calendar_.file(i, std::max(workers_.due_step[i], step_ + 1));
+    if (now != was.state || workers_[i].due_step != was.due_step || workers_[i].due_step <= step_) {
+      calendar_.file(i, std::max(workers_[i].due_step, step_ + 1));
     }
   }
 }
@@ -205,17 +203,17 @@ void Simulation::check_calendar(const std::vector<std::uint32_t>& visited) const
     while (k < visited.size() && visited[k] < i) ++k;
     if (k == visited.size() || visited[k] != i) {
       throw std::logic_error(fmt::format("the calendar engine missed worker {} (state {}) on step {}", i,
-                                         static_cast<int>(workers_.state[i]), step_));
+                                         static_cast<int>(workers_[i].state), step_));
     }
   }
 }
 
 void Simulation::note_scheduled(std::uint32_t i) {
-  if (engine_ != Engine::scan) calendar_.file(i, std::max(workers_.due_step[i], step_ + 1));
+  if (engine_ != Engine::scan) calendar_.file(i, std::max(workers_[i].due_step, step_ + 1));
 }
 
 void Simulation::note_held(std::uint32_t i) {
-  if (engine_ != Engine::scan) rosters_.add(workers_.op[i], i, workers_);
+  if (engine_ != Engine::scan) rosters_.add(workers_[i].op, i, workers_);
 }
 
 void Simulation::note_in_care(std::uint32_t i) {
@@ -223,32 +221,32 @@ void Simulation::note_in_care(std::uint32_t i) {
 }
 
 void Simulation::move_worker(std::uint32_t i, WorkerState to, CountryId where, Stocks& stocks) {
-  stocks.move(workers_.state[i], workers_.country[i], to, where);
-  workers_.state[i] = to;
-  workers_.country[i] = where;
+  stocks.move(workers_[i].state, workers_[i].country, to, where);
+  workers_[i].state = to;
+  workers_[i].country = where;
 }
 
 void Simulation::set_free(std::uint32_t i, CountryMetric why, Outbox& out) {
-  out.flows.add(why, workers_.country[i]);
-  move_worker(i, WorkerState::released, workers_.country[i], out.stock_deltas);
-  workers_.op[i] = no_operator;
+  out.flows.add(why, workers_[i].country);
+  move_worker(i, WorkerState::released, workers_[i].country, out.stock_deltas);
+  workers_[i].op = no_operator;
   schedule_released(i, step_);
   out.released.push_back(i);
 }
 
 void Simulation::release_worker(std::uint32_t i, CountryMetric why, Outbox& out) {
-  out.op_deltas.push_back({workers_.op[i], -1, 0, why == CountryMetric::releases_by_operator ? 1 : 0});
+  out.op_deltas.push_back({workers_[i].op, -1, 0, why == CountryMetric::releases_by_operator ? 1 : 0});
   set_free(i, why, out);
 }
 
 void Simulation::join_cell(std::uint32_t i, std::uint64_t pick, Outbox& out) {
   // Cell 0 is the operation's own slot; the others were made by the split or dispersal.
   if (pick == 0) return;
-  const OperatorId o = workers_.op[i];
+  const OperatorId o = workers_[i].op;
   const OperatorId cell = ops_.split_cells[ops_.first_cell[index_of(o)] + pick - 1];
   out.op_deltas.push_back({o, -1, 0});
   out.op_deltas.push_back({cell, +1, 0});
-  workers_.op[i] = cell;
+  workers_[i].op = cell;
 }
 
 bool Simulation::share_fate_of_joined(std::uint32_t i, Outbox& out) {
@@ -257,12 +255,12 @@ bool Simulation::share_fate_of_joined(std::uint32_t i, Outbox& out) {
   // abroad. The worker follows the merges and shares the fate of where they end, rather than being held by an
   // operation that is gone until they escape.
   for (std::size_t hops = 0; hops <= ops_.size(); ++hops) {
-    const OperatorId joined = workers_.op[i];
+    const OperatorId joined = workers_[i].op;
     switch (ops_.fate[index_of(joined)]) {
       case OperatorFate::merged:
         out.op_deltas.push_back({joined, -1, 0});
         out.op_deltas.push_back({ops_.merge_into[index_of(joined)], +1, 0});
-        workers_.op[i] = ops_.merge_into[index_of(joined)];
+        workers_[i].op = ops_.merge_into[index_of(joined)];
         continue;
       case OperatorFate::dismantled:
         release_worker(i, CountryMetric::released_by_raids, out);
@@ -279,7 +277,7 @@ bool Simulation::share_fate_of_joined(std::uint32_t i, Outbox& out) {
 }
 
 void Simulation::step_held(std::uint32_t i, Outbox& out) {
-  const OperatorId o = workers_.op[i];
+  const OperatorId o = workers_[i].op;
   const std::size_t oi = index_of(o);
   switch (ops_.fate[oi]) {
     case OperatorFate::none:
@@ -301,7 +299,7 @@ void Simulation::step_held(std::uint32_t i, Outbox& out) {
         // Trafficked across the border with the operation.
         out.op_deltas.push_back({o, -1, +1});
         move_worker(i, WorkerState::in_transit, ops_.destination[oi], out.stock_deltas);
-        workers_.due_step[i] = ops_.arrival_step[oi];
+        workers_[i].due_step = ops_.arrival_step[oi];
       } else {
         release_worker(i, CountryMetric::releases_by_operator, out);  // abandoned where they are
       }
@@ -325,23 +323,23 @@ void Simulation::step_held(std::uint32_t i, Outbox& out) {
       if (share_fate_of_joined(i, out)) return;
       break;
   }
-  if (workers_.due_step[i] <= step_) release_worker(i, CountryMetric::escapes, out);
+  if (workers_[i].due_step <= step_) release_worker(i, CountryMetric::escapes, out);
 }
 
 void Simulation::step_in_transit(std::uint32_t i, Outbox& out) {
-  if (workers_.due_step[i] > step_) return;
-  OperatorId o = workers_.op[i];
+  if (workers_[i].due_step > step_) return;
+  OperatorId o = workers_[i].op;
   out.op_deltas.push_back({o, 0, -1});
   // An operation that merged away passes its arrivals to the one it joined.
   if (ops_.state[index_of(o)] == OperatorState::dismantled && ops_.merge_into[index_of(o)] != no_operator &&
       ops_.state[index_of(ops_.merge_into[index_of(o)])] == OperatorState::active) {
     o = ops_.merge_into[index_of(o)];
   }
-  if (ops_.state[index_of(o)] == OperatorState::active && ops_.country[index_of(o)] == workers_.country[i]) {
+  if (ops_.state[index_of(o)] == OperatorState::active && ops_.country[index_of(o)] == workers_[i].country) {
     out.op_deltas.push_back({o, +1, 0});
-    workers_.op[i] = o;
-    move_worker(i, WorkerState::held, workers_.country[i], out.stock_deltas);
-    workers_.due_step[i] = escape_due(i, step_);
+    workers_[i].op = o;
+    move_worker(i, WorkerState::held, workers_[i].country, out.stock_deltas);
+    workers_[i].due_step = escape_due(i, step_);
   } else {
     set_free(i, CountryMetric::releases_by_operator, out);  // nobody to receive them: stranded where they arrived
   }
@@ -354,31 +352,31 @@ void Simulation::step_released(std::uint32_t i, Outbox& out) {
   // the country and found there when the clock passes it (match_labour). Bed
   // requests wait in the country's queue. So a released person costs a
   // comparison a day.
-  if (workers_.due_step[i] > step_) return;
-  out.flows.add(CountryMetric::repatriations, workers_.country[i]);
-  move_worker(i, WorkerState::repatriated, workers_.nationality[i], out.stock_deltas);
-  workers_.due_step[i] = retrafficking_due(i, step_);
+  if (workers_[i].due_step > step_) return;
+  out.flows.add(CountryMetric::repatriations, workers_[i].country);
+  move_worker(i, WorkerState::repatriated, workers_[i].nationality, out.stock_deltas);
+  workers_[i].due_step = retrafficking_due(i, step_);
 }
 
 void Simulation::step_in_aftercare(std::uint32_t i, const WorkerRates& rates, Outbox& out) {
-  const CountryId c = workers_.country[i];
+  const CountryId c = workers_[i].country;
   // Support lowers vulnerability, and aftercare shields from recruiters.
   // Admitted on the step its programme's end was set from (admit_to_aftercare).
-  const std::int32_t admitted_step = workers_.due_step[i] - derived_.aftercare_programme_steps;
+  const std::int32_t admitted_step = workers_[i].due_step - derived_.aftercare_programme_steps;
   const double days_in_care = static_cast<double>(step_ - admitted_step) * derived_.dt_days;
-  const double vulnerability = workers_.vulnerability[i] * std::exp(-rates.recovery_per_day * days_in_care);
-  if (workers_.due_step[i] <= step_) {
+  const double vulnerability = workers_[i].vulnerability * std::exp(-rates.recovery_per_day * days_in_care);
+  if (workers_[i].due_step <= step_) {
     // The programme ends with repatriation.
-    workers_.vulnerability[i] = static_cast<float>(vulnerability);
+    workers_[i].vulnerability = static_cast<float>(vulnerability);
     out.flows.add(CountryMetric::repatriations, c);
-    move_worker(i, WorkerState::repatriated, workers_.nationality[i], out.stock_deltas);
-    workers_.due_step[i] = retrafficking_due(i, step_);
+    move_worker(i, WorkerState::repatriated, workers_[i].nationality, out.stock_deltas);
+    workers_[i].due_step = retrafficking_due(i, step_);
     return;
   }
   const double rerecruit =
       rates.rerecruit_per_day * vulnerability * countries_[index_of(c)].local_demand * rates.aftercare_kept;
   if (rerecruit > 0 && draws(i, Purpose::rerecruitment).uniform() < 1 - std::exp(-rerecruit * derived_.dt_days)) {
-    workers_.vulnerability[i] = static_cast<float>(vulnerability);
+    workers_[i].vulnerability = static_cast<float>(vulnerability);
     out.rerecruit.push_back(i);
   }
 }
