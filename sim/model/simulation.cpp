@@ -74,8 +74,9 @@ Simulation::Simulation(const scenario::Scenario& scenario, std::uint32_t replica
 
 std::size_t Simulation::index_bytes() const noexcept {
   return calendar_.bytes() + rosters_.bytes() +
-         (in_care_.capacity() + in_care_admitted_.capacity()) * sizeof(std::uint32_t) +
-         before_.capacity() * sizeof(Before);
+         (in_care_.capacity() + in_care_admitted_.capacity() + due_today_.capacity() + of_fates_.capacity() +
+          scratch_.capacity() + candidates_.capacity()) *
+             sizeof(std::uint32_t);
 }
 
 std::string_view phase_name(Phase phase) {

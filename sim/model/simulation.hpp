@@ -246,11 +246,9 @@ class Simulation {
   void scan_workers(const WorkerRates& rates);
   /// The calendar engine: the workers due_workers() finds, in id order, in pieces of worker_piece.
   void step_due_workers(const WorkerRates& rates);
-  /// The workers that may have work this step, in id order: today's bucket of the calendar, the people of
-  /// operations with a fate today, and the people in aftercare.
-  [[nodiscard]] std::vector<std::uint32_t> due_workers();
-  /// After the worker phase: files again in the calendar and the rosters the visited workers whose row changed.
-  void refile_visited(const std::vector<std::uint32_t>& visited);
+  /// The workers that may have work this step, in id order, once each: today's bucket of the calendar, the
+  /// people listed by operations with a fate today, and the people in aftercare (candidates_).
+  [[nodiscard]] const std::vector<std::uint32_t>& due_workers();
   /// Engine::checked: throws if a worker the scan would step is missing from `visited`.
   void check_calendar(const std::vector<std::uint32_t>& visited) const;
   /// Serial phases call this after setting a worker's due step: the calendar files it.
@@ -352,6 +350,13 @@ class Simulation {
     std::int32_t incoming;
     std::int32_t released = 0;  ///< let go by the operator (logged as a release)
   };
+  /// A worker the calendar engine files again after the worker phase: in the calendar for `step` (-1: no
+  /// change), and in the roster of `roster` (no_operator: no change).
+  struct Refile {
+    std::uint32_t worker;
+    std::int32_t step;
+    OperatorId roster;
+  };
   /// What one chunk of the parallel worker phase hands to the ordered phases
   /// after it. Chunks are merged in order, so requests arrive in worker-id order.
   struct Outbox {
@@ -359,8 +364,9 @@ class Simulation {
     std::vector<std::uint32_t> rerecruit;   ///< people in aftercare re-recruited, to be placed with an operator
     std::vector<std::uint32_t> retraffick;  ///< repatriated people trafficked again, to be placed
     std::vector<OpDelta> op_deltas;
-    Flows flows;          ///< the chunk's flow counts
-    Stocks stock_deltas;  ///< the chunk's changes to the stocks
+    Flows flows;                 ///< the chunk's flow counts
+    Stocks stock_deltas;         ///< the chunk's changes to the stocks
+    std::vector<Refile> refile;  ///< the calendar engine's: where its workers go in the indexes after the phase
   };
   static constexpr std::size_t worker_chunk = 16384;  ///< workers per task of the scan
   /// Workers per task of the calendar engine. Outboxes are merged in order and a worker's draws are its own, so
@@ -375,13 +381,11 @@ class Simulation {
   OperatorRosters rosters_;
   std::vector<std::uint32_t> in_care_;           ///< people in aftercare at the last worker phase, in id order
   std::vector<std::uint32_t> in_care_admitted_;  ///< admitted since, in the order admitted
-  /// A visited worker's row before the worker phase, to tell which changed.
-  struct Before {
-    WorkerState state;
-    OperatorId op;
-    std::int32_t due_step;
-  };
-  std::vector<Before> before_;
+  // due_workers()' lists, kept from step to step for their memory
+  std::vector<std::uint32_t> due_today_;
+  std::vector<std::uint32_t> of_fates_;
+  std::vector<std::uint32_t> scratch_;
+  std::vector<std::uint32_t> candidates_;
   std::int64_t workers_visited_ = 0;
   std::array<double, phase_count> phase_seconds_{};
 

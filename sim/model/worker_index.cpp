@@ -28,13 +28,14 @@ void WorkerCalendar::reset(std::int32_t steps) {
   buckets_.resize(static_cast<std::size_t>(std::max<std::int32_t>(steps, 0)));
 }
 
-std::vector<std::uint32_t> WorkerCalendar::take(std::int32_t step) {
-  std::vector<std::uint32_t> due;
-  if (step < 0 || static_cast<std::size_t>(step) >= buckets_.size()) return due;
-  due.swap(buckets_[static_cast<std::size_t>(step)]);
+void WorkerCalendar::take(std::int32_t step, std::vector<std::uint32_t>& due) {
+  due.clear();
+  if (step < 0 || static_cast<std::size_t>(step) >= buckets_.size()) return;
+  auto& bucket = buckets_[static_cast<std::size_t>(step)];
+  due.assign(bucket.begin(), bucket.end());
+  std::vector<std::uint32_t>().swap(bucket);
   std::sort(due.begin(), due.end());
   due.erase(std::unique(due.begin(), due.end()), due.end());
-  return due;
 }
 
 std::size_t WorkerCalendar::entries() const noexcept {
@@ -61,12 +62,10 @@ void OperatorRosters::add(OperatorId o, std::uint32_t worker, const Workers& wor
   }
 }
 
-void OperatorRosters::append_held(OperatorId o, const Workers& workers, std::vector<std::uint32_t>& out) {
+void OperatorRosters::append_listed(OperatorId o, std::vector<std::uint32_t>& out) const {
   const std::size_t oi = index_of(o);
   if (oi >= rosters_.size()) return;
-  Roster& roster = rosters_[oi];
-  compact(o, roster, workers);
-  out.insert(out.end(), roster.workers.begin(), roster.workers.end());
+  out.insert(out.end(), rosters_[oi].workers.begin(), rosters_[oi].workers.end());
 }
 
 void OperatorRosters::compact(OperatorId o, Roster& roster, const Workers& workers) {

@@ -41,8 +41,9 @@ class WorkerCalendar {
     if (step >= 0 && static_cast<std::size_t>(step) < buckets_.size())
       buckets_[static_cast<std::size_t>(step)].push_back(worker);
   }
-  /// The workers filed for `step`, sorted and without repeats; the bucket is emptied and its memory freed.
-  std::vector<std::uint32_t> take(std::int32_t step);
+  /// The workers filed for `step`, sorted and without repeats, into `due` (its memory reused); the bucket is
+  /// emptied and its memory freed.
+  void take(std::int32_t step, std::vector<std::uint32_t>& due);
   /// Entries waiting in the calendar (some may be stale).
   [[nodiscard]] std::size_t entries() const noexcept;
   /// Bytes the calendar holds (capacity, not only entries).
@@ -53,16 +54,17 @@ class WorkerCalendar {
 };
 
 /// Per operator slot, the workers it holds. Every place a worker becomes held by an operation adds it; a
-/// worker who leaves stays listed until the roster is next compacted (when it is read, or when it has grown
-/// to twice what it held at its last compaction), so a roster is at most about twice its operation's size.
+/// worker who leaves stays listed until the roster is next compacted (when it has grown to twice what it held
+/// at its last compaction), so a roster is at most about twice its operation's size. Readers check each
+/// listed worker's row, as the worker phase does (has_work).
 class OperatorRosters {
  public:
   /// Rosters for no operators.
   void clear() { rosters_.clear(); }
   /// Worker i is now held by o.
   void add(OperatorId o, std::uint32_t worker, const Workers& workers);
-  /// Appends to `out` the workers o holds now, in id order; the roster is compacted to exactly them.
-  void append_held(OperatorId o, const Workers& workers, std::vector<std::uint32_t>& out);
+  /// Appends to `out` the workers listed for o: every worker o holds, and some who have left it since.
+  void append_listed(OperatorId o, std::vector<std::uint32_t>& out) const;
   /// Entries kept in all rosters (some may be stale).
   [[nodiscard]] std::size_t entries() const noexcept;
   /// Bytes the rosters hold (capacity, not only entries).

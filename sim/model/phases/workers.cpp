@@ -117,26 +117,41 @@ void Simulation::scan_workers(const WorkerRates& rates) {
 }
 
 void Simulation::step_due_workers(const WorkerRates& rates) {
-  const std::vector<std::uint32_t> visit = due_workers();
-  if (engine_ == Engine::checked) check_calendar(visit);
+  const std::vector<std::uint32_t>& candidates = due_workers();
+  if (engine_ == Engine::checked) check_calendar(candidates);
   const std::size_t nc = scenario_.countries.size();
-  const std::size_t pieces = (visit.size() + worker_piece - 1) / worker_piece;
+  const std::size_t pieces = (candidates.size() + worker_piece - 1) / worker_piece;
   if (outboxes_.size() < pieces) outboxes_.resize(pieces);
   outboxes_used_ = pieces;
-  workers_visited_ += static_cast<std::int64_t>(visit.size());
+  workers_visited_ += static_cast<std::int64_t>(candidates.size());
 
-  before_.resize(visit.size());
-  for (std::size_t k = 0; k < visit.size(); ++k) {
-    const std::uint32_t i = visit[k];
-    before_[k] = Before{workers_[i].state, workers_[i].op, workers_[i].due_step};
-  }
+  const std::int32_t tomorrow = step_ + 1;
   const auto step_piece = [&](std::size_t piece) {
     Outbox& out = outboxes_[piece];
     clear_outbox_lists(out, nc);
-    const std::size_t end = std::min(visit.size(), (piece + 1) * worker_piece);
-    for (std::size_t k = piece * worker_piece; k < end; ++k) step_worker(visit[k], rates, out);
+    out.refile.clear();
+    const std::size_t end = std::min(candidates.size(), (piece + 1) * worker_piece);
+    for (std::size_t k = piece * worker_piece; k < end; ++k) {
+      const std::uint32_t i = candidates[k];
+      if (!has_work(i)) continue;  // an entry left by a date since moved, or by a worker who has left the operation
+      const Worker was = workers_[i];
+      step_worker(i, rates, out);
+      // The worker phase writes only its own workers' rows: one whose date or state changed is filed for its
+      // new date (not before tomorrow: today's worker phase is over); one now held by another operation joins
+      // its roster; one still due (its work left to the matching phase) is filed for tomorrow, as the scan
+      // would look at it again. People in aftercare are in in_care_ already.
+      const Worker& now = workers_[i];
+      if (now.state == WorkerState::in_aftercare) continue;
+      Refile r{i, -1, no_operator};
+      if (now.state == WorkerState::held && (was.state != WorkerState::held || was.op != now.op)) r.roster = now.op;
+      if (now.state != was.state || now.due_step != was.due_step || now.due_step <= step_) {
+        r.step = std::max(now.due_step, tomorrow);
+      }
+      if (r.step >= 0 || r.roster != no_operator) out.refile.push_back(r);
+    }
   };
-  // Most days a few hundred people have something due: threads would cost more than they save.
+  // An ordinary day has a few hundred people with something to do, a raid or a mass release thousands: pieces
+  // of worker_piece let two threads share even an ordinary day.
   if (pieces > 1) {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pieces, 1), [&](const tbb::blocked_range<std::size_t>& range) {
       for (std::size_t piece = range.begin(); piece < range.end(); ++piece) step_piece(piece);
@@ -144,56 +159,45 @@ void Simulation::step_due_workers(const WorkerRates& rates) {
   } else if (pieces == 1) {
     step_piece(0);
   }
-  refile_visited(visit);
+  // The indexes are shared, so they are written here, one piece after another; the order does not matter,
+  // since a bucket is sorted when taken and a roster when compacted.
+  for (std::size_t piece = 0; piece < pieces; ++piece) {
+    for (const Refile& r : outboxes_[piece].refile) {
+      if (r.roster != no_operator) rosters_.add(r.roster, r.worker, workers_);
+      if (r.step >= 0) calendar_.file(r.worker, r.step);
+    }
+  }
 }
 
-std::vector<std::uint32_t> Simulation::due_workers() {
-  // Today's bucket (sorted by take), the people of operations something happens to today, and the people in
-  // aftercare; then only those the scan would step.
-  std::vector<std::uint32_t> due = calendar_.take(step_);
+const std::vector<std::uint32_t>& Simulation::due_workers() {
+  // Today's bucket (sorted by take), the people listed by operations something happens to today, and the
+  // people in aftercare, in id order and once each. Some have nothing to do (a stale entry): the worker phase
+  // asks has_work() of each, in parallel.
+  calendar_.take(step_, due_today_);
 
-  std::vector<std::uint32_t> of_fates;
+  of_fates_.clear();
   for (std::size_t o = 0; o < ops_.size(); ++o) {
-    if (ops_.fate[o] != OperatorFate::none) rosters_.append_held(id_at<OperatorId>(o), workers_, of_fates);
+    if (ops_.fate[o] != OperatorFate::none) rosters_.append_listed(id_at<OperatorId>(o), of_fates_);
   }
-  std::sort(of_fates.begin(), of_fates.end());
+  std::sort(of_fates_.begin(), of_fates_.end());
+  of_fates_.erase(std::unique(of_fates_.begin(), of_fates_.end()), of_fates_.end());
 
-  // Rosters are kept for held people only; in aftercare the list is kept here, compacted each step.
+  // In aftercare: those there at the last step and those admitted since, still there.
   std::sort(in_care_admitted_.begin(), in_care_admitted_.end());
-  std::vector<std::uint32_t> in_care;
-  in_care.reserve(in_care_.size() + in_care_admitted_.size());
+  scratch_.clear();
   std::merge(in_care_.begin(), in_care_.end(), in_care_admitted_.begin(), in_care_admitted_.end(),
-             std::back_inserter(in_care));
+             std::back_inserter(scratch_));
   in_care_admitted_.clear();
-  in_care.erase(std::unique(in_care.begin(), in_care.end()), in_care.end());
-  std::erase_if(in_care, [&](std::uint32_t i) { return workers_[i].state != WorkerState::in_aftercare; });
-  in_care_ = in_care;
+  scratch_.erase(std::unique(scratch_.begin(), scratch_.end()), scratch_.end());
+  std::erase_if(scratch_, [&](std::uint32_t i) { return workers_[i].state != WorkerState::in_aftercare; });
+  in_care_.swap(scratch_);
 
-  std::vector<std::uint32_t> some;
-  std::set_union(due.begin(), due.end(), of_fates.begin(), of_fates.end(), std::back_inserter(some));
-  std::vector<std::uint32_t> all;
-  std::set_union(some.begin(), some.end(), in_care.begin(), in_care.end(), std::back_inserter(all));
-  std::erase_if(all, [&](std::uint32_t i) { return !has_work(i); });
-  return all;
-}
-
-void Simulation::refile_visited(const std::vector<std::uint32_t>& visited) {
-  // The worker phase wrote only the visited workers' rows. One whose due step or state changed is filed for
-  // its new date (not before tomorrow: today's worker phase is over); one now held by another operation joins
-  // its roster; one who is still due tomorrow (nothing changed, the step's work left for the matching phase)
-  // is filed for tomorrow, as the scan would look at it again.
-  for (std::size_t k = 0; k < visited.size(); ++k) {
-    const std::uint32_t i = visited[k];
-    const Before& was = before_[k];
-    const WorkerState now = workers_[i].state;
-    if (now == WorkerState::in_aftercare) continue;  // in in_care_ already
-    if (now == WorkerState::held && (was.state != WorkerState::held || was.op != workers_[i].op)) {
-      rosters_.add(workers_[i].op, i, workers_);
-    }
-    if (now != was.state || workers_[i].due_step != was.due_step || workers_[i].due_step <= step_) {
-      calendar_.file(i, std::max(workers_[i].due_step, step_ + 1));
-    }
-  }
+  scratch_.clear();
+  std::set_union(due_today_.begin(), due_today_.end(), of_fates_.begin(), of_fates_.end(),
+                 std::back_inserter(scratch_));
+  candidates_.clear();
+  std::set_union(scratch_.begin(), scratch_.end(), in_care_.begin(), in_care_.end(), std::back_inserter(candidates_));
+  return candidates_;
 }
 
 void Simulation::check_calendar(const std::vector<std::uint32_t>& visited) const {
