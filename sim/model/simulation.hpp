@@ -274,6 +274,9 @@ class Simulation {
   // ---- 6. matching (matching.cpp): in worker-id order ----
   struct Placement;
   void merge_outboxes();
+  /// Drops the marks and bed requests of people who have moved on from country c's heaps once they outnumber
+  /// those waiting there (results unchanged).
+  void prune_waiting(std::size_t c);
   void admit_to_aftercare();
   [[nodiscard]] Placement count_open_places() const;
   void rerecruit_where_they_are(Placement& places);

@@ -85,6 +85,30 @@ void Simulation::merge_outboxes() {
   for (std::size_t k = 0; k < chunks; ++k) {
     for (const std::uint32_t i : outboxes_[k].released) file_released(i);
   }
+  for (std::size_t c = 0; c < scenario_.countries.size(); ++c) prune_waiting(c);
+}
+
+void Simulation::prune_waiting(std::size_t c) {
+  // A mark or a bed request stays in its heap after its person has moved on (repatriated, re-recruited, in
+  // care), until it surfaces. Most people leave before their mark comes, so the heaps would grow with every
+  // release ever made; once one holds more than twice the people released here, the entries of those who
+  // have moved on are dropped. Heaps pop the least (clock, worker) or the most (vulnerability, worker) first,
+  // a strict order, so which entries surface when does not depend on what else the heap holds: results are
+  // the same with pruning as without.
+  const CountryId country = id_at<CountryId>(c);
+  const auto limit = static_cast<std::size_t>(2 * stock(WorkerState::released, country) + 4096);
+  auto waiting_here = [&](std::uint32_t i) {
+    return workers_[i].state == WorkerState::released && workers_[i].country == country;
+  };
+  if (marks_[c].size() > limit) {
+    std::erase_if(marks_[c],
+                  [&](const Mark& m) { return !waiting_here(m.worker) || workers_[m.worker].clock_due != m.clock; });
+    std::make_heap(marks_[c].begin(), marks_[c].end());
+  }
+  if (bed_heap_[c].size() > limit) {
+    std::erase_if(bed_heap_[c], [&](const Waiting& w) { return !waiting_here(w.worker); });
+    std::make_heap(bed_heap_[c].begin(), bed_heap_[c].end());
+  }
 }
 
 void Simulation::admit_to_aftercare() {
