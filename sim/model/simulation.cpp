@@ -61,6 +61,12 @@ Simulation::Simulation(const scenario::Scenario& scenario, std::uint32_t replica
       derived_(derive(scenario)),
       engine_(engine),
       record_(derived_.steps, static_cast<std::int64_t>(scenario.countries.size())) {
+  // Operations of up to a few thousand people (the largest compound of the record held about 6,000).
+  visibility_table_.resize(8192);
+  for (std::size_t w = 0; w < visibility_table_.size(); ++w) {
+    visibility_table_[w] =
+        visibility(static_cast<double>(w), p_.economics.visibility_reference_workers, p_.economics.visibility_exponent);
+  }
   initialise_world();
   if (engine_ != Engine::scan) {
     // Everyone starts held: each in the roster of its operation and in the calendar at its escape.

@@ -316,6 +316,14 @@ class Simulation {
   void move_worker(std::uint32_t i, WorkerState to, CountryId where, Stocks& stocks);
   void log(EventKind kind, std::int32_t country, std::int32_t network, std::int64_t op, std::int64_t count,
            std::int64_t amount_usd);
+  /// visibility() of an operation of `workers` people, from a table filled once (the same numbers: the table
+  /// holds what visibility() gives), since every step weighs every operation's visibility.
+  [[nodiscard]] double visibility_of(std::int32_t workers) const {
+    return workers >= 0 && static_cast<std::size_t>(workers) < visibility_table_.size()
+               ? visibility_table_[static_cast<std::size_t>(workers)]
+               : visibility(static_cast<double>(workers), p_.economics.visibility_reference_workers,
+                            p_.economics.visibility_exponent);
+  }
   [[nodiscard]] double revenue_per_worker_day(OperatorId o, CountryId where) const {
     return revenue_per_worker_day(o, where, ops_.form[index_of(o)]);
   }
@@ -391,6 +399,7 @@ class Simulation {
   std::vector<std::uint32_t> candidates_;
   std::int64_t workers_visited_ = 0;
   std::array<double, phase_count> phase_seconds_{};
+  std::vector<double> visibility_table_;  ///< visibility_of(w) for w below its size
 
   /// A released person's re-recruitment mark on the country's demand clock.
   struct Mark {

@@ -68,8 +68,7 @@ void Simulation::update_countries() {
     countries_[c].vacancies += std::max<std::int64_t>(0, ops_.target[o] - ops_.workers[o] - ops_.incoming[o]);
     // Without detection: the country's total is what its enforcement sees of
     // the industry as a whole, not who came from where.
-    double v = model::visibility(static_cast<double>(ops_.workers[o]), p_.economics.visibility_reference_workers,
-                                 p_.economics.visibility_exponent);
+    double v = visibility_of(ops_.workers[o]);
     if (ops_.form[o] == OperationForm::cell) v *= p_.forms.cell_visibility;
     visibility[c] += v * exposure(ops_.protection[o], scenario_.countries[c].corruption);
   }

@@ -14,7 +14,6 @@
 namespace scamsim::model {
 
 void Simulation::draw_raids() {
-  const auto& e = p_.economics;
   const std::size_t nc = scenario_.countries.size();
 
   // Targets per country: operations that are working here this step.
@@ -46,8 +45,7 @@ void Simulation::draw_raids() {
     cumulative.clear();
     double total = 0;
     for (const std::uint32_t o : targets[c]) {
-      double seen =
-          visibility(static_cast<double>(ops_.workers[o]), e.visibility_reference_workers, e.visibility_exponent);
+      double seen = visibility_of(ops_.workers[o]);
       if (ops_.form[o] == OperationForm::cell) seen *= p_.forms.cell_visibility;
       total += raid_weight(seen,
                            detection(p_.enforcement.intelligence_detection_gain,

@@ -217,11 +217,9 @@ Simulation::SizeOutlook Simulation::decide_size(std::size_t o, double revenue_pe
 void Simulation::release_under_acute_risk(std::size_t o, const SizeEconomics& here) {
   // v0.3's rule: under acute risk (a successful raid likely within the release horizon) it lets people go,
   // before and instead of any other change of size or form this step.
-  const auto& e = p_.economics;
   const auto workers = static_cast<double>(ops_.workers[o]);
-  const double acute_risk = chance_of_raid_within(
-      here.hazard_per_visibility, visibility(workers, e.visibility_reference_workers, e.visibility_exponent),
-      p_.workers.pressure_release_horizon_days);
+  const double acute_risk = chance_of_raid_within(here.hazard_per_visibility, visibility_of(ops_.workers[o]),
+                                                  p_.workers.pressure_release_horizon_days);
   if (acute_risk > p_.workers.pressure_release_threshold && workers > 0) {
     let_go_share(o);
   }
