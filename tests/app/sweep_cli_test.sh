@@ -27,6 +27,10 @@ same_sweep() {
 # sent next lands while runs are being recorded, whatever the machine's load.
 wait_for_partial() { wait_for_file "$1" "${2:-0.2}" 200; }
 
+# The cases that stop a sweep while it runs need one that runs for seconds: tiny_lhs at 15 times its scale
+# (2 s on one thread; at its own scale it ends in half a second, before the signal).
+slow=(--set run.scale=15)
+
 case "$case_name" in
   end_to_end)
     "$scamsim" sweep "$sweeps/tiny_grid.toml" -o grid.h5 -q
@@ -60,9 +64,9 @@ EOF
     done
     ;;
   resume_after_kill)
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o whole.h5 -q --threads 2
     # Killed (no chance to clean up) while it runs, then resumed, maybe more than once.
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o killed.h5 -q --threads 1 &
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o killed.h5 -q --threads 1 &
     pid=$!
     wait_for_partial killed.h5.partial 0.3
     { kill -9 $pid && wait $pid; } 2> /dev/null || true
@@ -70,20 +74,20 @@ EOF
     if [[ -e killed.h5.partial ]]; then
       "$scamsim" summary killed.h5.partial | grep "runs " || fail "the in-progress file does not read"
     fi
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o killed.h5 -q --threads 1 --resume &
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o killed.h5 -q --threads 1 --resume &
     pid=$!
     sleep 0.3
     { kill -9 $pid && wait $pid; } 2> /dev/null || true
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o killed.h5 --threads 2 --resume > out.txt 2> err.txt ||
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o killed.h5 --threads 2 --resume > out.txt 2> err.txt ||
       fail "resume failed: $(cat err.txt)"
     [[ -f killed.h5 && ! -e killed.h5.partial ]] || fail "resume did not finish the file: $(ls -a)"
     same_sweep whole.h5 killed.h5
     no_temporaries
     ;;
   interrupted_then_resumed)
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o whole.h5 -q --threads 2
     echo "old" > stopped.h5
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 --force -q --threads 1 2> err.txt &
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o stopped.h5 --force -q --threads 1 2> err.txt &
     pid=$!
     wait_for_partial stopped.h5.partial 0.3
     kill -INT $pid
@@ -97,16 +101,16 @@ EOF
     [[ -e stopped.h5.partial ]] || fail "the finished runs were not kept"
     # Without --resume (or --force, to start over) an unfinished sweep is not overwritten by accident.
     rm stopped.h5
-    expect_failure 1 "--resume" "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 -q
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 --resume -q
+    expect_failure 1 "--resume" "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o stopped.h5 -q
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o stopped.h5 --resume -q
     same_sweep whole.h5 stopped.h5
     ;;
   sigterm_then_resumed)
     # As a batch system stops a job (docs/CLUSTER.md section 5): SIGTERM says at once that the sweep was
     # interrupted and where its runs are (a SIGKILL may follow), then how many runs were saved and how to go on;
     # the in-progress file holds exactly that many, and resuming it gives the file of a sweep never stopped.
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 -q --threads 1 2> err.txt &
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o whole.h5 -q --threads 2
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o stopped.h5 -q --threads 1 2> err.txt &
     pid=$!
     wait_for_partial stopped.h5.partial 0.3
     kill -TERM $pid
@@ -132,7 +136,7 @@ with h5py.File(sys.argv[1], "r") as f:
     recorded = int((status != 0).sum())
     assert recorded == int(sys.argv[2]), f"the file records {recorded} runs, the message said {sys.argv[2]}"
 EOF
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 --resume -q --threads 2
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o stopped.h5 --resume -q --threads 2
     same_sweep whole.h5 stopped.h5
     no_temporaries
     ;;

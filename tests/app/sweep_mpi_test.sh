@@ -73,9 +73,10 @@ case "$case_name" in
     cmp run5.toml run5.one.toml || fail "--print-run under mpirun differs from one process"
     ;;
   resume_from_one_process)
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2
+    slow=(--set run.scale=40)  # runs long enough that the signal lands while they are in flight
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o whole.h5 -q --threads 2
     # A one-process sweep stopped midway, resumed under MPI.
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 -q --threads 1 2> err.txt &
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o stopped.h5 -q --threads 1 2> err.txt &
     pid=$!
     wait_for_partial stopped.h5.partial 0.3
     kill -INT $pid
@@ -88,17 +89,17 @@ case "$case_name" in
       [[ -e stopped.h5.partial && ! -e stopped.h5 ]] || fail "the finished runs were not kept: $(ls -a)"
       "$scamsim" summary stopped.h5.partial | grep "pending" || fail "the in-progress file does not read"
       # Without --resume the unfinished sweep is refused, once.
-      expect_failure_once 1 "add --resume" mpi 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 -q
-      mpi 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 --resume --threads 1 > out.txt 2> err.txt ||
+      expect_failure_once 1 "add --resume" mpi 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o stopped.h5 -q
+      mpi 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o stopped.h5 --resume --threads 1 > out.txt 2> err.txt ||
         fail "resume under mpirun failed: $(cat err.txt)"
       grep -q "resuming" err.txt || fail "no word of resuming: $(cat err.txt)"
     fi
     same_sweep whole.h5 stopped.h5
     ;;
   resume_after_mpi_stop)
-    # Longer runs than the file's (scale 12, a few seconds in all), so that the signal lands while runs are
+    # Longer runs than the file's (scale 40, a few seconds in all), so that the signal lands while runs are
     # in flight.
-    slow=(--set run.scale=12)
+    slow=(--set run.scale=40)
     "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2 "${slow[@]}"
     # An MPI sweep stopped as a batch system stops a job: SIGTERM to mpirun, which passes it to every rank.
     # Not through mpi(): in the background a function runs in a subshell, and $! would be the subshell's.
@@ -191,7 +192,7 @@ EOF
     # scancel as Slurm does it: SIGTERM to every process of the job at once (mpirun and each rank), with mpirun's
     # default SIGKILL a second later. Rank 0 says at once that the sweep was interrupted and where its runs are,
     # once; the runs it recorded are whole, and resuming gives the file of a sweep never stopped.
-    slow=(--set run.scale=12)
+    slow=(--set run.scale=40)
     "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2 "${slow[@]}"
     "${mpirun_[@]}" -np 3 "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o stopped.h5 -q --threads 1 "${slow[@]}" \
       > out.txt 2> stop.err.txt &

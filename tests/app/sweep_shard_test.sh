@@ -135,9 +135,11 @@ PY
     ;;
   shard_resumes)
     # A shard stopped as a batch system stops a job, resumed with the same command plus --resume; the shard of
-    # another split or the whole sweep is refused on its in-progress file.
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o whole.h5 -q --threads 2
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" --shard 0/2 -o s.0.h5 -q --threads 1 2> err.txt &
+    # another split or the whole sweep is refused on its in-progress file. At 15 times tiny_lhs's scale, so that
+    # the shard runs for seconds (at its own scale it ends before the signal).
+    slow=(--set run.scale=15)
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o whole.h5 -q --threads 2
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" --shard 0/2 -o s.0.h5 -q --threads 1 2> err.txt &
     pid=$!
     wait_for_file s.0.h5.partial 0.3 200
     kill -TERM $pid
@@ -150,14 +152,14 @@ PY
       fail "no closing line naming the shard: $(cat err.txt)"
     [[ -e s.0.h5.partial && ! -e s.0.h5 ]] || fail "the finished runs were not kept: $(ls -a)"
     expect_failure 1 "s.0.h5.partial: error: holds shard 0/2 of this sweep, not shard 1/2" \
-      "$scamsim" sweep "$sweeps/tiny_lhs.toml" --shard 1/2 -o s.0.h5 --resume
+      "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" --shard 1/2 -o s.0.h5 --resume
     expect_failure 1 "s.0.h5.partial: error: holds shard 0/2 of this sweep, not the whole sweep" \
-      "$scamsim" sweep "$sweeps/tiny_lhs.toml" -o s.0.h5 --resume
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" --shard 0/2 -o s.0.h5 --resume --threads 2 > out.txt 2> err.txt ||
+      "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" -o s.0.h5 --resume
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" --shard 0/2 -o s.0.h5 --resume --threads 2 > out.txt 2> err.txt ||
       fail "resume: $(cat err.txt)"
     grep -q "resuming s.0.h5.partial" err.txt || fail "not resumed: $(cat err.txt)"
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" --shard 1/2 -o s.1.h5 -q --threads 2
-    "$scamsim" sweep "$sweeps/tiny_lhs.toml" --merge s.0.h5 s.1.h5 -o merged.h5 -q
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" --shard 1/2 -o s.1.h5 -q --threads 2
+    "$scamsim" sweep "$sweeps/tiny_lhs.toml" "${slow[@]}" --merge s.0.h5 s.1.h5 -o merged.h5 -q
     same_datasets whole.h5 merged.h5
     no_temporaries
     ;;

@@ -196,8 +196,9 @@ same_datasets one.h5 results/merged.h5
 
 # `cancel_and_resubmit NAME LAUNCH`: the job script under LAUNCH, cancelled with scancel while it runs, then
 # submitted again: the second job resumes, and the file equals the one-process sweep.
-# Runs four times as long as the others, so that the job is cancelled while it runs.
-longer=(--set run.years=4)
+# Runs about fifteen times as long as the others (four years at 15 times tiny_lhs's scale: a few seconds), so that the
+# job is cancelled while it runs.
+longer=(--set run.years=4 --set run.scale=15)
 "$scamsim" sweep "$sweep" -o one.longer.h5 -q --threads 2 "${longer[@]}"
 cancel_and_resubmit() {
   local name=$1 launch=$2 id

@@ -39,12 +39,13 @@ fi
 mkdir elsewhere
 cd elsewhere
 
-# bench's smallest: a 2% world for a tenth of a year, one scale (one run at 1 thread, one at all cores).
-bench=(bench --scales 0.02 --years 0.1 --threads 2)
+# bench's smallest: a 2% world for a tenth of a year, one scale, the calendar engine (one run at 1 thread, one at
+# all cores), no sweep line.
+bench=(bench --scales 0.02 --years 0.1 --threads 2 --engines calendar --design-runs 0)
 "$prefix/bin/scamsim" "${bench[@]}" > bench.txt 2> err.txt || fail "bench from another folder: $(cat err.txt)"
 grep -q "^scamsim bench: $prefix/share/scamsim/scenarios/baseline.toml for 0.1 years" bench.txt ||
   fail "bench did not run the installed baseline: $(cat bench.txt)"
-[[ $(grep -c "^ *0.02 " bench.txt) -eq 2 ]] || fail "bench did not time the 2% world twice: $(cat bench.txt)"
+[[ $(grep -c "^ *0.02 *calendar " bench.txt) -eq 2 ]] || fail "bench did not time the 2% world twice: $(cat bench.txt)"
 
 # A shipped sweep finds its base scenario relative to itself.
 "$prefix/bin/scamsim" sweep "$prefix/share/scamsim/scenarios/sweeps/aftercare_budget.toml" --check > check.txt ||
