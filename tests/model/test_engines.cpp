@@ -93,9 +93,9 @@ TEST_CASE("On every step the calendar finds every worker the scan would step", "
   // Engine::checked runs a scan beside the calendar at each step and throws on the first worker the calendar
   // missed: the record comparison above could pass by luck where a missed worker changed nothing visible.
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
-      {"scenarios/cambodia_crackdown_2025.toml", {"run.scale=0.1"}},
-      {"scenarios/aftercare_funding.toml", {"run.scale=0.1"}},
-      {"scenarios/regional_cooperation.toml", {"run.scale=0.1"}},
+      {"scenarios/cambodia_crackdown_2025.toml", {"run.scale=0.05"}},
+      {"scenarios/aftercare_funding.toml", {"run.scale=0.05"}},
+      {"scenarios/regional_cooperation.toml", {"run.scale=0.05"}},
       {"tests/scenarios/tiny.toml", {"run.years=2"}},
   };
   for (const auto& [file, overrides] : cases) {
