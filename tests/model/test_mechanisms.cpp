@@ -217,7 +217,8 @@ TEST_CASE("Shelters that take the most vulnerable first admit people more vulner
     std::int64_t n_admitted = 0, n_waiting = 0;
     while (!sim.finished()) {
       const std::vector<WorkerState> before = column(sim.workers(), &Worker::state);
-      const std::vector<float> vulnerability = column(sim.workers(), &Worker::vulnerability);  // as filed: it falls only in care
+      const std::vector<float> vulnerability =
+          column(sim.workers(), &Worker::vulnerability);  // as filed: it falls only in care
       sim.step();
       const auto after = column(sim.workers(), &Worker::state);
       for (std::size_t i = 0; i < before.size(); ++i) {
