@@ -47,7 +47,10 @@ enum class Purpose : std::uint16_t {
   withdrawal = 21,  ///< an operation's network closing it where returns are below normal (entry.exit_rate_per_year)
   init_operations = 22,  ///< how many of a group's operations a world at run.scale below 1 has
   risk_perception = 23,  ///< an operator's factor on the risk signals it reads (enforcement.risk_perception_spread)
-  // Next free value: 24.
+  abc_prior = 24,        ///< ABC-SMC: a proposal drawn from the prior (agent: proposal index, step: generation)
+  abc_pick = 25,         ///< ABC-SMC: which particle of the last generation a proposal perturbs
+  abc_perturb = 26,      ///< ABC-SMC: the kernel's move from it
+  // Next free value: 27.
   test = 0xffff,  ///< for tests only
 };
 

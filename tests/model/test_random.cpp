@@ -154,6 +154,9 @@ TEST_CASE("Random purposes keep their numbers, which are part of every stream", 
   CHECK(value(Purpose::withdrawal) == 21);
   CHECK(value(Purpose::init_operations) == 22);
   CHECK(value(Purpose::risk_perception) == 23);
+  CHECK(value(Purpose::abc_prior) == 24);
+  CHECK(value(Purpose::abc_pick) == 25);
+  CHECK(value(Purpose::abc_perturb) == 26);
   CHECK(value(Purpose::test) == 0xffff);
   // The purpose sits in the high half of counter word 2: the first draw of a
   // purpose is the Philox block of that counter, so the pinned value is what
