@@ -78,8 +78,8 @@ std::vector<TargetFit> evaluate_targets(const CalibrationSpec& spec, const std::
     // People and dollars scale with the world; compare them at scale 1.
     const double simulated =
         at_full_scale(target.outcome, sum / static_cast<double>(result.replicates.size()), spec.scale);
-    const double z = (simulated - target.value) / (target.tolerance * std::abs(target.value));
-    fit.push_back(TargetFit{target.outcome.name, target.value, simulated, target.tolerance, z});
+    fit.push_back(TargetFit{target.outcome.name, target.figure(), target.value, simulated, target.tolerance,
+                            target.z(simulated)});
   }
   return fit;
 }
@@ -91,6 +91,36 @@ double objective(const std::vector<TargetFit>& fit) {
 }
 
 }  // namespace
+
+double Target::z(double simulated) const {
+  switch (shape) {
+    case TargetShape::value:
+      return (simulated - value) / (tolerance * std::abs(value));
+    case TargetShape::range:
+      if (simulated < low) return (simulated - low) / (tolerance * std::abs(low));
+      if (simulated > high) return (simulated - high) / (tolerance * std::abs(high));
+      return 0;
+    case TargetShape::at_least:
+      return simulated < value ? (simulated - value) / (tolerance * std::abs(value)) : 0;
+    case TargetShape::at_most:
+      return simulated > value ? (simulated - value) / (tolerance * std::abs(value)) : 0;
+  }
+  return 0;
+}
+
+std::string Target::figure() const {
+  switch (shape) {
+    case TargetShape::value:
+      return fmt::format("{:.6g}", value);
+    case TargetShape::range:
+      return fmt::format("{:.6g} to {:.6g}", low, high);
+    case TargetShape::at_least:
+      return fmt::format("at least {:.6g}", value);
+    case TargetShape::at_most:
+      return fmt::format("at most {:.6g}", value);
+  }
+  return {};
+}
 
 CalibrationSpec load_calibration(const fs::path& file, std::span<const std::string> overrides) {
   Diagnostics diagnostics;
@@ -140,11 +170,45 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     const std::optional<double> start = r.number("start", Need::required);
     p.start = start.value_or(0);
     const std::string scale = r.string("scale").value_or("linear");
+    const std::optional<std::string> prior_name = r.string("prior");
+    const std::optional<double> mean = r.number("mean");
+    const std::optional<double> sd = r.number("sd");
     r.report_unknown_keys();
     if (scale != "linear" && scale != "log") {
       diagnostics.error(r.where("scale"), r.key_path("scale"), "expected \"linear\" or \"log\"");
     }
     p.log_scale = scale == "log";
+    // The prior lives on the parameter's range: uniform there, or uniform in the log with a log scale, unless
+    // the file names another (docs/CALIBRATION.md, "Priors").
+    p.prior.kind = p.log_scale ? PriorKind::log_uniform : PriorKind::uniform;
+    if (prior_name) {
+      if (const auto kind = prior_kind_named(*prior_name)) {
+        p.prior.kind = *kind;
+      } else {
+        diagnostics.error(r.where("prior"), r.key_path("prior"),
+                          fmt::format("'{}' is not a prior: uniform, log_uniform, normal or log_normal", *prior_name));
+      }
+    }
+    const bool normal_kind = p.prior.kind == PriorKind::normal || p.prior.kind == PriorKind::log_normal;
+    if (normal_kind && (!mean || !sd)) {
+      diagnostics.error(r.where(mean ? "sd" : "mean"), r.key_path(mean ? "sd" : "mean"),
+                        fmt::format("a {} prior needs its mean and sd{}", prior_kind_name(p.prior.kind),
+                                    p.prior.kind == PriorKind::log_normal ? " (of the log of the value)" : ""));
+    }
+    if (!normal_kind && (mean || sd)) {
+      diagnostics.error(r.where(mean ? "mean" : "sd"), r.key_path(mean ? "mean" : "sd"),
+                        fmt::format("a {} prior has no mean or sd: set prior = \"normal\" or \"log_normal\"",
+                                    prior_kind_name(p.prior.kind)));
+    }
+    p.prior.min = p.min;
+    p.prior.max = p.max;
+    p.prior.mean = mean.value_or(0);
+    p.prior.sd = sd.value_or(1);
+    if (p.min < p.max && (!normal_kind || (mean && sd))) {
+      if (const auto why = p.prior.problem()) {
+        diagnostics.error(r.where(prior_name ? "prior" : "min"), r.key_path(prior_name ? "prior" : "min"), *why);
+      }
+    }
     if (const auto* info = parameter_entry(p.key, resolved)) p.integer = info->kind == scenario::ValueKind::integer;
     if (p.key.starts_with("events.")) {
       // The fitted file replaces the event by its id (fitted_scenario_toml): one without can't be fitted.
@@ -180,10 +244,49 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   for_each_table(targets, "target", name, diagnostics, [&](const std::string& /*path*/, TableReader& r) {
     Target t;
     t.outcome = read_outcome(r, s);
-    t.value = r.number("value", Need::required).value_or(0);
+    // One of: value; low and high; at_least; at_most (docs/CALIBRATION.md, "Targets").
+    const std::optional<double> value = r.number("value");
+    const std::optional<double> low = r.number("low");
+    const std::optional<double> high = r.number("high");
+    const std::optional<double> at_least = r.number("at_least");
+    const std::optional<double> at_most = r.number("at_most");
     t.tolerance = r.number("tolerance", Need::required).value_or(0);
     t.source = r.string("source", Need::required).value_or("");
-    if (t.value == 0) diagnostics.error(r.where("value"), r.key_path("value"), "must not be 0 (errors are relative)");
+    const int forms = (value ? 1 : 0) + ((low || high) ? 1 : 0) + (at_least ? 1 : 0) + (at_most ? 1 : 0);
+    const auto relative = [&](std::string_view key, double v) {
+      if (v == 0) diagnostics.error(r.where(key), r.key_path(key), "must not be 0 (misses are relative to it)");
+    };
+    if (forms == 0) {
+      diagnostics.error(r.where("source"), r.key_path("value"),
+                        "the figure is missing: give value, or low and high, or at_least, or at_most");
+    } else if (forms > 1) {
+      const std::string_view second = at_most ? "at_most" : at_least ? "at_least" : "low";
+      diagnostics.error(r.where(second), r.key_path(second),
+                        "give one of value, low and high, at_least or at_most: a source states its figure one way");
+    } else if (value) {
+      t.shape = TargetShape::value;
+      t.value = *value;
+      relative("value", *value);
+    } else if (low || high) {
+      t.shape = TargetShape::range;
+      if (!low || !high) {
+        diagnostics.error(r.where(low ? "low" : "high"), r.key_path(low ? "high" : "low"),
+                          "a range needs both low and high");
+      } else {
+        t.low = *low;
+        t.high = *high;
+        if (!(t.low < t.high)) {
+          diagnostics.error(r.where("high"), r.key_path("high"),
+                            fmt::format("must be above low ({:g}); got {:g}", t.low, t.high));
+        }
+        relative("low", t.low);
+        relative("high", t.high);
+      }
+    } else {
+      t.shape = at_least ? TargetShape::at_least : TargetShape::at_most;
+      t.value = at_least ? *at_least : *at_most;
+      relative(at_least ? "at_least" : "at_most", t.value);
+    }
     if (!(t.tolerance > 0)) diagnostics.error(r.where("tolerance"), r.key_path("tolerance"), "must be > 0");
     r.report_unknown_keys();
     spec.targets.push_back(t);
@@ -236,7 +339,7 @@ std::string format_fit(const CalibrationSpec& spec, const CalibrationResult& res
                      "z");
   for (std::size_t i = 0; i < result.fit.size(); ++i) {
     const auto& f = result.fit[i];
-    out += fmt::format("{:<44} {:>16.6g} {:>16.6g} {:>16.6g} {:>8.0f}% {:>7.2f}{}\n", f.name.substr(0, 44), f.value,
+    out += fmt::format("{:<44} {:>16} {:>16.6g} {:>16.6g} {:>8.0f}% {:>7.2f}{}\n", f.name.substr(0, 44), f.figure,
                        result.start_fit[i].simulated, f.simulated, f.tolerance * 100, f.z,
                        std::abs(f.z) <= 1 ? "" : "  outside tolerance");
   }

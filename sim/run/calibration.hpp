@@ -16,6 +16,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/run/outcomes.hpp"
+#include "sim/run/priors.hpp"
 
 namespace scamsim::run {
 
@@ -27,15 +28,33 @@ struct FreeParameter {
   bool log_scale = false;
   bool integer = false;  ///< a whole-number parameter (money, counts): values are rounded
   double start = 0;      ///< where the search starts: the file's `start`, never the scenario's current value
+  /// What is believed of it before the record (ABC-SMC): on [min, max], uniform or log-uniform (with scale = "log")
+  /// unless the file's `prior` says otherwise.
+  Prior prior;
 };
 
-/// A figure to reproduce: an outcome's mean over replicates should be `value`
-/// within `tolerance` (relative). Counts and dollars are compared at scale 1.
+/// How a source states a figure: a value ("75,000"), a range ("50,000 to 100,000") or a bound ("at least
+/// 120,000").
+enum class TargetShape { value, range, at_least, at_most };
+
+/// A figure to reproduce: an outcome's mean over replicates, as its source states it. Counts and dollars are
+/// compared at scale 1. `tolerance` is relative: the size of a miss that counts as one standard error, as a
+/// share of the figure, or of the end of the range or the bound that was crossed.
 struct Target {
   OutcomeSpec outcome;
-  double value = 0;
+  TargetShape shape = TargetShape::value;
+  double value = 0;  ///< the figure (value), or the bound (at_least, at_most)
+  double low = 0;    ///< range: its ends
+  double high = 0;
   double tolerance = 0;
   std::string source;
+
+  /// The standardised miss of a simulated figure: (simulated - value) / (tolerance x |value|) for a value; 0
+  /// inside a range or on the right side of a bound, and past it the distance to the end crossed over
+  /// tolerance x |that end|. Signed: below is negative.
+  [[nodiscard]] double z(double simulated) const;
+  /// The figure as the source states it: "75000", "50000 to 100000", "at least 120000".
+  [[nodiscard]] std::string figure() const;
 };
 
 /// A calibration file, loaded and checked against its scenario.
@@ -60,6 +79,7 @@ CalibrationSpec load_calibration(const std::filesystem::path& file, std::span<co
 /// How close one target came.
 struct TargetFit {
   std::string name;
+  std::string figure;  ///< Target::figure()
   double value = 0;
   double simulated = 0;
   double tolerance = 0;

@@ -86,6 +86,83 @@ TEST_CASE("Calibration files are checked strictly, with located errors", "[unit]
       Catch::Contains("names an event with no id"));
 }
 
+TEST_CASE("Priors and target shapes in a calibration file: read as written, refused with their location",
+          "[unit][calibration][abc]") {
+  const test::TempDir dir("scamsim-test-calibration-shapes");
+  const std::string scenario = scamsim::test::source_path("tests/scenarios/quiet.toml").string();
+  const auto file_with = [&](const std::string& body) {
+    return dir.write("c.toml", "scenario = \"" + scenario + "\"\n" + body);
+  };
+  const auto errors = [&](const std::string& body) {
+    try {
+      (void)run::load_calibration(file_with(body));
+    } catch (const SetupError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string parameter = "[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 10\nmax = 400\nstart = 100\n";
+  const std::string target_head =
+      "[[target]]\nname = \"t\"\nmetric = \"workers_held\"\ntolerance = 0.1\nsource = \"s\"\n";
+
+  SECTION("the defaults: uniform, or log-uniform on a log scale; a value") {
+    const auto spec = run::load_calibration(file_with(parameter + "scale = \"log\"\n" + target_head + "value = 700\n"));
+    CHECK(spec.parameters[0].prior.kind == run::PriorKind::log_uniform);
+    CHECK(spec.parameters[0].prior.min == 10);
+    CHECK(spec.parameters[0].prior.max == 400);
+    CHECK(spec.targets[0].shape == run::TargetShape::value);
+    CHECK(spec.targets[0].z(770) == Approx(1));
+    CHECK(spec.targets[0].figure() == "700");
+  }
+  SECTION("a normal prior; a range, a bound from below and one from above") {
+    const auto spec = run::load_calibration(file_with(parameter + "prior = \"normal\"\nmean = 120\nsd = 30\n" +
+                                                      target_head + "low = 500\nhigh = 1000\n" + target_head +
+                                                      "at_least = 600\n" + target_head + "at_most = 2000\n"));
+    const run::Prior& prior = spec.parameters[0].prior;
+    CHECK(prior.kind == run::PriorKind::normal);
+    CHECK(prior.mean == 120);
+    CHECK(prior.sd == 30);
+    const run::Target& range = spec.targets[0];
+    CHECK(range.shape == run::TargetShape::range);
+    CHECK(range.z(700) == 0);
+    CHECK(range.z(450) == Approx(-1));  // 50 below 500, tolerance 10% of 500
+    CHECK(range.z(1200) == Approx(2));  // 200 above 1000, tolerance 10% of 1000
+    CHECK(range.figure() == "500 to 1000");
+    const run::Target& least = spec.targets[1];
+    CHECK(least.z(5000) == 0);
+    CHECK(least.z(540) == Approx(-1));
+    CHECK(least.figure() == "at least 600");
+    const run::Target& most = spec.targets[2];
+    CHECK(most.z(100) == 0);
+    CHECK(most.z(2400) == Approx(2));
+  }
+  SECTION("impossible priors and figures, each at its key") {
+    CHECK_THAT(errors(parameter + "prior = \"gamma\"\n" + target_head + "value = 700\n"),
+               Catch::Contains("parameter.0.prior") && Catch::Contains("'gamma' is not a prior"));
+    CHECK_THAT(errors(parameter + "prior = \"normal\"\nmean = 100\n" + target_head + "value = 700\n"),
+               Catch::Contains("parameter.0.sd") && Catch::Contains("needs its mean and sd"));
+    CHECK_THAT(errors(parameter + "mean = 100\n" + target_head + "value = 700\n"),
+               Catch::Contains("parameter.0.mean") && Catch::Contains("has no mean or sd"));
+    // A prior whose mass lies outside the parameter's range.
+    CHECK_THAT(errors(parameter + "prior = \"normal\"\nmean = 5000\nsd = 10\n" + target_head + "value = 700\n"),
+               Catch::Contains("parameter.0.prior") && Catch::Contains("almost none"));
+    CHECK_THAT(errors("[[parameter]]\nkey = \"pressure.half_life_days\"\nmin = 0\nmax = 400\nstart = 100\n"
+                      "prior = \"log_uniform\"\n" +
+                      target_head + "value = 700\n"),
+               Catch::Contains("needs min above 0"));
+    CHECK_THAT(errors(parameter + target_head),
+               Catch::Contains("target.0.value") && Catch::Contains("figure is missing"));
+    CHECK_THAT(errors(parameter + target_head + "value = 700\nat_least = 600\n"),
+               Catch::Contains("target.0.at_least") && Catch::Contains("one of value"));
+    CHECK_THAT(errors(parameter + target_head + "low = 500\n"),
+               Catch::Contains("target.0.high") && Catch::Contains("needs both low and high"));
+    CHECK_THAT(errors(parameter + target_head + "low = 900\nhigh = 500\n"),
+               Catch::Contains("target.0.high") && Catch::Contains("must be above low (900)"));
+    CHECK_THAT(errors(parameter + target_head + "at_most = 0\n"),
+               Catch::Contains("target.0.at_most") && Catch::Contains("must not be 0"));
+  }
+}
+
 TEST_CASE("A calibration file's scenario path with a control character is refused, not cut short",
           "[unit][calibration]") {
   const test::TempDir dir("scamsim-test-calibration");
@@ -110,9 +187,9 @@ TEST_CASE("A fitted field of an event or an operation is written as the whole of
   run::CalibrationSpec spec;
   spec.file = "fit.toml";
   spec.scenario = scamsim::test::source_path("tests/scenarios/tiny.toml");
-  spec.parameters.push_back({"events.sanctions_later.capital_frozen_share", 0, 1, false, false, 0.5});
-  spec.parameters.push_back({"pressure.will_base", 0, 1, false, false, 0.1});
-  spec.parameters.push_back({"operations.0.workers", 1, 100000, false, true, 300});
+  spec.parameters.push_back({"events.sanctions_later.capital_frozen_share", 0, 1, false, false, 0.5, {}});
+  spec.parameters.push_back({"pressure.will_base", 0, 1, false, false, 0.1, {}});
+  spec.parameters.push_back({"operations.0.workers", 1, 100000, false, true, 300, {}});
   spec.overrides = {
       R"(events=[{id="sanctions_later", kind="sanctions_network", date=2025-11-01, network="syndicate", capital_frozen_share=0.5}])"};
   run::CalibrationResult result;
