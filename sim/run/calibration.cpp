@@ -5,11 +5,16 @@
 #include <fstream>
 #include <sstream>
 
+#include <limits>
+
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <toml++/toml.h>
 
 #include "sim/core/text.hpp"
 #include "sim/core/version.hpp"
+#include "sim/model/simulation.hpp"
 #include "sim/run/nelder_mead.hpp"
 #include "sim/run/outcome_reader.hpp"
 #include "sim/run/runner.hpp"
@@ -29,6 +34,15 @@ using scenario::parse_input_file;
 using scenario::TableReader;
 
 namespace {
+
+/// A proposal's run seed: a mix (splitmix64) of the calibration's seed and the proposal's stream, non-negative.
+std::int64_t abc_run_seed(std::uint64_t seed, std::uint64_t stream) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (stream + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return static_cast<std::int64_t>(z >> 1);
+}
 
 std::string number_text(double v) { return fmt::format("{:.17g}", v); }
 
@@ -293,6 +307,64 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   });
   if (!diagnostics.empty()) throw SetupError(diagnostics.sorted());
   return spec;
+}
+
+double abc_distance(const CalibrationSpec& spec, std::span<const double> simulated) {
+  double sum = 0;
+  for (std::size_t t = 0; t < spec.targets.size(); ++t) {
+    const double z = spec.targets[t].z(simulated[t]);
+    sum += z * z;
+  }
+  return std::sqrt(sum);
+}
+
+AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings, int threads,
+                       const AbcAfterGeneration& after_generation, AbcState resume) {
+  std::vector<Prior> priors;
+  for (const FreeParameter& p : spec.parameters) priors.push_back(p.prior);
+  const AbcSimulate simulate = [&](std::span<const AbcProposal> batch) {
+    std::vector<double> distances(batch.size(), std::numeric_limits<double>::quiet_NaN());
+    tbb::task_arena arena(effective_threads(threads));
+    arena.execute([&] {
+      tbb::parallel_for(
+          std::size_t{0}, batch.size(),
+          [&](std::size_t b) {
+            const AbcProposal& proposal = batch[b];
+            // The values as the runs take them (whole numbers rounded), and the proposal's own random numbers:
+            // a seed from the calibration's, the generation and the proposal's number.
+            std::vector<double> values = proposal.values;
+            for (std::size_t k = 0; k < values.size(); ++k) {
+              if (spec.parameters[k].integer) values[k] = std::round(values[k]);
+            }
+            std::vector<std::string> overrides = overrides_for(spec, values);
+            const std::uint64_t stream =
+                (static_cast<std::uint64_t>(proposal.generation) << 40) ^ static_cast<std::uint64_t>(proposal.index);
+            overrides.push_back(fmt::format("run.seed={}", abc_run_seed(settings.seed, stream)));
+            try {
+              const auto s = scenario_of(spec, overrides);
+              std::vector<double> simulated(spec.targets.size(), 0.0);
+              for (std::int64_t r = 0; r < spec.replicates; ++r) {
+                model::Simulation sim(s, static_cast<std::uint32_t>(r));
+                sim.run_to_end();
+                for (std::size_t t = 0; t < spec.targets.size(); ++t) {
+                  simulated[t] += evaluate(spec.targets[t].outcome, sim.record(), spec.dt_days);
+                }
+              }
+              for (std::size_t t = 0; t < spec.targets.size(); ++t) {
+                simulated[t] = at_full_scale(spec.targets[t].outcome,
+                                             simulated[t] / static_cast<double>(spec.replicates), spec.scale);
+              }
+              distances[b] = abc_distance(spec, simulated);
+            } catch (const SetupError&) {
+              // Values the scenario refuses together (each was tried alone when the file was loaded): a failed
+              // run, never accepted.
+            }
+          },
+          tbb::simple_partitioner());
+    });
+    return distances;
+  };
+  return run_abc_smc(settings, priors, simulate, after_generation, std::move(resume));
 }
 
 CalibrationResult calibrate(const CalibrationSpec& spec, int threads, const CalibrationProgress& progress) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "sim/run/abc_smc.hpp"
 #include "sim/run/outcomes.hpp"
 #include "sim/run/priors.hpp"
 
@@ -101,6 +102,17 @@ using CalibrationProgress = std::function<void(int evaluations, double best_obje
 
 /// Runs the search. Deterministic: the same file gives the same result.
 CalibrationResult calibrate(const CalibrationSpec& spec, int threads, const CalibrationProgress& progress = {});
+
+/// Calibration to a posterior (docs/CALIBRATION.md, "ABC-SMC"): each proposal runs the scenario with its
+/// values for the file's replicates, with its own seed (made from `settings.seed`, its generation and its
+/// number), and its distance to the record is sqrt(sum of z^2) over the targets. Proposals of a batch run side
+/// by side on `threads` threads; the result does not depend on it. `after_generation` sees each finished
+/// generation (progress, a checkpoint); `resume` continues a state it saved.
+AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings, int threads,
+                       const AbcAfterGeneration& after_generation = {}, AbcState resume = {});
+
+/// The distance of simulated figures (parallel to spec.targets) to the record: sqrt(sum of z^2).
+[[nodiscard]] double abc_distance(const CalibrationSpec& spec, std::span<const double> simulated);
 
 /// The fitted values as a scenario based on the fitted one (`base` relative to
 /// `output`'s folder), with the fit and the command in its header comments.
