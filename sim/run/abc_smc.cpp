@@ -24,18 +24,9 @@ void check(const AbcSettings& s, std::span<const Prior> priors) {
   for (std::size_t j = 0; j < priors.size(); ++j) {
     if (const auto why = priors[j].problem()) fail(fmt::format("the prior of parameter {}: {}", j + 1, *why));
   }
-  if (s.population < static_cast<int>(priors.size()) + 2) {
-    fail(fmt::format("a population of {} cannot give the covariance of {} parameters (at least {})", s.population,
-                     priors.size(), priors.size() + 2));
+  if (const auto problems = s.problems(priors.size()); !problems.empty()) {
+    fail(fmt::format("{} {}", problems.front().first, problems.front().second));
   }
-  if (s.max_generations < 1) fail("max_generations must be at least 1");
-  if (!(s.quantile > 0 && s.quantile < 1)) fail(fmt::format("quantile must be in (0, 1); got {:g}", s.quantile));
-  if (!(s.min_acceptance >= 0 && s.min_acceptance < 1)) fail("min_acceptance must be in [0, 1)");
-  if (!(s.min_tolerance_drop >= 0 && s.min_tolerance_drop < 1)) fail("min_tolerance_drop must be in [0, 1)");
-  if (!(s.target_tolerance >= 0)) fail("target_tolerance must be 0 or more");
-  if (s.batch < 1) fail("batch must be at least 1");
-  if (!(s.kernel_scale > 0)) fail("kernel_scale must be above 0");
-  if (s.max_proposals < 0) fail("max_proposals must be 0 (automatic) or more");
 }
 
 /// Proposals allowed in one generation before it is given up.
@@ -131,6 +122,24 @@ std::vector<double> to_values(const Eigen::VectorXd& work, std::span<const Prior
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> AbcSettings::problems(std::size_t parameters) const {
+  std::vector<std::pair<std::string, std::string>> found;
+  const auto add = [&](std::string name, std::string why) { found.emplace_back(std::move(name), std::move(why)); };
+  if (population < static_cast<int>(parameters) + 2) {
+    add("population", fmt::format("of {} cannot give the covariance of {} parameters (at least {})", population,
+                                  parameters, parameters + 2));
+  }
+  if (max_generations < 1) add("max_generations", "must be at least 1");
+  if (!(quantile > 0 && quantile < 1)) add("quantile", fmt::format("must be in (0, 1); got {:g}", quantile));
+  if (!(min_acceptance >= 0 && min_acceptance < 1)) add("min_acceptance", "must be in [0, 1)");
+  if (!(min_tolerance_drop >= 0 && min_tolerance_drop < 1)) add("min_tolerance_drop", "must be in [0, 1)");
+  if (!(target_tolerance >= 0)) add("target_tolerance", "must be 0 or more");
+  if (batch < 1) add("batch", "must be at least 1");
+  if (!(kernel_scale > 0)) add("kernel_scale", "must be above 0");
+  if (max_proposals < 0) add("max_proposals", "must be 0 (automatic) or more");
+  return found;
+}
 
 double AbcGeneration::ess() const {
   double squares = 0;

@@ -15,6 +15,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/run/priors.hpp"
@@ -33,6 +34,10 @@ struct AbcSettings {
   double kernel_scale = 2;           ///< the kernel's covariance: this times the population's weighted covariance
   std::uint64_t seed = 1;            ///< the seed of every proposal's draws
   std::int64_t max_proposals = 0;    ///< proposals at most in one generation (0: population / min_acceptance)
+
+  /// What is wrong with these settings for `parameters` parameters, as (setting name, message) pairs; empty if
+  /// nothing. The one check of them: run_abc_smc and the calibration file's reader both use it.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> problems(std::size_t parameters) const;
 };
 
 /// One proposal for the simulator: its number (unique within its generation; the caller makes the

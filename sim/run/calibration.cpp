@@ -164,7 +164,30 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   spec.overrides.insert(spec.overrides.end(), overrides.begin(), overrides.end());
   const toml::array* parameters = root.array("parameter", Need::required);
   const toml::array* targets = root.array("target", Need::required);
+  const toml::table* abc = root.table("abc");
   root.report_unknown_keys();
+  if (abc) {
+    TableReader a(*abc, "abc", name, diagnostics);
+    const auto whole = [&](std::string_view key, int fallback) {
+      const std::int64_t v = a.integer(key).value_or(fallback);
+      return static_cast<int>(std::clamp<std::int64_t>(v, -1, 1'000'000'000));
+    };
+    spec.abc.population = whole("population", spec.abc.population);
+    spec.abc.max_generations = whole("max_generations", spec.abc.max_generations);
+    spec.abc.batch = whole("batch", spec.abc.batch);
+    spec.abc.quantile = a.number("quantile").value_or(spec.abc.quantile);
+    spec.abc.min_acceptance = a.number("min_acceptance").value_or(spec.abc.min_acceptance);
+    spec.abc.min_tolerance_drop = a.number("min_tolerance_drop").value_or(spec.abc.min_tolerance_drop);
+    spec.abc.target_tolerance = a.number("target_tolerance").value_or(spec.abc.target_tolerance);
+    spec.abc.kernel_scale = a.number("kernel_scale").value_or(spec.abc.kernel_scale);
+    spec.abc.max_proposals = a.integer("max_proposals").value_or(spec.abc.max_proposals);
+    const std::int64_t seed = a.integer("seed").value_or(static_cast<std::int64_t>(spec.abc.seed));
+    if (seed < 0) diagnostics.error(a.where("seed"), "abc.seed", "must be 0 or more");
+    spec.abc.seed = static_cast<std::uint64_t>(std::max<std::int64_t>(seed, 0));
+    a.report_unknown_keys();
+    // The population is checked against the parameters' count once they are read (below).
+    for (const auto& [key, why] : spec.abc.problems(0)) diagnostics.error(a.where(key), "abc." + key, why);
+  }
   if (!diagnostics.empty() || !scenario_name) throw SetupError(diagnostics.sorted());
 
   // The scenario as it will be run: its errors are the user's too. Its documents are read once, here.
@@ -305,6 +328,12 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     r.report_unknown_keys();
     spec.targets.push_back(t);
   });
+  if (abc && !spec.parameters.empty() && spec.abc.population >= 2) {
+    for (const auto& [key, why] : spec.abc.problems(spec.parameters.size())) {
+      if (key == "population")
+        diagnostics.error(TableReader(*abc, "abc", name, diagnostics).where(key), "abc." + key, why);
+    }
+  }
   if (!diagnostics.empty()) throw SetupError(diagnostics.sorted());
   return spec;
 }

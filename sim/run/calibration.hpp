@@ -72,6 +72,7 @@ struct CalibrationSpec {
   double dt_days = 1;
   std::vector<FreeParameter> parameters;
   std::vector<Target> targets;
+  AbcSettings abc;  ///< the file's [abc] table: ABC-SMC's settings (docs/CALIBRATION.md, "ABC-SMC")
 };
 
 /// Loads a calibration file; throws SetupError with every problem, located.

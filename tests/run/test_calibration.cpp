@@ -136,6 +136,29 @@ TEST_CASE("Priors and target shapes in a calibration file: read as written, refu
     CHECK(most.z(100) == 0);
     CHECK(most.z(2400) == Approx(2));
   }
+  SECTION("ABC-SMC's settings: defaults, the file's [abc] table, and its errors at their keys") {
+    const auto plain = run::load_calibration(file_with(parameter + target_head + "value = 700\n"));
+    CHECK(plain.abc.population == 200);
+    CHECK(plain.abc.quantile == 0.5);
+    const auto set =
+        run::load_calibration(file_with("[abc]\npopulation = 300\nmax_generations = 6\nquantile = 0.3\n"
+                                        "batch = 20\nseed = 9\ntarget_tolerance = 0.5\n" +
+                                        parameter + target_head + "value = 700\n"));
+    CHECK(set.abc.population == 300);
+    CHECK(set.abc.max_generations == 6);
+    CHECK(set.abc.quantile == 0.3);
+    CHECK(set.abc.batch == 20);
+    CHECK(set.abc.seed == 9);
+    CHECK(set.abc.target_tolerance == 0.5);
+    CHECK_THAT(errors("[abc]\nquantile = 1.5\n" + parameter + target_head + "value = 700\n"),
+               Catch::Contains("c.toml:3:12") && Catch::Contains("abc.quantile") && Catch::Contains("(0, 1)"));
+    CHECK_THAT(errors("[abc]\npopulaton = 100\n" + parameter + target_head + "value = 700\n"),
+               Catch::Contains("did you mean 'population'"));
+    CHECK_THAT(errors("[abc]\npopulation = 2\n" + parameter + target_head + "value = 700\n"),
+               Catch::Contains("abc.population") && Catch::Contains("cannot give the covariance of 1 parameters"));
+    CHECK_THAT(errors("[abc]\nbatch = 0\nseed = -1\n" + parameter + target_head + "value = 700\n"),
+               Catch::Contains("abc.batch") && Catch::Contains("abc.seed"));
+  }
   SECTION("impossible priors and figures, each at its key") {
     CHECK_THAT(errors(parameter + "prior = \"gamma\"\n" + target_head + "value = 700\n"),
                Catch::Contains("parameter.0.prior") && Catch::Contains("'gamma' is not a prior"));

@@ -79,8 +79,7 @@ TEST_CASE("ABC-SMC on scamsim gives the same posterior on one thread and on two"
   }
 }
 
-TEST_CASE("Coverage study: how often ABC-SMC's 90% interval holds the truth over synthetic records",
-          "[.coverage][abc][calibration]") {
+TEST_CASE("Coverage study: how often ABC-SMC's 90% interval holds the truth over synthetic records", "[.coverage]") {
   // Not in CI (hidden tag; about a minute and a half): `build/tests/scamsim_tests "[.coverage]" -s` prints each
   // record's interval and the share that holds the truth. Each record is one run of the quiet world at a hazard
   // drawn from the prior's central part, with its own seed; docs/CALIBRATION.md records the result.
