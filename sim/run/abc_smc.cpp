@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -27,6 +28,36 @@ void check(const AbcSettings& s, std::span<const Prior> priors) {
   if (const auto problems = s.problems(priors.size()); !problems.empty()) {
     fail(fmt::format("{} {}", problems.front().first, problems.front().second));
   }
+}
+
+/// How a saved state's settings or priors differ from these (nullopt: the same where it matters).
+std::optional<std::string> resume_difference(const AbcState& state, const AbcSettings& s,
+                                             std::span<const Prior> priors) {
+  const AbcSettings& was = state.settings;
+  const auto differs = [](std::string_view name, auto then, auto now) -> std::optional<std::string> {
+    if (then == now) return std::nullopt;
+    return fmt::format("with {} = {} (now {})", name, then, now);
+  };
+  for (const auto& why :
+       {differs("seed", was.seed, s.seed), differs("population", was.population, s.population),
+        differs("quantile", was.quantile, s.quantile), differs("min_acceptance", was.min_acceptance, s.min_acceptance),
+        differs("min_tolerance_drop", was.min_tolerance_drop, s.min_tolerance_drop),
+        differs("target_tolerance", was.target_tolerance, s.target_tolerance),
+        differs("kernel_scale", was.kernel_scale, s.kernel_scale),
+        differs("max_proposals", was.max_proposals, s.max_proposals)}) {
+    if (why) return why;
+  }
+  if (state.priors.size() != priors.size()) {
+    return fmt::format("with {} parameters (now {})", state.priors.size(), priors.size());
+  }
+  for (std::size_t j = 0; j < priors.size(); ++j) {
+    const Prior& a = state.priors[j];
+    const Prior& b = priors[j];
+    if (a.kind != b.kind || a.min != b.min || a.max != b.max || a.mean != b.mean || a.sd != b.sd) {
+      return fmt::format("with the prior of parameter {} {} (now {})", j + 1, a.describe(), b.describe());
+    }
+  }
+  return std::nullopt;
 }
 
 /// Proposals allowed in one generation before it is given up.
@@ -166,6 +197,18 @@ std::string_view abc_stop_text(AbcStop stop) {
 AbcState run_abc_smc(const AbcSettings& settings, std::span<const Prior> priors, const AbcSimulate& simulate,
                      const AbcAfterGeneration& after_generation, AbcState state) {
   check(settings, priors);
+  if (!state.generations.empty()) {
+    if (const auto why = resume_difference(state, settings, priors)) {
+      throw std::invalid_argument("ABC-SMC: cannot resume a calibration made " + *why);
+    }
+    // A run that stopped at its last generation allowed goes on when more are allowed now.
+    if (state.stop == AbcStop::max_generations &&
+        static_cast<int>(state.generations.size()) < settings.max_generations) {
+      state.stop = AbcStop::running;
+    }
+  }
+  state.settings = settings;
+  state.priors.assign(priors.begin(), priors.end());
   const std::int64_t budget = proposal_budget(settings);
   const auto n = static_cast<std::size_t>(settings.population);
   while (state.stop == AbcStop::running) {

@@ -75,6 +75,11 @@ enum class AbcStop { running, max_generations, tolerance_reached, tolerance_flat
 struct AbcState {
   std::vector<AbcGeneration> generations;
   AbcStop stop = AbcStop::running;
+  /// What the generations were made with, recorded by the first run: a resume with other settings (but for
+  /// max_generations and batch, which do not change what is made) or other priors is refused, since it would
+  /// silently mix two calibrations.
+  AbcSettings settings;
+  std::vector<Prior> priors;
 };
 
 /// Called after each finished generation (a progress line, a checkpoint); what it throws stops the run.

@@ -178,6 +178,40 @@ TEST_CASE("A calibration stopped after a generation resumes to the uninterrupted
   }
 }
 
+TEST_CASE("A calibration resumed with other settings or priors is refused, by name; one allowed more goes on",
+          "[abc]") {
+  const std::vector<Prior> priors{Prior{PriorKind::normal, -5, 5, 0, 0.5}};
+  AbcSettings s;
+  s.population = 60;
+  s.max_generations = 3;
+  const AbcState three = run_abc_smc(s, priors, normal_mean_simulator());
+  REQUIRE(three.generations.size() == 3);
+  REQUIRE(three.stop == AbcStop::max_generations);
+
+  AbcSettings other = s;
+  other.seed = 5;
+  CHECK_THROWS_WITH(run_abc_smc(other, priors, normal_mean_simulator(), {}, three),
+                    Catch::Contains("cannot resume") && Catch::Contains("seed = 1 (now 5)"));
+  other = s;
+  other.quantile = 0.4;
+  CHECK_THROWS_WITH(run_abc_smc(other, priors, normal_mean_simulator(), {}, three), Catch::Contains("quantile"));
+  const std::vector<Prior> wider{Prior{PriorKind::normal, -5, 5, 0, 1}};
+  CHECK_THROWS_WITH(
+      run_abc_smc(s, wider, normal_mean_simulator(), {}, three),
+      Catch::Contains("the prior of parameter 1 normal(0, 0.5) on [-5, 5] (now normal(0, 1) on [-5, 5])"));
+
+  // Allowed five generations and given another batch size, it goes on to where a five-generation run ends.
+  AbcSettings five = s;
+  five.max_generations = 5;
+  AbcSettings five_other_batch = five;
+  five_other_batch.batch = 7;
+  const AbcState extended = run_abc_smc(five_other_batch, priors, normal_mean_simulator(), {}, three);
+  const AbcState whole = run_abc_smc(five, priors, normal_mean_simulator());
+  REQUIRE(extended.generations.size() == 5);
+  CHECK(extended.generations.back().particles == whole.generations.back().particles);
+  CHECK(extended.generations.back().weights == whole.generations.back().weights);
+}
+
 TEST_CASE("ABC-SMC stops by its rules, and refuses impossible settings", "[abc]") {
   const std::vector<Prior> priors{Prior{PriorKind::uniform, -5, 5}};
   AbcSettings s;
