@@ -178,7 +178,7 @@ TEST_CASE("A calibration stopped after a generation resumes to the uninterrupted
   }
 }
 
-TEST_CASE("A calibration resumed with other settings or priors is refused, by name; one allowed more goes on",
+TEST_CASE("A calibration resumed with other settings or priors is refused by name, and one allowed more goes on",
           "[abc]") {
   const std::vector<Prior> priors{Prior{PriorKind::normal, -5, 5, 0, 0.5}};
   AbcSettings s;
