@@ -59,8 +59,6 @@ class WorkerCalendar {
 /// listed worker's row, as the worker phase does (has_work).
 class OperatorRosters {
  public:
-  /// Rosters for no operators.
-  void clear() { rosters_.clear(); }
   /// Worker i is now held by o.
   void add(OperatorId o, std::uint32_t worker, const Workers& workers);
   /// Appends to `out` the workers listed for o: every worker o holds, and some who have left it since.

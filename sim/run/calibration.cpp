@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
@@ -80,20 +81,29 @@ scenario::Scenario scenario_of(const CalibrationSpec& spec, std::span<const std:
                                     : scenario::load_scenario_text(spec.scenario_toml, spec.scenario, overrides);
 }
 
+/// Each target's outcome, its mean over the replicates' records (summed in replicate order), at scale 1: people
+/// and dollars scale with the world.
+std::vector<double> simulated_figures(const CalibrationSpec& spec, std::span<const model::RunRecord> records) {
+  std::vector<double> figures;
+  for (const auto& target : spec.targets) {
+    double sum = 0;
+    for (const auto& record : records) sum += evaluate(target.outcome, record, spec.dt_days);
+    figures.push_back(at_full_scale(target.outcome, sum / static_cast<double>(records.size()), spec.scale));
+  }
+  return figures;
+}
+
 std::vector<TargetFit> evaluate_targets(const CalibrationSpec& spec, const std::vector<double>& values, int threads) {
   const auto s = scenario_of(spec, overrides_for(spec, values));
   RunOptions options;
   options.threads = threads;
   const RunResult result = run_replicates(s, options);
+  const std::vector<double> simulated = simulated_figures(spec, result.replicates);
   std::vector<TargetFit> fit;
-  for (const auto& target : spec.targets) {
-    double sum = 0;
-    for (const auto& record : result.replicates) sum += evaluate(target.outcome, record, spec.dt_days);
-    // People and dollars scale with the world; compare them at scale 1.
-    const double simulated =
-        at_full_scale(target.outcome, sum / static_cast<double>(result.replicates.size()), spec.scale);
-    fit.push_back(TargetFit{target.outcome.name, target.figure(), target.value, simulated, target.tolerance,
-                            target.z(simulated)});
+  for (std::size_t t = 0; t < spec.targets.size(); ++t) {
+    const Target& target = spec.targets[t];
+    fit.push_back(TargetFit{target.outcome.name, target.figure(), target.value, simulated[t], target.tolerance,
+                            target.z(simulated[t])});
   }
   return fit;
 }
@@ -107,17 +117,17 @@ double objective(const std::vector<TargetFit>& fit) {
 }  // namespace
 
 double Target::z(double simulated) const {
+  // The distance from a figure, in units of tolerance x that figure.
+  const auto from = [&](double figure) { return (simulated - figure) / (tolerance * std::abs(figure)); };
   switch (shape) {
     case TargetShape::value:
-      return (simulated - value) / (tolerance * std::abs(value));
+      return from(value);
     case TargetShape::range:
-      if (simulated < low) return (simulated - low) / (tolerance * std::abs(low));
-      if (simulated > high) return (simulated - high) / (tolerance * std::abs(high));
-      return 0;
+      return simulated < low ? from(low) : simulated > high ? from(high) : 0;
     case TargetShape::at_least:
-      return simulated < value ? (simulated - value) / (tolerance * std::abs(value)) : 0;
+      return simulated < value ? from(value) : 0;
     case TargetShape::at_most:
-      return simulated > value ? (simulated - value) / (tolerance * std::abs(value)) : 0;
+      return simulated > value ? from(value) : 0;
   }
   return 0;
 }
@@ -166,8 +176,10 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   const toml::array* targets = root.array("target", Need::required);
   const toml::table* abc = root.table("abc");
   root.report_unknown_keys();
+  std::optional<TableReader> abc_reader;  // kept: its settings are checked once the parameters are counted
+  std::int64_t abc_seed = 0;
   if (abc) {
-    TableReader a(*abc, "abc", name, diagnostics);
+    TableReader& a = abc_reader.emplace(*abc, "abc", name, diagnostics);
     const auto whole = [&](std::string_view key, int fallback) {
       const std::int64_t v = a.integer(key).value_or(fallback);
       return static_cast<int>(std::clamp<std::int64_t>(v, -1, 1'000'000'000));
@@ -181,12 +193,9 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     spec.abc.target_tolerance = a.number("target_tolerance").value_or(spec.abc.target_tolerance);
     spec.abc.kernel_scale = a.number("kernel_scale").value_or(spec.abc.kernel_scale);
     spec.abc.max_proposals = a.integer("max_proposals").value_or(spec.abc.max_proposals);
-    const std::int64_t seed = a.integer("seed").value_or(static_cast<std::int64_t>(spec.abc.seed));
-    if (seed < 0) diagnostics.error(a.where("seed"), "abc.seed", "must be 0 or more");
-    spec.abc.seed = static_cast<std::uint64_t>(std::max<std::int64_t>(seed, 0));
+    abc_seed = a.integer("seed").value_or(static_cast<std::int64_t>(spec.abc.seed));
+    spec.abc.seed = static_cast<std::uint64_t>(std::max<std::int64_t>(abc_seed, 0));
     a.report_unknown_keys();
-    // The population is checked against the parameters' count once they are read (below).
-    for (const auto& [key, why] : spec.abc.problems(0)) diagnostics.error(a.where(key), "abc." + key, why);
   }
   if (!diagnostics.empty() || !scenario_name) throw SetupError(diagnostics.sorted());
 
@@ -328,10 +337,10 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
     r.report_unknown_keys();
     spec.targets.push_back(t);
   });
-  if (abc && !spec.parameters.empty() && spec.abc.population >= 2) {
+  if (abc_reader) {
+    if (abc_seed < 0) diagnostics.error(abc_reader->where("seed"), "abc.seed", "must be 0 or more");
     for (const auto& [key, why] : spec.abc.problems(spec.parameters.size())) {
-      if (key == "population")
-        diagnostics.error(TableReader(*abc, "abc", name, diagnostics).where(key), "abc." + key, why);
+      diagnostics.error(abc_reader->where(key), "abc." + key, why);
     }
   }
   if (!diagnostics.empty()) throw SetupError(diagnostics.sorted());
@@ -370,20 +379,16 @@ AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings,
                 (static_cast<std::uint64_t>(proposal.generation) << 40) ^ static_cast<std::uint64_t>(proposal.index);
             overrides.push_back(fmt::format("run.seed={}", abc_run_seed(settings.seed, stream)));
             try {
+              // The replicates one after another on this task: run_replicates would claim the threads the
+              // batch's other proposals run on.
               const auto s = scenario_of(spec, overrides);
-              std::vector<double> simulated(spec.targets.size(), 0.0);
+              std::vector<model::RunRecord> records;
               for (std::int64_t r = 0; r < spec.replicates; ++r) {
                 model::Simulation sim(s, static_cast<std::uint32_t>(r));
                 sim.run_to_end();
-                for (std::size_t t = 0; t < spec.targets.size(); ++t) {
-                  simulated[t] += evaluate(spec.targets[t].outcome, sim.record(), spec.dt_days);
-                }
+                records.push_back(sim.take_record());
               }
-              for (std::size_t t = 0; t < spec.targets.size(); ++t) {
-                simulated[t] = at_full_scale(spec.targets[t].outcome,
-                                             simulated[t] / static_cast<double>(spec.replicates), spec.scale);
-              }
-              distances[b] = abc_distance(spec, simulated);
+              distances[b] = abc_distance(spec, simulated_figures(spec, records));
             } catch (const SetupError&) {
               // Values the scenario refuses together (each was tried alone when the file was loaded): a failed
               // run, never accepted.
