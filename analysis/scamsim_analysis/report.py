@@ -190,6 +190,16 @@ def _how_to_read(has_runs: bool, has_sweeps: bool, runs: Sequence[RunResult] = (
                         "panels do not hide the data." if many_events(events) else
                         "Numbered dotted lines mark the scenario's events, listed under each figure and in the "
                         "table below."))
+        drawn = [run for run in runs if run.draws]
+        if drawn:
+            parts.append(" ".join(
+                f"{_e(run.name)} runs over a posterior ({_e(run.attrs.get('posterior_file', '?'))}): "
+                f"{run.draws} draws of the calibrated parameters × {run.replicates_per_draw} replicates each, "
+                f"{len(run.replicates)} runs in all." for run in drawn)
+                + " Its medians and bands are across all those runs, so they <strong>combine two sources of "
+                "uncertainty</strong>: what the public record leaves open about the parameters (the draws) and "
+                "chance (the replicates). <code>scamsim summary</code> shows the draws' band, the parameters "
+                "alone, beside it.")
         few = sorted({c for c in counts if band_is_range(c)})
         if few:
             warning = ('<p class="warning" role="note"><strong>Few replicates:</strong> '

@@ -21,7 +21,7 @@ from .heap_check import damaged_global_heap, read_checked
 from .validate import open_regular_file
 
 #: The newest result schema version this package reads (docs/OUTPUT.md, section 6).
-SUPPORTED_SCHEMA_VERSION = 3
+SUPPORTED_SCHEMA_VERSION = 4
 
 #: HDF5 bookkeeping attributes of dimension scales, not worth showing to a reader, and the CF fill value, which
 #: the readers apply (_masked).

@@ -126,6 +126,25 @@ class RunResult(FileMetadata):
         return np.asarray(self.coordinates["replicate"])
 
     @property
+    def draws(self) -> int:
+        """The draws from a posterior of a run over one (`scamsim run --posterior`); 0 for an ordinary run."""
+        return int(self.attrs.get("draws", 0))
+
+    @property
+    def replicates_per_draw(self) -> int:
+        """The replicates of each draw (of the run, when it is not over a posterior)."""
+        return int(self.attrs.get("replicates", len(self.replicates)))
+
+    def draw_values(self) -> pd.DataFrame:
+        """A run over a posterior: each draw's parameter values (index draw, one column per parameter)."""
+        if not self.draws:
+            return pd.DataFrame()
+        with h5py.File(self.path, "r") as f:
+            values = np.asarray(f["draw_values"][()])
+            names = [n.decode() if isinstance(n, bytes) else str(n) for n in f["parameter"][()]]
+        return pd.DataFrame(values, columns=names, index=pd.Index(range(self.draws), name="draw"))
+
+    @property
     def country_ids(self) -> list[str]:
         """Country ids in file order."""
         return list(self.countries.index)
@@ -148,6 +167,19 @@ class RunResult(FileMetadata):
         key = (group, metric)
         if key not in self._cache:
             array = read_labelled(self.path, f"{group}/{metric}", self.coordinates)
+            if "draw" in array.dims:
+                # A run over a posterior: its (draw, replicate) runs as one replicate dimension numbered as the
+                # tables number them (draw x replicates + replicate), each labelled with its draw, so that every
+                # band across replicates covers the parameters' uncertainty and chance together.
+                draws, per_draw = array.sizes["draw"], array.sizes["replicate"]
+                rest = [d for d in array.dims if d not in ("draw", "replicate")]
+                array = array.transpose("draw", "replicate", *rest)
+                array = xr.DataArray(array.values.reshape((draws * per_draw,) + array.shape[2:]),
+                                     dims=("replicate", *rest),
+                                     coords={**{d: array.coords[d] for d in rest if d in array.coords},
+                                             "replicate": np.arange(draws * per_draw),
+                                             "draw": ("replicate", np.repeat(np.arange(draws), per_draw))},
+                                     attrs=array.attrs, name=array.name)
             if "replicate" in array.dims and "replicate" in self.coordinates:
                 # Only the complete replicates of an interrupted file (the rest are zeros), with their numbers.
                 complete = self.coordinates["replicate"]
@@ -323,11 +355,14 @@ def read_run(path: str | Path) -> RunResult:
     with opened(path, "run") as (f, attrs):
         # Everything `scamsim summary` checks, before anything is used: a file it refuses is refused here too.
         written = check_run_file(path, f.handle, attrs)
-        replicates = int(attrs["replicates"])
+        # A run over a posterior holds draws x replicates runs (series() joins its two dimensions).
+        replicates = int(attrs["replicates"]) * max(int(attrs.get("draws", 0)), 1)
         coordinates = _coordinates(f)
         for name in ("time", "country", "replicate"):
             if name not in coordinates:
                 coordinates[name] = _coordinate_values(f.dataset(name))
+        if int(attrs.get("draws", 0)):
+            coordinates["replicate"] = np.arange(replicates)
         warnings = []
         if written < replicates:
             warnings.append(f"{path}: only {written} of {replicates} replicates were written (an interrupted run); "

@@ -159,8 +159,15 @@ def check_run_file(path: Path, handle: h5py.File, attrs: dict[str, Any]) -> int:
         raise ResultFileError(path, f"start_date '{start:.40}' is not a YYYY-MM-DD date")
     if replicates < 1 or steps < 1 or dt_days < 1:
         raise ResultFileError(path, f"odd run size: {replicates} replicates of {steps} steps of {dt_days} days")
-    if written < 0 or written > replicates:
-        raise ResultFileError(path, f"replicates_written is {written}, but the run has {replicates} replicates "
+    # A run over a posterior (schema 4, `scamsim run --posterior`) has draws x replicates runs, its series a draw
+    # dimension first, and its tables' replicate column numbers runs (draw x replicates + replicate).
+    draws = attrs.get("draws", 0)
+    if not isinstance(draws, (int, np.integer)) or draws < 0:
+        raise ResultFileError(path, f"the 'draws' attribute is {draws!r}, not a number of draws")
+    draws = int(draws)
+    runs = replicates * max(draws, 1)
+    if written < 0 or written > runs:
+        raise ResultFileError(path, f"replicates_written is {written}, but the run has {runs} replicates "
                               "(a damaged or edited file?)")
     if written == 0:
         raise ResultFileError(path, "holds no complete replicate (replicates_written = 0): the run was "
@@ -178,9 +185,12 @@ def check_run_file(path: Path, handle: h5py.File, attrs: dict[str, Any]) -> int:
     if days.dtype.kind not in "iu" or not np.array_equal(days, np.arange(steps, dtype=np.int64) * dt_days):
         raise ResultFileError(path, "the time coordinate is not steps * dt_days")
     _check_length(path, "replicate", _read(path, handle, "replicate"), replicates)
-    _check_series(path, handle, "by_country", (replicates, steps, len(countries)))
-    _check_series(path, handle, "global", (replicates, steps))
-    _check_rows(path, handle, "events", replicates)
-    _check_rows(path, handle, "operators/final", replicates)
+    runs_shape = (draws, replicates) if draws else (replicates,)
+    if draws:
+        _check_length(path, "draw", _read(path, handle, "draw"), draws)
+    _check_series(path, handle, "by_country", runs_shape + (steps, len(countries)))
+    _check_series(path, handle, "global", runs_shape + (steps,))
+    _check_rows(path, handle, "events", runs)
+    _check_rows(path, handle, "operators/final", runs)
     return written
 

@@ -1,6 +1,7 @@
 #pragma once
-// `scamsim calibrate`: fit a calibration file's free parameters to its targets (docs/CALIBRATION.md) and write
-// them as a scenario. App-level work only: files, progress; sim/run/calibration.hpp does the fitting.
+// `scamsim calibrate`: fit a calibration file's free parameters to its targets (docs/CALIBRATION.md), either to
+// one point (Nelder-Mead, written as a scenario) or to a posterior (ABC-SMC, written as a posterior file).
+// App-level work only: files, progress, signals; sim/run/calibration.hpp does the fitting.
 
 #include <iosfwd>
 #include <string>
@@ -15,17 +16,19 @@ struct CalibrateOptions {
   std::string file;
   std::string output;
   std::vector<std::string> overrides;
+  std::string method = "point";  ///< point (Nelder-Mead) or abc-smc
   int threads = 0;
   bool force = false;
-  bool check = false;  ///< load and check the file, fit nothing
+  bool resume = false;  ///< abc-smc: go on from the posterior file at -o
+  bool check = false;   ///< load and check the file, fit nothing
   bool quiet = false;
   std::string command_line;
 };
 
-/// Adds `calibrate` and its options to `app`; the fitted scenario's header records `command_line`.
+/// Adds `calibrate` and its options to `app`; the output records `command_line`.
 Command add_calibrate_command(CLI::App& app, const std::string& command_line);
 
-/// Fits a calibration file's parameters and writes them as a scenario.
+/// Fits a calibration file's parameters and writes them as a scenario (point) or a posterior file (abc-smc).
 int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace scamsim::app

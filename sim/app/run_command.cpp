@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
 #include "sim/app/output_file.hpp"
+#include "sim/app/posterior_draws.hpp"
 #include "sim/core/error.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/open_file.hpp"
@@ -38,6 +40,10 @@ Command add_run_command(CLI::App& app, const std::string& command_line) {
                    "at every worker every day; the same results bit for bit, scan kept as the reference to check "
                    "the calendar against (docs/MODEL.md section 3)")
       ->check(CLI::IsMember({"calendar", "scan"}));
+  command->add_option("--posterior", o->posterior,
+                      "Run over a posterior (a file of calibrate --method abc-smc): each of --draws draws of its "
+                      "parameters, with the scenario's replicates each (docs/CALIBRATION.md)");
+  command->add_option("--draws", o->draws, "Draws from the posterior (default 20)")->check(CLI::PositiveNumber);
   command->add_flag("--force", o->force, "Overwrite the results file if it exists");
   command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
   return {command, [o, &command_line](std::ostream& out, std::ostream& err) {
@@ -58,7 +64,16 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
   if (o.replicates >= 0) overrides.push_back(fmt::format("run.replicates={}", o.replicates));
   const scenario::Scenario s = scenario::load_scenario(o.scenario, overrides);
   output.refuse_input(s.files, "a file the scenario is based on");
-  output.prepare(run_needs(s, o.threads));
+  std::optional<PosteriorDraws> draws;
+  if (!o.posterior.empty()) {
+    output.refuse_input(std::array{o.posterior}, "the posterior file");
+    draws = draw_from_posterior(o.posterior, o.scenario, overrides, o.draws);
+    scenario::Scenario all = s;  // what the machine needs: every run of every draw
+    all.run.replicates = s.run.replicates * static_cast<std::int64_t>(draws->size());
+    output.prepare(run_needs(all, o.threads));
+  } else {
+    output.prepare(run_needs(s, o.threads));
+  }
 
   const StopOnSignals signals;
   StepProgress bar(err, show_progress(o.quiet));
@@ -72,7 +87,17 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
   // Each replicate is written as soon as it and those before it are done (docs/OUTPUT.md 3.6).
   run::RunResult result;
   try {
-    result = io::run_into_file(s, options, output.temporary(), o.command_line);
+    if (draws) {
+      io::RunMetadata meta = io::RunMetadata::from_scenario(s, o.command_line);
+      meta.draws = static_cast<std::int64_t>(draws->size());
+      meta.draw_parameters = draws->parameters;
+      meta.draw_values = draws->values;
+      meta.draw_particle = draws->particles;
+      meta.posterior_file = o.posterior;
+      result = io::run_draws_into_file(draws->scenarios, meta, options, output.temporary());
+    } else {
+      result = io::run_into_file(s, options, output.temporary(), o.command_line);
+    }
   } catch (const run::Interrupted&) {
     bar.finish();
     return signals.report_nothing_written(err);
@@ -87,8 +112,9 @@ int run_command(const RunCommandOptions& o, std::ostream& out, std::ostream& err
 
   if (!o.quiet) {
     out << fmt::format(
-        "scamsim: {} replicate{} x {} steps in {:.2f} s ({:.0f} M worker-steps/s, {} threads); wrote {}\n",
-        s.run.replicates, s.run.replicates == 1 ? "" : "s", s.run.steps(), result.seconds,
+        "scamsim: {}{} replicate{} x {} steps in {:.2f} s ({:.0f} M worker-steps/s, {} threads); wrote {}\n",
+        draws ? fmt::format("{} draws x ", draws->size()) : std::string(), s.run.replicates,
+        s.run.replicates == 1 ? "" : "s", s.run.steps(), result.seconds,
         result.worker_steps / std::max(result.seconds, 1e-9) / 1e6, run::effective_threads(o.threads), o.output);
   }
   return exit_ok;

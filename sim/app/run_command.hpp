@@ -19,6 +19,8 @@ struct RunCommandOptions {
   long long replicates = -1;        ///< -1: the scenario's
   int threads = 0;                  ///< 0: all cores
   std::string engine = "calendar";  ///< --engine: calendar, or scan (the reference, for checking)
+  std::string posterior;            ///< --posterior: run over this posterior file's draws
+  long long draws = 20;             ///< --draws: draws from it
   bool force = false;
   bool quiet = false;
   std::string command_line;

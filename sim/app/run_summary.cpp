@@ -27,6 +27,17 @@ double median(std::vector<double> values) {
   return values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
 }
 
+// The q-quantile of the values that are not NaN, interpolated between order statistics (numpy's default).
+double quantile(std::vector<double> values, double q) {
+  std::erase_if(values, [](double v) { return std::isnan(v); });
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  const double at = q * static_cast<double>(values.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(at));
+  const std::size_t above = std::min(below + 1, values.size() - 1);
+  return values[below] + (at - static_cast<double>(below)) * (values[above] - values[below]);
+}
+
 // People, operations and raids: whole numbers with digit groups; "-" where unknown.
 std::string whole_number(double value) {
   if (std::isnan(value)) return "-";
@@ -43,7 +54,7 @@ class Figures {
  public:
   explicit Figures(const io::Results& results)
       : results_(results),
-        replicates_(static_cast<std::size_t>(results.meta.replicates)),
+        replicates_(static_cast<std::size_t>(results.meta.runs())),
         steps_(static_cast<std::size_t>(results.meta.steps)),
         countries_(results.meta.country_ids.size()) {}
 
@@ -103,9 +114,15 @@ class Figures {
   // The median across replicates of `figure(replicate)`.
   template <class Figure>
   [[nodiscard]] double median_of(Figure figure) const {
+    return median(values_of(figure));
+  }
+
+  // `figure(replicate)` of every replicate (every run of a run over a posterior), in order.
+  template <class Figure>
+  [[nodiscard]] std::vector<double> values_of(Figure figure) const {
     std::vector<double> values;
     for (std::size_t r = 0; r < replicates_; ++r) values.push_back(figure(r));
-    return median(std::move(values));
+    return values;
   }
 
  private:
@@ -164,6 +181,54 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// A run over a posterior: how uncertain the headline figures are. Each band is the central 90% of the runs (the
+// parameters and chance together); the draws' band is the central 90% of each draw's mean over its replicates,
+// which leaves out most of chance and so shows what the parameters alone do.
+std::string posterior_bands(const io::Results& results, const Figures& f, const std::vector<std::size_t>& hosts,
+                            double years) {
+  const io::RunMetadata& meta = results.meta;
+  const auto draws = static_cast<std::size_t>(meta.draws);
+  const auto per_draw = static_cast<std::size_t>(meta.replicates);
+  std::string out = fmt::format(
+      "\nUncertainty over the posterior ({} draws x {} replicates)\n  band: the central 90% of the {} runs, the "
+      "parameters and chance together; draws: the central 90% of the draws' means, the parameters alone\n",
+      meta.draws, meta.replicates, meta.runs());
+  out += fmt::format("  {:<32} {:>12} {:>27} {:>27}\n", "", "median", "90% band", "90% of draws");
+  const auto row = [&](const std::string& label, const std::vector<double>& runs, auto text) {
+    std::vector<double> means(draws, 0.0);
+    for (std::size_t d = 0; d < draws; ++d) {
+      for (std::size_t r = 0; r < per_draw; ++r) means[d] += runs[d * per_draw + r] / static_cast<double>(per_draw);
+    }
+    out += fmt::format("  {:<32} {:>12} {:>27} {:>27}\n", label, text(quantile(runs, 0.5)),
+                       text(quantile(runs, 0.05)) + " to " + text(quantile(runs, 0.95)),
+                       text(quantile(means, 0.05)) + " to " + text(quantile(means, 0.95)));
+  };
+  const auto people = [](double v) { return whole_number(v); };
+  row("people held at the end", f.values_of([&](std::size_t r) { return f.global_at("workers_held", r, -1); }), people);
+  for (const std::size_t c : hosts) {
+    row(fmt::format("  in {}", fit(meta.country_ids[c])),
+        f.values_of([&](std::size_t r) { return f.at("workers_held", r, -1, c); }), people);
+  }
+  row("re-recruited over the run", f.values_of([&](std::size_t r) {
+    double sum = 0;
+    for (const std::size_t c : hosts) sum += f.total("rerecruited", r, c);
+    return sum;
+  }),
+      people);
+  row("revenue (bn USD per year)",
+      f.values_of([&](std::size_t r) { return f.global_total("revenue_usd", r) / 1e9 / years; }),
+      [](double v) { return decimal(v, 2); });
+  out += "  drawn parameters (their values in /draw_values):\n";
+  const std::size_t P = meta.draw_parameters.size();
+  for (std::size_t j = 0; j < P; ++j) {
+    std::vector<double> values;
+    for (std::size_t d = 0; d < draws; ++d) values.push_back(meta.draw_values[d * P + j]);
+    out += fmt::format("    {:<52} median {:.4g}, 90% of draws {:.4g} to {:.4g}\n", meta.draw_parameters[j],
+                       quantile(values, 0.5), quantile(values, 0.05), quantile(values, 0.95));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string summarize_run(const io::Results& results) {
@@ -175,15 +240,23 @@ std::string summarize_run(const io::Results& results) {
   const Date end_date = meta.start_date.plus_days(static_cast<int>(run_days));
 
   std::string out = fmt::format("scamsim results: {}\n", meta.scenario_name);
-  out += fmt::format("  run      {} to {}, {} steps of {} day{}, seed {}, {} replicate{}\n",
-                     meta.start_date.to_string(), end_date.to_string(), meta.steps, meta.dt_days,
-                     meta.dt_days == 1 ? "" : "s", meta.seed, meta.replicates, meta.replicates == 1 ? "" : "s");
+  out +=
+      fmt::format("  run      {} to {}, {} steps of {} day{}, seed {}, {}{} replicate{}\n", meta.start_date.to_string(),
+                  end_date.to_string(), meta.steps, meta.dt_days, meta.dt_days == 1 ? "" : "s", meta.seed,
+                  meta.draws > 0 ? fmt::format("{} draws from the posterior {} x ", meta.draws, meta.posterior_file)
+                                 : std::string(),
+                  meta.replicates, meta.replicates == 1 ? "" : "s");
   out += fmt::format("  written  {} by scamsim {} (commit {}), result schema version {}\n", results.created_utc,
                      results.scamsim_version, results.git_commit, results.schema_version);
   out += scale_note(meta.scale, fmt::format("people, operations, raids and money below are of a world {:g} the "
                                             "region's size, not scaled up",
                                             meta.scale));
-  if (meta.replicates > 1) {
+  if (meta.draws > 0) {
+    out += fmt::format(
+        "  figures  medians across the {} runs ({} draws x {} replicates: each figure separately); they "
+        "vary with the parameters and with chance\n",
+        meta.runs(), meta.draws, meta.replicates);
+  } else if (meta.replicates > 1) {
     out += fmt::format("  figures  medians across the {} replicates (each figure separately)\n", meta.replicates);
   }
   out += "  columns  start: at the end of the first step; end: at the end of the last; others: totals over the run\n";
@@ -297,6 +370,7 @@ std::string summarize_run(const io::Results& results) {
   const double revenue_per_year =
       f.median_of([&](std::size_t r) { return f.global_total("revenue_usd", r); }) / 1e9 / years;
   out += fmt::format("  {:<32} {:>14}\n", "revenue (bn USD per year)", decimal(revenue_per_year, 2));
+  if (meta.draws > 0) out += posterior_bands(results, f, hosts, years);
   return out;
 }
 

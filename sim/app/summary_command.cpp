@@ -7,10 +7,12 @@
 
 #include "sim/app/cli.hpp"
 #include "sim/app/compare_summary.hpp"
+#include "sim/app/posterior_summary.hpp"
 #include "sim/app/run_summary.hpp"
 #include "sim/app/sweep_summary.hpp"
 #include "sim/io/compare_results.hpp"
 #include "sim/io/open_file.hpp"
+#include "sim/io/posterior_file.hpp"
 #include "sim/io/results.hpp"
 #include "sim/io/sweep_results.hpp"
 
@@ -21,8 +23,11 @@ Command add_summary_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "summary",
       "Print the headline outcomes of a results file per country, a sweep file's outcomes and indices, "
-      "or a comparison file's differences");
-  command->add_option("results", *file, "Results file (HDF5) written by scamsim run, sweep or compare")->required();
+      "a comparison file's differences, or a posterior file's parameters and fit");
+  command
+      ->add_option("results", *file,
+                   "Results file (HDF5) written by scamsim run, sweep, compare or calibrate --method abc-smc")
+      ->required();
   return {command, [file](std::ostream& out, std::ostream& /*err*/) { return summary_command(*file, out); }};
 }
 
@@ -32,6 +37,10 @@ int summary_command(const std::string& path, std::ostream& out) {
   const std::string kind = io::file_kind(path);
   if (kind == "sweep") {
     out << summarize_sweep(io::read_sweep(path));
+    return exit_ok;
+  }
+  if (kind == "posterior") {
+    out << summarize_posterior(io::read_posterior(path));
     return exit_ok;
   }
   if (kind == "compare") {

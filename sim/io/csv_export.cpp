@@ -139,7 +139,17 @@ std::vector<CsvTable> export_run_csv(const Results& results, const fs::path& sou
   const RunMetadata& meta = results.meta;
   const auto steps = static_cast<std::size_t>(meta.steps);
   const std::size_t countries = meta.country_ids.size();
-  const auto replicates = static_cast<std::size_t>(meta.replicates);
+  const auto replicates = static_cast<std::size_t>(meta.runs());
+  // A run over a posterior has a draw column before the replicate: run r is replicate r % R of draw r / R.
+  const bool drawn = meta.draws > 0;
+  const auto per_draw = static_cast<std::size_t>(meta.replicates);
+  const auto run_fields = [&](std::size_t r) {
+    return drawn ? fmt::format("{},{}", r / per_draw, r % per_draw) : fmt::format("{}", r);
+  };
+  const auto with_run = [&](std::vector<std::string> columns) {
+    if (drawn) columns.insert(columns.begin(), "draw");
+    return columns;
+  };
   // Each step's date once, not per row.
   std::vector<std::string> dates(steps);
   for (std::size_t t = 0; t < steps; ++t) {
@@ -147,14 +157,15 @@ std::vector<CsvTable> export_run_csv(const Results& results, const fs::path& sou
   }
   std::vector<CsvTable> tables;
 
-  CsvFile by_country(folder, "series_by_country.csv", {"replicate", "date", "step", "country", "metric", "value"});
+  CsvFile by_country(folder, "series_by_country.csv",
+                     with_run({"replicate", "date", "step", "country", "metric", "value"}));
   std::string line;
   for (std::size_t r = 0; r < replicates; ++r) {
     for (std::size_t t = 0; t < steps; ++t) {
       for (std::size_t c = 0; c < countries; ++c) {
         for (const auto& [metric, values] : results.by_country) {
-          line = fmt::format("{},{},{},{},{},{}", r, dates[t], t, text_field(meta.country_ids[c]), text_field(metric),
-                             number_field(values[(r * steps + t) * countries + c]));
+          line = fmt::format("{},{},{},{},{},{}", run_fields(r), dates[t], t, text_field(meta.country_ids[c]),
+                             text_field(metric), number_field(values[(r * steps + t) * countries + c]));
           by_country.joined_row(line);
         }
       }
@@ -162,11 +173,12 @@ std::vector<CsvTable> export_run_csv(const Results& results, const fs::path& sou
   }
   tables.push_back(by_country.close());
 
-  CsvFile global(folder, "series_global.csv", {"replicate", "date", "step", "metric", "value"});
+  CsvFile global(folder, "series_global.csv", with_run({"replicate", "date", "step", "metric", "value"}));
   for (std::size_t r = 0; r < replicates; ++r) {
     for (std::size_t t = 0; t < steps; ++t) {
       for (const auto& [metric, values] : results.global) {
-        line = fmt::format("{},{},{},{},{}", r, dates[t], t, text_field(metric), number_field(values[r * steps + t]));
+        line = fmt::format("{},{},{},{},{}", run_fields(r), dates[t], t, text_field(metric),
+                           number_field(values[r * steps + t]));
         global.joined_row(line);
       }
     }
@@ -193,23 +205,40 @@ std::vector<CsvTable> export_run_csv(const Results& results, const fs::path& sou
   }
   tables.push_back(country_table.close());
 
-  tables.push_back(write_about(
-      folder, {{"source", source.string()},
-               {"file_kind", "run"},
-               {"scenario", meta.scenario_name},
-               {"seed", fmt::format("{}", meta.seed)},
-               {"replicates", fmt::format("{}", meta.replicates)},
-               {"start_date", meta.start_date.to_string()},
-               {"dt_days", fmt::format("{}", meta.dt_days)},
-               {"steps", fmt::format("{}", meta.steps)},
-               {"run_scale", number_field(meta.scale)},
-               {"values", fmt::format("as simulated, at run.scale = {}: divide counts and dollars by it for the whole "
-                                      "region",
-                                      number_field(meta.scale))},
-               {"scamsim_version", results.scamsim_version},
-               {"git_commit", results.git_commit},
-               {"created_utc", results.created_utc},
-               {"schema_version", fmt::format("{}", results.schema_version)}}));
+  if (drawn) {
+    CsvFile draws(folder, "draws.csv", {"draw", "particle", "parameter", "value"});
+    const std::size_t P = meta.draw_parameters.size();
+    for (std::size_t d = 0; d < static_cast<std::size_t>(meta.draws); ++d) {
+      for (std::size_t j = 0; j < P; ++j) {
+        draws.row({fmt::format("{}", d), fmt::format("{}", meta.draw_particle[d]), text_field(meta.draw_parameters[j]),
+                   number_field(meta.draw_values[d * P + j])});
+      }
+    }
+    tables.push_back(draws.close());
+  }
+
+  std::vector<std::pair<std::string, std::string>> about = {{"source", source.string()},
+                                                            {"file_kind", "run"},
+                                                            {"scenario", meta.scenario_name},
+                                                            {"seed", fmt::format("{}", meta.seed)},
+                                                            {"replicates", fmt::format("{}", meta.replicates)}};
+  if (drawn) {
+    about.emplace_back("draws", fmt::format("{}", meta.draws));
+    about.emplace_back("posterior_file", meta.posterior_file);
+  }
+  about.insert(about.end(),
+               {{"start_date", meta.start_date.to_string()},
+                {"dt_days", fmt::format("{}", meta.dt_days)},
+                {"steps", fmt::format("{}", meta.steps)},
+                {"run_scale", number_field(meta.scale)},
+                {"values", fmt::format("as simulated, at run.scale = {}: divide counts and dollars by it for the whole "
+                                       "region",
+                                       number_field(meta.scale))},
+                {"scamsim_version", results.scamsim_version},
+                {"git_commit", results.git_commit},
+                {"created_utc", results.created_utc},
+                {"schema_version", fmt::format("{}", results.schema_version)}});
+  tables.push_back(write_about(folder, about));
   return tables;
 }
 

@@ -32,6 +32,8 @@ std::string_view noun(FileKind kind) {
       return "sweep";
     case FileKind::compare:
       return "comparison";
+    case FileKind::posterior:
+      return "posterior";
   }
   return "scamsim";
 }
@@ -113,6 +115,8 @@ std::string_view file_kind_name(FileKind kind) {
       return "sweep";
     case FileKind::compare:
       return "compare";
+    case FileKind::posterior:
+      return "posterior";
   }
   return "";
 }

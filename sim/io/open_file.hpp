@@ -16,9 +16,10 @@ enum class FileKind {
   sweep,              ///< `scamsim sweep`, finished or in progress (file_kind "sweep")
   sweep_in_progress,  ///< a sweep's .partial file, with runs still to record (file_kind "sweep", complete = 0)
   compare,            ///< `scamsim compare` (file_kind "compare")
+  posterior,          ///< `scamsim calibrate --method abc-smc` (file_kind "posterior")
 };
 
-/// The `file_kind` attribute value of that kind: "run", "sweep" or "compare".
+/// The `file_kind` attribute value of that kind: "run", "sweep", "compare" or "posterior".
 std::string_view file_kind_name(FileKind kind);
 
 /// Opens `path` as a scamsim file of `kind`, read-only (or read-write when `writable`). Throws SetupError,

@@ -26,8 +26,9 @@ namespace scamsim::io {
 /// (a path, type, shape, unit or meaning changes, or something is removed); additions keep it.
 /// read_results() accepts files of this version or older.
 /// Version 2 stores the scenario's events as a table (version 1: "date kind target" strings); version 3 gives
-/// every data group its own coordinates, so that netCDF readers label each group (docs/OUTPUT.md section 6).
-inline constexpr std::int64_t results_schema_version = 3;
+/// every data group its own coordinates, so that netCDF readers label each group (docs/OUTPUT.md section 6);
+/// version 4 adds runs over a posterior (`run --posterior`), whose series have a draw dimension before replicate.
+inline constexpr std::int64_t results_schema_version = 4;
 
 /// What a results file records about the run besides its series.
 struct RunMetadata {
@@ -49,6 +50,19 @@ struct RunMetadata {
   /// The scenario's events, in date order (the table /scenario_event), so that plots can mark them; may be
   /// empty.
   std::vector<ScenarioEventRow> scenario_events;
+
+  /// A run over a posterior (`run --posterior`): the draws (0: an ordinary run, with no draw dimension), the
+  /// parameters drawn, each draw's values [draw][parameter] flattened, the particle of the posterior's final
+  /// population each draw is, and the posterior file's name. Series are then [draw][replicate]..., and the
+  /// tables' replicate column is the run, draw x replicates + replicate.
+  std::int64_t draws = 0;
+  std::vector<std::string> draw_parameters;
+  std::vector<double> draw_values;
+  std::vector<std::int64_t> draw_particle;
+  std::string posterior_file;
+
+  /// The runs the file holds: replicates, times the draws of a run over a posterior.
+  [[nodiscard]] std::int64_t runs() const { return (draws > 0 ? draws : 1) * replicates; }
 
   /// Everything the scenario determines; nothing engine-specific is needed.
   static RunMetadata from_scenario(const scenario::Scenario& scenario, std::string command_line);

@@ -86,10 +86,15 @@ class Reader {
       fail(
           fmt::format("odd run size: {} replicates of {} steps of {} days", meta.replicates, meta.steps, meta.dt_days));
     }
+    if (file_.has_attribute(draws_attribute)) {
+      meta.draws = attribute<std::int64_t>(file_, draws_attribute);
+      if (meta.draws < 1) fail(fmt::format("odd number of draws: {}", meta.draws));
+      meta.posterior_file = attribute<std::string>(file_, "posterior_file");
+    }
     const auto written = attribute<std::int64_t>(file_, replicates_written_attribute);
-    if (written != meta.replicates) {
+    if (written != meta.runs()) {
       fail(fmt::format("incomplete: {} of {} replicates were written (the run stopped before it finished)", written,
-                       meta.replicates));
+                       meta.runs()));
     }
     meta.scenario_events = read_scenario_events(file_, out.schema_version, meta.start_date);
 
@@ -109,8 +114,19 @@ class Reader {
     (void)vector<std::int64_t>(replicate_path, static_cast<std::size_t>(meta.replicates));
 
     const hsize_t r = extent(meta.replicates);
-    out.by_country = read_series(by_country_group, {r, extent(meta.steps), countries});
-    out.global = read_series(global_group, {r, extent(meta.steps)});
+    if (meta.draws > 0) {
+      // A run over a posterior: [draw][replicate]... read flat, run by run (draw x replicates + replicate).
+      const auto d = static_cast<std::size_t>(meta.draws);
+      (void)vector<std::int64_t>(draw_path, d);
+      meta.draw_parameters = dataset(draw_parameter_path).read<std::string>();
+      meta.draw_values = vector<double>(draw_values_path, d * meta.draw_parameters.size());
+      meta.draw_particle = vector<std::int64_t>(draw_particle_path, d);
+      out.by_country = read_series(by_country_group, {extent(meta.draws), r, extent(meta.steps), countries});
+      out.global = read_series(global_group, {extent(meta.draws), r, extent(meta.steps)});
+    } else {
+      out.by_country = read_series(by_country_group, {r, extent(meta.steps), countries});
+      out.global = read_series(global_group, {r, extent(meta.steps)});
+    }
 
     const std::vector<EventRow> events =
         dataset(events_path).read_records<EventRow>(event_row_type(event_kind_enum().get()));
@@ -147,7 +163,7 @@ class Reader {
   }
 
   void check_replicate(std::int64_t replicate, const char* table) const {
-    if (replicate < 0 || replicate >= results_.meta.replicates) {
+    if (replicate < 0 || replicate >= results_.meta.runs()) {
       fail(fmt::format("'/{}' has a row of replicate {}, outside 0..{}", table, replicate,
                        results_.meta.replicates - 1));
     }

@@ -84,6 +84,14 @@ struct ResultsWriter::Impl {
 
   void check_metadata() const {
     if (meta.replicates < 1) fail(fmt::format("{} replicates: a run has at least one", meta.replicates));
+    if (meta.draws < 0) fail(fmt::format("{} draws", meta.draws));
+    if (meta.draws > 0 &&
+        (meta.draw_parameters.empty() ||
+         meta.draw_values.size() != static_cast<std::size_t>(meta.draws) * meta.draw_parameters.size() ||
+         meta.draw_particle.size() != static_cast<std::size_t>(meta.draws))) {
+      fail(fmt::format("{} draws of {} parameters but {} values and {} particles", meta.draws,
+                       meta.draw_parameters.size(), meta.draw_values.size(), meta.draw_particle.size()));
+    }
     if (meta.steps < 1) fail(fmt::format("{} steps: a run has at least one", meta.steps));
     if (meta.dt_days < 1) fail(fmt::format("a step of {} days: steps last at least a day", meta.dt_days));
     if (!(meta.scale > 0) || !std::isfinite(meta.scale)) fail(fmt::format("run.scale {}: must be above 0", meta.scale));
@@ -115,10 +123,14 @@ struct ResultsWriter::Impl {
     file.set_attribute(run_scale_attribute, meta.scale);
     // The series count the simulated world: divide by this for the whole region.
     file.set_attribute(detail::counts_at_scale_attribute, meta.scale);
+    if (meta.draws > 0) {
+      file.set_attribute(draws_attribute, meta.draws);
+      file.set_attribute("posterior_file", meta.posterior_file);
+    }
   }
 
   struct Scales {
-    h5::Dataset time, country, replicate;
+    h5::Dataset time, country, replicate, draw;
   };
 
   Scales write_coordinates() {
@@ -158,17 +170,40 @@ struct ResultsWriter::Impl {
     longitude.set_attribute("long_name", "longitude of the country's marker on maps");
     attach(longitude, along_country);
 
+    if (meta.draws > 0) write_draws(scales);
+
     file.create_group(coords_group);
     for (const char* path : {time_path, country_path, replicate_path}) {
       file.create_hard_link(path, fmt::format("{}/{}", coords_group, path));
     }
+    if (meta.draws > 0) file.create_hard_link(draw_path, fmt::format("{}/{}", coords_group, draw_path));
     return scales;
+  }
+
+  // A run over a posterior: its draws, the parameters drawn, and each draw's values and particle.
+  void write_draws(Scales& scales) {
+    std::vector<std::int64_t> draws(static_cast<std::size_t>(meta.draws));
+    for (std::size_t d = 0; d < draws.size(); ++d) draws[d] = static_cast<std::int64_t>(d);
+    scales.draw = write_scale<std::int64_t>(file, draw_path, draws);
+    scales.draw.set_attribute("long_name", "draw from the posterior: a plausible set of the calibrated parameters");
+    h5::Dataset parameter = write_scale<std::string>(file, draw_parameter_path, meta.draw_parameters);
+    parameter.set_attribute("long_name", "parameter drawn from the posterior: its key path in the scenario");
+    h5::Dataset values =
+        file.create_dataset<double>(draw_values_path, {static_cast<hsize_t>(meta.draws), meta.draw_parameters.size()});
+    values.write<double>(meta.draw_values);
+    values.set_attribute("long_name", "each draw's parameter values, as the runs took them");
+    attach(values, {{&scales.draw, "draw"}, {&parameter, "parameter"}});
+    h5::Dataset particle = file.create_dataset<std::int64_t>(draw_particle_path, {static_cast<hsize_t>(meta.draws)});
+    particle.write<std::int64_t>(meta.draw_particle);
+    particle.set_attribute("long_name", "the particle of the posterior's final population each draw is");
+    attach(particle, {{&scales.draw, "draw"}});
   }
 
   h5::Dataset create_series(h5::Group& group, const model::MetricInfo& info, const h5::Shape& shape) {
     h5::Shape chunk = shape;
-    chunk[0] = 1;
-    chunk[1] = std::min(shape[1], series_chunk_steps);
+    const std::size_t time = meta.draws > 0 ? 2 : 1;  // the dimensions before time are one run's
+    for (std::size_t k = 0; k < time; ++k) chunk[k] = 1;
+    chunk[time] = std::min(shape[time], series_chunk_steps);
     const h5::DatasetOptions options{.chunk = chunk, .deflate = deflate_level, .shuffle = true};
     return detail::create_metric_series(group, info, shape, options);
   }
@@ -178,22 +213,36 @@ struct ResultsWriter::Impl {
     const hsize_t t = extent(meta.steps);
     const hsize_t c = meta.country_ids.size();
     // Each group's series are attached to the group's own copies of the coordinates (group_coordinates.hpp).
+    // A run over a posterior puts its draws first: [draw][replicate][time]...
+    const bool drawn = meta.draws > 0;
+    const hsize_t d = extent(meta.draws);
     h5::Group by_country = file.create_group(by_country_group);
+    std::vector<std::pair<const h5::Dataset*, const char*>> rtc;
+    h5::Dataset country_draw;
+    if (drawn) {
+      country_draw = copy_coordinate(by_country, scales.draw, draw_path);
+      rtc.emplace_back(&country_draw, "draw");
+    }
     const h5::Dataset country_replicate = copy_coordinate(by_country, scales.replicate, replicate_path);
     const h5::Dataset country_time = copy_coordinate(by_country, scales.time, time_path);
     const h5::Dataset country_country = copy_coordinate(by_country, scales.country, country_path);
-    const std::pair<const h5::Dataset*, const char*> rtc[] = {
-        {&country_replicate, "replicate"}, {&country_time, "time"}, {&country_country, "country"}};
+    rtc.insert(rtc.end(), {{&country_replicate, "replicate"}, {&country_time, "time"}, {&country_country, "country"}});
     for (const model::MetricInfo& info : model::country_metrics()) {
-      country_series.push_back(create_series(by_country, info, {r, t, c}));
+      country_series.push_back(create_series(by_country, info, drawn ? h5::Shape{d, r, t, c} : h5::Shape{r, t, c}));
       attach(country_series.back(), rtc);
     }
     h5::Group global = file.create_group(global_group);
+    std::vector<std::pair<const h5::Dataset*, const char*>> rt;
+    h5::Dataset global_draw;
+    if (drawn) {
+      global_draw = copy_coordinate(global, scales.draw, draw_path);
+      rt.emplace_back(&global_draw, "draw");
+    }
     const h5::Dataset global_replicate = copy_coordinate(global, scales.replicate, replicate_path);
     const h5::Dataset global_time = copy_coordinate(global, scales.time, time_path);
-    const std::pair<const h5::Dataset*, const char*> rt[] = {{&global_replicate, "replicate"}, {&global_time, "time"}};
+    rt.insert(rt.end(), {{&global_replicate, "replicate"}, {&global_time, "time"}});
     for (const model::MetricInfo& info : model::global_metrics()) {
-      global_series.push_back(create_series(global, info, {r, t}));
+      global_series.push_back(create_series(global, info, drawn ? h5::Shape{d, r, t} : h5::Shape{r, t}));
       attach(global_series.back(), rt);
     }
   }
@@ -233,9 +282,9 @@ struct ResultsWriter::Impl {
     const auto fail_here = [&](const std::string& what) { fail(fmt::format("replicate {}: {}", replicate, what)); };
     if (failed) fail_here("an earlier write to this file failed");
     if (replicate != written) {
-      fail_here(replicate < meta.replicates
+      fail_here(replicate < meta.runs()
                     ? fmt::format("replicates are written in order, and replicate {} is next", written)
-                    : fmt::format("the file holds {} replicates", meta.replicates));
+                    : fmt::format("the file holds {} replicates", meta.runs()));
     }
     if (record.steps != meta.steps || record.countries != count_of(meta.country_ids.size())) {
       fail_here(fmt::format("the record has {} steps and {} countries, the file {} and {}", record.steps,
@@ -284,19 +333,30 @@ struct ResultsWriter::Impl {
   void write(std::int64_t replicate, const model::RunRecord& record) {
     check_record(replicate, record);
     try {
-      const auto r = static_cast<hsize_t>(replicate);
       const hsize_t t = extent(meta.steps);
       const hsize_t c = meta.country_ids.size();
+      // Where the run goes: [replicate], or [draw][replicate] in a run over a posterior.
+      h5::Shape at = {static_cast<hsize_t>(replicate)};
+      h5::Shape one = {1};
+      if (meta.draws > 0) {
+        at = {static_cast<hsize_t>(replicate / meta.replicates), static_cast<hsize_t>(replicate % meta.replicates)};
+        one = {1, 1};
+      }
+      const auto block = [&](std::initializer_list<hsize_t> rest, bool offsets) {
+        h5::Shape shape = offsets ? at : one;
+        for (const hsize_t n : rest) shape.push_back(offsets ? 0 : n);
+        return shape;
+      };
       // RunRecord is metric-major, so each metric's [time][country] block is contiguous.
       const std::span<const double> by_country(record.by_country);
       for (std::size_t m = 0; m < model::country_metric_count; ++m) {
         write_series(country_series[m], model::country_metrics()[m], replicate, by_country.subspan(m * t * c, t * c),
-                     {r, 0, 0}, {1, t, c}, true);
+                     block({t, c}, true), block({t, c}, false), true);
       }
       const std::span<const double> global(record.global);
       for (std::size_t m = 0; m < model::global_metric_count; ++m) {
-        write_series(global_series[m], model::global_metrics()[m], replicate, global.subspan(m * t, t), {r, 0}, {1, t},
-                     false);
+        write_series(global_series[m], model::global_metrics()[m], replicate, global.subspan(m * t, t),
+                     block({t}, true), block({t}, false), false);
       }
 
       std::vector<EventRow> event_rows;
@@ -340,8 +400,8 @@ struct ResultsWriter::Impl {
     operator_scale = {};
     file.close();
     if (broken) fail("a write failed earlier; the file is incomplete");
-    if (stored != meta.replicates) {
-      fail(fmt::format("finished after {} of {} replicates; the file is marked incomplete", stored, meta.replicates));
+    if (stored != meta.runs()) {
+      fail(fmt::format("finished after {} of {} replicates; the file is marked incomplete", stored, meta.runs()));
     }
   }
 };

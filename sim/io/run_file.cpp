@@ -49,6 +49,17 @@ run::RunResult run_into_file(const scenario::Scenario& scenario, run::RunOptions
   return result;
 }
 
+run::RunResult run_draws_into_file(std::span<const scenario::Scenario> draws, const RunMetadata& meta,
+                                   run::RunOptions options, const std::filesystem::path& path) {
+  ResultsWriter writer(path, meta);
+  options.on_replicate = [&writer](std::size_t run, model::RunRecord&& record) {
+    writer.write_replicate(static_cast<std::int64_t>(run), record);
+  };
+  run::RunResult result = run::run_draws(draws, options);
+  writer.finish();
+  return result;
+}
+
 std::uint64_t estimate_run_file_bytes(const scenario::Scenario& s, std::int64_t replicates) {
   const auto r = static_cast<std::uint64_t>(std::max<std::int64_t>(replicates, 0));
   const std::uint64_t coordinates =

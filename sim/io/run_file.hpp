@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 
+#include "sim/io/results.hpp"
 #include "sim/run/runner.hpp"
 #include "sim/scenario/spec.hpp"
 
@@ -19,6 +21,12 @@ namespace scamsim::io {
 /// replaced by the file's writer. The file's datasets are those of writing every replicate at the end.
 run::RunResult run_into_file(const scenario::Scenario& scenario, run::RunOptions options,
                              const std::filesystem::path& path, const std::string& command_line);
+
+/// The same for a run over a posterior: every replicate of each of `draws` (run::run_draws) into one file whose
+/// series have a draw dimension; `meta` is that of the first draw with its draws, parameters, values and
+/// particles filled in.
+run::RunResult run_draws_into_file(std::span<const scenario::Scenario> draws, const RunMetadata& meta,
+                                   run::RunOptions options, const std::filesystem::path& path);
 
 /// An upper estimate of the run file's size in bytes with `replicates` replicates of the scenario: every
 /// series uncompressed (steps x countries x per-country metrics, steps x global metrics, 8 bytes each), the

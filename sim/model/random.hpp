@@ -50,7 +50,8 @@ enum class Purpose : std::uint16_t {
   abc_prior = 24,        ///< ABC-SMC: a proposal drawn from the prior (agent: proposal index, step: generation)
   abc_pick = 25,         ///< ABC-SMC: which particle of the last generation a proposal perturbs
   abc_perturb = 26,      ///< ABC-SMC: the kernel's move from it
-  // Next free value: 27.
+  posterior_draw = 27,   ///< run --posterior: the offset of the systematic resampling of the final population
+  // Next free value: 28.
   test = 0xffff,  ///< for tests only
 };
 

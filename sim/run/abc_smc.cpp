@@ -245,9 +245,10 @@ AbcState run_abc_smc(const AbcSettings& settings, std::span<const Prior> priors,
         batch_work.push_back(std::move(x));
         numbers.push_back(k);
       }
-      const std::vector<double> distances = batch.empty() ? std::vector<double>{} : simulate(batch);
-      if (distances.size() != batch.size()) {
-        throw std::logic_error("ABC-SMC: the simulator returned a different number of distances than proposals");
+      const AbcBatchResult made = batch.empty() ? AbcBatchResult{} : simulate(batch);
+      const std::vector<double>& distances = made.distances;
+      if (distances.size() != batch.size() || (!made.statistics.empty() && made.statistics.size() != batch.size())) {
+        throw std::logic_error("ABC-SMC: the simulator returned a different number of results than proposals");
       }
       for (std::size_t b = 0; b < batch.size() && next.particles.size() < n; ++b) {
         ++next.simulated;
@@ -256,6 +257,7 @@ AbcState run_abc_smc(const AbcSettings& settings, std::span<const Prior> priors,
         if (!std::isfinite(distance) || distance > next.tolerance) continue;
         next.particles.push_back(std::move(batch[b].values));
         next.distances.push_back(distance);
+        next.statistics.push_back(made.statistics.empty() ? std::vector<double>{} : made.statistics[b]);
         accepted_work.push_back(std::move(batch_work[b]));
       }
       if (next.particles.size() < n) next.proposals = k;
@@ -316,6 +318,23 @@ double weighted_quantile(std::span<const double> values, std::span<const double>
     if (cumulative >= q * total) return values[i];
   }
   return values[order.back()];
+}
+
+std::vector<std::size_t> resample(std::span<const double> weights, std::size_t n, std::uint64_t seed) {
+  std::vector<std::size_t> picked;
+  if (weights.empty() || n == 0) return picked;
+  double total = 0;
+  for (const double w : weights) total += w;
+  model::Draws draw(model::StreamKey{seed, 0}, 0, 0, model::Purpose::posterior_draw);
+  const double offset = draw.uniform();
+  double cumulative = 0;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double point = (offset + static_cast<double>(i)) / static_cast<double>(n) * total;
+    while (k + 1 < weights.size() && cumulative + weights[k] <= point) cumulative += weights[k++];
+    picked.push_back(k);
+  }
+  return picked;
 }
 
 PosteriorSummary summarise(const AbcGeneration& generation, std::size_t parameter) {

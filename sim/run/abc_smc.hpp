@@ -48,9 +48,17 @@ struct AbcProposal {
   std::vector<double> values;
 };
 
-/// Distances of a batch of proposals to the data, in the batch's order (>= 0; NaN or infinity: a failed run,
-/// never accepted).
-using AbcSimulate = std::function<std::vector<double>(std::span<const AbcProposal>)>;
+/// What the simulator made of a batch of proposals, in the batch's order: each one's distance to the data (>= 0;
+/// NaN or infinity: a failed run, never accepted) and, if it keeps them, the statistics the distance was made
+/// from (a calibration's simulated figures), kept beside each accepted particle so that a posterior can say how
+/// well it meets each target. A plain vector of distances converts to it.
+struct AbcBatchResult {
+  std::vector<double> distances;
+  std::vector<std::vector<double>> statistics;  ///< empty, or one row per proposal
+  AbcBatchResult() = default;
+  AbcBatchResult(std::vector<double> d) : distances(std::move(d)) {}  // NOLINT: implicit on purpose
+};
+using AbcSimulate = std::function<AbcBatchResult(std::span<const AbcProposal>)>;
 
 /// One generation's population.
 struct AbcGeneration {
@@ -58,8 +66,9 @@ struct AbcGeneration {
   std::vector<std::vector<double>> particles;  ///< parameter values (not working space), one row per particle
   std::vector<double> weights;                 ///< normalised to sum 1
   std::vector<double> distances;
-  std::int64_t proposals = 0;  ///< proposals made, those outside the prior's bounds included
-  std::int64_t simulated = 0;  ///< proposals simulated
+  std::vector<std::vector<double>> statistics;  ///< the simulator's statistics of each particle (rows may be empty)
+  std::int64_t proposals = 0;                   ///< proposals made, those outside the prior's bounds included
+  std::int64_t simulated = 0;                   ///< proposals simulated
   [[nodiscard]] double acceptance() const {
     return proposals > 0 ? static_cast<double>(particles.size()) / static_cast<double>(proposals) : 0;
   }
@@ -93,6 +102,12 @@ AbcState run_abc_smc(const AbcSettings& settings, std::span<const Prior> priors,
 /// The weighted q-quantile of values (q in [0, 1]): the smallest value whose cumulative weight reaches q of
 /// the total, by sorting the values.
 [[nodiscard]] double weighted_quantile(std::span<const double> values, std::span<const double> weights, double q);
+
+/// `n` particles of a population drawn in proportion to their weights, by systematic resampling (one uniform
+/// offset, a function of `seed` alone, then n evenly spaced points on the cumulative weights): each particle is
+/// drawn floor or ceil of n x its weight times, which keeps the draws' spread closer to the population's than n
+/// independent picks. Returned in particle order.
+[[nodiscard]] std::vector<std::size_t> resample(std::span<const double> weights, std::size_t n, std::uint64_t seed);
 
 /// A parameter's posterior in a population: weighted mean, sd, median and the central 90% interval.
 struct PosteriorSummary {

@@ -74,13 +74,6 @@ double to_unit(const FreeParameter& p, double v) {
                      : (v - p.min) / (p.max - p.min);
 }
 
-// The scenario of a calibration with these overrides: from the documents read when it was loaded (a spec
-// made in code, with none, reads its file).
-scenario::Scenario scenario_of(const CalibrationSpec& spec, std::span<const std::string> overrides) {
-  return spec.scenario_toml.empty() ? scenario::load_scenario(spec.scenario, overrides)
-                                    : scenario::load_scenario_text(spec.scenario_toml, spec.scenario, overrides);
-}
-
 /// Each target's outcome, its mean over the replicates' records (summed in replicate order), at scale 1: people
 /// and dollars scale with the world.
 std::vector<double> simulated_figures(const CalibrationSpec& spec, std::span<const model::RunRecord> records) {
@@ -94,7 +87,7 @@ std::vector<double> simulated_figures(const CalibrationSpec& spec, std::span<con
 }
 
 std::vector<TargetFit> evaluate_targets(const CalibrationSpec& spec, const std::vector<double>& values, int threads) {
-  const auto s = scenario_of(spec, overrides_for(spec, values));
+  const auto s = calibration_scenario(spec, overrides_for(spec, values));
   RunOptions options;
   options.threads = threads;
   const RunResult result = run_replicates(s, options);
@@ -201,7 +194,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
 
   // The scenario as it will be run: its errors are the user's too. Its documents are read once, here.
   spec.scenario_toml = scenario::load_scenario(spec.scenario).resolved_toml;
-  const auto s = scenario_of(spec, spec.overrides);
+  const auto s = calibration_scenario(spec, spec.overrides);
   spec.dt_days = static_cast<double>(s.run.dt_days);
   const toml::table resolved = toml::parse(s.resolved_toml);
 
@@ -276,7 +269,7 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
         std::vector<std::string> probe = spec.overrides;
         probe.push_back(fmt::format("{}={}", p.key, number_text(v)));
         try {
-          (void)scenario_of(spec, probe);
+          (void)calibration_scenario(spec, probe);
         } catch (const SetupError& e) {
           diagnostics.error(r.where("key"), r.key_path("key"),
                             fmt::format("the scenario refuses {} = {}: {}", p.key, v, e.diagnostics().front().message));
@@ -347,6 +340,11 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   return spec;
 }
 
+scenario::Scenario calibration_scenario(const CalibrationSpec& spec, std::span<const std::string> overrides) {
+  return spec.scenario_toml.empty() ? scenario::load_scenario(spec.scenario, overrides)
+                                    : scenario::load_scenario_text(spec.scenario_toml, spec.scenario, overrides);
+}
+
 double abc_distance(const CalibrationSpec& spec, std::span<const double> simulated) {
   double sum = 0;
   for (std::size_t t = 0; t < spec.targets.size(); ++t) {
@@ -357,11 +355,14 @@ double abc_distance(const CalibrationSpec& spec, std::span<const double> simulat
 }
 
 AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings, int threads,
-                       const AbcAfterGeneration& after_generation, AbcState resume) {
+                       const AbcAfterGeneration& after_generation, AbcState resume, const std::atomic<bool>* stop) {
   std::vector<Prior> priors;
   for (const FreeParameter& p : spec.parameters) priors.push_back(p.prior);
   const AbcSimulate simulate = [&](std::span<const AbcProposal> batch) {
-    std::vector<double> distances(batch.size(), std::numeric_limits<double>::quiet_NaN());
+    if (stop != nullptr && stop->load()) throw Interrupted();
+    AbcBatchResult made;
+    made.distances.assign(batch.size(), std::numeric_limits<double>::quiet_NaN());
+    made.statistics.resize(batch.size());
     tbb::task_arena arena(effective_threads(threads));
     arena.execute([&] {
       tbb::parallel_for(
@@ -381,14 +382,15 @@ AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings,
             try {
               // The replicates one after another on this task: run_replicates would claim the threads the
               // batch's other proposals run on.
-              const auto s = scenario_of(spec, overrides);
+              const auto s = calibration_scenario(spec, overrides);
               std::vector<model::RunRecord> records;
               for (std::int64_t r = 0; r < spec.replicates; ++r) {
                 model::Simulation sim(s, static_cast<std::uint32_t>(r));
                 sim.run_to_end();
                 records.push_back(sim.take_record());
               }
-              distances[b] = abc_distance(spec, simulated_figures(spec, records));
+              made.statistics[b] = simulated_figures(spec, records);
+              made.distances[b] = abc_distance(spec, made.statistics[b]);
             } catch (const SetupError&) {
               // Values the scenario refuses together (each was tried alone when the file was loaded): a failed
               // run, never accepted.
@@ -396,7 +398,7 @@ AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings,
           },
           tbb::simple_partitioner());
     });
-    return distances;
+    return made;
   };
   return run_abc_smc(settings, priors, simulate, after_generation, std::move(resume));
 }
@@ -492,7 +494,7 @@ std::string fitted_scenario_toml(const CalibrationSpec& spec, const CalibrationR
   doc.insert("base", base.generic_string());
   // A value inside an array cannot be written as a table: scenario files replace an array whole (an event by its
   // id), so the fitted file carries a copy of what it replaces, with the fitted value set in it.
-  const toml::table resolved = toml::parse(scenario_of(spec, spec.overrides).resolved_toml);
+  const toml::table resolved = toml::parse(calibration_scenario(spec, spec.overrides).resolved_toml);
   toml::array events;  // copies of the fitted events, which replace the scenario's by id
   for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
     const std::string& key = spec.parameters[k].key;

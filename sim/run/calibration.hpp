@@ -7,6 +7,7 @@
 // evaluation to the next, and writes the fitted values as a scenario based
 // on the one it fitted, with the fit in its comments.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -18,6 +19,7 @@
 #include "sim/run/abc_smc.hpp"
 #include "sim/run/outcomes.hpp"
 #include "sim/run/priors.hpp"
+#include "sim/scenario/spec.hpp"
 
 namespace scamsim::run {
 
@@ -75,6 +77,10 @@ struct CalibrationSpec {
   AbcSettings abc;  ///< the file's [abc] table: ABC-SMC's settings (docs/CALIBRATION.md, "ABC-SMC")
 };
 
+/// The scenario of a calibration with these overrides, from the documents read when it was loaded (a spec made in
+/// code, with none, reads its file).
+scenario::Scenario calibration_scenario(const CalibrationSpec& spec, std::span<const std::string> overrides);
+
 /// Loads a calibration file; throws SetupError with every problem, located.
 CalibrationSpec load_calibration(const std::filesystem::path& file, std::span<const std::string> overrides = {});
 
@@ -108,9 +114,11 @@ CalibrationResult calibrate(const CalibrationSpec& spec, int threads, const Cali
 /// values for the file's replicates, with its own seed (made from `settings.seed`, its generation and its
 /// number), and its distance to the record is sqrt(sum of z^2) over the targets. Proposals of a batch run side
 /// by side on `threads` threads; the result does not depend on it. `after_generation` sees each finished
-/// generation (progress, a checkpoint); `resume` continues a state it saved.
+/// generation (progress, a checkpoint); `resume` continues a state it saved. When `stop` is set (a signal), the
+/// next batch throws Interrupted: the generations finished so far are what after_generation last saw.
 AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings, int threads,
-                       const AbcAfterGeneration& after_generation = {}, AbcState resume = {});
+                       const AbcAfterGeneration& after_generation = {}, AbcState resume = {},
+                       const std::atomic<bool>* stop = nullptr);
 
 /// The distance of simulated figures (parallel to spec.targets) to the record: sqrt(sum of z^2).
 [[nodiscard]] double abc_distance(const CalibrationSpec& spec, std::span<const double> simulated);

@@ -38,10 +38,16 @@ bool SharedSteps::run_to_end(model::Simulation& sim) {
 }
 
 RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& options) {
+  return run_draws(std::span(&scenario, 1), options);
+}
+
+RunResult run_draws(std::span<const scenario::Scenario> draws, const RunOptions& options) {
   const tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                                   static_cast<std::size_t>(effective_threads(options.threads)));
-  const auto replicates = static_cast<std::size_t>(scenario.run.replicates);
-  const std::int64_t total = scenario.run.steps() * static_cast<std::int64_t>(replicates);
+  const auto per_draw = static_cast<std::size_t>(draws.front().run.replicates);
+  const std::size_t replicates = per_draw * draws.size();  // runs, draw by draw
+  std::int64_t total = 0;
+  for (const auto& d : draws) total += d.run.steps() * static_cast<std::int64_t>(per_draw);
   SharedSteps steps(options, total);
 
   RunResult result;
@@ -83,7 +89,8 @@ RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& o
       skipped = true;  // not started: a stop or a failed sink ends the run
       return;
     }
-    model::Simulation sim(scenario, static_cast<std::uint32_t>(r), options.engine);
+    // Run r is replicate r % per_draw of draw r / per_draw: every draw's replicate k has the same random streams.
+    model::Simulation sim(draws[r / per_draw], static_cast<std::uint32_t>(r % per_draw), options.engine);
     if (!steps.run_to_end(sim)) return;
     if (keep) {
       result.replicates[r] = sim.take_record();

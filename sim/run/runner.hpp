@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -75,6 +76,12 @@ struct RunResult {
 
 /// Runs every replicate of the scenario. Throws Interrupted if asked to stop.
 RunResult run_replicates(const scenario::Scenario& scenario, const RunOptions& options);
+
+/// Runs every replicate of each of `draws` (the same scenario with different parameter values: a posterior's
+/// draws), draw by draw: run i is replicate i % R of draw i / R, R being the draws' run.replicates (all the
+/// same), and replicate k of every draw has the same random streams. Records are numbered by run, as
+/// run_replicates numbers replicates. Throws Interrupted if asked to stop.
+RunResult run_draws(std::span<const scenario::Scenario> draws, const RunOptions& options);
 
 /// The threads oneTBB will use with `threads` asked for (0: all cores).
 int effective_threads(int threads);
