@@ -21,9 +21,12 @@ struct CompareCommandOptions {
   std::vector<std::string> overrides;  ///< --set, applied to both scenarios
   std::string outcomes_file;           ///< --outcomes: [[outcome]] tables instead of the headline outcomes
   long long seed = -1;                 ///< -1: A's run.seed
-  long long replicates = 10;           ///< pairs
+  long long replicates = 10;           ///< pairs (per draw, over a posterior)
   int threads = 0;                     ///< 0: all cores
   double confidence = 0.95;
+  std::string posterior;    ///< --posterior: pair A and B on each of --draws draws from this posterior file
+  long long draws = 20;     ///< --draws
+  std::string per_million;  ///< --per-million: an outcome in USD; differences per million of its difference
   bool force = false;
   bool quiet = false;
   std::string command_line;

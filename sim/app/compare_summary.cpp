@@ -36,6 +36,39 @@ std::string bracket(double low, double high) {
   return fmt::format("[{}, {}]", figure(low), figure(high));
 }
 
+std::string share(double v) { return std::isnan(v) ? std::string("-") : fmt::format("{:.0f}%", 100 * v); }
+
+// A comparison over a posterior: B - A in each plausible world (the mean over its pairs), by sign and range.
+std::string worlds_table(const io::CompareResults& r, std::size_t name_width) {
+  std::string out = fmt::format(
+      "\n  Over {} plausible worlds drawn from the posterior {} ({} pairs each): each world's B - A is the mean over "
+      "its pairs;\n  the shares of worlds where it is above and below 0, and its median and 90% interval over the "
+      "worlds\n",
+      r.draws, r.posterior_file, r.pairs_per_draw);
+  const auto table = [&](const std::vector<run::WorldStatistics>& stats, const std::string& title) {
+    const std::string header =
+        fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>{}}", title, name_width, "B > A", number_width, "B < A",
+                    number_width, "median", number_width, "90% of worlds", interval_width);
+    out += "\n" + header + "\n  " + std::string(header.size() - 2, '-') + "\n";
+    for (std::size_t o = 0; o < stats.size(); ++o) {
+      if (&stats == &r.worlds_per_million && r.outcomes[o] == r.per_million) continue;  // a million per million
+      const run::WorldStatistics& w = stats[o];
+      out += fmt::format("  {:<{}} {:>{}} {:>{}} {:>{}} {:>{}}\n", cut(r.outcomes[o], name_width), name_width,
+                         share(w.share_above), number_width, share(w.share_below), number_width, figure(w.median),
+                         number_width, bracket(w.low, w.high), interval_width);
+    }
+  };
+  table(r.worlds, "B - A, over worlds");
+  if (!r.worlds_per_million.empty()) {
+    table(r.worlds_per_million, "per million USD");
+    out += fmt::format(
+        "  (per million USD: each world's B - A over its B - A in {} in millions; a negative\n  count "
+        "per million is what each million of B's extra spending averted)\n",
+        r.per_million);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string summarize_compare(const io::CompareResults& r) {
@@ -75,6 +108,7 @@ std::string summarize_compare(const io::CompareResults& r) {
                        number_width, bracket(s.ci_low, s.ci_high), interval_width,
                        bracket(s.unpaired_low, s.unpaired_high), interval_width);
   }
+  if (r.draws > 0) out += worlds_table(r, name_width);
   bool dropped = false;
   for (const run::PairedStatistics& s : r.statistics) dropped = dropped || s.pairs != r.pairs;
   if (dropped) {

@@ -68,6 +68,78 @@ T attribute(const h5::Object& object, const fs::path& path, const std::string& n
   return object.attribute<T>(name);
 }
 
+/// The world statistics' columns in file order.
+struct WorldColumn {
+  const char* name;
+  double run::WorldStatistics::*field;
+  const char* long_name;
+};
+constexpr std::array<WorldColumn, 5> world_columns = {{
+    {"share_b_above", &run::WorldStatistics::share_above, "share of the plausible worlds where B - A > 0"},
+    {"share_b_below", &run::WorldStatistics::share_below, "share of the plausible worlds where B - A < 0"},
+    {"low", &run::WorldStatistics::low, "5% quantile of B - A over the plausible worlds"},
+    {"median", &run::WorldStatistics::median, "median of B - A over the plausible worlds"},
+    {"high", &run::WorldStatistics::high, "95% quantile of B - A over the plausible worlds"},
+}};
+
+/// A comparison over a posterior: the draws, each pair's draw, and B - A over the worlds per outcome.
+void write_worlds(h5::File& file, const CompareResults& r, const h5::Dataset& pair_scale,
+                  const h5::Dataset& outcome_scale) {
+  file.set_attribute("draws", r.draws);
+  file.set_attribute("pairs_per_draw", r.pairs_per_draw);
+  file.set_attribute("posterior_file", r.posterior_file);
+  const auto d_count = static_cast<std::size_t>(r.draws);
+  std::vector<std::int64_t> numbers(d_count);
+  std::iota(numbers.begin(), numbers.end(), std::int64_t{0});
+  h5::Dataset draw = write_scale<std::int64_t>(file, "draw", numbers);
+  draw.set_attribute("long_name", "draw from the posterior: a plausible world, both sides run with its values");
+  h5::Dataset parameter = write_scale<std::string>(file, "parameter", r.draw_parameters);
+  parameter.set_attribute("long_name", "parameter drawn from the posterior: its key path in the scenarios");
+  h5::Dataset values = file.create_dataset<double>("draw_values", {d_count, r.draw_parameters.size()});
+  values.write<double>(r.draw_values);
+  values.set_attribute("long_name", "each draw's parameter values, as both sides' runs took them");
+  attach(values, {{&draw, "draw"}, {&parameter, "parameter"}});
+  h5::Dataset particle = file.create_dataset<std::int64_t>("draw_particle", {d_count});
+  particle.write<std::int64_t>(r.draw_particle);
+  particle.set_attribute("long_name", "the particle of the posterior's final population each draw is");
+  attach(particle, {{&draw, "draw"}});
+  std::vector<std::int64_t> pair_draw;
+  for (std::int64_t p = 0; p < r.pairs; ++p) pair_draw.push_back(p / r.pairs_per_draw);
+  h5::Dataset pd = file.create_dataset<std::int64_t>("pair_draw", {static_cast<std::size_t>(r.pairs)});
+  pd.write<std::int64_t>(pair_draw);
+  pd.set_attribute("long_name", "the draw (plausible world) of each pair");
+  attach(pd, {{&pair_scale, "pair"}});
+
+  const auto group = [&](const std::string& name, const std::vector<run::WorldStatistics>& stats,
+                         const std::string& description) {
+    h5::Group g = file.create_group(name);
+    const h5::Dataset outcome = copy_coordinate(g, outcome_scale, outcome_path);
+    g.set_attribute("description", description);
+    for (const WorldColumn& c : world_columns) {
+      std::vector<double> v;
+      for (const run::WorldStatistics& s : stats) v.push_back(s.*c.field);
+      h5::Dataset d = g.create_dataset<double>(c.name, {v.size()});
+      d.write<double>(v);
+      d.set_attribute("long_name", c.long_name);
+      attach(d, {{&outcome, "outcome"}});
+    }
+    std::vector<std::int64_t> n;
+    for (const run::WorldStatistics& s : stats) n.push_back(s.worlds);
+    h5::Dataset d = g.create_dataset<std::int64_t>("worlds", {n.size()});
+    d.write<std::int64_t>(n);
+    d.set_attribute("long_name", "worlds used: those whose B - A is finite");
+    attach(d, {{&outcome, "outcome"}});
+  };
+  group("worlds", r.worlds,
+        "Per outcome, over the plausible worlds (draws from the posterior), each world's B - A being the mean over "
+        "its pairs: the shares of worlds by its sign and its 5%, 50% and 95% quantiles");
+  if (!r.per_million.empty()) {
+    file.set_attribute("per_million", r.per_million);
+    group("worlds_per_million", r.worlds_per_million,
+          fmt::format("As /worlds, of each world's B - A per million USD of its B - A in {}", r.per_million));
+  }
+}
+
 }  // namespace
 
 void fill_outcomes(CompareResults& r, const std::vector<run::OutcomeSpec>& outcomes) {
@@ -84,6 +156,30 @@ void fill_outcomes(CompareResults& r, const std::vector<run::OutcomeSpec>& outco
     r.outcome_definitions.push_back(spec.definition);
     r.statistics.push_back(run::paired_statistics(run::column(r.a, outcomes.size(), o),
                                                   run::column(r.b, outcomes.size(), o), r.confidence));
+  }
+  fill_worlds(r);
+}
+
+void fill_worlds(CompareResults& r) {
+  r.worlds.clear();
+  r.worlds_per_million.clear();
+  if (r.draws <= 0 || r.pairs_per_draw <= 0) return;
+  const std::size_t o_count = r.outcomes.size();
+  const auto per = static_cast<std::size_t>(r.pairs_per_draw);
+  std::vector<std::vector<double>> differences;
+  for (std::size_t o = 0; o < o_count; ++o) {
+    differences.push_back(run::world_differences(r.a, r.b, o_count, o, per));
+    r.worlds.push_back(run::world_statistics(differences.back()));
+  }
+  const auto money = std::find(r.outcomes.begin(), r.outcomes.end(), r.per_million);
+  if (r.per_million.empty() || money == r.outcomes.end()) return;
+  const std::vector<double>& spent = differences[static_cast<std::size_t>(money - r.outcomes.begin())];
+  for (std::size_t o = 0; o < o_count; ++o) {
+    std::vector<double> ratio(spent.size());
+    for (std::size_t w = 0; w < spent.size(); ++w) {
+      ratio[w] = spent[w] != 0 ? differences[o][w] / (spent[w] / 1e6) : std::numeric_limits<double>::quiet_NaN();
+    }
+    r.worlds_per_million.push_back(run::world_statistics(ratio));
   }
 }
 
@@ -184,6 +280,7 @@ void write_compare(const fs::path& path, const CompareResults& r) {
     d.set_attribute("long_name", c.long_name);
     attach(d, {{&summary_outcome, "outcome"}});
   }
+  if (r.draws > 0) write_worlds(file, r, pair_scale, outcome_scale);
   std::vector<std::int64_t> used;
   for (const run::PairedStatistics& s : r.statistics) used.push_back(s.pairs);
   h5::Dataset d = summary.create_dataset<std::int64_t>("pairs", {o_count});
@@ -253,6 +350,23 @@ CompareResults read_compare(const fs::path& path) {
         required_dataset(file, path, fmt::format("{}/pairs", summary_group)).read<std::int64_t>();
     if (used.size() != o_count) refuse(path, "'/summary/pairs' is not one per outcome");
     for (std::size_t o = 0; o < o_count; ++o) r.statistics[o].pairs = used[o];
+    if (file.has_attribute("draws")) {
+      r.draws = attribute<std::int64_t>(file, path, "draws");
+      r.pairs_per_draw = attribute<std::int64_t>(file, path, "pairs_per_draw");
+      r.posterior_file = attribute<std::string>(file, path, "posterior_file");
+      if (r.draws < 1 || r.pairs_per_draw < 1 || r.draws * r.pairs_per_draw != r.pairs) {
+        refuse(path, fmt::format("{} draws of {} pairs do not make its {} pairs", r.draws, r.pairs_per_draw, r.pairs));
+      }
+      r.draw_parameters = required_dataset(file, path, "parameter").read<std::string>();
+      r.draw_values = required_dataset(file, path, "draw_values").read<double>();
+      r.draw_particle = required_dataset(file, path, "draw_particle").read<std::int64_t>();
+      if (r.draw_values.size() != static_cast<std::size_t>(r.draws) * r.draw_parameters.size() ||
+          r.draw_particle.size() != static_cast<std::size_t>(r.draws)) {
+        refuse(path, "'/draw_values' or '/draw_particle' is not one per draw");
+      }
+      if (file.has_attribute("per_million")) r.per_million = attribute<std::string>(file, path, "per_million");
+      fill_worlds(r);
+    }
   } catch (const h5::Error& e) {
     refuse(path, fmt::format("comparison file is truncated or corrupt ({})", e.what()));
   }

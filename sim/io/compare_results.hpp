@@ -38,11 +38,30 @@ struct CompareResults {
   std::vector<double> a;                          ///< [pair][outcome], at scale 1 where counts
   std::vector<double> b;                          ///< [pair][outcome]
   std::vector<run::PairedStatistics> statistics;  ///< per outcome
+
+  /// A comparison over a posterior (`compare --posterior`): `draws` worlds (0: an ordinary comparison), each
+  /// with `pairs_per_draw` pairs, pair p in world p / pairs_per_draw; both sides of a world take its draw's values.
+  std::int64_t draws = 0;
+  std::int64_t pairs_per_draw = 0;
+  std::string posterior_file;
+  std::vector<std::string> draw_parameters;
+  std::vector<double> draw_values;  ///< [draw][parameter]
+  std::vector<std::int64_t> draw_particle;
+  std::vector<run::WorldStatistics> worlds;  ///< per outcome: B - A over the worlds (filled by fill_outcomes)
+  /// An outcome in USD (--per-million): each outcome's B - A is also given per world per million USD of its B - A,
+  /// what a budget buys (the aftercare question: re-recruitments per million spent).
+  std::string per_million;
+  std::vector<run::WorldStatistics> worlds_per_million;  ///< per outcome, when per_million is set
 };
 
 /// Fills the outcome names, units, descriptions and definitions from `outcomes`, and the statistics from
 /// the values a and b already set, at results.confidence.
 void fill_outcomes(CompareResults& results, const std::vector<run::OutcomeSpec>& outcomes);
+
+/// Fills `worlds` (and `worlds_per_million` when per_million names an outcome) from a, b and the draws; clears
+/// them for an ordinary comparison. fill_outcomes calls it; read_compare too, so that what is printed is
+/// computed as it was when the file was written.
+void fill_worlds(CompareResults& results);
 
 /// Sets the version, commit and creation time (now, UTC) of this build, as the file will record them.
 void stamp(CompareResults& results);

@@ -289,6 +289,53 @@ PairedRuns run_pairs(const scenario::Scenario& a, const scenario::Scenario& b, s
   return {std::move(values[0]), std::move(values[1])};
 }
 
+std::vector<double> world_differences(std::span<const double> a, std::span<const double> b, std::size_t outcome_count,
+                                      std::size_t outcome, std::size_t pairs_per_world) {
+  const std::size_t pairs = outcome_count > 0 ? a.size() / outcome_count : 0;
+  const std::size_t worlds = pairs_per_world > 0 ? pairs / pairs_per_world : 0;
+  std::vector<double> out(worlds, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t w = 0; w < worlds; ++w) {
+    double sum = 0;
+    std::size_t used = 0;
+    for (std::size_t p = w * pairs_per_world; p < (w + 1) * pairs_per_world; ++p) {
+      const double d = b[p * outcome_count + outcome] - a[p * outcome_count + outcome];
+      if (!std::isfinite(d)) continue;
+      sum += d;  // in pair order: a fixed order of the sum
+      ++used;
+    }
+    if (used > 0) out[w] = sum / static_cast<double>(used);
+  }
+  return out;
+}
+
+WorldStatistics world_statistics(std::span<const double> differences) {
+  std::vector<double> kept;
+  for (const double d : differences) {
+    if (std::isfinite(d)) kept.push_back(d);
+  }
+  WorldStatistics s;
+  s.worlds = static_cast<std::int64_t>(kept.size());
+  if (kept.empty()) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    s.share_above = s.share_below = s.low = s.median = s.high = nan;
+    return s;
+  }
+  std::sort(kept.begin(), kept.end());
+  const auto n = static_cast<double>(kept.size());
+  s.share_above = static_cast<double>(std::count_if(kept.begin(), kept.end(), [](double d) { return d > 0; })) / n;
+  s.share_below = static_cast<double>(std::count_if(kept.begin(), kept.end(), [](double d) { return d < 0; })) / n;
+  const auto quantile = [&](double q) {
+    const double at = q * (n - 1);
+    const auto below = static_cast<std::size_t>(std::floor(at));
+    const std::size_t above = std::min(below + 1, kept.size() - 1);
+    return kept[below] + (at - static_cast<double>(below)) * (kept[above] - kept[below]);
+  };
+  s.low = quantile(0.05);
+  s.median = quantile(0.5);
+  s.high = quantile(0.95);
+  return s;
+}
+
 std::vector<double> column(std::span<const double> values, std::size_t outcome_count, std::size_t outcome) {
   std::vector<double> out;
   for (std::size_t i = outcome; i < values.size(); i += outcome_count) out.push_back(values[i]);

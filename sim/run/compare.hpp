@@ -84,6 +84,26 @@ struct PairedRuns {
 PairedRuns run_pairs(const scenario::Scenario& a, const scenario::Scenario& b, std::span<const OutcomeSpec> outcomes,
                      const RunOptions& options);
 
+/// B - A over plausible worlds (`compare --posterior`, docs/CALIBRATION.md): each world is a draw from a
+/// posterior, with its pairs on common random numbers, and gives one B - A, the mean over its pairs. What a policy
+/// researcher asks of them: in how many of the worlds does B - A have each sign, and over what range does it lie.
+struct WorldStatistics {
+  std::int64_t worlds = 0;  ///< worlds whose B - A is finite (a world with a NaN pair on both sides drops it)
+  double share_above = 0;   ///< share of those worlds with B - A > 0
+  double share_below = 0;   ///< share with B - A < 0 (the rest: exactly 0)
+  double low = 0;           ///< 5% quantile of B - A over the worlds (linear between order statistics)
+  double median = 0;
+  double high = 0;  ///< 95% quantile
+};
+
+/// Each world's B - A, the mean over its `pairs_per_world` pairs whose two values are finite, of one outcome, from
+/// [pair][outcome] flattened values (pairs world by world); NaN for a world with no such pair.
+std::vector<double> world_differences(std::span<const double> a, std::span<const double> b, std::size_t outcome_count,
+                                      std::size_t outcome, std::size_t pairs_per_world);
+
+/// The statistics of B - A over worlds (NaN entries left out; all NaN when none is left).
+WorldStatistics world_statistics(std::span<const double> differences);
+
 /// One outcome's values of every pair, taken from [pair][outcome] flattened values of `outcome_count` outcomes.
 std::vector<double> column(std::span<const double> values, std::size_t outcome_count, std::size_t outcome);
 

@@ -2,6 +2,7 @@
 // same result however a batch is evaluated, and a resumed run ending where an uninterrupted one does.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -258,4 +259,29 @@ TEST_CASE("Weighted quantiles and posterior summaries", "[abc]") {
   CHECK(s.mean == Approx(2.5));
   CHECK(s.sd == Approx(std::sqrt(0.25 * 2.25 + 0.75 * 0.25)));
   CHECK(g.ess() == Approx(1 / (0.0625 + 0.5625)));
+}
+
+TEST_CASE("Systematic resampling draws each particle floor or ceil of n times its weight, the same for a seed",
+          "[abc]") {
+  const std::vector<double> weights = {0.5, 0.25, 0.125, 0.0625, 0.0625, 0};
+  for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{20}, std::size_t{1000}}) {
+    for (const std::uint64_t seed : {1u, 2u, 99u}) {
+      const auto picked = run::resample(weights, n, seed);
+      REQUIRE(picked.size() == n);
+      CHECK(std::is_sorted(picked.begin(), picked.end()));
+      CHECK(picked == run::resample(weights, n, seed));
+      for (std::size_t k = 0; k < weights.size(); ++k) {
+        const auto count = static_cast<double>(std::count(picked.begin(), picked.end(), k));
+        INFO("n " << n << ", seed " << seed << ", particle " << k << " drawn " << count << " times");
+        CHECK(count >= std::floor(static_cast<double>(n) * weights[k]));
+        CHECK(count <= std::ceil(static_cast<double>(n) * weights[k]));
+      }
+    }
+  }
+  // Another seed moves the offset: with 3 draws of 6 equal weights, which particles are drawn depends on it.
+  const std::vector<double> equal(6, 1.0 / 6);
+  bool differs = false;
+  for (std::uint64_t seed = 2; seed < 20 && !differs; ++seed)
+    differs = run::resample(equal, 3, seed) != run::resample(equal, 3, 1);
+  CHECK(differs);
 }

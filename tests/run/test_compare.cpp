@@ -272,3 +272,32 @@ metric = "nonsense"
   const fs::path empty = dir.write("empty.toml", "title = 1\n");
   CHECK_THROWS_AS(load_outcomes(empty, s), SetupError);
 }
+
+TEST_CASE("B - A over plausible worlds: each world's mean over its pairs, shares by sign, quantiles", "[compare]") {
+  // Three worlds of two pairs, one outcome: B - A is (1, 3) -> 2, (-1, -1) -> -1, (NaN, 4) -> 4 (the NaN pair left
+  // out), so worlds are 2, -1 and 4.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> a = {0, 0, 5, 5, nan, 1};
+  const std::vector<double> b = {1, 3, 4, 4, 2, 5};
+  const std::vector<double> worlds = scamsim::run::world_differences(a, b, 1, 0, 2);
+  REQUIRE(worlds.size() == 3);
+  CHECK(worlds[0] == 2);
+  CHECK(worlds[1] == -1);
+  CHECK(worlds[2] == 4);
+  const scamsim::run::WorldStatistics s = scamsim::run::world_statistics(worlds);
+  CHECK(s.worlds == 3);
+  CHECK(s.share_above == Approx(2.0 / 3));
+  CHECK(s.share_below == Approx(1.0 / 3));
+  CHECK(s.median == 2);
+  // Linear between order statistics (-1, 2, 4): the 5% point is -1 + 0.1 x 3, the 95% point 2 + 0.9 x 2.
+  CHECK(s.low == Approx(-0.7));
+  CHECK(s.high == Approx(3.8));
+  // Two outcomes interleaved: the second's worlds are its own.
+  const std::vector<double> a2 = {0, 10, 0, 10};
+  const std::vector<double> b2 = {1, 7, 1, 7};
+  CHECK(scamsim::run::world_differences(a2, b2, 2, 1, 1) == std::vector<double>{-3, -3});
+  // No finite world: NaN statistics, none counted.
+  const scamsim::run::WorldStatistics none = scamsim::run::world_statistics(std::vector<double>{nan});
+  CHECK(none.worlds == 0);
+  CHECK(std::isnan(none.median));
+}
