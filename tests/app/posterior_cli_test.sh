@@ -176,6 +176,21 @@ PY
       skip "the calibration finished before the signal"
     fi
     ;;
+  shipped_posterior_current)
+    # The shipped posterior (docs/MODEL.md section 6) is still the one its calibration file makes of the scenario
+    # as it is now: a resume has nothing to do and refuses nothing. A change to the crackdown scenario, the
+    # baseline or the calibration file fails this test: the posterior is then stale, and is made again with the
+    # command in docs/MODEL.md section 6.
+    shipped="$src/scenarios/calibration/crackdown_posterior.h5"
+    cp "$shipped" copy.h5
+    chmod u+w copy.h5
+    (cd "$src" && "$scamsim" calibrate scenarios/calibration/crackdown_response.toml --method abc-smc \
+      -o "$work/copy.h5" --resume --threads 1) > out.txt 2> err.txt ||
+      fail "the shipped posterior is stale; make it again (docs/MODEL.md section 6): $(cat err.txt)"
+    cmp "$shipped" copy.h5 || fail "a resume of the finished shipped posterior rewrote it"
+    grep -q "stopped: the last generation allowed" out.txt || fail "the shipped posterior is not finished: $(cat out.txt)"
+    grep -q "enforcement.risk_perception_spread" out.txt || fail "the summary lacks a parameter: $(cat out.txt)"
+    ;;
   *)
     fail "unknown case $case_name"
     ;;
