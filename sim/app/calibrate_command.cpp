@@ -11,8 +11,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "sim/app/calibrate_mpi.hpp"
 #include "sim/app/cli.hpp"
 #include "sim/app/command_support.hpp"
+#include "sim/app/mpi_launch.hpp"
 #include "sim/app/output_file.hpp"
 #include "sim/app/posterior_summary.hpp"
 #include "sim/core/error.hpp"
@@ -60,8 +62,10 @@ std::string generation_line(const run::AbcState& state, double seconds) {
       duration(seconds));
 }
 
+}  // namespace
+
 int calibrate_posterior(const CalibrateOptions& o, const run::CalibrationSpec& spec, std::ostream& out,
-                        std::ostream& err) {
+                        std::ostream& err, const run::AbcSimulate& distribute, const std::string& where) {
   OutputFile output(o.output, "-o/--output: name the posterior file to write, e.g. posterior.h5");
   output.refuse_input(std::array{o.file, spec.scenario.string()}, "the calibration file or its scenario");
   io::Posterior posterior = io::posterior_of(spec, o.command_line);
@@ -115,7 +119,7 @@ int calibrate_posterior(const CalibrateOptions& o, const run::CalibrationSpec& s
     }
   };
   try {
-    posterior.state = run::calibrate_abc(spec, spec.abc, o.threads, checkpoint, resume, signals.flag());
+    posterior.state = run::calibrate_abc(spec, spec.abc, o.threads, checkpoint, resume, signals.flag(), distribute);
   } catch (const run::Interrupted&) {
     err << fmt::format("scamsim: interrupted by signal {}; {}\n", signals.signal(),
                        reported > 0 ? fmt::format("'{}' holds the {} finished generation{}: go on with --resume",
@@ -131,11 +135,9 @@ int calibrate_posterior(const CalibrateOptions& o, const run::CalibrationSpec& s
                     "refused by the scenario",
                     o.file, spec.abc.population));
   }
-  out << summarize_posterior(posterior) << fmt::format("wrote {} in {}\n", o.output, duration(seconds()));
+  out << summarize_posterior(posterior) << fmt::format("wrote {} in {} ({})\n", o.output, duration(seconds()), where);
   return exit_ok;
 }
-
-}  // namespace
 
 Command add_calibrate_command(CLI::App& app, const std::string& command_line) {
   auto o = std::make_shared<CalibrateOptions>();
@@ -170,13 +172,24 @@ int calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ostream
   }
   if (o.resume && o.method != "abc-smc") throw SetupError("--resume: only --method abc-smc resumes");
   if (o.resume && o.force) throw SetupError("--resume and --force: --force would start over; give one of them");
+  // Under mpirun or srun with several ranks, ABC-SMC spreads each batch over them (calibrate_mpi.hpp); the point fit
+  // is one sequence of evaluations, which ranks cannot share.
+  if (!o.check && mpi_launch().ranks > 1) {
+    if (o.method == "abc-smc") return mpi_calibrate_command(o, out, err);
+    const MpiLaunch launch = mpi_launch();
+    throw SetupError(
+        fmt::format("--method point runs as one process, but this is one of {} ({}): run it without "
+                    "mpirun or srun, or use --method abc-smc, which spreads over ranks",
+                    launch.ranks, launch.launcher));
+  }
   const run::CalibrationSpec spec = run::load_calibration(o.file, o.overrides);
   if (o.check) {
     out << fmt::format("{}: {} parameters, {} targets, {} replicates at scale {:g}; valid.\n", o.file,
                        spec.parameters.size(), spec.targets.size(), spec.replicates, spec.scale);
     return exit_ok;
   }
-  return o.method == "abc-smc" ? calibrate_posterior(o, spec, out, err) : calibrate_point(o, spec, out, err);
+  if (o.method == "point") return calibrate_point(o, spec, out, err);
+  return calibrate_posterior(o, spec, out, err, {}, fmt::format("{} threads", run::effective_threads(o.threads)));
 }
 
 }  // namespace scamsim::app

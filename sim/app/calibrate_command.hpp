@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/app/command.hpp"
+#include "sim/run/calibration.hpp"
 
 namespace scamsim::app {
 
@@ -30,5 +31,11 @@ Command add_calibrate_command(CLI::App& app, const std::string& command_line);
 
 /// Fits a calibration file's parameters and writes them as a scenario (point) or a posterior file (abc-smc).
 int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
+
+/// The ABC-SMC calibration to the posterior file at options.output, once `spec` is loaded: each batch evaluated by
+/// `distribute` (over MPI ranks) or, when it is empty, on this process's threads; `where` says which, in the
+/// closing line.
+int calibrate_posterior(const CalibrateOptions& options, const run::CalibrationSpec& spec, std::ostream& out,
+                        std::ostream& err, const run::AbcSimulate& distribute, const std::string& where);
 
 }  // namespace scamsim::app

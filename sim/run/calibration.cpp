@@ -354,51 +354,57 @@ double abc_distance(const CalibrationSpec& spec, std::span<const double> simulat
   return std::sqrt(sum);
 }
 
+AbcBatchResult simulate_proposals(const CalibrationSpec& spec, std::uint64_t seed, std::span<const AbcProposal> batch,
+                                  int threads) {
+  AbcBatchResult made;
+  made.distances.assign(batch.size(), std::numeric_limits<double>::quiet_NaN());
+  made.statistics.resize(batch.size());
+  tbb::task_arena arena(effective_threads(threads));
+  arena.execute([&] {
+    tbb::parallel_for(
+        std::size_t{0}, batch.size(),
+        [&](std::size_t b) {
+          const AbcProposal& proposal = batch[b];
+          // The values as the runs take them (whole numbers rounded), and the proposal's own random numbers:
+          // a seed from the calibration's, the generation and the proposal's number.
+          std::vector<double> values = proposal.values;
+          for (std::size_t k = 0; k < values.size(); ++k) {
+            if (spec.parameters[k].integer) values[k] = std::round(values[k]);
+          }
+          std::vector<std::string> overrides = overrides_for(spec, values);
+          const std::uint64_t stream =
+              (static_cast<std::uint64_t>(proposal.generation) << 40) ^ static_cast<std::uint64_t>(proposal.index);
+          overrides.push_back(fmt::format("run.seed={}", abc_run_seed(seed, stream)));
+          try {
+            // The replicates one after another on this task: run_replicates would claim the threads the
+            // batch's other proposals run on.
+            const auto s = calibration_scenario(spec, overrides);
+            std::vector<model::RunRecord> records;
+            for (std::int64_t r = 0; r < spec.replicates; ++r) {
+              model::Simulation sim(s, static_cast<std::uint32_t>(r));
+              sim.run_to_end();
+              records.push_back(sim.take_record());
+            }
+            made.statistics[b] = simulated_figures(spec, records);
+            made.distances[b] = abc_distance(spec, made.statistics[b]);
+          } catch (const SetupError&) {
+            // Values the scenario refuses together (each was tried alone when the file was loaded): a failed
+            // run, never accepted.
+          }
+        },
+        tbb::simple_partitioner());
+  });
+  return made;
+}
+
 AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings, int threads,
-                       const AbcAfterGeneration& after_generation, AbcState resume, const std::atomic<bool>* stop) {
+                       const AbcAfterGeneration& after_generation, AbcState resume, const std::atomic<bool>* stop,
+                       const AbcSimulate& distribute) {
   std::vector<Prior> priors;
   for (const FreeParameter& p : spec.parameters) priors.push_back(p.prior);
   const AbcSimulate simulate = [&](std::span<const AbcProposal> batch) {
     if (stop != nullptr && stop->load()) throw Interrupted();
-    AbcBatchResult made;
-    made.distances.assign(batch.size(), std::numeric_limits<double>::quiet_NaN());
-    made.statistics.resize(batch.size());
-    tbb::task_arena arena(effective_threads(threads));
-    arena.execute([&] {
-      tbb::parallel_for(
-          std::size_t{0}, batch.size(),
-          [&](std::size_t b) {
-            const AbcProposal& proposal = batch[b];
-            // The values as the runs take them (whole numbers rounded), and the proposal's own random numbers:
-            // a seed from the calibration's, the generation and the proposal's number.
-            std::vector<double> values = proposal.values;
-            for (std::size_t k = 0; k < values.size(); ++k) {
-              if (spec.parameters[k].integer) values[k] = std::round(values[k]);
-            }
-            std::vector<std::string> overrides = overrides_for(spec, values);
-            const std::uint64_t stream =
-                (static_cast<std::uint64_t>(proposal.generation) << 40) ^ static_cast<std::uint64_t>(proposal.index);
-            overrides.push_back(fmt::format("run.seed={}", abc_run_seed(settings.seed, stream)));
-            try {
-              // The replicates one after another on this task: run_replicates would claim the threads the
-              // batch's other proposals run on.
-              const auto s = calibration_scenario(spec, overrides);
-              std::vector<model::RunRecord> records;
-              for (std::int64_t r = 0; r < spec.replicates; ++r) {
-                model::Simulation sim(s, static_cast<std::uint32_t>(r));
-                sim.run_to_end();
-                records.push_back(sim.take_record());
-              }
-              made.statistics[b] = simulated_figures(spec, records);
-              made.distances[b] = abc_distance(spec, made.statistics[b]);
-            } catch (const SetupError&) {
-              // Values the scenario refuses together (each was tried alone when the file was loaded): a failed
-              // run, never accepted.
-            }
-          },
-          tbb::simple_partitioner());
-    });
-    return made;
+    return distribute ? distribute(batch) : simulate_proposals(spec, settings.seed, batch, threads);
   };
   return run_abc_smc(settings, priors, simulate, after_generation, std::move(resume));
 }

@@ -116,9 +116,17 @@ CalibrationResult calibrate(const CalibrationSpec& spec, int threads, const Cali
 /// by side on `threads` threads; the result does not depend on it. `after_generation` sees each finished
 /// generation (progress, a checkpoint); `resume` continues a state it saved. When `stop` is set (a signal), the
 /// next batch throws Interrupted: the generations finished so far are what after_generation last saw.
+/// `distribute`, when given, evaluates each batch instead (over MPI ranks: sim/distributed/abc_ranks.hpp), with
+/// simulate_proposals on each rank.
 AbcState calibrate_abc(const CalibrationSpec& spec, const AbcSettings& settings, int threads,
                        const AbcAfterGeneration& after_generation = {}, AbcState resume = {},
-                       const std::atomic<bool>* stop = nullptr);
+                       const std::atomic<bool>* stop = nullptr, const AbcSimulate& distribute = {});
+
+/// The outcomes of proposals of a calibration whose settings have this `seed`: each proposal's runs (its values,
+/// its own seed from `seed`, its generation and its number), side by side on `threads` threads; what
+/// calibrate_abc evaluates a batch with, on any rank. A proposal the scenario refuses gets NaN.
+AbcBatchResult simulate_proposals(const CalibrationSpec& spec, std::uint64_t seed, std::span<const AbcProposal> batch,
+                                  int threads);
 
 /// The distance of simulated figures (parallel to spec.targets) to the record: sqrt(sum of z^2).
 [[nodiscard]] double abc_distance(const CalibrationSpec& spec, std::span<const double> simulated);
