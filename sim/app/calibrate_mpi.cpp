@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/app/mpi_launch.hpp"
+#include "sim/app/mpi_ranks.hpp"
 #include "sim/core/error.hpp"
 
 #ifdef SCAMSIM_HAVE_MPI
@@ -22,11 +22,7 @@ namespace scamsim::app {
 #ifndef SCAMSIM_HAVE_MPI
 
 int mpi_calibrate_command(const CalibrateOptions& /*options*/, std::ostream& /*out*/, std::ostream& /*err*/) {
-  const MpiLaunch launch = mpi_launch();
-  throw SetupError(fmt::format(
-      "this scamsim was built without MPI, but it runs as one of {} ranks ({}): every rank would run the whole "
-      "calibration into the same file. Rebuild with OpenMPI installed (docs/CLUSTER.md), or run it as one process",
-      launch.ranks, launch.launcher));
+  refuse_without_mpi("calibration");
 }
 
 #else
@@ -59,25 +55,10 @@ void run_worker(distributed::Transport& transport, const CalibrateOptions& o) {
 }  // namespace
 
 int mpi_calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ostream& err) {
-  const MpiLaunch launch = mpi_launch();
   const distributed::MpiSession mpi;
-  if (mpi.size() != launch.ranks) {
-    throw SetupError(fmt::format(
-        "started as one of {} processes by {}, but MPI sees {} rank{}: the launcher did not connect them. Under "
-        "Slurm use srun --mpi=pmix (or another type that `srun --mpi=list` shows and Open MPI supports), or mpirun "
-        "inside the job (docs/CLUSTER.md)",
-        launch.ranks, launch.launcher, mpi.size(), mpi.size() == 1 ? "" : "s"));
-  }
+  require_connected_ranks(mpi.size());
   distributed::MpiTransport transport(mpi);
-  if (mpi.rank() != 0) {
-    try {
-      run_worker(transport, o);
-    } catch (const std::exception& e) {
-      err << fmt::format("scamsim: rank {}: internal error: {}\n", mpi.rank(), e.what()) << std::flush;
-      distributed::MpiSession::abort(exit_internal_error);
-    }
-    return distributed::MpiSession::share_exit_code(exit_ok);
-  }
+  if (mpi.rank() != 0) return finish_worker_rank(mpi.rank(), err, [&] { run_worker(transport, o); });
 
   int code = exit_internal_error;
   std::exception_ptr error;
@@ -99,16 +80,12 @@ int mpi_calibrate_command(const CalibrateOptions& o, std::ostream& out, std::ost
     code = exit_internal_error;
     error = std::current_exception();
   }
-  try {
-    if (ranks) ranks->release();
-  } catch (const std::exception& e) {
-    err << fmt::format("scamsim: internal error: cannot stop the other ranks: {}\n", e.what()) << std::flush;
-    distributed::MpiSession::abort(exit_internal_error);
-  }
-  // The message goes out before the exit code does (sweep_mpi.cpp says why).
-  if (error) code = report_failure(error, err);
-  distributed::MpiSession::share_exit_code(code);
-  return code;
+  return finish_rank_zero(
+      code, error,
+      [&] {
+        if (ranks) ranks->release();
+      },
+      err);
 }
 
 #endif

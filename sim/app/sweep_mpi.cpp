@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/app/mpi_ranks.hpp"
 #include "sim/core/error.hpp"
 
 #ifdef SCAMSIM_HAVE_MPI
@@ -24,11 +25,7 @@ namespace scamsim::app {
 #ifndef SCAMSIM_HAVE_MPI
 
 int mpi_sweep_command(const SweepCommandOptions& /*options*/, std::ostream& /*out*/, std::ostream& /*err*/) {
-  const MpiLaunch launch = mpi_launch();
-  throw SetupError(fmt::format(
-      "this scamsim was built without MPI, but it runs as one of {} ranks ({}): every rank would run the whole "
-      "sweep into the same file. Rebuild with OpenMPI installed (docs/CLUSTER.md), or run the sweep as one process",
-      launch.ranks, launch.launcher));
+  refuse_without_mpi("sweep");
 }
 
 #else
@@ -63,28 +60,10 @@ void run_worker(distributed::Transport& transport, const SweepCommandOptions& o)
 }  // namespace
 
 int mpi_sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostream& err) {
-  const MpiLaunch launch = mpi_launch();
   const distributed::MpiSession mpi;
-  if (mpi.size() != launch.ranks) {
-    // Every process is alone in its own MPI world (srun without PMI, a launcher of another MPI than the one scamsim
-    // was built with), so each says so and none writes: run as they are, they would all write the same file.
-    throw SetupError(fmt::format(
-        "started as one of {} processes by {}, but MPI sees {} rank{}: the launcher did not connect them. Under "
-        "Slurm use srun --mpi=pmix (or another type that `srun --mpi=list` shows and Open MPI supports), or mpirun "
-        "inside the job (docs/CLUSTER.md)",
-        launch.ranks, launch.launcher, mpi.size(), mpi.size() == 1 ? "" : "s"));
-  }
+  require_connected_ranks(mpi.size());
   distributed::MpiTransport transport(mpi);
-  if (mpi.rank() != 0) {
-    try {
-      run_worker(transport, o);
-    } catch (const std::exception& e) {
-      // Last resort: the protocol itself broke on this rank, and rank 0 cannot be told. Say why, end the job.
-      err << fmt::format("scamsim: rank {}: internal error: {}\n", mpi.rank(), e.what()) << std::flush;
-      distributed::MpiSession::abort(exit_internal_error);
-    }
-    return distributed::MpiSession::share_exit_code(exit_ok);
-  }
+  if (mpi.rank() != 0) return finish_worker_rank(mpi.rank(), err, [&] { run_worker(transport, o); });
 
   distributed::Coordinator coordinator(transport, run::effective_threads(o.threads));
   int code = exit_internal_error;
@@ -105,18 +84,8 @@ int mpi_sweep_command(const SweepCommandOptions& o, std::ostream& out, std::ostr
     code = exit_internal_error;
     error = std::current_exception();
   }
-  try {
-    coordinator.release();
-  } catch (const std::exception& e) {
-    err << fmt::format("scamsim: internal error: cannot stop the other ranks: {}\n", e.what()) << std::flush;
-    distributed::MpiSession::abort(exit_internal_error);
-  }
-  // The message goes out before the exit code does: the other ranks exit as soon as they have the code, and
-  // mpirun ends the whole job, this rank included, when one of them exits non-zero, so a message printed by the
-  // caller afterwards was sometimes lost (seen under load in cli.sweep_mpi_resume_from_one_process).
-  if (error) code = report_failure(error, err);
-  distributed::MpiSession::share_exit_code(code);
-  return code;
+  return finish_rank_zero(
+      code, error, [&] { coordinator.release(); }, err);
 }
 
 #endif
