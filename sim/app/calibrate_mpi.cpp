@@ -14,6 +14,7 @@
 #include "sim/app/command_support.hpp"
 #include "sim/distributed/abc_ranks.hpp"
 #include "sim/distributed/mpi_transport.hpp"
+#include "sim/distributed/worker.hpp"
 #include "sim/run/calibration.hpp"
 #endif
 
@@ -38,9 +39,9 @@ void run_worker(distributed::Transport& transport, const CalibrateOptions& o) {
   try {
     spec.emplace(run::load_calibration(o.file, o.overrides));
   } catch (const SetupError& e) {
-    transport.send(0, distributed::Tag::error, distributed::encode_error('s', e.what()));
+    distributed::report_error(transport, 's', e.what());
   } catch (const std::exception& e) {
-    transport.send(0, distributed::Tag::error, distributed::encode_error('i', e.what()));
+    distributed::report_error(transport, 'i', e.what());
   }
   distributed::AbcEvaluate evaluate;
   // The seed is the file's: rank 0 refuses a resume whose recorded settings differ from it.
