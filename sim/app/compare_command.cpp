@@ -45,7 +45,7 @@ Command add_compare_command(CLI::App& app, const std::string& command_line) {
                       "Pair A and B in each of --draws plausible worlds drawn from a posterior file (calibrate "
                       "--method abc-smc): both sides of a world take its draw's values; reports the share of worlds "
                       "by the sign of B - A and its interval over them (docs/CALIBRATION.md)");
-  command->add_option("--draws", o->draws, "Draws from the posterior (default 20)")->check(CLI::PositiveNumber);
+  command->add_option("--draws", o->draws, "Draws from the posterior (default 20)");
   command->add_option("--per-million", o->per_million,
                       "With --posterior: an outcome in USD; every outcome's B - A is also given per world per "
                       "million USD of that outcome's B - A (what a budget buys)");

@@ -43,7 +43,7 @@ Command add_run_command(CLI::App& app, const std::string& command_line) {
   command->add_option("--posterior", o->posterior,
                       "Run over a posterior (a file of calibrate --method abc-smc): each of --draws draws of its "
                       "parameters, with the scenario's replicates each (docs/CALIBRATION.md)");
-  command->add_option("--draws", o->draws, "Draws from the posterior (default 20)")->check(CLI::PositiveNumber);
+  command->add_option("--draws", o->draws, "Draws from the posterior (default 20)");
   command->add_flag("--force", o->force, "Overwrite the results file if it exists");
   command->add_flag("-q,--quiet", o->quiet, "No progress bar and no closing line");
   return {command, [o, &command_line](std::ostream& out, std::ostream& err) {

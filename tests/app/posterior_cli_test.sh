@@ -87,6 +87,12 @@ PY
     cmp post.h5 before.h5 || fail "a refused resume changed the file"
     expect_failure 1 "exists" "$scamsim" calibrate "$calibration" --method abc-smc -o post.h5
     expect_failure 1 "only --method abc-smc resumes" "$scamsim" calibrate "$calibration" -o x.toml --resume
+    # A scenario without the posterior's parameters: the shipped posterior calibrates Myanmar's raid capacity,
+    # and the quiet world has no Myanmar.
+    expect_failure 1 "crackdown_posterior.h5' calibrates countries.myanmar.enforcement_capacity_raids_per_year.*cannot take" \
+      "$scamsim" run "$quiet" --posterior "$src/scenarios/calibration/crackdown_posterior.h5" --draws 2 -o over.h5
+    [[ ! -e over.h5 ]] || fail "a refused run wrote its output"
+    expect_failure 1 "--draws" "$scamsim" run "$quiet" --posterior post.h5 --draws 0 -o over.h5
     # Not a posterior file.
     "$scamsim" run "$quiet" -o run.h5 -q
     expect_failure 1 "run.h5.*a scamsim run file, not a posterior file" \
