@@ -7,21 +7,16 @@
 #include "sim/core/error.hpp"
 #include "sim/io/posterior_file.hpp"
 #include "sim/run/abc_smc.hpp"
+#include "sim/run/calibration.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace scamsim::app {
-
-namespace {
-
-std::string number_text(double v) { return fmt::format("{:.17g}", v); }
-
-}  // namespace
 
 std::vector<std::string> PosteriorDraws::overrides(std::size_t d) const {
   std::vector<std::string> out;
   const std::size_t P = parameters.size();
   for (std::size_t j = 0; j < P; ++j)
-    out.push_back(fmt::format("{}={}", parameters[j], number_text(values[d * P + j])));
+    out.push_back(run::parameter_override(parameters[j], values[d * P + j], integer[j]));
   return out;
 }
 
@@ -48,6 +43,7 @@ PosteriorDraws draw_from_posterior(const std::string& posterior_file, const std:
   PosteriorDraws out;
   out.posterior_file = posterior_file;
   out.parameters = posterior.parameter_keys;
+  out.integer = posterior.parameter_integer;
   const auto picked =
       run::resample(population.weights, static_cast<std::size_t>(draws), static_cast<std::uint64_t>(base.run.seed));
   for (const std::size_t k : picked) {

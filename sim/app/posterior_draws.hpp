@@ -13,10 +13,11 @@ namespace scamsim::app {
 
 /// The draws of a scenario over a posterior.
 struct PosteriorDraws {
-  std::string posterior_file;                 ///< as given to --posterior
-  std::vector<std::string> parameters;        ///< the calibrated parameters' key paths
-  std::vector<double> values;                 ///< [draw][parameter] flattened, as the runs take them
-  std::vector<std::int64_t> particles;        ///< the particle of the final population each draw is
+  std::string posterior_file;           ///< as given to --posterior
+  std::vector<std::string> parameters;  ///< the calibrated parameters' key paths
+  std::vector<bool> integer;            ///< whole-number parameters (their values rounded), parallel to parameters
+  std::vector<double> values;           ///< [draw][parameter] flattened, as the runs take them
+  std::vector<std::int64_t> particles;  ///< the particle of the final population each draw is
   std::vector<scenario::Scenario> scenarios;  ///< one per draw
 
   [[nodiscard]] std::size_t size() const { return scenarios.size(); }

@@ -13,6 +13,7 @@
 
 #include "sim/app/scale_note.hpp"
 #include "sim/core/date.hpp"
+#include "sim/run/compare.hpp"
 #include "sim/scenario/describe.hpp"
 
 namespace scamsim::app {
@@ -25,17 +26,6 @@ double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const std::size_t mid = values.size() / 2;
   return values.size() % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-// The q-quantile of the values that are not NaN, interpolated between order statistics (numpy's default).
-double quantile(std::vector<double> values, double q) {
-  std::erase_if(values, [](double v) { return std::isnan(v); });
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(values.begin(), values.end());
-  const double at = q * static_cast<double>(values.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(at));
-  const std::size_t above = std::min(below + 1, values.size() - 1);
-  return values[below] + (at - static_cast<double>(below)) * (values[above] - values[below]);
 }
 
 // People, operations and raids: whole numbers with digit groups; "-" where unknown.
@@ -199,9 +189,9 @@ std::string posterior_bands(const io::Results& results, const Figures& f, const 
     for (std::size_t d = 0; d < draws; ++d) {
       for (std::size_t r = 0; r < per_draw; ++r) means[d] += runs[d * per_draw + r] / static_cast<double>(per_draw);
     }
-    out += fmt::format("  {:<32} {:>12} {:>27} {:>27}\n", label, text(quantile(runs, 0.5)),
-                       text(quantile(runs, 0.05)) + " to " + text(quantile(runs, 0.95)),
-                       text(quantile(means, 0.05)) + " to " + text(quantile(means, 0.95)));
+    out += fmt::format("  {:<32} {:>12} {:>27} {:>27}\n", label, text(run::quantile(runs, 0.5)),
+                       text(run::quantile(runs, 0.05)) + " to " + text(run::quantile(runs, 0.95)),
+                       text(run::quantile(means, 0.05)) + " to " + text(run::quantile(means, 0.95)));
   };
   const auto people = [](double v) { return whole_number(v); };
   row("people held at the end", f.values_of([&](std::size_t r) { return f.global_at("workers_held", r, -1); }), people);
@@ -224,7 +214,7 @@ std::string posterior_bands(const io::Results& results, const Figures& f, const 
     std::vector<double> values;
     for (std::size_t d = 0; d < draws; ++d) values.push_back(meta.draw_values[d * P + j]);
     out += fmt::format("    {:<52} median {:.4g}, 90% of draws {:.4g} to {:.4g}\n", meta.draw_parameters[j],
-                       quantile(values, 0.5), quantile(values, 0.05), quantile(values, 0.95));
+                       run::quantile(values, 0.5), run::quantile(values, 0.05), run::quantile(values, 0.95));
   }
   return out;
 }

@@ -88,21 +88,8 @@ void write_worlds(h5::File& file, const CompareResults& r, const h5::Dataset& pa
   file.set_attribute("draws", r.draws);
   file.set_attribute("pairs_per_draw", r.pairs_per_draw);
   file.set_attribute("posterior_file", r.posterior_file);
-  const auto d_count = static_cast<std::size_t>(r.draws);
-  std::vector<std::int64_t> numbers(d_count);
-  std::iota(numbers.begin(), numbers.end(), std::int64_t{0});
-  h5::Dataset draw = write_scale<std::int64_t>(file, "draw", numbers);
-  draw.set_attribute("long_name", "draw from the posterior: a plausible world, both sides run with its values");
-  h5::Dataset parameter = write_scale<std::string>(file, "parameter", r.draw_parameters);
-  parameter.set_attribute("long_name", "parameter drawn from the posterior: its key path in the scenarios");
-  h5::Dataset values = file.create_dataset<double>("draw_values", {d_count, r.draw_parameters.size()});
-  values.write<double>(r.draw_values);
-  values.set_attribute("long_name", "each draw's parameter values, as both sides' runs took them");
-  attach(values, {{&draw, "draw"}, {&parameter, "parameter"}});
-  h5::Dataset particle = file.create_dataset<std::int64_t>("draw_particle", {d_count});
-  particle.write<std::int64_t>(r.draw_particle);
-  particle.set_attribute("long_name", "the particle of the posterior's final population each draw is");
-  attach(particle, {{&draw, "draw"}});
+  write_draws(file, r.draw_parameters, r.draw_values, r.draw_particle,
+              "each draw's parameter values, as both sides' runs took them");
   std::vector<std::int64_t> pair_draw;
   for (std::int64_t p = 0; p < r.pairs; ++p) pair_draw.push_back(p / r.pairs_per_draw);
   h5::Dataset pd = file.create_dataset<std::int64_t>("pair_draw", {static_cast<std::size_t>(r.pairs)});
@@ -357,9 +344,9 @@ CompareResults read_compare(const fs::path& path) {
       if (r.draws < 1 || r.pairs_per_draw < 1 || r.draws * r.pairs_per_draw != r.pairs) {
         refuse(path, fmt::format("{} draws of {} pairs do not make its {} pairs", r.draws, r.pairs_per_draw, r.pairs));
       }
-      r.draw_parameters = required_dataset(file, path, "parameter").read<std::string>();
-      r.draw_values = required_dataset(file, path, "draw_values").read<double>();
-      r.draw_particle = required_dataset(file, path, "draw_particle").read<std::int64_t>();
+      r.draw_parameters = required_dataset(file, path, draw_parameter_path).read<std::string>();
+      r.draw_values = required_dataset(file, path, draw_values_path).read<double>();
+      r.draw_particle = required_dataset(file, path, draw_particle_path).read<std::int64_t>();
       if (r.draw_values.size() != static_cast<std::size_t>(r.draws) * r.draw_parameters.size() ||
           r.draw_particle.size() != static_cast<std::size_t>(r.draws)) {
         refuse(path, "'/draw_values' or '/draw_particle' is not one per draw");

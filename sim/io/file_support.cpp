@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <vector>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -65,6 +66,25 @@ double read_run_scale(const h5::File& file, const std::filesystem::path& path, c
   }
   if (!(scale > 0) || !std::isfinite(scale)) refuse(path, fmt::format("{} is {}: must be above 0", attribute, scale));
   return scale;
+}
+
+h5::Dataset write_draws(h5::Group& root, std::span<const std::string> parameters, std::span<const double> values,
+                        std::span<const std::int64_t> particles, const std::string& values_long_name) {
+  std::vector<std::int64_t> numbers(particles.size());
+  for (std::size_t d = 0; d < numbers.size(); ++d) numbers[d] = static_cast<std::int64_t>(d);
+  h5::Dataset draw = write_scale<std::int64_t>(root, draw_path, numbers);
+  draw.set_attribute("long_name", "draw from the posterior: a plausible set of the calibrated parameters");
+  h5::Dataset parameter = write_scale<std::string>(root, draw_parameter_path, parameters);
+  parameter.set_attribute("long_name", "parameter drawn from the posterior: its key path in the scenario");
+  h5::Dataset drawn = root.create_dataset<double>(draw_values_path, {particles.size(), parameters.size()});
+  drawn.write<double>(values);
+  drawn.set_attribute("long_name", values_long_name);
+  attach(drawn, {{&draw, "draw"}, {&parameter, "parameter"}});
+  h5::Dataset particle = root.create_dataset<std::int64_t>(draw_particle_path, {particles.size()});
+  particle.write<std::int64_t>(particles);
+  particle.set_attribute("long_name", "the particle of the posterior's final population each draw is");
+  attach(particle, {{&draw, "draw"}});
+  return draw;
 }
 
 void attach(h5::Dataset& d, std::span<const std::pair<const h5::Dataset*, const char*>> scales) {

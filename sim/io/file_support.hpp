@@ -82,6 +82,19 @@ enum class SeriesScale : std::uint8_t { simulated, whole_region };
 h5::Dataset create_metric_series(h5::Group& group, const model::MetricInfo& info, const h5::Shape& shape,
                                  const h5::DatasetOptions& options, SeriesScale scale = SeriesScale::simulated);
 
+/// The paths of the draws' datasets (write_draws).
+inline constexpr const char* draw_path = "draw";
+inline constexpr const char* draw_parameter_path = "parameter";
+inline constexpr const char* draw_values_path = "draw_values";
+inline constexpr const char* draw_particle_path = "draw_particle";
+
+/// The draws of a run or comparison over a posterior (`--posterior`), at the root: the scale `draw` (0 .. draws - 1),
+/// the scale `parameter` (the calibrated parameters' key paths), `draw_values` (draw, parameter) and
+/// `draw_particle` (draw). One home for the layout both file kinds share (docs/OUTPUT.md section 7). Returns the
+/// draw scale, for what else is attached to it.
+h5::Dataset write_draws(h5::Group& root, std::span<const std::string> parameters, std::span<const double> values,
+                        std::span<const std::int64_t> particles, const std::string& values_long_name);
+
 /// Makes a file's writes durable: HDF5 flushes to the operating system, fdatasync to the disk. Throws
 /// h5::Error naming the file when it cannot.
 void sync_to_disk(const std::filesystem::path& path);

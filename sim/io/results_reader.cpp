@@ -117,10 +117,10 @@ class Reader {
     if (meta.draws > 0) {
       // A run over a posterior: [draw][replicate]... read flat, run by run (draw x replicates + replicate).
       const auto d = static_cast<std::size_t>(meta.draws);
-      (void)vector<std::int64_t>(draw_path, d);
-      meta.draw_parameters = dataset(draw_parameter_path).read<std::string>();
-      meta.draw_values = vector<double>(draw_values_path, d * meta.draw_parameters.size());
-      meta.draw_particle = vector<std::int64_t>(draw_particle_path, d);
+      (void)vector<std::int64_t>(detail::draw_path, d);
+      meta.draw_parameters = dataset(detail::draw_parameter_path).read<std::string>();
+      meta.draw_values = vector<double>(detail::draw_values_path, d * meta.draw_parameters.size());
+      meta.draw_particle = vector<std::int64_t>(detail::draw_particle_path, d);
       out.by_country = read_series(by_country_group, {extent(meta.draws), r, extent(meta.steps), countries});
       out.global = read_series(global_group, {extent(meta.draws), r, extent(meta.steps)});
     } else {

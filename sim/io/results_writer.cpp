@@ -170,33 +170,17 @@ struct ResultsWriter::Impl {
     longitude.set_attribute("long_name", "longitude of the country's marker on maps");
     attach(longitude, along_country);
 
-    if (meta.draws > 0) write_draws(scales);
+    if (meta.draws > 0) {
+      scales.draw = detail::write_draws(file, meta.draw_parameters, meta.draw_values, meta.draw_particle,
+                                        "each draw's parameter values, as the runs took them");
+    }
 
     file.create_group(coords_group);
     for (const char* path : {time_path, country_path, replicate_path}) {
       file.create_hard_link(path, fmt::format("{}/{}", coords_group, path));
     }
-    if (meta.draws > 0) file.create_hard_link(draw_path, fmt::format("{}/{}", coords_group, draw_path));
+    if (meta.draws > 0) file.create_hard_link(detail::draw_path, fmt::format("{}/{}", coords_group, detail::draw_path));
     return scales;
-  }
-
-  // A run over a posterior: its draws, the parameters drawn, and each draw's values and particle.
-  void write_draws(Scales& scales) {
-    std::vector<std::int64_t> draws(static_cast<std::size_t>(meta.draws));
-    for (std::size_t d = 0; d < draws.size(); ++d) draws[d] = static_cast<std::int64_t>(d);
-    scales.draw = write_scale<std::int64_t>(file, draw_path, draws);
-    scales.draw.set_attribute("long_name", "draw from the posterior: a plausible set of the calibrated parameters");
-    h5::Dataset parameter = write_scale<std::string>(file, draw_parameter_path, meta.draw_parameters);
-    parameter.set_attribute("long_name", "parameter drawn from the posterior: its key path in the scenario");
-    h5::Dataset values =
-        file.create_dataset<double>(draw_values_path, {static_cast<hsize_t>(meta.draws), meta.draw_parameters.size()});
-    values.write<double>(meta.draw_values);
-    values.set_attribute("long_name", "each draw's parameter values, as the runs took them");
-    attach(values, {{&scales.draw, "draw"}, {&parameter, "parameter"}});
-    h5::Dataset particle = file.create_dataset<std::int64_t>(draw_particle_path, {static_cast<hsize_t>(meta.draws)});
-    particle.write<std::int64_t>(meta.draw_particle);
-    particle.set_attribute("long_name", "the particle of the posterior's final population each draw is");
-    attach(particle, {{&scales.draw, "draw"}});
   }
 
   h5::Dataset create_series(h5::Group& group, const model::MetricInfo& info, const h5::Shape& shape) {
@@ -220,7 +204,7 @@ struct ResultsWriter::Impl {
     std::vector<std::pair<const h5::Dataset*, const char*>> rtc;
     h5::Dataset country_draw;
     if (drawn) {
-      country_draw = copy_coordinate(by_country, scales.draw, draw_path);
+      country_draw = copy_coordinate(by_country, scales.draw, detail::draw_path);
       rtc.emplace_back(&country_draw, "draw");
     }
     const h5::Dataset country_replicate = copy_coordinate(by_country, scales.replicate, replicate_path);
@@ -235,7 +219,7 @@ struct ResultsWriter::Impl {
     std::vector<std::pair<const h5::Dataset*, const char*>> rt;
     h5::Dataset global_draw;
     if (drawn) {
-      global_draw = copy_coordinate(global, scales.draw, draw_path);
+      global_draw = copy_coordinate(global, scales.draw, detail::draw_path);
       rt.emplace_back(&global_draw, "draw");
     }
     const h5::Dataset global_replicate = copy_coordinate(global, scales.replicate, replicate_path);

@@ -28,12 +28,8 @@ namespace scamsim::io::run_layout {
 inline constexpr const char* time_path = "time";
 inline constexpr const char* country_path = "country";
 inline constexpr const char* replicate_path = "replicate";
-// Runs over a posterior only (schema 4): the draws, the parameters drawn, each draw's values and particle, and
-// the root attribute counting the draws (absent in an ordinary run).
-inline constexpr const char* draw_path = "draw";
-inline constexpr const char* draw_parameter_path = "parameter";
-inline constexpr const char* draw_values_path = "draw_values";
-inline constexpr const char* draw_particle_path = "draw_particle";
+// Runs over a posterior only (schema 4): the root attribute counting the draws (absent in an ordinary run); the
+// draws' own datasets are detail::write_draws's (file_support.hpp), shared with comparison files.
 inline constexpr const char* draws_attribute = "draws";
 inline constexpr const char* network_path = "network";
 inline constexpr const char* site_path = "site";

@@ -53,9 +53,7 @@ std::vector<std::string> overrides_for(const CalibrationSpec& spec, const std::v
   out.push_back(fmt::format("run.scale={}", number_text(spec.scale)));
   out.push_back(fmt::format("run.replicates={}", spec.replicates));
   for (std::size_t k = 0; k < values.size(); ++k) {
-    const auto& p = spec.parameters[k];
-    out.push_back(p.integer ? fmt::format("{}={}", p.key, std::llround(values[k]))
-                            : fmt::format("{}={}", p.key, number_text(values[k])));
+    out.push_back(parameter_override(spec.parameters[k].key, values[k], spec.parameters[k].integer));
   }
   return out;
 }
@@ -338,6 +336,10 @@ CalibrationSpec load_calibration(const fs::path& file, std::span<const std::stri
   }
   if (!diagnostics.empty()) throw SetupError(diagnostics.sorted());
   return spec;
+}
+
+std::string parameter_override(const std::string& key, double value, bool integer) {
+  return integer ? fmt::format("{}={}", key, std::llround(value)) : fmt::format("{}={}", key, number_text(value));
 }
 
 scenario::Scenario calibration_scenario(const CalibrationSpec& spec, std::span<const std::string> overrides) {

@@ -77,6 +77,10 @@ struct CalibrationSpec {
   AbcSettings abc;  ///< the file's [abc] table: ABC-SMC's settings (docs/CALIBRATION.md, "ABC-SMC")
 };
 
+/// The --set of a calibrated parameter at `value`: rounded for a whole-number parameter, else every digit of the
+/// double, so that a value read back from a posterior runs as it ran when it was calibrated.
+std::string parameter_override(const std::string& key, double value, bool integer);
+
 /// The scenario of a calibration with these overrides, from the documents read when it was loaded (a spec made in
 /// code, with none, reads its file).
 scenario::Scenario calibration_scenario(const CalibrationSpec& spec, std::span<const std::string> overrides);

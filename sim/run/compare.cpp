@@ -320,20 +320,26 @@ WorldStatistics world_statistics(std::span<const double> differences) {
     s.share_above = s.share_below = s.low = s.median = s.high = nan;
     return s;
   }
-  std::sort(kept.begin(), kept.end());
   const auto n = static_cast<double>(kept.size());
   s.share_above = static_cast<double>(std::count_if(kept.begin(), kept.end(), [](double d) { return d > 0; })) / n;
   s.share_below = static_cast<double>(std::count_if(kept.begin(), kept.end(), [](double d) { return d < 0; })) / n;
-  const auto quantile = [&](double q) {
-    const double at = q * (n - 1);
-    const auto below = static_cast<std::size_t>(std::floor(at));
-    const std::size_t above = std::min(below + 1, kept.size() - 1);
-    return kept[below] + (at - static_cast<double>(below)) * (kept[above] - kept[below]);
-  };
-  s.low = quantile(0.05);
-  s.median = quantile(0.5);
-  s.high = quantile(0.95);
+  s.low = quantile(kept, 0.05);
+  s.median = quantile(kept, 0.5);
+  s.high = quantile(kept, 0.95);
   return s;
+}
+
+double quantile(std::span<const double> values, double q) {
+  std::vector<double> kept;
+  for (const double v : values) {
+    if (!std::isnan(v)) kept.push_back(v);
+  }
+  if (kept.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(kept.begin(), kept.end());
+  const double at = q * static_cast<double>(kept.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(at));
+  const std::size_t above = std::min(below + 1, kept.size() - 1);
+  return kept[below] + (at - static_cast<double>(below)) * (kept[above] - kept[below]);
 }
 
 std::vector<double> column(std::span<const double> values, std::size_t outcome_count, std::size_t outcome) {

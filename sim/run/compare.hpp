@@ -101,6 +101,10 @@ struct WorldStatistics {
 std::vector<double> world_differences(std::span<const double> a, std::span<const double> b, std::size_t outcome_count,
                                       std::size_t outcome, std::size_t pairs_per_world);
 
+/// The q-quantile (q in [0, 1]) of the values that are not NaN, linear between order statistics (numpy's default);
+/// NaN when none is left.
+double quantile(std::span<const double> values, double q);
+
 /// The statistics of B - A over worlds (NaN entries left out; all NaN when none is left).
 WorldStatistics world_statistics(std::span<const double> differences);
 
